@@ -1,0 +1,28 @@
+# Two commands on a fresh machine:
+#   make demo   set up, build the demo networks in constellation.db (SQLite), show them and
+#               serve them on http://localhost:8000/
+#   make test   set up and run the whole test suite (SQLite and PostgreSQL)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: demo test install clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(BIN)/constellation demo
+	$(BIN)/constellation serve --demo
+
+test: install
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) constellation.db constellation.db-wal constellation.db-shm

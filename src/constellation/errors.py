@@ -1,0 +1,75 @@
+"""Errors a person can act on: each names the record and, where it can, the field."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+class ConstellationError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one record: where it is, which field, and why."""
+
+    message: str
+    field: str | None = None
+    record: str | None = None
+    position: str | None = None
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            p for p in (self.position, f"record {self.record!r}" if self.record else None,
+                        f"field {self.field!r}" if self.field else None) if p
+        )
+        return f"{where}: {self.message}" if where else self.message
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+class InvalidRecords(ConstellationError):
+    """Records that cannot be written; nothing was written. `problems` lists every one."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        head = f"{len(self.problems)} problem(s); nothing was written"
+        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems[:50])
+                         + ("\n  …" if len(self.problems) > 50 else ""))
+
+
+class NotFound(ConstellationError):
+    def __init__(self, what: str, ident: str, workspace: str | None = None):
+        self.what, self.ident, self.workspace = what, ident, workspace
+        where = f" in workspace {workspace!r}" if workspace else ""
+        super().__init__(f"no {what} {ident!r}{where}")
+
+
+class AlreadyExists(ConstellationError):
+    def __init__(self, what: str, ident: str, workspace: str | None = None):
+        self.what, self.ident, self.workspace = what, ident, workspace
+        where = f" in workspace {workspace!r}" if workspace else ""
+        super().__init__(f"a {what} with id {ident!r} already exists{where}")
+
+
+class VersionConflict(ConstellationError):
+    """An update named a version that is no longer current: someone else changed it first."""
+
+    def __init__(self, what: str, ident: str, expected: int, actual: int):
+        self.what, self.ident, self.expected, self.actual = what, ident, expected, actual
+        super().__init__(
+            f"{what} {ident!r} is at version {actual}, not {expected}: it was changed since you "
+            f"read it; reload it and apply your change again"
+        )
+
+
+class InUse(ConstellationError):
+    """A node still has edges; deleting it would leave them dangling."""
+
+    def __init__(self, ident: str, edge_count: int):
+        self.ident, self.edge_count = ident, edge_count
+        super().__init__(
+            f"node {ident!r} still has {edge_count} edge(s); archive it instead, or delete "
+            f"with cascade to delete its edges too"
+        )

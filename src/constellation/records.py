@@ -1,0 +1,189 @@
+"""The shapes records take on their way in and out of the store.
+
+The CLI prints them, the API returns them and the importers produce them, so a
+node looks the same everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = ["NodeIn", "EdgeIn", "NodeOut", "EdgeOut", "WorkspaceOut", "ChangeOut",
+           "UpsertReport"]
+
+
+MAX_DEPTH = 32
+"""How deeply free-form attributes may nest (lists in dicts in lists …)."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control(text: str, what: str) -> str:
+    """Control characters break exports (XML, spreadsheets) and headers; refuse them."""
+    if _CONTROL.search(text):
+        raise ValueError(f"{what} contains a control character (such as \\x01); remove it")
+    return text
+
+
+def _check_value(value: Any, depth: int = 0) -> Any:
+    """Free-form values must be plain JSON: finite numbers, nesting at most MAX_DEPTH deep."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"nests more than {MAX_DEPTH} levels deep")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("numbers must be finite (not NaN or Infinity)")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _no_control(str(key), f"the name {str(key)[:40]!r}")
+            _check_value(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_value(item, depth + 1)
+    elif isinstance(value, str):
+        _no_control(value.replace("\t", " ").replace("\n", " ").replace("\r", " "), "a value")
+    return value
+
+
+def _clean_id(value: str | None) -> str | None:
+    if value is None:
+        return value
+    _no_control(value, "the id")
+    if "/" in value or value in (".", ".."):
+        raise ValueError("an id cannot contain '/' or be '.' or '..' (it goes in addresses)")
+    return value
+
+
+def _clean_tags(tags: Any) -> Any:
+    if isinstance(tags, str):
+        tags = [t for t in tags.split("|")]
+    if isinstance(tags, list):
+        seen: list[str] = []
+        for t in tags:
+            t = str(t).strip()
+            if t and t not in seen:
+                seen.append(t)
+        return seen
+    return tags
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str | None = Field(None, min_length=1, max_length=200,
+                           description="Kept if given; made from the label otherwise.")
+    kind: str = Field(..., min_length=1)
+    properties: dict[str, Any] = Field(default_factory=dict)
+    attributes: dict[str, Any] = Field(
+        default_factory=dict, description="Free-form columns of your own."
+    )
+    tags: list[str] = Field(default_factory=list)
+    valid_from: dt.date | None = Field(None, description="First day it holds (open if empty).")
+    valid_to: dt.date | None = Field(None, description="Last day it holds (open if empty).")
+
+    _tags = field_validator("tags", mode="before")(_clean_tags)
+    _id = field_validator("id")(_clean_id)
+
+    @field_validator("attributes", "properties")
+    @classmethod
+    def _plain_json(cls, value):
+        return _check_value(value)
+
+    @field_validator("tags")
+    @classmethod
+    def _plain_tags(cls, value):
+        for tag in value:
+            _no_control(tag, "a tag")
+        return value
+
+    @field_validator("valid_to")
+    @classmethod
+    def _period(cls, value, info):
+        start = info.data.get("valid_from")
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"valid_to {value} is before valid_from {start}")
+        return value
+
+
+class NodeIn(_In):
+    label: str = Field(..., min_length=1, max_length=500)
+
+    @field_validator("label")
+    @classmethod
+    def _plain_label(cls, value):
+        return _no_control(value.replace("\t", " "), "the label")
+
+
+class EdgeIn(_In):
+    source: str = Field(..., min_length=1, description="Id of the node it starts from.")
+    target: str = Field(..., min_length=1, description="Id of the node it points at.")
+
+
+class _Out(BaseModel):
+    workspace: str
+    id: str
+    kind: str
+    properties: dict[str, Any]
+    attributes: dict[str, Any]
+    tags: list[str]
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    archived_at: dt.datetime | None
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class NodeOut(_Out):
+    label: str
+
+
+class EdgeOut(_Out):
+    source: str
+    target: str
+
+
+class WorkspaceOut(BaseModel):
+    slug: str
+    name: str
+    description: str | None
+    public_read: bool
+    revision: int
+    created_at: dt.datetime
+    nodes: int = 0
+    edges: int = 0
+
+
+class ChangeOut(BaseModel):
+    workspace: str | None
+    entity: str
+    entity_id: str
+    action: str
+    version: int | None
+    actor: str | None
+    at: dt.datetime
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class UpsertReport(BaseModel):
+    """What a bulk write did, or, on a dry run, would do."""
+
+    workspace: str
+    dry_run: bool = False
+    nodes_created: list[str] = Field(default_factory=list)
+    nodes_updated: list[str] = Field(default_factory=list)
+    nodes_unchanged: list[str] = Field(default_factory=list)
+    edges_created: list[str] = Field(default_factory=list)
+    edges_updated: list[str] = Field(default_factory=list)
+    edges_unchanged: list[str] = Field(default_factory=list)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {
+            "nodes": {"created": len(self.nodes_created), "updated": len(self.nodes_updated),
+                      "unchanged": len(self.nodes_unchanged)},
+            "edges": {"created": len(self.edges_created), "updated": len(self.edges_updated),
+                      "unchanged": len(self.edges_unchanged)},
+        }

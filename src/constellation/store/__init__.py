@@ -1,0 +1,59 @@
+"""The store: a database (SQLite file or PostgreSQL) holding workspaces of nodes and edges.
+
+>>> from constellation.store import Store
+>>> store = Store("sqlite://")          # in memory; a file path or PostgreSQL URL in real use
+>>> with store.repository() as repo:
+...     _ = repo.create_workspace("demo")
+...     _ = repo.create_node("demo", {"kind": "organization", "label": "UNITE-LA"})
+...     repo.get_node("demo", "unite-la").kind
+'organization'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from constellation.config import get_settings
+from constellation.store.engine import current_revision, head_revision, make_engine, upgrade
+from constellation.store.repository import Repository
+
+__all__ = ["Store", "Repository"]
+
+
+class Store:
+    """An open database. Brings a fresh or older schema up to date on first use."""
+
+    def __init__(self, url: str | None = None, *, auto_upgrade: bool | None = None,
+                 engine: Engine | None = None):
+        settings = get_settings()
+        self.url = url or settings.database_url
+        self.engine = engine or make_engine(self.url,
+                                            busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if settings.auto_upgrade if auto_upgrade is None else auto_upgrade:
+            self.upgrade()
+
+    def upgrade(self) -> bool:
+        """Run pending migrations; return True if any ran."""
+        if current_revision(self.engine) == head_revision():
+            return False
+        upgrade(self.engine)
+        return True
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def repository(self, actor: str | None = None) -> Iterator[Repository]:
+        """A repository in one transaction: committed on success, rolled back on any error."""
+        with self.session() as session:
+            yield Repository(session, actor=actor)
+
+    def close(self) -> None:
+        self.engine.dispose()

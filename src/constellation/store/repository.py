@@ -1,0 +1,960 @@
+"""The repository: every read and write of workspaces, nodes and edges goes through here.
+
+Writes are checked against the vocabulary first, carry a version that a stale
+caller cannot overwrite, bump the workspace's revision and land in the change log.
+The bulk upsert validates every row before it writes any, so a file is imported
+whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Select, and_, cast, exists, func, insert, literal, or_, select, update
+from sqlalchemy import bindparam, text
+from sqlalchemy import delete as sql_delete
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session, aliased
+
+from constellation import vocabulary as vocab
+from constellation.errors import (
+    AlreadyExists,
+    InUse,
+    InvalidRecords,
+    NotFound,
+    Problem,
+    VersionConflict,
+)
+from constellation.records import (
+    ChangeOut,
+    EdgeIn,
+    EdgeOut,
+    NodeIn,
+    NodeOut,
+    UpsertReport,
+    WorkspaceOut,
+)
+from constellation.store.tables import Change, Edge, Node, Workspace, utcnow
+
+__all__ = ["Repository", "slugify"]
+
+CHUNK = 5000  # rows per IN (…) list; SQLite allows 32,766 bound parameters
+ANALYZE_ROWS = 5000  # PostgreSQL: refresh planner statistics after inserting this many rows
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+_WORKSPACE_RE = re.compile(r"^[a-z0-9][a-z0-9\-_]{0,99}$")
+
+
+def slugify(text: str, fallback: str = "node") -> str:
+    """Make a readable id from a label.
+
+    >>> slugify("L.A. Regional STEM Hub")
+    'l-a-regional-stem-hub'
+    >>> slugify("Économie & Société")
+    'economie-societe'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _SLUG_RE.sub("-", ascii_text.lower()).strip("-")[:80] or fallback
+
+
+def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _problems_from_validation(exc: ValidationError, position: str | None, record: str | None,
+                              prefix: str = "") -> list[Problem]:
+    return [
+        Problem(
+            message=e["msg"],
+            field=prefix + ".".join(str(p) for p in e["loc"]) if e["loc"] else prefix.rstrip(".")
+            or None,
+            record=record,
+            position=position,
+        )
+        for e in exc.errors()
+    ]
+
+
+class Repository:
+    """Reads and writes within one SQLAlchemy session; the caller owns the transaction.
+
+    `actor` names who makes the changes (a token's name, a CLI user) for the change log.
+    """
+
+    def __init__(self, session: Session, actor: str | None = None):
+        self.session = session
+        self.actor = actor
+        self._dialect = session.get_bind().dialect.name
+
+    # ------------------------------------------------------------------ workspaces
+
+    def create_workspace(self, slug: str, name: str | None = None, description: str | None = None,
+                         public_read: bool = False) -> WorkspaceOut:
+        if not _WORKSPACE_RE.match(slug or ""):
+            raise InvalidRecords([Problem(
+                "a workspace id is 1-100 lower-case letters, digits, '-' or '_', starting with a "
+                "letter or digit", field="slug", record=slug)])
+        if self._workspace_row(slug, required=False) is not None:
+            raise AlreadyExists("workspace", slug)
+        ws = Workspace(slug=slug, name=name or slug, description=description,
+                       public_read=public_read, revision=0)
+        self.session.add(ws)
+        self.session.flush()
+        self._log(ws.pk, "workspace", slug, "create", None, None, self._workspace_dict(ws))
+        return self.get_workspace(slug)
+
+    def get_workspace(self, slug: str, counts: bool = True) -> WorkspaceOut:
+        """A workspace; without `counts` its node and edge totals are left at 0, which saves
+        two counting queries where only its settings matter (an access check)."""
+        ws = self._workspace_row(slug)
+        return self._workspace_out(ws, self._counts(ws.pk) if counts else (0, 0))
+
+    def list_workspaces(self) -> list[WorkspaceOut]:
+        rows = self.session.scalars(select(Workspace).order_by(Workspace.slug)).all()
+        return [self._workspace_out(ws, self._counts(ws.pk)) for ws in rows]
+
+    def update_workspace(self, slug: str, *, new_slug: str | None = None, name: str | None = None,
+                         description: str | None = None,
+                         public_read: bool | None = None) -> WorkspaceOut:
+        ws = self._workspace_row(slug)
+        before = self._workspace_dict(ws)
+        if new_slug and new_slug != slug:
+            if not _WORKSPACE_RE.match(new_slug):
+                raise InvalidRecords([Problem("not a valid workspace id", field="slug",
+                                              record=new_slug)])
+            if self._workspace_row(new_slug, required=False) is not None:
+                raise AlreadyExists("workspace", new_slug)
+            ws.slug = new_slug
+        if name is not None:
+            ws.name = name
+        if description is not None:
+            ws.description = description
+        if public_read is not None:
+            ws.public_read = public_read
+        ws.revision += 1
+        self.session.flush()
+        self._log(ws.pk, "workspace", ws.slug, "update", None, before, self._workspace_dict(ws))
+        return self.get_workspace(ws.slug)
+
+    def delete_workspace(self, slug: str) -> None:
+        """Delete a workspace with everything in it (its change log goes too)."""
+        ws = self._workspace_row(slug)
+        for table in (Change, Edge, Node):
+            self.session.execute(sql_delete(table).where(table.workspace_pk == ws.pk))
+        self.session.delete(ws)
+        self.session.flush()
+        self._log(None, "workspace", slug, "delete", None, self._workspace_dict(ws), None)
+
+    def revision(self, slug: str) -> int:
+        return self._workspace_row(slug).revision
+
+    def stamp(self, slug: str) -> tuple[int, str, int]:
+        """What a cache of this workspace's analysis keys on: its key and creation time (a
+        workspace made later under the same id differs in them) and its revision (every
+        write bumps it)."""
+        ws = self._workspace_row(slug)
+        return ws.pk, ws.created_at.isoformat(), ws.revision
+
+    # ------------------------------------------------------------------ nodes
+
+    def create_node(self, workspace: str, node: NodeIn | dict[str, Any]) -> NodeOut:
+        report = self._upsert(workspace, [node], [], create_only=True)
+        return self.get_node(workspace, (report.nodes_created or report.nodes_unchanged)[0])
+
+    def get_node(self, workspace: str, node_id: str) -> NodeOut:
+        ws = self._workspace_row(workspace)
+        row = self._node_row(ws.pk, node_id)
+        return self._node_out(row, ws.slug)
+
+    def update_node(self, workspace: str, node_id: str, changes: dict[str, Any],
+                    expected_version: int | None = None) -> NodeOut:
+        """Change a node. `properties` and `attributes` merge (a None value removes a key);
+        everything else replaces. Refused if `expected_version` is stale."""
+        ws = self._workspace_row(workspace)
+        row = self._node_row(ws.pk, node_id)
+        self._check_version("node", row, expected_version)
+        before = self._node_out(row, ws.slug)
+        merged = self._merge(before, changes, allowed={"label", "properties", "attributes",
+                                                       "tags", "valid_from", "valid_to"})
+        clean, problems = self._check_node(merged, f"node {node_id!r}")
+        if problems:
+            raise InvalidRecords(problems)
+        if self._same(before.model_dump(), clean, ("label",)):
+            return before  # nothing to change: no new version, no log entry
+        values = self._payload(clean) | {"label": clean.label}
+        self._write(Node, "node", row, values, before, ws)
+        return self.get_node(workspace, node_id)
+
+    def archive_node(self, workspace: str, node_id: str,
+                     expected_version: int | None = None) -> NodeOut:
+        return self._set_archived(Node, "node", workspace, node_id, expected_version, True)
+
+    def restore_node(self, workspace: str, node_id: str,
+                     expected_version: int | None = None) -> NodeOut:
+        return self._set_archived(Node, "node", workspace, node_id, expected_version, False)
+
+    def delete_node(self, workspace: str, node_id: str, expected_version: int | None = None,
+                    cascade: bool = False) -> None:
+        ws = self._workspace_row(workspace)
+        row = self._node_row(ws.pk, node_id)
+        self._check_version("node", row, expected_version)
+        touching = select(Edge).where(Edge.workspace_pk == ws.pk,
+                                      or_(Edge.source_pk == row.pk, Edge.target_pk == row.pk))
+        edges = self.session.scalars(touching).all()
+        if edges and not cascade:
+            raise InUse(node_id, len(edges))
+        for edge in edges:
+            self._delete_row("edge", edge, ws)
+        self._delete_row("node", row, ws)
+
+    def query_nodes(self, workspace: str, *, kind: str | None = None, tag: str | None = None,
+                    text: str | None = None, properties: dict[str, Any] | None = None,
+                    as_of: dt.date | None = None, include_archived: bool = False,
+                    ids: Sequence[str] | None = None, after: str | None = None,
+                    limit: int | None = None, offset: int = 0) -> list[NodeOut]:
+        """Nodes matching every filter given, ordered by id (so `after` pages by cursor)."""
+        ws = self._workspace_row(workspace)
+        stmt = self._node_filters(select(Node), ws.pk, kind, tag, text, properties, as_of,
+                                  include_archived, ids)
+        if after is not None:
+            stmt = stmt.where(Node.id > after)
+        stmt = stmt.order_by(Node.id).offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [self._node_out(r, ws.slug) for r in self.session.scalars(stmt)]
+
+    def count_nodes(self, workspace: str, *, kind: str | None = None, tag: str | None = None,
+                    text: str | None = None, properties: dict[str, Any] | None = None,
+                    as_of: dt.date | None = None, include_archived: bool = False) -> int:
+        ws = self._workspace_row(workspace)
+        stmt = self._node_filters(select(func.count(Node.pk)), ws.pk, kind, tag, text, properties,
+                                  as_of, include_archived, None)
+        return self.session.scalar(stmt)
+
+    def find_node(self, workspace: str, name: str) -> NodeOut:
+        """Resolve a name people type: an id (exact, then case aside), else an exact label
+        (case aside); several nodes with that label is an error that lists their ids."""
+        ws = self._workspace_row(workspace)
+        row = self.session.scalar(select(Node).where(Node.workspace_pk == ws.pk, Node.id == name))
+        wanted = name.strip().lower()
+        if row is None:
+            row = self.session.scalar(select(Node).where(Node.workspace_pk == ws.pk,
+                                                         func.lower(Node.id) == wanted))
+        if row is None:
+            rows = self.session.scalars(
+                select(Node).where(Node.workspace_pk == ws.pk,
+                                   func.lower(Node.label) == wanted)).all()
+            if len(rows) > 1:
+                raise InvalidRecords([Problem(
+                    f"{len(rows)} nodes are labelled {name!r}; use one of their ids: "
+                    + ", ".join(r.id for r in rows), record=name)])
+            row = rows[0] if rows else None
+        if row is None:
+            raise NotFound("node", name, ws.slug)
+        return self._node_out(row, ws.slug)
+
+    # ------------------------------------------------------------------ edges
+
+    def create_edge(self, workspace: str, edge: EdgeIn | dict[str, Any]) -> EdgeOut:
+        report = self._upsert(workspace, [], [edge], create_only=True)
+        return self.get_edge(workspace, (report.edges_created or report.edges_unchanged)[0])
+
+    def get_edge(self, workspace: str, edge_id: str) -> EdgeOut:
+        ws = self._workspace_row(workspace)
+        rows = self._edge_rows(self._edge_select(ws.pk).where(Edge.id == edge_id), ws.slug)
+        if not rows:
+            raise NotFound("edge", edge_id, ws.slug)
+        return rows[0]
+
+    def update_edge(self, workspace: str, edge_id: str, changes: dict[str, Any],
+                    expected_version: int | None = None) -> EdgeOut:
+        ws = self._workspace_row(workspace)
+        row = self._edge_row(ws.pk, edge_id)
+        self._check_version("edge", row, expected_version)
+        before = self.get_edge(workspace, edge_id)
+        merged = self._merge(before, changes, allowed={"properties", "attributes", "tags",
+                                                       "valid_from", "valid_to", "source",
+                                                       "target"})
+        clean, problems = self._check_edge(merged, f"edge {edge_id!r}", ws.pk, {})
+        if problems:
+            raise InvalidRecords(problems)
+        if self._same(before.model_dump(), clean, ("source", "target")):
+            return before  # nothing to change: no new version, no log entry
+        ends = self._node_kinds(ws.pk, [clean.source, clean.target])
+        values = self._payload(clean) | {"source_pk": ends[clean.source][0],
+                                         "target_pk": ends[clean.target][0]}
+        self._write(Edge, "edge", row, values, before, ws)
+        return self.get_edge(workspace, edge_id)
+
+    def archive_edge(self, workspace: str, edge_id: str,
+                     expected_version: int | None = None) -> EdgeOut:
+        return self._set_archived(Edge, "edge", workspace, edge_id, expected_version, True)
+
+    def restore_edge(self, workspace: str, edge_id: str,
+                     expected_version: int | None = None) -> EdgeOut:
+        return self._set_archived(Edge, "edge", workspace, edge_id, expected_version, False)
+
+    def delete_edge(self, workspace: str, edge_id: str,
+                    expected_version: int | None = None) -> None:
+        ws = self._workspace_row(workspace)
+        row = self._edge_row(ws.pk, edge_id)
+        self._check_version("edge", row, expected_version)
+        self._delete_row("edge", row, ws)
+
+    def query_edges(self, workspace: str, *, kind: str | None = None, node: str | None = None,
+                    source: str | None = None, target: str | None = None,
+                    tag: str | None = None, properties: dict[str, Any] | None = None,
+                    as_of: dt.date | None = None, include_archived: bool = False,
+                    after: str | None = None, limit: int | None = None,
+                    offset: int = 0) -> list[EdgeOut]:
+        """Edges matching every filter; `node` matches either end."""
+        ws = self._workspace_row(workspace)
+        stmt = self._edge_filters(self._edge_select(ws.pk), ws.pk, kind, node, source, target,
+                                  tag, properties, as_of, include_archived)
+        if after is not None:
+            stmt = stmt.where(Edge.id > after)
+        stmt = stmt.order_by(Edge.id).offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return self._edge_rows(stmt, ws.slug)
+
+    def count_edges(self, workspace: str, *, kind: str | None = None, node: str | None = None,
+                    source: str | None = None, target: str | None = None,
+                    tag: str | None = None, properties: dict[str, Any] | None = None,
+                    as_of: dt.date | None = None, include_archived: bool = False) -> int:
+        ws = self._workspace_row(workspace)
+        stmt = self._edge_filters(select(func.count(Edge.pk)), ws.pk, kind, node, source, target,
+                                  tag, properties, as_of, include_archived)
+        return self.session.scalar(stmt)
+
+    def neighbourhood(self, workspace: str, node_id: str, hops: int = 1,
+                      as_of: dt.date | None = None) -> tuple[list[NodeOut], list[EdgeOut]]:
+        """A node with the nodes and edges within `hops` steps of it (either direction)."""
+        ws = self._workspace_row(workspace)
+        centre = self._node_row(ws.pk, node_id)
+        seen, frontier, edge_pks = {centre.pk}, {centre.pk}, set()
+        for _ in range(max(1, hops)):
+            stmt = select(Edge.pk, Edge.source_pk, Edge.target_pk).where(
+                Edge.workspace_pk == ws.pk, Edge.archived_at.is_(None),
+                or_(Edge.source_pk.in_(frontier), Edge.target_pk.in_(frontier)))
+            if as_of is not None:
+                stmt = stmt.where(valid_on(Edge, as_of))
+            found = self.session.execute(stmt).all()
+            ends = {end for _, s, t in found for end in (s, t)} - seen
+            live = select(Node.pk).where(Node.pk.in_(ends), Node.archived_at.is_(None))
+            if as_of is not None:
+                live = live.where(valid_on(Node, as_of))
+            frontier = set(self.session.scalars(live)) if ends else set()
+            reachable = seen | frontier
+            edge_pks.update(pk for pk, s, t in found if s in reachable and t in reachable)
+            seen = reachable
+        nodes = self.session.scalars(select(Node).where(Node.pk.in_(seen),
+                                                        Node.archived_at.is_(None))
+                                     .order_by(Node.id)).all()
+        edges = self._edge_rows(self._edge_select(ws.pk).where(Edge.pk.in_(edge_pks))
+                                .order_by(Edge.id), ws.slug) if edge_pks else []
+        live = {n.id for n in nodes}
+        return ([self._node_out(n, ws.slug) for n in nodes],
+                [e for e in edges if e.source in live and e.target in live])
+
+    # ------------------------------------------------------------------ change log
+
+    def changes(self, workspace: str, *, entity: str | None = None,
+                entity_id: str | None = None, limit: int = 100,
+                offset: int = 0) -> list[ChangeOut]:
+        ws = self._workspace_row(workspace)
+        stmt = select(Change).where(Change.workspace_pk == ws.pk)
+        if entity:
+            stmt = stmt.where(Change.entity == entity)
+        if entity_id:
+            stmt = stmt.where(Change.entity_id == entity_id)
+        stmt = stmt.order_by(Change.pk.desc()).offset(offset).limit(limit)
+        return [ChangeOut(workspace=ws.slug, entity=c.entity, entity_id=c.entity_id,
+                          action=c.action, version=c.version, actor=c.actor, at=c.at,
+                          before=c.before, after=c.after)
+                for c in self.session.scalars(stmt)]
+
+    # ------------------------------------------------------------------ bulk
+
+    def bulk_upsert(self, workspace: str, nodes: Sequence[NodeIn | dict[str, Any]] = (),
+                    edges: Sequence[EdgeIn | dict[str, Any]] = (), *,
+                    dry_run: bool = False,
+                    positions: tuple[Sequence[str], Sequence[str]] | None = None,
+                    ) -> UpsertReport:
+        """Create or update many nodes and edges at once, matched by id.
+
+        Every row is checked before any is written; if one is wrong, `InvalidRecords`
+        lists every problem (with its position: `nodes[3]`, or what `positions` names,
+        such as a file's row) and nothing is written. Rows equal to what is stored are
+        left alone, so loading the same data twice changes nothing.
+        """
+        return self._upsert(workspace, list(nodes), list(edges), dry_run=dry_run,
+                            positions=positions)
+
+    def restore_state(self, workspace: str, nodes: dict[str, dict[str, Any]] | None = None,
+                      edges: dict[str, dict[str, Any]] | None = None) -> None:
+        """Give records the version, archive time and timestamps a backup says they had.
+
+        For restoring a workspace from a native export: `nodes` and `edges` map ids of
+        records this transaction has just created to ``{"version", "archived_at",
+        "created_at", "updated_at"}`` (ISO texts or values; missing keys are left alone).
+        The change log keeps the creation entries as they are.
+        """
+        ws = self._workspace_row(workspace)
+        keys = ("version", "archived_at", "created_at", "updated_at")
+        for table, states in ((Node, nodes or {}), (Edge, edges or {})):
+            groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for ident, state in states.items():
+                values = {k: _when(k, state[k]) for k in keys if k in state}
+                if values:
+                    groups.setdefault(tuple(sorted(values)), []).append(
+                        {"_id": ident} | {f"_{k}": v for k, v in values.items()})
+            for names, rows in groups.items():
+                stmt = (update(table.__table__)
+                        .where(table.__table__.c.workspace_pk == ws.pk,
+                               table.__table__.c.id == bindparam("_id"))
+                        .values({k: bindparam(f"_{k}") for k in names}))
+                for chunk in _chunks(rows):
+                    self.session.execute(stmt, list(chunk))
+
+    # ------------------------------------------------------------------ internals
+
+    def _upsert(self, workspace: str, nodes: list, edges: list, *, dry_run: bool = False,
+                create_only: bool = False, positions=None) -> UpsertReport:
+        ws = self._workspace_row(workspace)
+        node_pos = positions[0] if positions else [f"nodes[{i}]" for i in range(len(nodes))]
+        edge_pos = positions[1] if positions else [f"edges[{i}]" for i in range(len(edges))]
+        problems: list[Problem] = []
+        seen_at: dict[str, str] = {}
+        report = UpsertReport(workspace=ws.slug, dry_run=dry_run)
+
+        # 1. every node row on its own
+        clean_nodes: list[NodeIn] = []
+        for i, raw in enumerate(nodes):
+            clean, found = self._check_node(raw, node_pos[i])
+            problems += found
+            if clean is not None:
+                clean_nodes.append(clean)
+                first = seen_at.setdefault(clean.id, node_pos[i]) if clean.id else None
+                if first is not None and first != node_pos[i]:
+                    problems.append(Problem(f"id {clean.id!r} is used twice in this batch (also "
+                                            f"at {first})", field="id", record=clean.id,
+                                            position=node_pos[i]))
+        existing_nodes = self._existing(Node, ws.pk, [n.id for n in clean_nodes if n.id])
+        if create_only and any(n.id in existing_nodes for n in clean_nodes):
+            raise AlreadyExists("node", clean_nodes[0].id, ws.slug)
+        taken = set(existing_nodes) | set(seen_at)
+        for n in clean_nodes:
+            if n.id is None:
+                n.id = self._fresh_id(ws.pk, slugify(n.label), taken)
+                taken.add(n.id)
+
+        # 2. every edge row, its endpoints looked up in the batch and the store
+        batch_kinds = {n.id: n.kind for n in clean_nodes}
+        clean_edges: list[tuple[int, EdgeIn]] = []
+        for i, raw in enumerate(edges):
+            try:
+                parsed = raw if isinstance(raw, EdgeIn) else EdgeIn.model_validate(raw)
+            except ValidationError as exc:
+                problems += _problems_from_validation(exc, edge_pos[i], _rid(raw))
+                continue
+            clean_edges.append((i, parsed))
+        wanted = {e.source for _, e in clean_edges} | {e.target for _, e in clean_edges}
+        stored_kinds = {k: v[1] for k, v in
+                        self._node_kinds(ws.pk, [x for x in wanted if x not in batch_kinds])
+                        .items()}
+        known = stored_kinds | batch_kinds
+        final_edges: list[EdgeIn] = []
+        seen_edges: dict[str, str] = {}
+        for i, e in clean_edges:
+            clean, found = self._check_edge(e, edge_pos[i], ws.pk, known)
+            problems += found
+            if clean is None:
+                continue
+            if clean.id is None:  # a readable id that a second import finds again
+                base = clean.id = f"{clean.source}--{clean.kind}--{clean.target}"
+                n = 2
+                while clean.id in seen_edges or (create_only and self._existing(
+                        Edge, ws.pk, [clean.id])):
+                    clean.id = f"{base}-{n}"
+                    n += 1
+            elif clean.id in seen_edges:
+                problems.append(Problem(f"id {clean.id!r} is used twice in this batch (also at "
+                                        f"{seen_edges[clean.id]})", field="id", record=clean.id,
+                                        position=edge_pos[i]))
+            seen_edges.setdefault(clean.id, edge_pos[i])
+            final_edges.append(clean)
+        existing_edges = self._existing(Edge, ws.pk, [e.id for e in final_edges])
+        if create_only and any(e.id in existing_edges for e in final_edges):
+            raise AlreadyExists("edge", final_edges[0].id, ws.slug)
+
+        if problems:
+            raise InvalidRecords(problems)
+
+        # 3. sort into created, updated, unchanged
+        new_nodes, changed_nodes = [], []
+        for n in clean_nodes:
+            old = existing_nodes.get(n.id)
+            if old is None:
+                new_nodes.append(n)
+                report.nodes_created.append(n.id)
+            elif self._same(old, n, ("kind", "label")):
+                report.nodes_unchanged.append(n.id)
+            else:
+                if old["kind"] != n.kind:
+                    problems.append(Problem(f"node {n.id!r} is a {old['kind']}; its kind cannot "
+                                            f"change to {n.kind}", field="kind", record=n.id))
+                changed_nodes.append((old, n))
+                report.nodes_updated.append(n.id)
+        new_edges, changed_edges = [], []
+        for e in final_edges:
+            old = existing_edges.get(e.id)
+            if old is None:
+                new_edges.append(e)
+                report.edges_created.append(e.id)
+            elif self._same(old, e, ("kind", "source", "target")):
+                report.edges_unchanged.append(e.id)
+            else:
+                if old["kind"] != e.kind:
+                    problems.append(Problem(f"edge {e.id!r} is a {old['kind']}; its kind cannot "
+                                            f"change to {e.kind}", field="kind", record=e.id))
+                changed_edges.append((old, e))
+                report.edges_updated.append(e.id)
+        if problems:
+            raise InvalidRecords(problems)
+        if dry_run or not (new_nodes or changed_nodes or new_edges or changed_edges):
+            return report
+
+        # 4. write
+        now = utcnow()
+        log: list[dict] = []
+        id_to_pk = {k: v["pk"] for k, v in existing_nodes.items()}
+        for chunk in _chunks(new_nodes):
+            rows = [self._payload(n) | {"workspace_pk": ws.pk, "id": n.id, "kind": n.kind,
+                                        "label": n.label, "version": 1, "created_at": now,
+                                        "updated_at": now} for n in chunk]
+            result = self.session.execute(
+                insert(Node.__table__).returning(Node.__table__.c.pk, Node.__table__.c.id,
+                                                 sort_by_parameter_order=True), rows)
+            for pk, nid in result:
+                id_to_pk[nid] = pk
+            log += [self._log_row(ws.pk, "node", r["id"], "create", 1, None,
+                                  self._out_dict(r, ws.slug, now)) for r in rows]
+        for old, n in changed_nodes:
+            values = self._payload(n) | {"label": n.label}
+            self._versioned_update(Node, "node", old, values, now)
+            log.append(self._log_row(ws.pk, "node", n.id, "update", old["version"] + 1,
+                                     self._out_dict(old, ws.slug),
+                                     self._out_dict(old | values, ws.slug, now,
+                                                    version=old["version"] + 1)))
+        missing = [x for x in wanted if x not in id_to_pk]
+        id_to_pk |= {k: v[0] for k, v in self._node_kinds(ws.pk, missing).items()}
+        for chunk in _chunks(new_edges):
+            rows = [self._payload(e) | {"workspace_pk": ws.pk, "id": e.id, "kind": e.kind,
+                                        "source_pk": id_to_pk[e.source],
+                                        "target_pk": id_to_pk[e.target], "version": 1,
+                                        "created_at": now, "updated_at": now} for e in chunk]
+            self.session.execute(insert(Edge.__table__), rows)
+            log += [self._log_row(ws.pk, "edge", e.id, "create", 1, None,
+                                  self._out_dict(r | {"source": e.source, "target": e.target},
+                                                 ws.slug, now)) for e, r in zip(chunk, rows)]
+        for old, e in changed_edges:
+            values = self._payload(e) | {"source_pk": id_to_pk[e.source],
+                                         "target_pk": id_to_pk[e.target]}
+            self._versioned_update(Edge, "edge", old, values, now)
+            log.append(self._log_row(ws.pk, "edge", e.id, "update", old["version"] + 1,
+                                     self._out_dict(old, ws.slug),
+                                     self._out_dict(old | values | {"source": e.source,
+                                                                    "target": e.target},
+                                                    ws.slug, now, version=old["version"] + 1)))
+        for chunk in _chunks(log):
+            self.session.execute(insert(Change.__table__), list(chunk))
+        if self._dialect == "postgresql" and len(new_nodes) + len(new_edges) >= ANALYZE_ROWS:
+            # fresh statistics, or the next lookups plan as if the tables were empty
+            for table in (Node, Edge):
+                self.session.execute(text(f"ANALYZE {table.__tablename__}"))
+        self._bump(ws)
+        return report
+
+    def _check_node(self, raw: Any, position: str | None) -> tuple[NodeIn | None, list[Problem]]:
+        try:
+            node = raw.model_copy() if isinstance(raw, NodeIn) else NodeIn.model_validate(raw)
+        except ValidationError as exc:
+            return None, _problems_from_validation(exc, position, _rid(raw))
+        spec = vocab.node_kind(node.kind)
+        if spec is None:
+            return None, [Problem(f"unknown node kind {node.kind!r}; the kinds are: "
+                                  + ", ".join(vocab.NODE_KINDS), field="kind",
+                                  record=node.id or node.label, position=position)]
+        node.kind = spec.name
+        try:
+            node.properties = vocab.validate_properties(spec.name, node.properties)
+        except vocab.PropertyError as exc:
+            return None, [Problem(m, field=f"properties.{f}", record=node.id or node.label,
+                                  position=position) for f, m in exc.errors]
+        return node, []
+
+    def _check_edge(self, raw: Any, position: str | None, workspace_pk: int,
+                    known: dict[str, str]) -> tuple[EdgeIn | None, list[Problem]]:
+        try:
+            edge = raw.model_copy() if isinstance(raw, EdgeIn) else EdgeIn.model_validate(raw)
+        except ValidationError as exc:
+            return None, _problems_from_validation(exc, position, _rid(raw))
+        record = edge.id or f"{edge.source} -> {edge.target}"
+        spec = vocab.edge_kind(edge.kind)
+        if spec is None:
+            return None, [Problem(f"unknown edge kind {edge.kind!r}; the kinds are: "
+                                  + ", ".join(vocab.EDGE_KINDS), field="kind", record=record,
+                                  position=position)]
+        edge.kind = spec.name
+        problems = []
+        try:
+            edge.properties = vocab.validate_properties(spec.name, edge.properties)
+        except vocab.PropertyError as exc:
+            problems += [Problem(m, field=f"properties.{f}", record=record, position=position)
+                         for f, m in exc.errors]
+        missing = [x for x in (edge.source, edge.target) if x not in known]
+        if missing:
+            known |= {k: v[1] for k, v in self._node_kinds(workspace_pk, missing).items()}
+        for end in ("source", "target"):
+            ident = getattr(edge, end)
+            if ident not in known:
+                problems.append(Problem(f"no node {ident!r} in this workspace", field=end,
+                                        record=record, position=position))
+        if not problems:
+            why = vocab.endpoint_error(spec.name, known[edge.source], known[edge.target])
+            if why:
+                problems.append(Problem(why, field="kind", record=record, position=position))
+        return (None if problems else edge), problems
+
+    def _merge(self, before: NodeOut | EdgeOut, changes: dict[str, Any],
+               allowed: set[str]) -> dict[str, Any]:
+        unknown = sorted(set(changes) - allowed - {"id", "kind", "version"})
+        if unknown:
+            raise InvalidRecords([Problem(f"{f!r} cannot be changed here", field=f,
+                                          record=before.id) for f in unknown])
+        for fixed in ("id", "kind"):
+            if fixed in changes and changes[fixed] != getattr(before, fixed):
+                raise InvalidRecords([Problem(f"the {fixed} of a record cannot change; create a "
+                                              f"new one instead", field=fixed,
+                                              record=before.id)])
+        merged = before.model_dump(include={"id", "kind", "label", "source", "target",
+                                            "properties", "attributes", "tags", "valid_from",
+                                            "valid_to"})
+        for key, value in changes.items():
+            if key in ("properties", "attributes") and isinstance(value, dict):
+                merged[key] = {k: v for k, v in (merged[key] | value).items() if v is not None}
+            elif key in allowed:
+                merged[key] = value
+        return merged
+
+    def _payload(self, record: NodeIn | EdgeIn) -> dict[str, Any]:
+        return {"properties": record.properties, "attributes": record.attributes,
+                "tags": record.tags, "valid_from": record.valid_from,
+                "valid_to": record.valid_to}
+
+    @staticmethod
+    def _same(old: dict[str, Any], new: NodeIn | EdgeIn, keys: tuple[str, ...]) -> bool:
+        return all(old[k] == getattr(new, k) for k in keys + (
+            "properties", "attributes", "tags", "valid_from", "valid_to"))
+
+    def _existing(self, table, workspace_pk: int, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Stored rows for these ids, as plain dicts (set-based, chunked)."""
+        found: dict[str, dict[str, Any]] = {}
+        if not ids:
+            return found
+        for chunk in _chunks(sorted(set(ids))):
+            if table is Node:
+                nodes = Node.__table__
+                stmt = select(*nodes.c).where(nodes.c.workspace_pk == workspace_pk,
+                                              nodes.c.id.in_(chunk))
+                for r in self.session.execute(stmt).mappings():
+                    found[r["id"]] = dict(r)
+            else:
+                edges = Edge.__table__
+                src, tgt = Node.__table__.alias("src"), Node.__table__.alias("tgt")
+                stmt = (select(*edges.c, src.c.id.label("source"), tgt.c.id.label("target"))
+                        .join(src, edges.c.source_pk == src.c.pk)
+                        .join(tgt, edges.c.target_pk == tgt.c.pk)
+                        .where(edges.c.workspace_pk == workspace_pk, edges.c.id.in_(chunk)))
+                for r in self.session.execute(stmt).mappings():
+                    found[r["id"]] = dict(r)
+        return found
+
+    def _node_kinds(self, workspace_pk: int, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+        out: dict[str, tuple[int, str]] = {}
+        for chunk in _chunks(sorted(set(ids))):
+            stmt = select(Node.id, Node.pk, Node.kind).where(Node.workspace_pk == workspace_pk,
+                                                             Node.id.in_(chunk))
+            out |= {nid: (pk, kind) for nid, pk, kind in self.session.execute(stmt)}
+        return out
+
+    def _fresh_id(self, workspace_pk: int, base: str, taken: set[str]) -> str:
+        candidates = [base] + [f"{base}-{n}" for n in range(2, 50)]
+        stored = set(self._node_kinds(workspace_pk, candidates)) | taken
+        for c in candidates:
+            if c not in stored:
+                return c
+        return f"{base}-{len(taken) + 1}"
+
+    def _versioned_update(self, table, what: str, old: dict[str, Any], values: dict[str, Any],
+                          now: dt.datetime) -> None:
+        """UPDATE … WHERE version = old: a concurrent writer makes this match nothing."""
+        result = self.session.execute(
+            update(table.__table__)
+            .where(table.pk == old["pk"], table.version == old["version"])
+            .values(**values, version=old["version"] + 1, updated_at=now))
+        if result.rowcount != 1:
+            current = self.session.scalar(select(table.version).where(table.pk == old["pk"]))
+            raise VersionConflict(what, old["id"], old["version"], current or -1)
+
+    def _write(self, table, what: str, row, values: dict[str, Any], before, ws: Workspace) -> None:
+        now = utcnow()
+        old = {c.key: getattr(row, c.key) for c in table.__table__.c}
+        self._versioned_update(table, what, old, values, now)
+        self.session.expire(row)
+        after = (self.get_node(ws.slug, row.id) if table is Node else
+                 self.get_edge(ws.slug, row.id))
+        self._log(ws.pk, what, row.id, "update", after.version, before, after)
+        self._bump(ws)
+
+    def _set_archived(self, table, what: str, workspace: str, ident: str,
+                      expected_version: int | None, archived: bool):
+        ws = self._workspace_row(workspace)
+        row = self._node_row(ws.pk, ident) if table is Node else self._edge_row(ws.pk, ident)
+        self._check_version(what, row, expected_version)
+        get = self.get_node if table is Node else self.get_edge
+        before = get(workspace, ident)
+        if (before.archived_at is not None) == archived:
+            return before
+        now = utcnow()
+        old = {c.key: getattr(row, c.key) for c in table.__table__.c}
+        self._versioned_update(table, what, old, {"archived_at": now if archived else None}, now)
+        self.session.expire(row)
+        after = get(workspace, ident)
+        self._log(ws.pk, what, ident, "archive" if archived else "restore", after.version,
+                  before, after)
+        self._bump(ws)
+        return after
+
+    def _delete_row(self, what: str, row, ws: Workspace) -> None:
+        before = (self._node_out(row, ws.slug) if what == "node"
+                  else self.get_edge(ws.slug, row.id))
+        self.session.delete(row)
+        self.session.flush()
+        self._log(ws.pk, what, row.id, "delete", before.version, before, None)
+        self._bump(ws)
+
+    def _check_version(self, what: str, row, expected: int | None) -> None:
+        if expected is not None and row.version != expected:
+            raise VersionConflict(what, row.id, expected, row.version)
+
+    def _bump(self, ws: Workspace) -> None:
+        self.session.execute(update(Workspace).where(Workspace.pk == ws.pk)
+                             .values(revision=Workspace.revision + 1, updated_at=utcnow()))
+        self.session.expire(ws, ["revision"])
+
+    def _log(self, workspace_pk, entity, entity_id, action, version, before, after) -> None:
+        self.session.execute(insert(Change), [self._log_row(
+            workspace_pk, entity, entity_id, action, version,
+            before.model_dump(mode="json") if hasattr(before, "model_dump") else before,
+            after.model_dump(mode="json") if hasattr(after, "model_dump") else after)])
+
+    def _log_row(self, workspace_pk, entity, entity_id, action, version, before, after) -> dict:
+        return {"workspace_pk": workspace_pk, "entity": entity, "entity_id": entity_id,
+                "action": action, "version": version, "actor": self.actor, "at": utcnow(),
+                "before": before, "after": after}
+
+    @staticmethod
+    def _out_dict(row: dict[str, Any], workspace: str, now: dt.datetime | None = None,
+                  version: int | None = None) -> dict[str, Any]:
+        """A stored row as the change log keeps it (JSON-ready, the shape of NodeOut/EdgeOut)."""
+        keep = ("id", "kind", "label", "source", "target", "properties", "attributes", "tags",
+                "valid_from", "valid_to", "archived_at", "version")
+        out = {k: row[k] for k in keep if k in row}
+        if version is not None:
+            out["version"] = version
+        out["workspace"] = workspace
+        for k in ("valid_from", "valid_to", "archived_at"):
+            if out.get(k) is not None:
+                out[k] = out[k].isoformat()
+        if now is not None:
+            out["updated_at"] = now.isoformat()
+        return out
+
+    def _workspace_row(self, slug: str, required: bool = True) -> Workspace | None:
+        ws = self.session.scalar(select(Workspace).where(Workspace.slug == slug))
+        if ws is None and required:
+            raise NotFound("workspace", slug)
+        return ws
+
+    def _node_row(self, workspace_pk: int, node_id: str) -> Node:
+        row = self.session.scalar(select(Node).where(Node.workspace_pk == workspace_pk,
+                                                     Node.id == node_id))
+        if row is None:
+            raise NotFound("node", node_id, self._slug(workspace_pk))
+        return row
+
+    def _edge_row(self, workspace_pk: int, edge_id: str) -> Edge:
+        row = self.session.scalar(select(Edge).where(Edge.workspace_pk == workspace_pk,
+                                                     Edge.id == edge_id))
+        if row is None:
+            raise NotFound("edge", edge_id, self._slug(workspace_pk))
+        return row
+
+    def _slug(self, workspace_pk: int) -> str:
+        return self.session.scalar(select(Workspace.slug).where(Workspace.pk == workspace_pk))
+
+    def _counts(self, workspace_pk: int) -> tuple[int, int]:
+        nodes = self.session.scalar(select(func.count(Node.pk)).where(
+            Node.workspace_pk == workspace_pk, Node.archived_at.is_(None)))
+        edges = self.session.scalar(select(func.count(Edge.pk)).where(
+            Edge.workspace_pk == workspace_pk, Edge.archived_at.is_(None)))
+        return nodes, edges
+
+    def kind_counts(self, workspace: str) -> dict[str, Counter]:
+        """Live (unarchived) nodes and edges per kind."""
+        ws = self._workspace_row(workspace)
+        out = {}
+        for name, table in (("nodes", Node), ("edges", Edge)):
+            stmt = (select(table.kind, func.count(table.pk))
+                    .where(table.workspace_pk == ws.pk, table.archived_at.is_(None))
+                    .group_by(table.kind))
+            out[name] = Counter(dict(self.session.execute(stmt).all()))
+        return out
+
+    @staticmethod
+    def _workspace_dict(ws: Workspace) -> dict[str, Any]:
+        return {"slug": ws.slug, "name": ws.name, "description": ws.description,
+                "public_read": ws.public_read}
+
+    @staticmethod
+    def _workspace_out(ws: Workspace, counts: tuple[int, int]) -> WorkspaceOut:
+        return WorkspaceOut(slug=ws.slug, name=ws.name, description=ws.description,
+                            public_read=ws.public_read, revision=ws.revision,
+                            created_at=ws.created_at, nodes=counts[0], edges=counts[1])
+
+    @staticmethod
+    def _node_out(row: Node, workspace: str) -> NodeOut:
+        return NodeOut(workspace=workspace, id=row.id, kind=row.kind, label=row.label,
+                       properties=row.properties, attributes=row.attributes, tags=row.tags,
+                       valid_from=row.valid_from, valid_to=row.valid_to,
+                       archived_at=row.archived_at, version=row.version,
+                       created_at=row.created_at, updated_at=row.updated_at)
+
+    def _edge_select(self, workspace_pk: int) -> Select:
+        src, tgt = aliased(Node), aliased(Node)
+        return (select(Edge, src.id.label("source"), tgt.id.label("target"))
+                .join(src, Edge.source_pk == src.pk).join(tgt, Edge.target_pk == tgt.pk)
+                .where(Edge.workspace_pk == workspace_pk))
+
+    def _edge_rows(self, stmt: Select, workspace: str) -> list[EdgeOut]:
+        return [EdgeOut(workspace=workspace, id=e.id, kind=e.kind, source=s, target=t,
+                        properties=e.properties, attributes=e.attributes, tags=e.tags,
+                        valid_from=e.valid_from, valid_to=e.valid_to,
+                        archived_at=e.archived_at, version=e.version, created_at=e.created_at,
+                        updated_at=e.updated_at)
+                for e, s, t in self.session.execute(stmt)]
+
+    # ------------------------------------------------------------------ filters
+
+    def _node_filters(self, stmt, workspace_pk, kind, tag, text, properties, as_of,
+                      include_archived, ids):
+        stmt = stmt.where(Node.workspace_pk == workspace_pk)
+        if kind:
+            stmt = stmt.where(Node.kind == vocab.canonical_kind(kind))
+        if text:
+            stmt = stmt.where(Node.label.icontains(text, autoescape=True))
+        if ids is not None:
+            stmt = stmt.where(Node.id.in_(list(ids)))
+        return self._common_filters(stmt, Node, tag, properties, as_of, include_archived)
+
+    def _edge_filters(self, stmt, workspace_pk, kind, node, source, target, tag, properties,
+                      as_of, include_archived):
+        stmt = stmt.where(Edge.workspace_pk == workspace_pk)
+        if kind:
+            stmt = stmt.where(Edge.kind == vocab.canonical_kind(kind))
+        for ident, col in ((source, Edge.source_pk), (target, Edge.target_pk)):
+            if ident is not None:
+                stmt = stmt.where(col == self._pk_of(workspace_pk, ident))
+        if node is not None:
+            pk = self._pk_of(workspace_pk, node)
+            stmt = stmt.where(or_(Edge.source_pk == pk, Edge.target_pk == pk))
+        return self._common_filters(stmt, Edge, tag, properties, as_of, include_archived)
+
+    def _pk_of(self, workspace_pk: int, ident: str) -> int:
+        found = self._node_kinds(workspace_pk, [ident])
+        return found[ident][0] if ident in found else -1
+
+    def _common_filters(self, stmt, table, tag, properties, as_of, include_archived):
+        if not include_archived:
+            stmt = stmt.where(table.archived_at.is_(None))
+        if as_of is not None:
+            stmt = stmt.where(valid_on(table, as_of))
+        if tag:
+            stmt = stmt.where(self._has_tag(table, tag))
+        for key, value in (properties or {}).items():
+            _check_filter(key, value)
+            stmt = stmt.where(self._property_equals(table, key, value))
+        return stmt
+
+    def _has_tag(self, table, tag: str):
+        if self._dialect == "postgresql":
+            return table.tags.cast(JSONB).contains([tag])
+        each = func.json_each(table.tags).table_valued("value")
+        return exists(select(literal(1)).select_from(each).where(each.c.value == tag))
+
+    def _property_equals(self, table, key: str, value: Any):
+        if self._dialect == "postgresql":
+            return table.properties.op("->")(key) == cast(literal(json.dumps(value)), JSONB)
+        path = '$."' + key.replace('"', '') + '"'
+        extracted = func.json_extract(table.properties, path)
+        if isinstance(value, bool):
+            return extracted == int(value)
+        return extracted == value
+
+
+def _check_filter(key: str, value: Any) -> None:
+    """A property filter compares one plain value: text, a number, true or false."""
+    problems = []
+    if not key or not key.isprintable():
+        problems.append(Problem("a property name is printable text", field="properties",
+                                record=repr(key)))
+    if isinstance(value, dict | list) or value is None:
+        problems.append(Problem(f"filter {key!r} by one value (text, a number, true or false), "
+                                f"not {json.dumps(value)[:40]}", field=f"properties.{key}"))
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2 ** 63:
+        problems.append(Problem(f"the number given for {key!r} is too large",
+                                field=f"properties.{key}"))
+    elif isinstance(value, float) and not math.isfinite(value):
+        problems.append(Problem(f"the number given for {key!r} is not finite",
+                                field=f"properties.{key}"))
+    if problems:
+        raise InvalidRecords(problems)
+
+
+def valid_on(table, day: dt.date):
+    """The SQL condition 'valid on this day': both ends of the period are inclusive."""
+    return and_(or_(table.valid_from.is_(None), table.valid_from <= day),
+                or_(table.valid_to.is_(None), table.valid_to >= day))
+
+
+def _when(key: str, value: Any) -> Any:
+    if key != "version" and isinstance(value, str):
+        parsed = dt.datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _rid(raw: Any) -> str | None:
+    if isinstance(raw, dict):
+        return raw.get("id") or raw.get("label")
+    return getattr(raw, "id", None)

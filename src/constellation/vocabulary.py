@@ -1,0 +1,472 @@
+"""The vocabulary of the graph: every node kind and edge kind, their properties and endpoints.
+
+This is the one place that names kinds. The store validates against it, the API
+builds its schemas from it, importers map foreign types onto it, the map takes its
+colours and shapes from it and the README's data-model table is generated from it.
+
+Roles are edges, not node types: an organization can sign, convene, take part,
+fund and be a backbone at once (UNITE-LA convenes the L.A. Compact *and* several
+workgroups, seed 001).
+
+>>> sorted(NODE_KINDS)[:3]
+['assessment', 'constellation', 'goal']
+>>> EDGE_KINDS["funds"].targets
+('organization', 'constellation')
+>>> validate_properties("organization", {"sector": "Non-profit"})
+{'sector': 'non-profit'}
+>>> validate_properties("constellation", {"status": "Active", "has_charter": "yes"})["status"]
+'active'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+__all__ = [
+    "ANY",
+    "EDGE_KINDS",
+    "NODE_KINDS",
+    "EdgeKind",
+    "NodeKind",
+    "PropertyError",
+    "canonical_kind",
+    "edge_kind",
+    "endpoint_error",
+    "node_kind",
+    "validate_properties",
+]
+
+ANY = "*"
+"""Stands for "any node kind" in an edge's allowed endpoints."""
+
+
+def _lower(value: Any) -> Any:
+    """Let people write enum values as they speak them: 'Non-profit', 'Task Force'."""
+    if isinstance(value, str):
+        return re.sub(r"[\s\-]+", "_", value.strip().lower())
+    return value
+
+
+def _sector(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip().lower().replace(" ", "-").replace("_", "-")
+    return value
+
+
+class Sector(StrEnum):
+    """The sectors of seed 001's signers, plus the ones partnerships add."""
+
+    EDUCATION = "education"
+    HIGHER_ED = "higher-ed"
+    EARLY_CHILDHOOD = "early-childhood"
+    BUSINESS = "business"
+    GOVERNMENT = "government"
+    LABOR = "labor"
+    NON_PROFIT = "non-profit"
+    PHILANTHROPY = "philanthropy"
+    HEALTH = "health"
+    COMMUNITY = "community"
+    FAITH = "faith"
+    MEDIA = "media"
+    OTHER = "other"
+
+
+class Seniority(StrEnum):
+    """Who a convener sends (seed 000): preferably the CEO, a direct report or a specialist."""
+
+    CEO = "ceo"
+    DIRECT_REPORT = "direct_report"
+    SPECIALIST = "specialist"
+    STAFF = "staff"
+    OTHER = "other"
+
+
+class ConstellationType(StrEnum):
+    COLLABORATIVE = "collaborative"
+    WORKGROUP = "workgroup"
+    NETWORK = "network"
+    TASK_FORCE = "task_force"
+    PROJECT = "project"
+    OTHER = "other"
+
+
+class Status(StrEnum):
+    """Where a constellation is in its life (seed 001: galvanize quickly, disband when done)."""
+
+    PLANNED = "planned"
+    FORMING = "forming"
+    ACTIVE = "active"
+    DORMANT = "dormant"
+    DISBANDED = "disbanded"
+
+
+class IndicatorType(StrEnum):
+    OUTCOME = "outcome"
+    CONTRIBUTING = "contributing"
+
+
+class ConvenerRole(StrEnum):
+    PRIMARY = "primary"
+    CO = "co"
+
+
+class FundingType(StrEnum):
+    """Seed 001 separates seed funding from joint funding of shared work."""
+
+    SEED = "seed"
+    JOINT = "joint"
+    GRANT = "grant"
+    IN_KIND = "in_kind"
+    OTHER = "other"
+
+
+class Level(StrEnum):
+    """The four levels of the Leading by Convening rubric (seed 003)."""
+
+    INFORMING = "informing"
+    NETWORKING = "networking"
+    COLLABORATING = "collaborating"
+    TRANSFORMING = "transforming"
+
+
+SectorField = Annotated[Sector, BeforeValidator(_sector)]
+LevelField = Annotated[Level | None, BeforeValidator(_lower)]
+
+
+class Properties(BaseModel):
+    """Base of every property model: unknown keys are refused (they belong in attributes)."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, str_strip_whitespace=True,
+                              allow_inf_nan=False)
+
+
+# --- node property models -------------------------------------------------------------
+
+
+class InitiativeProps(Properties):
+    common_vision: str | None = Field(None, description="The shared vision all signers commit to.")
+    geography: str | None = Field(None, description="The place the partnership serves.")
+    description: str | None = None
+    convened_since: dt.date | None = None
+
+
+class IssueAreaProps(Properties):
+    description: str | None = None
+
+
+class GoalProps(Properties):
+    number: int | None = Field(None, ge=0, description="Its place in the common agenda.")
+    description: str | None = None
+
+
+class DataPoint(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    date: dt.date
+    value: float
+    note: str | None = None
+
+
+class IndicatorProps(Properties):
+    indicator_type: Annotated[IndicatorType, BeforeValidator(_lower)] = IndicatorType.OUTCOME
+    unit: str | None = Field(None, description="percent, count, rate per 1,000 …")
+    baseline: float | None = None
+    baseline_date: dt.date | None = None
+    target: float | None = None
+    target_date: dt.date | None = None
+    values: list[DataPoint] = Field(default_factory=list, description="Dated measurements.")
+    disaggregation: list[str] = Field(
+        default_factory=list, description="By geography, race, gender … (seed 002)."
+    )
+    source: str | None = None
+
+
+class OrganizationProps(Properties):
+    sector: SectorField | None = None
+    staff_capacity: float | None = Field(
+        None, ge=0, description="Staff (FTE) it can give to convening; load is compared with it."
+    )
+    has_succession_plan: bool | None = Field(
+        None, description="Seed 000: a convener keeps the work going when its representative leaves."
+    )
+    has_board_support: bool | None = Field(None, description="Letter of support (seed 000).")
+    website: str | None = None
+    description: str | None = None
+    geography: str | None = None
+
+
+class PersonProps(Properties):
+    title: str | None = None
+    seniority: Annotated[Seniority, BeforeValidator(_lower)] | None = None
+    email: str | None = None
+
+
+class StewardshipGroupProps(Properties):
+    """Seed 001: the stewardship group keeps three documents."""
+
+    has_guiding_principles: bool | None = None
+    has_bylaws: bool | None = None
+    has_goals_document: bool | None = None
+    description: str | None = None
+
+
+class ConstellationProps(Properties):
+    constellation_type: Annotated[ConstellationType, BeforeValidator(_lower)] = (
+        ConstellationType.COLLABORATIVE
+    )
+    status: Annotated[Status, BeforeValidator(_lower)] = Status.ACTIVE
+    launched: dt.date | None = None
+    disbanded: dt.date | None = None
+    planned_launch: str | None = Field(None, description="Free text, e.g. '2019 or 2020'.")
+    magnetic_attractor: str | None = Field(
+        None, description="The need or opportunity that drew people together (seed 001)."
+    )
+    has_charter: bool | None = None
+    has_action_plan: bool | None = None
+    has_data_plan: bool | None = None
+    has_disparities_plan: bool | None = None
+    last_activity: dt.date | None = None
+    description: str | None = None
+
+
+class AssessmentProps(Properties):
+    """A self-assessment on the Leading by Convening rubric: five decisions × four levels."""
+
+    date: dt.date | None = None
+    coalesce_stakeholders: LevelField = None
+    ensure_participation: LevelField = None
+    translate_work: LevelField = None
+    communicate_change: LevelField = None
+    demonstrate_change: LevelField = None
+    notes: str | None = None
+
+
+# --- edge property models -------------------------------------------------------------
+
+
+class NoProps(Properties):
+    note: str | None = None
+
+
+class SignsProps(Properties):
+    date: dt.date | None = None
+    commitment: str | None = None
+
+
+class RepresentsProps(Properties):
+    title: str | None = None
+    primary_contact: bool | None = None
+
+
+class MemberOfProps(Properties):
+    role: str | None = None
+
+
+class BackboneForProps(Properties):
+    initiative: str | None = Field(None, description="Id of the initiative it is backbone within.")
+    geography: str | None = None
+
+
+class ConvenesProps(Properties):
+    role: Annotated[ConvenerRole, BeforeValidator(_lower)] = ConvenerRole.PRIMARY
+    staff_time: float | None = Field(None, ge=0, description="FTE committed to convening it.")
+    has_succession_plan: bool | None = None
+
+
+class ParticipatesInProps(Properties):
+    role: str | None = None
+    since: dt.date | None = None
+
+
+class AdvancesProps(Properties):
+    note: str | None = None
+
+
+class FundsProps(Properties):
+    amount: float | None = Field(None, ge=0)
+    currency: str | None = Field(None, min_length=3, max_length=3, description="ISO 4217 code.")
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    purpose: str | None = None
+    title: str | None = None
+    funding_type: Annotated[FundingType, BeforeValidator(_lower)] | None = None
+
+
+class CollaboratesWithProps(Properties):
+    description: str | None = None
+
+
+class RelatedToProps(Properties):
+    relation: str = Field(..., min_length=1, description="The foreign relation type it came from.")
+
+
+# --- the kinds -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    """A node kind: its property model and how the map draws it."""
+
+    name: str
+    title: str
+    description: str
+    properties: type[Properties]
+    color: str
+    shape: str
+
+    @property
+    def plural(self) -> str:
+        return self.title + "s"
+
+
+@dataclass(frozen=True)
+class EdgeKind:
+    """An edge kind: its property model, allowed endpoints and how the map draws it."""
+
+    name: str
+    description: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    properties: type[Properties] = NoProps
+    color: str = "#888888"
+    dashes: bool = False
+    examples: tuple[str, ...] = field(default=())
+
+    def allows(self, source_kind: str, target_kind: str) -> bool:
+        return (ANY in self.sources or source_kind in self.sources) and (
+            ANY in self.targets or target_kind in self.targets
+        )
+
+
+def _kinds(*kinds):
+    return {k.name: k for k in kinds}
+
+
+NODE_KINDS: dict[str, NodeKind] = _kinds(
+    NodeKind("initiative", "Initiative", "The partnership or compact itself.",
+             InitiativeProps, "#6a3d9a", "star"),
+    NodeKind("issue_area", "Issue area", "Education, health, housing, public safety …",
+             IssueAreaProps, "#b15928", "triangle"),
+    NodeKind("goal", "Goal", "A common-agenda goal.", GoalProps, "#e31a1c", "diamond"),
+    NodeKind("indicator", "Indicator", "An outcome or contributing indicator measuring a goal.",
+             IndicatorProps, "#fb9a99", "square"),
+    NodeKind("organization", "Organization", "Any agency or institution.",
+             OrganizationProps, "#1f78b4", "dot"),
+    NodeKind("person", "Person", "A representative of an organization.",
+             PersonProps, "#a6cee3", "dot"),
+    NodeKind("stewardship_group", "Stewardship group",
+             "The group that stewards the shared vision (seed 001).",
+             StewardshipGroupProps, "#ff7f00", "hexagon"),
+    NodeKind("constellation", "Constellation",
+             "A collaborative, workgroup, network or task force.",
+             ConstellationProps, "#33a02c", "ellipse"),
+    NodeKind("assessment", "Assessment",
+             "A rubric self-assessment of a constellation or initiative (seed 003).",
+             AssessmentProps, "#cab2d6", "box"),
+)
+
+EDGE_KINDS: dict[str, EdgeKind] = {
+    e.name: e
+    for e in (
+        EdgeKind("signs", "Commits an institution to the shared agenda.",
+                 ("organization",), ("initiative",), SignsProps, "#6a3d9a"),
+        EdgeKind("represents", "A person represents an organization.",
+                 ("person",), ("organization",), RepresentsProps, "#a6cee3"),
+        EdgeKind("member_of", "A person sits on the stewardship group.",
+                 ("person",), ("stewardship_group",), MemberOfProps, "#ff7f00"),
+        EdgeKind("stewards", "The stewardship group keeps the initiative's vision.",
+                 ("stewardship_group",), ("initiative",), NoProps, "#ff7f00"),
+        EdgeKind("pursues", "The initiative pursues a goal.",
+                 ("initiative",), ("goal",), NoProps, "#e31a1c"),
+        EdgeKind("in_area", "A goal or initiative belongs to an issue area.",
+                 ("goal", "initiative"), ("issue_area",), NoProps, "#b15928", dashes=True),
+        EdgeKind("backbone_for", "An organization acts as backbone for an issue area.",
+                 ("organization",), ("issue_area",), BackboneForProps, "#b15928"),
+        EdgeKind("convenes", "An organization leads a constellation, as primary or co-convener.",
+                 ("organization",), ("constellation",), ConvenesProps, "#1f78b4"),
+        EdgeKind("participates_in", "An organization is a partner in a constellation.",
+                 ("organization",), ("constellation",), ParticipatesInProps, "#7f9fbf"),
+        EdgeKind("advances", "A constellation works on a goal or indicator.",
+                 ("constellation",), ("goal", "indicator"), AdvancesProps, "#33a02c"),
+        EdgeKind("measures", "An indicator measures a goal.",
+                 ("indicator",), ("goal",), NoProps, "#fb9a99", dashes=True),
+        EdgeKind("funds", "An organization funds a constellation or another organization.",
+                 ("organization",), ("organization", "constellation"), FundsProps, "#fdbf6f"),
+        EdgeKind("spun_off_from", "A constellation grew out of another.",
+                 ("constellation",), ("constellation",), NoProps, "#33a02c", dashes=True),
+        EdgeKind("assesses", "An assessment rates a constellation or initiative.",
+                 ("assessment",), ("constellation", "initiative"), NoProps, "#cab2d6", dashes=True),
+        EdgeKind("collaborates_with", "A tie between organizations outside any constellation.",
+                 ("organization",), ("organization",), CollaboratesWithProps, "#999999",
+                 dashes=True),
+        EdgeKind("related_to", "Fallback for imported relations that fit no kind.",
+                 (ANY,), (ANY,), RelatedToProps, "#cccccc", dashes=True),
+    )
+}
+
+
+class PropertyError(ValueError):
+    """Properties that do not fit their kind; `errors` holds (field, message) pairs."""
+
+    def __init__(self, kind: str, errors: list[tuple[str, str]]):
+        self.kind = kind
+        self.errors = errors
+        super().__init__("; ".join(f"{f}: {m}" for f, m in errors))
+
+
+def canonical_kind(name: str) -> str:
+    """Normalise a kind name as people write it: 'Stewardship Group' → 'stewardship_group'.
+
+    >>> canonical_kind(" Stewardship Group ")
+    'stewardship_group'
+    >>> canonical_kind("participates-in")
+    'participates_in'
+    """
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def node_kind(name: str) -> NodeKind | None:
+    return NODE_KINDS.get(canonical_kind(name)) if isinstance(name, str) else None
+
+
+def edge_kind(name: str) -> EdgeKind | None:
+    return EDGE_KINDS.get(canonical_kind(name)) if isinstance(name, str) else None
+
+
+def _model(kind: str) -> type[Properties]:
+    spec = NODE_KINDS.get(kind) or EDGE_KINDS.get(kind)
+    if spec is None:
+        raise KeyError(kind)
+    return spec.properties
+
+
+def validate_properties(kind: str, properties: dict[str, Any] | None) -> dict[str, Any]:
+    """Check properties against their kind's model; return them normalised, unset ones dropped.
+
+    Raises `PropertyError` listing every field that is wrong.
+    """
+    model = _model(kind)
+    try:
+        parsed = model.model_validate(properties or {})
+    except ValidationError as exc:
+        raise PropertyError(
+            kind,
+            [(".".join(str(p) for p in e["loc"]) or "properties", e["msg"]) for e in exc.errors()],
+        ) from None
+    return parsed.model_dump(mode="json", exclude_none=True)
+
+
+def endpoint_error(kind: str, source_kind: str, target_kind: str) -> str | None:
+    """Say why an edge of `kind` cannot join these node kinds, or None if it can."""
+    spec = EDGE_KINDS[kind]
+    if spec.allows(source_kind, target_kind):
+        return None
+    return (
+        f"a {kind} edge goes from {' or '.join(spec.sources)} to {' or '.join(spec.targets)}, "
+        f"not from {source_kind} to {target_kind}"
+    )
