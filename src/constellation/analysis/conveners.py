@@ -1,0 +1,183 @@
+"""Convener checks: who leads more than it can carry, and which groups have no leader."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from constellation.analysis.findings import Finding, Severity, make_key, subject
+from constellation.analysis.index import Index, index_of
+from constellation.analysis.params import AuditParams, resolve
+from constellation.analysis.registry import check
+
+__all__ = ["convener_overload", "leaderless_constellations", "convener_load",
+           "who_convenes_what"]
+
+
+def convener_load(ix: Index, org: str, params: AuditParams) -> dict:
+    """What an organization carries as convener: groups, partner-weighted load, capacity.
+
+    The load of one constellation is its number of partners (member organizations other
+    than the conveners), times 1 for a primary convener or `co_convener_weight` for a
+    co-convener. Capacity is `staff_capacity` (FTE) × `partners_per_fte`, when declared.
+    """
+    groups, load = [], 0.0
+    for c in dict.fromkeys(ix.targets("convenes", org)):  # each group once
+        if ix.status(c) != "active":
+            continue
+        groups.append(c)
+        conveners = ix.conveners(c)
+        partners = len(ix.members(c) - set(conveners))
+        role = conveners[org].get("role", "primary")
+        load += partners * (1.0 if role == "primary" else params.co_convener_weight)
+    staff = ix.G.nodes[org].get("staff_capacity")
+    capacity = staff * params.partners_per_fte if staff is not None else None
+    return {"active_constellations": len(groups), "constellations": sorted(groups),
+            "load": round(load, 2), "staff_capacity": staff,
+            "capacity": round(capacity, 2) if capacity is not None else None}
+
+
+@check("convener_overload", title="Convener overload", weight=2,
+       population=lambda ix: len(ix.out["convenes"]), population_label="conveners")
+def convener_overload(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+                      ) -> list[Finding]:
+    """Organizations convening more active constellations than their capacity carries.
+
+    Overloaded means more than `max_active_convened` active constellations, or a
+    partner-weighted load (see `convener_load`) beyond the declared staff capacity.
+    Findings are ranked by load, heaviest first; high when both limits are passed.
+
+    Examples
+    --------
+    >>> from constellation.graph import build_graph
+    >>> groups = [{"id": f"c{i}", "kind": "constellation", "label": f"Group {i}"}
+    ...           for i in range(4)]
+    >>> G = build_graph(
+    ...     [{"id": "u", "kind": "organization", "label": "UNITE-LA",
+    ...       "properties": {"staff_capacity": 0.1}}] + groups,
+    ...     [{"kind": "convenes", "source": "u", "target": g["id"]} for g in groups])
+    >>> f = convener_overload(G)[0]
+    >>> f.evidence["active_constellations"], f.evidence["load"], f.evidence["capacity"]
+    (4, 0.0, 1.0)
+    >>> f.severity.value
+    'medium'
+
+    Notes
+    -----
+    O(E) over convenes and participates_in edges.
+
+    References
+    ----------
+    Seed 001 (convener criteria: "Do you have the bandwidth?"), seed 000 (organizational
+    capacity/stability to fulfil the network's expectations).
+    """
+    p = resolve(params)
+    ix = index_of(G)
+    found = []
+    for org in ix.out["convenes"]:
+        figures = convener_load(ix, org, p)
+        too_many = figures["active_constellations"] > p.max_active_convened
+        too_heavy = figures["capacity"] is not None and figures["load"] > figures["capacity"]
+        if not (too_many or too_heavy):
+            continue
+        reasons = []
+        if too_many:
+            reasons.append(f"convenes {figures['active_constellations']} active constellations "
+                           f"(more than {p.max_active_convened})")
+        if too_heavy:
+            reasons.append(f"carries a load of {figures['load']:g} partners against a capacity "
+                           f"of {figures['capacity']:g}")
+        found.append((figures["load"], figures["active_constellations"], Finding(
+            check="convener_overload",
+            severity=Severity.HIGH if too_many and too_heavy else Severity.MEDIUM,
+            subjects=[subject(G, org)] + [subject(G, c) for c in figures["constellations"]],
+            message=f"{G.nodes[org]['label']} " + " and ".join(reasons) + ".",
+            evidence=figures | {"max_active_convened": p.max_active_convened,
+                                "partners_per_fte": p.partners_per_fte},
+            suggestion="Ask a partner to co-convene or take over one of these groups, or "
+                       "raise the staff time committed to convening.",
+            key=make_key("convener_overload", org))))
+    found.sort(key=lambda t: (-t[0], -t[1], t[2].key))
+    return [f for *_, f in found]
+
+
+@check("leaderless_constellations", title="Leaderless constellations", weight=3,
+       population=lambda ix: len(ix.live_constellations),
+       population_label="active and forming constellations")
+def leaderless_constellations(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+                              ) -> list[Finding]:
+    """Active or forming constellations with no convener.
+
+    Seed 001: a constellation needs "energetic leadership by 1 or more partners".
+    Active groups without one are high severity; forming ones medium.
+
+    Examples
+    --------
+    >>> from constellation.graph import build_graph
+    >>> G = build_graph([{"id": "c", "kind": "constellation", "label": "Joint Advocacy"}])
+    >>> leaderless_constellations(G)[0].message
+    'Joint Advocacy is active but nobody convenes it.'
+    """
+    resolve(params)
+    ix = index_of(G)
+    findings = []
+    for c in ix.nodes("constellation"):
+        status = ix.status(c)
+        if status not in ("active", "forming") or ix.conveners(c):
+            continue
+        partners = sorted(ix.members(c))
+        findings.append(Finding(
+            check="leaderless_constellations",
+            severity=Severity.HIGH if status == "active" else Severity.MEDIUM,
+            subjects=[subject(G, c)],
+            message=f"{G.nodes[c]['label']} is {status} but nobody convenes it.",
+            evidence={"status": status, "conveners": 0, "partners": len(partners)},
+            suggestion="Ask one of its partners with the skills, bandwidth and content "
+                       "knowledge to convene it (seed 001's convener criteria)."
+                       if partners else "Find a convener, or fold it into another group.",
+            key=make_key("leaderless_constellations", c)))
+    return findings
+
+
+def who_convenes_what(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+                      ) -> list[dict]:
+    """One row per constellation: its conveners (with their load), goals, status, partners
+    and sectors, and whether it is leaderless or led by an overloaded convener.
+
+    This is the stewardship group's table: who convenes what.
+
+    >>> from constellation.graph import build_graph
+    >>> G = build_graph(
+    ...     [{"id": "u", "kind": "organization", "label": "UNITE-LA"},
+    ...      {"id": "c", "kind": "constellation", "label": "Data Workgroup"}],
+    ...     [{"kind": "convenes", "source": "u", "target": "c"}])
+    >>> row = who_convenes_what(G)[0]
+    >>> row["constellation"]["label"], [c["label"] for c in row["conveners"]], row["leaderless"]
+    ('Data Workgroup', ['UNITE-LA'], False)
+    """
+    p = resolve(params)
+    ix = index_of(G)
+    overloaded = {f.subjects[0].id for f in convener_overload(G, p)}
+    loads = {org: convener_load(ix, org, p) for org in ix.out["convenes"]}
+    rows = []
+    for c in sorted(ix.nodes("constellation"), key=lambda n: G.nodes[n]["label"].lower()):
+        conveners = ix.conveners(c)
+        members = ix.members(c)
+        partners = members - set(conveners)
+        status = ix.status(c)
+        rows.append({
+            "constellation": subject(G, c).model_dump(),
+            "status": status,
+            "type": G.nodes[c].get("constellation_type"),
+            "conveners": [subject(G, org).model_dump() | {
+                "role": data.get("role", "primary"), "overloaded": org in overloaded,
+                "active_constellations": loads[org]["active_constellations"],
+                "load": loads[org]["load"], "capacity": loads[org]["capacity"]}
+                for org, data in sorted(conveners.items(), key=lambda t: G.nodes[t[0]]["label"])],
+            "goals": [subject(G, g).model_dump() for g in
+                      sorted(ix.goals_advanced(c), key=lambda g: G.nodes[g]["label"])],
+            "partners": len(partners),
+            "sectors": sorted({s for m in members if (s := ix.sector(m))}),
+            "leaderless": status in ("active", "forming") and not conveners,
+            "overloaded_convener": any(org in overloaded for org in conveners),
+        })
+    return rows

@@ -1,0 +1,402 @@
+"""Joint-funding opportunities: groups to fund together, active groups with no funding, co-funders.
+
+Current funding is every ``funds`` edge in the graph (so valid on its date) whose
+`period_end`, if recorded, is not before that date. Amounts are summed per currency and
+never across currencies; a grant with no amount is counted under ``amount_unknown``, one
+with an amount but no currency under the currency ``"unknown currency"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+from pydantic import BaseModel, ConfigDict, Field
+
+from constellation.analysis.findings import Finding, Severity, make_key, subject
+from constellation.analysis.index import Index, index_of
+from constellation.analysis.params import resolve
+from constellation.errors import InvalidRecords, NotFound, Problem
+
+__all__ = ["FundingParams", "FundingReport", "funding_opportunities", "UNKNOWN_CURRENCY"]
+
+UNKNOWN_CURRENCY = "unknown currency"
+"""The currency under which amounts recorded without a currency are summed."""
+
+
+class FundingParams(BaseModel):
+    """The thresholds of `funding_opportunities`, with their defaults."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_shared_partners: int = Field(
+        1, ge=1, description="Two active groups on the same goal 'share partners' when at "
+        "least this many member organizations belong to both.")
+    min_shared_goals: int = Field(
+        1, ge=1, description="Two funders are co-funders when their portfolios share at least "
+        "this many goals.")
+
+
+class FundingReport(BaseModel):
+    """`constellation funding --format json` prints exactly this."""
+
+    joint_opportunities: list[Finding] = Field(
+        default_factory=list, description="Active groups on one goal that share partners and "
+        "have no joint funding between them.")
+    unfunded: list[Finding] = Field(
+        default_factory=list, description="Active groups with no current funding (that fit "
+        "the funder's portfolio, when a funder is given).")
+    co_funders: list[Finding] = Field(
+        default_factory=list, description="Funders whose portfolios share goals.")
+    notes: list[str] = Field(
+        default_factory=list, description="What the lists cannot say by themselves, e.g. "
+        "that the funder asked about funds nothing on this date.")
+
+
+def funding_opportunities(G: nx.MultiDiGraph, funder: str | None = None,
+                          params: FundingParams | dict | None = None) -> FundingReport:
+    """Where joint funding could go: clusters to fund together, unfunded groups, co-funders.
+
+    * **Joint opportunities** — for each goal, the active constellations advancing it
+      (directly or through an indicator) are joined when they share at least
+      `min_shared_partners` member organizations; each connected cluster of two or more
+      is one opportunity, unless a single funder already gives joint funding
+      (``funding_type: joint``) to two or more of them.
+    * **Unfunded** — active constellations with no current funding. With a funder, only
+      those that fit its portfolio: they advance a goal, or a goal in an issue area, of
+      the constellations it funds (funding an organization counts the goals of that
+      organization's groups and the issue areas it is backbone for).
+    * **Co-funders** — funders (organizations with current ``funds`` edges) whose
+      portfolios share at least `min_shared_goals` goals; with a funder, the others
+      that overlap with it. The overlap share is shared goals ÷ goals either funds.
+
+    Parameters
+    ----------
+    G : the workspace graph (see `constellation.graph.load_graph`).
+    funder : id of an organization to look from, or None for the whole network.
+    params : a `FundingParams` or a dict of overrides.
+
+    Returns
+    -------
+    A `FundingReport`: three lists of findings (checks ``joint_opportunity``,
+    ``unfunded_constellation``, ``co_funders``) and notes, e.g. when `funder` funds
+    nothing on the graph's date (then every unfunded group and opportunity is listed).
+
+    Raises
+    ------
+    NotFound : `funder` is not in the graph.
+    InvalidRecords : `funder` is not an organization.
+
+    Examples
+    --------
+    >>> from constellation.graph import build_graph
+    >>> G = build_graph(
+    ...     [{"id": "lausd", "kind": "organization", "label": "LAUSD"},
+    ...      {"id": "bechtel", "kind": "organization", "label": "Bechtel Foundation"},
+    ...      {"id": "g1", "kind": "goal", "label": "High school graduation"},
+    ...      {"id": "laepp", "kind": "constellation", "label": "Educator Pathways"},
+    ...      {"id": "data", "kind": "constellation", "label": "Data Workgroup"}],
+    ...     [{"kind": "participates_in", "source": "lausd", "target": "laepp"},
+    ...      {"kind": "participates_in", "source": "lausd", "target": "data"},
+    ...      {"kind": "advances", "source": "laepp", "target": "g1"},
+    ...      {"kind": "advances", "source": "data", "target": "g1"},
+    ...      {"kind": "funds", "source": "bechtel", "target": "laepp",
+    ...       "properties": {"amount": 200000, "currency": "USD", "funding_type": "joint"}}])
+    >>> report = funding_opportunities(G)
+    >>> report.joint_opportunities[0].message
+    '2 active groups on the goal “High school graduation” share partners (LAUSD) and have
+    no joint funding between them: Data Workgroup, Educator Pathways.'
+    >>> report.joint_opportunities[0].evidence["funding"]["laepp"]["totals"]
+    {'USD': 200000.0}
+    >>> [f.message for f in funding_opportunities(G, "bechtel").unfunded]
+    ['Data Workgroup is active with no funding and works on “High school graduation”, which
+    Bechtel Foundation already funds.']
+
+    Notes
+    -----
+    O(E) to index the graph, plus O(Σ n_g² · M) for the pairs of the n_g groups on each
+    goal g (M members per group), plus O(F² · G) for F funders' portfolios of G goals.
+
+    References
+    ----------
+    Seed 001: the stewardship group and the conveners "pursue joint funding
+    opportunities"; constellations "seek joint fundraising"; the L.A. Educator Pathways
+    Partnership's joint-funding grant from the S.D. Bechtel, Jr. Foundation.
+    """
+    p = _params(params)
+    ix = index_of(G)
+    as_of = _as_of(G)
+    grants = _current_grants(G, ix, as_of)
+    notes: list[str] = []
+    portfolio = None
+    if funder is not None:
+        _check_funder(G, funder)
+        if grants["out"].get(funder):
+            portfolio = _portfolio(ix, grants["out"][funder])
+        else:
+            notes.append(
+                f"{_label(G, funder)} funds nothing on {as_of.isoformat()}: with no portfolio "
+                f"to match, every unfunded group and every joint opportunity is listed, and "
+                f"no co-funder can be found.")
+    if not any(grants["out"].values()):
+        notes.append(
+            f"No funding is current on {as_of.isoformat()}: grants that ended before this "
+            f"date are not counted; look at an earlier date to see them.")
+    joint, skipped = _joint_opportunities(G, ix, grants, p, funder, portfolio)
+    notes.extend(skipped)
+    return FundingReport(
+        joint_opportunities=joint,
+        unfunded=_unfunded(G, ix, grants, funder, portfolio),
+        co_funders=_co_funders(G, ix, grants, p, funder),
+        notes=notes)
+
+
+# --- funding on the date -------------------------------------------------------------------
+
+
+def _params(params: FundingParams | dict | None) -> FundingParams:
+    return resolve(params, FundingParams)
+
+
+def _as_of(G: nx.MultiDiGraph) -> dt.date:
+    return _date(G.graph.get("as_of")) or dt.date.today()
+
+
+def _date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value
+
+
+def _current_grants(G: nx.MultiDiGraph, ix: Index, as_of: dt.date) -> dict[str, dict]:
+    """Current funds edges, by funder (``out``) and by recipient (``into``)."""
+    out, into = defaultdict(list), defaultdict(list)
+    for source, ends in ix.out["funds"].items():
+        for target, data in ends:
+            end = _date(data.get("period_end"))
+            if end is not None and end < as_of:
+                continue
+            out[source].append((target, data))
+            into[target].append((source, data))
+    return {"out": out, "into": into}
+
+
+def _sums(grants: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Totals per currency, grants of unknown amount, and who is at the other end."""
+    totals: dict[str, float] = defaultdict(float)
+    unknown = 0
+    for _, data in grants:
+        amount = data.get("amount")
+        if amount is None:
+            unknown += 1
+            continue
+        currency = data.get("currency")
+        totals[currency.upper() if currency else UNKNOWN_CURRENCY] += float(amount)
+    return {"totals": dict(sorted(totals.items())), "amount_unknown": unknown,
+            "grants": len(grants)}
+
+
+def _money(sums: dict[str, Any]) -> str:
+    parts = [f"{cur} {amount:,.0f}" for cur, amount in sums["totals"].items()]
+    if sums["amount_unknown"]:
+        parts.append(f"{sums['amount_unknown']} grant(s) of unknown amount")
+    return " + ".join(parts) or "no amount recorded"
+
+
+def _funding_of(grants, node: str) -> dict[str, Any]:
+    received = grants["into"].get(node, [])
+    return _sums(received) | {"funders": sorted({s for s, _ in received})}
+
+
+def _portfolio(ix: Index, given: list[tuple[str, dict]]) -> dict[str, set[str]]:
+    """Goals and issue areas of what a funder funds now."""
+    goals, areas, recipients = set(), set(), set()
+    for target, _ in given:
+        recipients.add(target)
+        kind = ix.G.nodes[target].get("kind")
+        if kind == "constellation":
+            goals |= ix.goals_advanced(target)
+        elif kind == "organization":
+            for c in set(ix.targets("convenes", target)) | set(
+                    ix.targets("participates_in", target)):
+                if ix.status(c) != "disbanded":
+                    goals |= ix.goals_advanced(c)
+            areas.update(ix.targets("backbone_for", target))
+    areas |= {a for g in goals for a in _areas_of(ix, g)}
+    return {"goals": goals, "issue_areas": areas, "recipients": recipients}
+
+
+def _areas_of(ix: Index, goal: str) -> list[str]:
+    return ix.targets("in_area", goal)
+
+
+def _check_funder(G: nx.MultiDiGraph, funder: str) -> None:
+    if funder not in G:
+        raise NotFound("node", funder, G.graph.get("workspace"))
+    kind = G.nodes[funder].get("kind")
+    if kind != "organization":
+        raise InvalidRecords([Problem(
+            f"{_label(G, funder)} is a {kind}, not an organization; only organizations fund",
+            field="funder", record=funder)])
+
+
+def _label(G: nx.MultiDiGraph, node: str) -> str:
+    return G.nodes[node].get("label", node)
+
+
+def _labels(G: nx.MultiDiGraph, nodes) -> str:
+    return ", ".join(sorted(_label(G, n) for n in nodes))
+
+
+def _quoted(G: nx.MultiDiGraph, nodes) -> str:
+    """Goal labels are sentences ("All students graduate …"): quote them in a message."""
+    return ", ".join(f"“{label}”" for label in sorted(_label(G, n) for n in nodes))
+
+
+def _fits(ix: Index, goals: set[str], portfolio: dict[str, set[str]]) -> tuple[set, set]:
+    """The goals, and the issue areas of goals, that a portfolio shares with these goals."""
+    areas = {a for g in goals for a in _areas_of(ix, g)}
+    return goals & portfolio["goals"], areas & portfolio["issue_areas"]
+
+
+# --- the three lists -----------------------------------------------------------------------
+
+
+def _joint_opportunities(G, ix: Index, grants, p: FundingParams, funder, portfolio):
+    joint_by_funder = defaultdict(set)
+    for source, given in grants["out"].items():
+        for target, data in given:
+            if data.get("funding_type") == "joint":
+                joint_by_funder[source].add(target)
+    members = {c: ix.members(c) for c in ix.active_constellations}
+    on_goal = defaultdict(list)
+    for c in ix.active_constellations:
+        for goal in ix.goals_advanced(c):
+            on_goal[goal].append(c)
+
+    findings, skipped = [], []
+    for goal in sorted(on_goal, key=lambda g: (_label(G, g), g)):
+        if portfolio is not None and not any(_fits(ix, {goal}, portfolio)):
+            continue
+        H = nx.Graph()
+        H.add_nodes_from(on_goal[goal])
+        H.add_edges_from((a, b) for a, b in combinations(on_goal[goal], 2)
+                         if len(members[a] & members[b]) >= p.min_shared_partners)
+        for cluster in nx.connected_components(H):
+            if len(cluster) < 2:
+                continue
+            groups = sorted(cluster, key=lambda c: (_label(G, c), c))
+            already = sorted(f for f, cs in joint_by_funder.items() if len(cs & cluster) >= 2)
+            if already:
+                skipped.append(f"The groups on the goal “{_label(G, goal)}” ({_labels(G, groups)})"
+                               f" already share joint funding from {_labels(G, already)}.")
+                continue
+            findings.append(_joint_finding(G, grants, goal, groups, members, funder))
+    findings.sort(key=lambda f: (-len(f.evidence["constellations"]),
+                                 -len(f.evidence["shared_partners"]), f.key))
+    return findings, skipped
+
+
+def _joint_finding(G, grants, goal, groups, members, funder) -> Finding:
+    in_groups = defaultdict(list)
+    for c in groups:
+        for m in members[c]:
+            in_groups[m].append(c)
+    shared = {m: cs for m, cs in sorted(in_groups.items()) if len(cs) >= 2}
+    funding = {c: _funding_of(grants, c) for c in groups}
+    funders = sorted({f for c in groups for f in funding[c]["funders"]})
+    names = sorted(_label(G, m) for m in shared)
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    if funders:
+        suggestion = (f"Bring their conveners together with their current funders "
+                      f"({_labels(G, funders)}) to plan one joint proposal")
+    else:
+        suggestion = "Bring their conveners together to plan one joint funding proposal"
+    suggestion += " (seed 001: constellations seek joint fundraising)."
+    evidence = {
+        "goal": goal, "constellations": groups, "shared_partners": shared,
+        "funding": funding, "unfunded": [c for c in groups if not funding[c]["grants"]]}
+    if funder is not None:
+        evidence["funder_already_funds"] = [c for c in groups if funder in funding[c]["funders"]]
+    return Finding(
+        check="joint_opportunity", severity=Severity.INFO,
+        subjects=[subject(G, goal)] + [subject(G, c) for c in groups],
+        message=f"{len(groups)} active groups on the goal “{_label(G, goal)}” share partners "
+                f"({shown}) and have no joint funding between them: {_labels(G, groups)}.",
+        evidence=evidence, suggestion=suggestion,
+        key=make_key("joint_opportunity", goal, *groups))
+
+
+def _unfunded(G, ix: Index, grants, funder, portfolio) -> list[Finding]:
+    findings = []
+    for c in sorted(ix.active_constellations, key=lambda c: (_label(G, c), c)):
+        if grants["into"].get(c):
+            continue
+        goals = ix.goals_advanced(c)
+        conveners = ix.conveners(c)
+        evidence = {"status": "active", "members": len(ix.members(c)),
+                    "conveners": len(conveners), "goals": sorted(goals)}
+        message = f"{_label(G, c)} is active with no funding."
+        subjects = [subject(G, c)]
+        if portfolio is not None:
+            goals_fit, areas_fit = _fits(ix, goals, portfolio)
+            if not (goals_fit or areas_fit):
+                continue
+            evidence |= {"matching_goals": sorted(goals_fit),
+                         "matching_issue_areas": sorted(areas_fit)}
+            if goals_fit:
+                what = f"works on {_quoted(G, goals_fit)}"
+            else:
+                what = f"works in the issue area {_labels(G, areas_fit)}"
+            message = (f"{_label(G, c)} is active with no funding and {what}, which "
+                       f"{_label(G, funder)} already funds.")
+            subjects += [subject(G, g) for g in sorted(goals_fit)]
+        if conveners:
+            suggestion = (f"Ask its convener ({_labels(G, conveners)}) whether a funding "
+                          f"request, or a share of a joint grant, would help.")
+        else:
+            suggestion = "Nobody convenes it: find a convener first, who can then seek funding."
+        findings.append(Finding(
+            check="unfunded_constellation", severity=Severity.LOW, subjects=subjects,
+            message=message, evidence=evidence, suggestion=suggestion,
+            key=make_key("unfunded_constellation", c)))
+    if portfolio is not None:
+        findings.sort(key=lambda f: -len(f.evidence["matching_goals"]))
+    return findings
+
+
+def _co_funders(G, ix: Index, grants, p: FundingParams, funder) -> list[Finding]:
+    funders = sorted(f for f, given in grants["out"].items() if given)
+    portfolios = {f: _portfolio(ix, grants["out"][f]) for f in funders}
+    found = []
+    for a, b in combinations(funders, 2):
+        if funder is not None and funder not in (a, b):
+            continue
+        if funder == b:
+            a, b = b, a
+        shared = portfolios[a]["goals"] & portfolios[b]["goals"]
+        if len(shared) < p.min_shared_goals:
+            continue
+        either = portfolios[a]["goals"] | portfolios[b]["goals"]
+        share = round(len(shared) / len(either), 2)
+        goal_names = _quoted(G, shared)
+        found.append(Finding(
+            check="co_funders", severity=Severity.INFO,
+            subjects=[subject(G, a), subject(G, b)] + [subject(G, g) for g in sorted(shared)],
+            message=f"{_label(G, a)} and {_label(G, b)} both fund work on {len(shared)} "
+                    f"goal(s): {goal_names}.",
+            evidence={"shared_goals": sorted(shared), "overlap_share": share,
+                      "funders": {f: _sums(grants["out"][f]) | {
+                          "recipients": sorted(portfolios[f]["recipients"]),
+                          "total": _money(_sums(grants["out"][f]))} for f in (a, b)}},
+            suggestion="Compare priorities and consider pooling grants for the groups on "
+                       "these goals.",
+            key=make_key("co_funders", *sorted((a, b)))))
+    found.sort(key=lambda f: (-f.evidence["overlap_share"], -len(f.evidence["shared_goals"]),
+                              f.key))
+    return found

@@ -1,0 +1,108 @@
+"""Time: the audit as of any date, the difference between two dates, and the health trend."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from constellation.analysis.audit import run_audit
+from constellation.analysis.findings import AuditReport
+from constellation.analysis.params import AuditParams, resolve
+
+__all__ = ["diff_graphs", "diff_workspace", "health_trend", "trend_points", "yearly_dates"]
+
+
+def _node_entry(G: nx.MultiDiGraph, n: str) -> dict[str, str]:
+    return {"id": n, "kind": G.nodes[n]["kind"], "label": G.nodes[n]["label"]}
+
+
+def _edge_entries(G: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
+    return {k: {"id": k, "kind": d["kind"], "source": s, "target": t}
+            for s, t, k, d in G.edges(keys=True, data=True)}
+
+
+def diff_graphs(before: nx.MultiDiGraph, after: nx.MultiDiGraph,
+                params: AuditParams | dict | None = None,
+                checks: Iterable[str] | None = None) -> dict[str, Any]:
+    """What changed between two graphs of one workspace: records and findings.
+
+    Nodes and edges *added* are in `after` but not `before`; *ended* the other way round.
+    Findings are matched by their stable key: *appeared* are new in `after`, *resolved*
+    were in `before` and are gone.
+
+    >>> import datetime as dt
+    >>> from constellation.graph import build_graph
+    >>> records = [{"id": "g", "kind": "goal", "label": "Graduation"},
+    ...            {"id": "c", "kind": "constellation", "label": "Graduation CAN",
+    ...             "valid_from": "2019-06-01"}]
+    >>> links = [{"kind": "advances", "source": "c", "target": "g"}]
+    >>> d = diff_graphs(build_graph(records, links, as_of=dt.date(2018, 1, 1)),
+    ...                 build_graph(records, links, as_of=dt.date(2020, 1, 1)))
+    >>> [n["id"] for n in d["nodes"]["added"]], [f.key for f in d["findings"]["resolved"]]
+    (['c'], ['orphan_goals:g'])
+    """
+    p = resolve(params)
+    a = run_audit(before, p, checks, figures=False)
+    b = run_audit(after, p, checks, figures=False)
+    keys_a = {f.key: f for f in a.findings}
+    keys_b = {f.key: f for f in b.findings}
+    edges_a, edges_b = _edge_entries(before), _edge_entries(after)
+    return {
+        "workspace": after.graph["workspace"],
+        "from": before.graph["as_of"],
+        "to": after.graph["as_of"],
+        "nodes": {
+            "added": [_node_entry(after, n) for n in sorted(set(after) - set(before))],
+            "ended": [_node_entry(before, n) for n in sorted(set(before) - set(after))],
+        },
+        "edges": {
+            "added": [edges_b[k] for k in sorted(set(edges_b) - set(edges_a))],
+            "ended": [edges_a[k] for k in sorted(set(edges_a) - set(edges_b))],
+        },
+        "findings": {
+            "appeared": [keys_b[k] for k in keys_b if k not in keys_a],
+            "resolved": [keys_a[k] for k in keys_a if k not in keys_b],
+            "persisting": sum(1 for k in keys_b if k in keys_a),
+        },
+        "health": {"from": a.summary["health"]["score"], "to": b.summary["health"]["score"]},
+    }
+
+
+def diff_workspace(repo, workspace: str, date_from: dt.date, date_to: dt.date,
+                   params: AuditParams | dict | None = None,
+                   checks: Iterable[str] | None = None) -> dict[str, Any]:
+    """`diff_graphs` of one workspace as of two dates: what `constellation diff` prints."""
+    from constellation.graph import load_graph
+
+    return diff_graphs(load_graph(repo, workspace, date_from),
+                       load_graph(repo, workspace, date_to), params, checks)
+
+
+def health_trend(repo, workspace: str, dates: Iterable[dt.date],
+                 params: AuditParams | dict | None = None) -> list[dict[str, Any]]:
+    """The health score and finding counts at each date, oldest first."""
+    from constellation.graph import load_graph
+
+    return trend_points(run_audit(load_graph(repo, workspace, day), params, figures=False)
+                        for day in sorted(set(dates)))
+
+
+def trend_points(reports: Iterable[AuditReport]) -> list[dict[str, Any]]:
+    """One point of the trend per audit: its date, score and finding counts."""
+    return [{"date": r.as_of, "score": r.summary["health"]["score"],
+             "findings": r.summary["counts"]["total"],
+             "by_severity": r.summary["counts"]["by_severity"]} for r in reports]
+
+
+def yearly_dates(end: dt.date, years: int = 5) -> list[dt.date]:
+    """The same day in each of the last `years` years, ending at `end`."""
+    out = []
+    for back in range(years - 1, -1, -1):
+        try:
+            out.append(end.replace(year=end.year - back))
+        except ValueError:  # 29 February
+            out.append(end.replace(year=end.year - back, day=28))
+    return out

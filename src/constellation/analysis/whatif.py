@@ -1,0 +1,93 @@
+"""What-if: the findings after a change compared with before, without writing anything."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from constellation.analysis.audit import run_audit
+from constellation.analysis.params import AuditParams, resolve
+from constellation.errors import InvalidRecords, NotFound, Problem
+
+__all__ = ["Scenario", "what_if", "apply_scenario"]
+
+
+class Scenario(BaseModel):
+    """A change to try: organizations that leave, conveners that stop, groups that disband."""
+
+    without: list[str] = Field(default_factory=list,
+                               description="Organizations (or people) that leave entirely.")
+    stop_convening: list[str] = Field(default_factory=list,
+                                      description="Organizations that stop convening, "
+                                      "but stay as partners.")
+    disband: list[str] = Field(default_factory=list,
+                               description="Constellations that disband.")
+
+
+def apply_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> nx.MultiDiGraph:
+    """A changed copy of G; G itself is untouched."""
+    problems = []
+    for field in ("without", "stop_convening", "disband"):
+        for node in getattr(scenario, field):
+            if node not in G:
+                raise NotFound("node", node, G.graph.get("workspace"))
+            kind = G.nodes[node]["kind"]
+            if field == "stop_convening" and kind != "organization":
+                problems.append(Problem(f"{node!r} is a {kind}; only organizations convene",
+                                        field=field, record=node))
+            if field == "disband" and kind != "constellation":
+                problems.append(Problem(f"{node!r} is a {kind}; only constellations disband",
+                                        field=field, record=node))
+    if problems:
+        raise InvalidRecords(problems)
+    H = G.copy()
+    H.graph.pop("_index", None)
+    H.graph.pop("_topology", None)
+    H.remove_nodes_from(scenario.without)
+    stopping = set(scenario.stop_convening)
+    stopped = [(s, t, k) for s, t, k, kind in H.edges(keys=True, data="kind")
+               if kind == "convenes" and s in stopping]
+    H.remove_edges_from(stopped)
+    # they stay in the group as partners
+    H.add_edges_from((s, t, f"{k} (now a partner)", {"kind": "participates_in"})
+                     for s, t, k in stopped)
+    for c in scenario.disband:
+        H.nodes[c]["status"] = "disbanded"
+    return H
+
+
+def what_if(G: nx.MultiDiGraph, scenario: Scenario | dict,
+            params: AuditParams | dict | None = None,
+            checks: Iterable[str] | None = None) -> dict[str, Any]:
+    """Audit G before and after the scenario and say what breaks and what is resolved.
+
+    >>> from constellation.graph import build_graph
+    >>> G = build_graph(
+    ...     [{"id": "u", "kind": "organization", "label": "UNITE-LA"},
+    ...      {"id": "c", "kind": "constellation", "label": "Data Workgroup"}],
+    ...     [{"kind": "convenes", "source": "u", "target": "c"}])
+    >>> result = what_if(G, {"stop_convening": ["u"]})
+    >>> [f.check for f in result["appeared"]]
+    ['leaderless_constellations']
+    """
+    p = resolve(params)
+    scenario = scenario if isinstance(scenario, Scenario) else Scenario(**scenario)
+    before = run_audit(G, p, checks, figures=False)
+    after_graph = apply_scenario(G, scenario)
+    after = run_audit(after_graph, p, checks, figures=False)
+    keys_before = {f.key for f in before.findings}
+    keys_after = {f.key for f in after.findings}
+    return {
+        "workspace": G.graph["workspace"],
+        "as_of": G.graph["as_of"],
+        "scenario": scenario.model_dump(),
+        "before": {"health": before.summary["health"]["score"],
+                   "counts": before.summary["counts"]},
+        "after": {"health": after.summary["health"]["score"],
+                  "counts": after.summary["counts"]},
+        "appeared": [f for f in after.findings if f.key not in keys_before],
+        "resolved": [f for f in before.findings if f.key not in keys_after],
+    }
