@@ -1,0 +1,109 @@
+"""CSV node and edge tables, with a column mapping.
+
+A node table has a row per node: by default its columns ``id``, ``label`` and ``kind``
+(or ``type``); an edge table has ``source`` and ``target`` (or ``from`` and ``to``),
+``kind`` and optionally ``id``. The mapping file's ``columns`` names other columns.
+Any other column fills the property of the same name, or else the free-form
+attributes; ``tags`` takes ``|``-separated values, ``valid_from`` and ``valid_to``
+dates. Without an id column, nodes are matched by label and kind, and edge ends may
+name nodes by label.
+
+Export writes ``nodes.csv`` and ``edges.csv`` into one zip, with cells a spreadsheet
+would run as formulas escaped.
+"""
+
+from __future__ import annotations
+
+from constellation.errors import Problem
+from constellation.io._common import Batch, NodeIndex, cell_text, escape_cell, unescape_cell
+from constellation.io._tables import ForeignEdge, ForeignNode, build, flat_records
+from constellation.io.kumu import _blank, csv_rows, write_csv, zip_files
+from constellation.io.mapping import ColumnMap, Resolver
+
+__all__ = ["read", "export", "is_edge_table"]
+
+
+def _find(header: list[str], named: str | None, defaults: tuple[str, ...]) -> str | None:
+    if named:
+        return named if named in header else None
+    lower = {h.casefold(): h for h in header if h}
+    return next((lower[d] for d in defaults if d in lower), None)
+
+
+def is_edge_table(header: list[str], cols: ColumnMap) -> bool:
+    return bool(_find(header, cols.source, ("source", "from"))
+                and _find(header, cols.target, ("target", "to")))
+
+
+def _table(name: str, content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    rows = [(at, cells) for at, cells in csv_rows(name, content) if not _blank(cells)]
+    if not rows:
+        return [], []
+    return [cell_text(unescape_cell(h)) for h in rows[0][1]], rows[1:]
+
+
+def read(files: list[tuple[str, bytes]], resolver: Resolver, index: NodeIndex) -> Batch:
+    """Read the node table, then the edge table (a file with source and target columns is an
+    edge table wherever it comes)."""
+    cols = resolver.mapping.columns
+    nodes: list[ForeignNode] = []
+    edges: list[ForeignEdge] = []
+    problems: list[Problem] = []
+    for name, content in files:
+        header, rows = _table(name, content)
+        if not header:
+            problems.append(Problem("the file is empty", position=name))
+            continue
+        if is_edge_table(header, cols.edges):
+            source = _find(header, cols.edges.source, ("source", "from"))
+            target = _find(header, cols.edges.target, ("target", "to"))
+            id_col = _find(header, cols.edges.id, ("id",))
+            for at, cells in rows:
+                record = dict(zip(header, cells + [""] * (len(header) - len(cells))))
+                record.pop("", None)
+                ends = [cell_text(unescape_cell(record.pop(c, ""))) for c in (source, target)]
+                foreign_id = cell_text(unescape_cell(record.pop(id_col, ""))) if id_col else ""
+                for col, end in zip((source, target), ends):
+                    if not end:
+                        problems.append(Problem(f"the {col} cell is empty", field=col,
+                                                position=f"{name} row {at}, column {col}"))
+                if all(ends):
+                    edges.append(ForeignEdge(name, at, foreign_id or None, *ends, record))
+            continue
+        label = _find(header, cols.nodes.label, ("label", "name"))
+        if label is None:
+            wanted = cols.nodes.label or "label"
+            problems.append(Problem(
+                f"a node table needs a {wanted!r} column (an edge table needs source and "
+                f"target columns); this one has: {', '.join(h for h in header if h)}. Name "
+                "the columns in the mapping file under columns.nodes / columns.edges",
+                position=f"{name} row 1"))
+            continue
+        id_col = _find(header, cols.nodes.id, ("id",))
+        for at, cells in rows:
+            record = dict(zip(header, cells + [""] * (len(header) - len(cells))))
+            record.pop("", None)
+            foreign_id = cell_text(unescape_cell(record.pop(id_col, ""))) if id_col else ""
+            nodes.append(ForeignNode(name, at, foreign_id or None, record))
+    batch = build(nodes, edges, "row", resolver, index, cols.nodes, cols.edges)
+    batch.problems += problems
+    return batch
+
+
+def export(repo, workspace: str) -> bytes:
+    """``nodes.csv`` (id, label, kind, tags, validity, properties, attributes) and
+    ``edges.csv`` (id, source, target, kind, …) in one zip."""
+    nodes, edges = flat_records(repo, workspace)
+    node_rows = [{"id": i} | r for i, r in nodes]
+    edge_rows = [{"id": i, "source": s, "target": t} | r for i, s, t, r in edges]
+    files = {}
+    for name, rows, first in (("nodes.csv", node_rows, ["id", "label", "kind", "tags"]),
+                              ("edges.csv", edge_rows, ["id", "source", "target", "kind",
+                                                        "tags"])):
+        header = dict.fromkeys(first)
+        for row in rows:
+            header.update(dict.fromkeys(row))
+        columns = list(header)
+        files[name] = write_csv(columns, ([escape_cell(r.get(c)) for c in columns]
+                                          for r in rows))
+    return zip_files(files)

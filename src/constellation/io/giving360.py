@@ -1,0 +1,237 @@
+"""360Giving grants: the standard's JSON package and its flat CSV, in; the JSON, out.
+
+Funding organisations and recipient organisations become ``organization`` nodes (their
+360Giving identifiers, such as ``GB-CHC-1234567``, are their ids, so every file that
+names the same organisation finds the same node); each grant becomes a ``funds`` edge
+from funder to recipient, with its identifier as id, ``amount`` (Amount Awarded),
+``currency``, ``title``, ``purpose`` (Description), ``period_start``/``period_end``
+(Planned Dates) and ``funding_type: grant``; the edge is valid over the planned dates
+(from the award date when there are none). Other grant and organisation fields are
+kept in attributes under their 360Giving names. Grants to individuals have no
+organisation to fund and are left out, with a note.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from constellation.errors import Problem
+from constellation.io._common import Batch, cell_text, decode_text, jsonable, refuse
+from constellation.io.kumu import _blank, csv_rows
+
+__all__ = ["read_json", "read_csv", "looks_360_json", "looks_360_csv", "export_document"]
+
+ORG_TITLES = {
+    "Identifier": "id", "Name": "name", "Department": "department",
+    "Contact Name": "contactName", "Charity Number": "charityNumber",
+    "Company Number": "companyNumber", "Street Address": "streetAddress",
+    "City": "addressLocality", "County": "addressRegion", "Country": "addressCountry",
+    "Postal Code": "postalCode", "Phone Number": "telephone",
+    "Alternate Name": "alternateName", "Email": "email", "Description": "description",
+    "Organisation Type": "organisationType", "Web Address": "url",
+    "Last Modified": "dateModified",
+}
+EVENT_TITLES = {"Title": "title", "Start Date": "startDate", "End Date": "endDate",
+                "Duration (months)": "duration", "Description": "description",
+                "Last Modified": "dateModified"}
+GRANT_TITLES = {
+    "Identifier": "id", "Title": "title", "Description": "description",
+    "Currency": "currency", "Amount Applied For": "amountAppliedFor",
+    "Amount Awarded": "amountAwarded", "Amount Disbursed": "amountDisbursed",
+    "Award Date": "awardDate", "URL": "url", "From An Open Call?": "fromOpenCall",
+    "Related Activity": "relatedActivity", "Last Modified": "dateModified",
+    "Data Source": "dataSource", "For Regrant Type": "regrantType",
+    "Location Scope": "locationScope",
+}
+NESTED = {"Recipient Org": ("recipientOrganization", ORG_TITLES),
+          "Funding Org": ("fundingOrganization", ORG_TITLES),
+          "Planned Dates": ("plannedDates", EVENT_TITLES),
+          "Actual Dates": ("actualDates", EVENT_TITLES),
+          "Grant Programme": ("grantProgramme", {"Code": "code", "Title": "title",
+                                                 "URL": "url", "Description": "description"}),
+          "Beneficiary Location": ("beneficiaryLocation", {"Name": "name",
+                                                           "Country Code": "countryCode"})}
+
+JSON_COLUMNS = {"id": "id", "properties.amount": "amountAwarded", "properties.currency": "currency",
+                "properties.title": "title", "properties.purpose": "description",
+                "properties.period_start": "plannedDates.startDate",
+                "properties.period_end": "plannedDates.endDate",
+                "valid_from": "plannedDates.startDate", "valid_to": "plannedDates.endDate",
+                "source": "fundingOrganization.id", "target": "recipientOrganization.id"}
+CSV_COLUMNS = {"id": "Identifier", "properties.amount": "Amount Awarded", "properties.currency": "Currency",
+               "properties.title": "Title", "properties.purpose": "Description",
+               "properties.period_start": "Planned Dates:Start Date",
+               "properties.period_end": "Planned Dates:End Date",
+               "valid_from": "Planned Dates:Start Date", "valid_to": "Planned Dates:End Date",
+               "source": "Funding Org:Identifier", "target": "Recipient Org:Identifier"}
+
+
+def looks_360_json(data: Any) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("grants"), list)
+
+
+def looks_360_csv(header: list[str]) -> bool:
+    names = set(header)
+    return "Identifier" in names and bool(names & {"Amount Awarded", "Funding Org:Identifier",
+                                                   "Recipient Org:Identifier"})
+
+
+def read_json(name: str, data: dict[str, Any]) -> Batch:
+    grants = data["grants"]
+    batch = Batch()
+    orgs: dict[str, tuple[dict, str]] = {}
+    for i, grant in enumerate(grants):
+        position = f"{name} grants[{i}]"
+        if not isinstance(grant, dict):
+            batch.problems.append(Problem("a grant must be a JSON object", position=position))
+            continue
+        _grant(batch, orgs, grant, position, JSON_COLUMNS)
+    _add_orgs(batch, orgs)
+    return batch
+
+
+def read_csv(name: str, content: bytes) -> Batch:
+    rows = [(at, cells) for at, cells in csv_rows(name, content) if not _blank(cells)]
+    if not rows:
+        raise refuse("the file is empty", position=name)
+    header = [cell_text(h) for h in rows[0][1]]
+    batch = Batch()
+    orgs: dict[str, tuple[dict, str]] = {}
+    for at, cells in rows[1:]:
+        grant: dict[str, Any] = {}
+        for title, value in zip(header, cells):
+            if not title or value is None or not str(value).strip():
+                continue
+            prefix, sep, rest = title.partition(":")
+            if sep and prefix in NESTED:
+                key, titles = NESTED[prefix]
+                item = grant.setdefault(key, [{}])[0]
+                item[titles.get(rest, rest)] = value.strip()
+            else:
+                grant[GRANT_TITLES.get(title, title)] = value.strip()
+        _grant(batch, orgs, grant, f"{name} row {at}", CSV_COLUMNS)
+    _add_orgs(batch, orgs)
+    return batch
+
+
+def _first(value: Any) -> dict[str, Any]:
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return value[0]
+    return value if isinstance(value, dict) else {}
+
+
+def _day(value: Any) -> str | None:
+    text = cell_text(value)
+    return text[:10] if text else None
+
+
+def _grant(batch: Batch, orgs: dict, grant: dict[str, Any], position: str,
+           columns: dict[str, str]) -> None:
+    grant = {k: jsonable(v) for k, v in grant.items()}
+    funder = _first(grant.pop("fundingOrganization", None))
+    recipient = _first(grant.pop("recipientOrganization", None))
+    individual = grant.pop("recipientIndividual", None)
+    grant_id = cell_text(grant.pop("id", None))
+    if not grant_id:
+        batch.problems.append(Problem("the grant has no identifier", field="id",
+                                      position=f"{position}, column {columns['id']}"))
+        return
+    if not recipient and individual:
+        batch.notes.append(Problem("a grant to an individual was left out: only "
+                                   "organisations and constellations can be funded here",
+                                   record=grant_id, position=position))
+        return
+    ok = True
+    for role, org, column in (("funding", funder, columns["source"]),
+                              ("recipient", recipient, columns["target"])):
+        if not cell_text(org.get("id")):
+            batch.problems.append(Problem(f"the grant names no {role} organisation "
+                                          "identifier", field=column, record=grant_id,
+                                          position=f"{position}, column {column}"))
+            ok = False
+    if not ok:
+        return
+    for org in (funder, recipient):
+        org_id = cell_text(org["id"])
+        known = orgs.get(org_id, ({}, position))[0]
+        orgs[org_id] = (known | {k: v for k, v in org.items() if v not in (None, "")},
+                        orgs.get(org_id, (None, position))[1])
+    planned = _first(grant.pop("plannedDates", None))
+    award = _day(grant.get("awardDate"))
+    start, end = _day(planned.get("startDate")), _day(planned.get("endDate"))
+    props = {"amount": grant.pop("amountAwarded", None), "currency": grant.pop("currency", None),
+             "title": grant.pop("title", None), "purpose": grant.pop("description", None),
+             "period_start": start, "period_end": end, "funding_type": "grant"}
+    attrs = {k: v for k, v in grant.items() if v not in (None, "", [], {})}
+    if planned.get("duration") not in (None, ""):
+        attrs["plannedDuration"] = planned["duration"]
+    edge = {"id": grant_id, "kind": "funds", "source": cell_text(funder["id"]),
+            "target": cell_text(recipient["id"]),
+            "properties": {k: v for k, v in props.items() if v not in (None, "")},
+            "attributes": attrs, "tags": ["360giving"]}
+    if start or award:
+        edge["valid_from"] = start or award
+    if end and (start or award) and end >= (start or award):
+        edge["valid_to"] = end
+    batch.add_edge(edge, position, {k: v for k, v in columns.items()
+                                    if k not in ("source", "target")})
+
+
+def _add_orgs(batch: Batch, orgs: dict[str, tuple[dict, str]]) -> None:
+    for org_id, (org, position) in orgs.items():
+        props = {}
+        if org.get("description"):
+            props["description"] = org["description"]
+        if org.get("url"):
+            props["website"] = org["url"]
+        attrs = {k: v for k, v in org.items() if k not in ("id", "name", "description", "url")}
+        batch.add_node({"id": org_id, "kind": "organization",
+                        "label": cell_text(org.get("name")) or org_id,
+                        "properties": props, "attributes": attrs}, position)
+
+
+def export_document(repo, workspace: str) -> dict[str, Any]:
+    """The workspace's ``funds`` edges as a 360Giving package (``grants``)."""
+    nodes = {n.id: n for n in repo.query_nodes(workspace)}
+    grants = []
+    for e in repo.query_edges(workspace, kind="funds"):
+        p, a = e.properties, e.attributes
+        source, target = nodes.get(e.source), nodes.get(e.target)
+        grant: dict[str, Any] = {
+            "id": e.id,
+            "title": p.get("title") or f"{source.label if source else e.source} funds "
+                                        f"{target.label if target else e.target}",
+            "description": p.get("purpose") or p.get("title") or "",
+            "currency": p.get("currency"),
+            "amountAwarded": p.get("amount"),
+            "awardDate": a.get("awardDate") or (e.valid_from.isoformat() if e.valid_from
+                                                else p.get("period_start")),
+            "fundingOrganization": [_org(source, e.source)],
+            "recipientOrganization": [_org(target, e.target)],
+        }
+        if p.get("period_start") or p.get("period_end"):
+            grant["plannedDates"] = [{k: v for k, v in (("startDate", p.get("period_start")),
+                                                        ("endDate", p.get("period_end"))) if v}]
+        grants.append({k: v for k, v in grant.items() if v is not None})
+    return {"grants": grants}
+
+
+def _org(node, fallback: str) -> dict[str, Any]:
+    if node is None:
+        return {"id": fallback, "name": fallback}
+    org = {"id": node.id, "name": node.label}
+    for key in ("charityNumber", "companyNumber", "postalCode", "addressCountry"):
+        if key in node.attributes:
+            org[key] = node.attributes[key]
+    if node.properties.get("website"):
+        org["url"] = node.properties["website"]
+    return org
+
+
+def dumps(data: Any) -> bytes:
+    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _decode(name: str, content: bytes) -> str:
+    return decode_text(name, content)
