@@ -1,0 +1,84 @@
+"""The HTTP service: FastAPI over the library, no SQL and no analysis of its own.
+
+Run it with ``constellation serve``; build it in tests with ``create_app(settings)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from api import problems
+from api.cache import RevisionCache
+from api.limits import BodyLimit
+from api.routers import (
+    analysis,
+    health,
+    maps,
+    records,
+    schema,
+    session,
+    transfer,
+    workspaces,
+)
+from constellation.config import Settings, get_settings
+from constellation.store import Store
+
+DESCRIPTION = """
+Constellation models a collective-impact partnership as a graph: who signed the shared
+agenda, who convenes which constellation, which goals each group advances.
+
+**Authentication.** Send `Authorization: Bearer <token>` (create one with
+`constellation token create --role viewer|editor|admin`). Viewers read, editors write,
+admins manage workspaces. Workspaces opened to the public can be read without a token.
+
+**Safe edits.** Every node and edge carries an `ETag` (its version). Send it back as
+`If-Match` when you change or delete it; if someone changed it since, you get 412 and
+nothing is overwritten.
+
+**Errors** are `application/problem+json` with a `detail` to read and, for invalid data,
+`errors` with the field locations.
+"""
+
+
+def web_dir() -> Path | None:
+    """The static front end: shipped in the wheel, or the repository's web/."""
+    from importlib import resources
+
+    shipped = resources.files("constellation") / "_web"
+    if shipped.is_dir():
+        return Path(str(shipped))
+    here = Path(__file__).resolve().parents[1] / "web"
+    return here if here.is_dir() else None
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="Constellation", version="0.1.0", description=DESCRIPTION,
+                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
+    app.state.settings = settings
+    app.state.store = store or Store(settings.database_url)
+    app.state.cache = RevisionCache(settings.cache_size)
+    problems.install(app)
+    for module in (health, schema, session, workspaces, analysis, maps, transfer):
+        app.include_router(module.router)
+    app.include_router(records.nodes)
+    app.include_router(records.edges)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["*"], allow_headers=["*"], expose_headers=["ETag"])
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       upload_bytes=settings.max_upload_bytes)
+    web = web_dir()
+    if web is not None and (web / "index.html").exists():
+        app.mount("/", StaticFiles(directory=web, html=True), name="web")
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The factory uvicorn calls in each worker: settings read afresh from the environment
+    (`constellation serve` sets the database URL there after its own settings were read)."""
+    return create_app(Settings())

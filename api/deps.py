@@ -1,0 +1,146 @@
+"""Dependencies: the store, the caller behind the token, and access to a workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Request
+
+from api.problems import Problem
+from constellation.config import Settings
+from constellation.errors import NotFound
+from constellation.store import Repository, Store
+from constellation.store.tokens import Caller, Role, authenticate
+
+BEARER = "Bearer "
+COOKIE = "constellation_token"
+"""The cookie the web pages sign in with (see routers/session.py)."""
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_caller(request: Request, store: Annotated[Store, Depends(get_store)],
+               authorization: Annotated[str | None, Header()] = None) -> Caller:
+    """Anonymous without a token; a bad or revoked token is refused outright (401).
+
+    The token comes as `Authorization: Bearer …`, or from the web pages' sign-in cookie.
+    """
+    if not authorization:
+        return _cookie_caller(request, store)
+    if not authorization.startswith(BEARER):
+        raise Problem(401, "Send the token as 'Authorization: Bearer <token>'.",
+                      headers={"WWW-Authenticate": "Bearer"})
+    with store.session() as session:
+        caller = authenticate(session, authorization[len(BEARER):].strip())
+    if caller is None:
+        raise Problem(401, "This token is not valid or has been revoked; ask an admin for a "
+                      "new one (constellation token create).",
+                      headers={"WWW-Authenticate": "Bearer"})
+    return caller
+
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def _cookie_caller(request: Request, store: Store) -> Caller:
+    """The caller behind the web pages' sign-in cookie. A stale cookie (revoked token) reads
+    as anonymous. A write carried by the cookie must come from our own pages: the browser's
+    Origin (or Sec-Fetch-Site) header says so, which a form on another site cannot fake."""
+    cookie = request.cookies.get(COOKIE)
+    if not cookie:
+        return Caller()
+    with store.session() as session:
+        caller = authenticate(session, cookie)
+    if caller is None:
+        return Caller()
+    if request.method not in SAFE_METHODS:
+        own = f"{request.url.scheme}://{request.url.netloc}"
+        if not (request.headers.get("origin") == own
+                or request.headers.get("sec-fetch-site") == "same-origin"):
+            raise Problem(403, "This change did not come from this service's own pages; sign "
+                          "in here, or send the token in an Authorization header.")
+    return caller
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def get_repo(store: Annotated[Store, Depends(get_store)], caller: CallerDep
+             ) -> Iterator[Repository]:
+    """A repository in one transaction; routes that write commit it themselves."""
+    with store.repository(actor=caller.name and f"{caller.name} ({caller.token})") as repo:
+        yield repo
+
+
+RepoDep = Annotated[Repository, Depends(get_repo)]
+WorkspacePath = Annotated[str, Path(description="The workspace id, e.g. la-compact.",
+                                    max_length=100)]
+
+
+def _require(caller: Caller, role: Role) -> None:
+    if caller.anonymous:
+        raise Problem(401, "Sign in with a token to do this.",
+                      headers={"WWW-Authenticate": "Bearer"})
+    if not caller.role.allows(role):
+        raise Problem(403, f"This needs a {role.value} token; yours is a "
+                      f"{caller.role.value} token.")
+
+
+def readable_workspace(workspace: WorkspacePath, caller: CallerDep, repo: RepoDep) -> str:
+    """The workspace, if the caller may read it: a scoped token sees nothing of another."""
+    if not caller.can_see(workspace):
+        raise NotFound("workspace", workspace)
+    ws = repo.get_workspace(workspace, counts=False)  # every request: no counting here
+    if caller.anonymous and not ws.public_read:
+        raise Problem(401, f"Workspace {workspace!r} is not open to anonymous visitors; sign "
+                      f"in with a token.", headers={"WWW-Authenticate": "Bearer"})
+    return workspace
+
+
+def writable_workspace(workspace: Annotated[str, Depends(readable_workspace)],
+                       caller: CallerDep) -> str:
+    _require(caller, Role.EDITOR)
+    return workspace
+
+
+def managed_workspace(workspace: Annotated[str, Depends(readable_workspace)],
+                      caller: CallerDep) -> str:
+    _require(caller, Role.ADMIN)
+    return workspace
+
+
+def admin(caller: CallerDep) -> Caller:
+    """An admin token for every workspace (not one scoped to a single workspace)."""
+    _require(caller, Role.ADMIN)
+    if caller.workspace is not None:
+        raise Problem(403, "This needs an admin token for every workspace; yours is scoped "
+                      f"to {caller.workspace!r}.")
+    return caller
+
+
+ReadWs = Annotated[str, Depends(readable_workspace)]
+WriteWs = Annotated[str, Depends(writable_workspace)]
+AdminWs = Annotated[str, Depends(managed_workspace)]
+Admin = Annotated[Caller, Depends(admin)]
+
+
+def expected_version(request: Request, if_match: str | None) -> int | None:
+    """The version an If-Match header names; None where it may be left out (see settings)."""
+    if if_match is None or if_match.strip() == "*":
+        if request.app.state.settings.require_if_match and if_match is None:
+            raise Problem(428, "Send If-Match with the ETag you read, so that two editors "
+                          "never overwrite each other's changes.",
+                          title="Precondition Required")
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise Problem(412, f"If-Match {if_match!r} names no version of this record; send the "
+                      f"ETag you read.", title="Changed since you read it")
+    return int(value)

@@ -1,0 +1,120 @@
+"""Every error as application/problem+json (RFC 9457): a title, a detail a person can act on,
+and for validation the field locations."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from constellation.errors import (
+    AlreadyExists,
+    InUse,
+    InvalidRecords,
+    NotFound,
+    VersionConflict,
+)
+from constellation.io import FileTooLarge
+
+log = logging.getLogger("constellation.api")
+
+PROBLEM = "application/problem+json"
+
+
+def problem(status: int, detail: str, *, title: str | None = None,
+            errors: list[dict[str, Any]] | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"type": "about:blank",
+                            "title": title or HTTPStatus(status).phrase,
+                            "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+class Problem(Exception):
+    """Raise from a route to answer with a problem document."""
+
+    def __init__(self, status: int, detail: str, *, title: str | None = None,
+                 headers: dict[str, str] | None = None):
+        self.status, self.detail, self.title, self.headers = status, detail, title, headers
+
+
+def _loc(loc) -> list[str | int]:
+    return [p for p in loc]
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(_: Request, exc: Problem):
+        return problem(exc.status, exc.detail, title=exc.title, headers=exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException):
+        detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "There is nothing at this address."
+        return problem(exc.status_code, detail, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError):
+        errors = [{"loc": _loc(e.get("loc", ())), "msg": str(e.get("msg", "")),
+                   "type": str(e.get("type", ""))} for e in exc.errors()]
+        where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:5])
+        return problem(422, f"The request is not valid: {where}", title="Invalid request",
+                       errors=errors)
+
+    @app.exception_handler(FileTooLarge)
+    async def _too_large(_: Request, exc: FileTooLarge):
+        return problem(413, "; ".join(str(p) for p in exc.problems), title="Content Too Large")
+
+    @app.exception_handler(InvalidRecords)
+    async def _invalid(_: Request, exc: InvalidRecords):
+        errors = [p.as_dict() | {"loc": ["body"] + (p.field.split(".") if p.field else []),
+                                 "msg": p.message} for p in exc.problems]
+        detail = "; ".join(str(p) for p in exc.problems[:5])
+        return problem(422, f"Nothing was changed: {detail}", title="Invalid data",
+                       errors=errors)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, exc: NotFound):
+        return problem(404, str(exc)[0].upper() + str(exc)[1:] + ".")
+
+    @app.exception_handler(AlreadyExists)
+    async def _exists(_: Request, exc: AlreadyExists):
+        return problem(409, str(exc)[0].upper() + str(exc)[1:] + ".")
+
+    @app.exception_handler(InUse)
+    async def _in_use(_: Request, exc: InUse):
+        return problem(409, str(exc)[0].upper() + str(exc)[1:] + ".")
+
+    @app.exception_handler(VersionConflict)
+    async def _conflict(_: Request, exc: VersionConflict):
+        return problem(412, str(exc)[0].upper() + str(exc)[1:] + ".",
+                       title="Changed since you read it", headers={"ETag": f'"{exc.actual}"'})
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, exc: DataError):
+        return problem(422, "A value cannot be stored as given (too long, or a character "
+                       "the database does not accept).", title="Invalid data")
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError):
+        return problem(409, "The change conflicts with what is stored (a duplicate id, or a "
+                       "record still in use).")
+
+    @app.exception_handler(OperationalError)
+    async def _operational(_: Request, exc: OperationalError):
+        log.exception("database unavailable")
+        return problem(503, "The database is not answering; try again in a moment.")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception):
+        log.exception("unexpected error")
+        return problem(500, "Something went wrong on our side; the error has been logged.")

@@ -1,0 +1,27 @@
+"""Liveness and database reachability."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from fastapi import APIRouter, Depends, Response
+from sqlalchemy.exc import SQLAlchemyError
+
+from api.deps import get_store
+from api.schemas import Health
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", response_model=Health, summary="Is the service up and the database "
+            "reachable?", responses={503: {"model": Health}})
+def healthz(response: Response, store=Depends(get_store)) -> Health:
+    try:
+        with store.repository() as repo:
+            repo.list_workspaces()
+        database = "ok"
+    except SQLAlchemyError:
+        database = "unreachable"
+        response.status_code = 503
+    return Health(status="ok" if database == "ok" else "degraded", database=database,
+                  version=version("constellation"))

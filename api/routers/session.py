@@ -1,0 +1,58 @@
+"""Signing in from the web pages: a token exchanged for an HttpOnly cookie.
+
+The pages (and the map inside them) then send the cookie with every request, so the token
+never sits where a script could read it. The cookie is SameSite=Strict: other sites cannot
+make a browser send it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Request, Response, status
+from pydantic import BaseModel
+
+from api.deps import COOKIE, CallerDep, get_store
+from api.problems import Problem
+from api.schemas import problems
+from constellation.store.tokens import authenticate
+
+router = APIRouter(prefix="/api/session", tags=["session"], responses=problems(401, 422))
+
+
+class SessionOut(BaseModel):
+    signed_in: bool
+    name: str | None = None
+    role: str | None = None
+    workspace: str | None = None
+
+
+def _out(caller) -> SessionOut:
+    return SessionOut(signed_in=not caller.anonymous, name=caller.name,
+                      role=caller.role.value if caller.role else None,
+                      workspace=caller.workspace)
+
+
+@router.get("", summary="Who the request is signed in as")
+def whoami(caller: CallerDep) -> SessionOut:
+    return _out(caller)
+
+
+@router.post("", summary="Sign in with a token: sets an HttpOnly cookie holding it")
+def sign_in(request: Request, response: Response,
+            token: Annotated[str, Body(embed=True, min_length=8, max_length=200)]) -> SessionOut:
+    with get_store(request).session() as session:
+        caller = authenticate(session, token.strip())
+    if caller is None:
+        raise Problem(401, "This token is not valid or has been revoked; ask an admin for a "
+                      "new one (constellation token create).")
+    response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", path="/")
+    return _out(caller)
+
+
+@router.delete("", status_code=status.HTTP_204_NO_CONTENT, summary="Sign out")
+def sign_out() -> Response:
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(COOKIE, path="/")
+    return response
