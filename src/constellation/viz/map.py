@@ -1,0 +1,539 @@
+r"""The map: a workspace graph drawn as one self-contained, offline HTML page.
+
+pyvis assembles the vis-network nodes and edges (`pyvis.node.Node`, `pyvis.edge.Edge`, a
+`pyvis.network.Network` holding them); the page is rendered by our own autoescaped Jinja2
+template, `templates/map.html.j2`, never pyvis's (which pulls Bootstrap from a CDN and
+does not escape). The vis-network script and styles that ship inside the pyvis wheel are
+inlined, so the page loads nothing from anywhere. Data reaches the page only as JSON
+(``|tojson`` in a ``<script type="application/json">`` block), and the page builds every
+tooltip and panel with DOM nodes and ``textContent``; a Content-Security-Policy lets no
+script run but the page's own two (by hash), so even an injected handler would be inert.
+
+The page keeps its vis-network instance as ``window.network``.
+
+>>> from constellation.graph import build_graph
+>>> G = build_graph([{"id": "g", "kind": "goal", "label": "<b>Graduation</b>"}])
+>>> html = build_map(G)
+>>> "<b>Graduation</b>" in html, "\\u003cb\\u003eGraduation" in html
+(False, True)
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import hashlib
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
+from typing import Any
+
+import networkx as nx
+
+from constellation import vocabulary as vocab
+from constellation.analysis.findings import AuditReport, Severity
+from constellation.graph import RESERVED
+from constellation.viz.measures import SIZE_MEASURES, node_measure
+from constellation.viz.positions import (
+    POSITION_ATTRIBUTE,
+    SERVER_LAYOUT_ABOVE,
+    saved_positions,
+    server_layout,
+)
+
+__all__ = ["MARKS", "build_map", "graph_on", "map_workspace"]
+
+MARKS: dict[str, dict[str, Any]] = {
+    Severity.HIGH.value: {"color": "#d62728", "badge": "\u26a0", "border": 5, "halo": 22,
+                          "label": "High-severity finding"},
+    Severity.MEDIUM.value: {"color": "#f0a202", "badge": "!", "border": 4, "halo": 16,
+                            "label": "Medium-severity finding"},
+}
+"""How a node that is the main subject of a finding is marked on the map (low and info
+findings are listed in its details, not marked)."""
+
+LABEL_WIDTH = 40
+"""Labels longer than this are cut (at a word) on the canvas."""
+
+_SEVERITY_RANK = {s.value: i for i, s in enumerate(Severity)}
+_HIDDEN_ATTRIBUTES = (POSITION_ATTRIBUTE,)
+_LABEL_INSIDE = ("ellipse", "box", "circle", "database", "text")  # vis-network's own shapes
+
+
+# ------------------------------------------------------------------------------ public
+
+
+def map_workspace(repo, workspace: str, as_of: dt.date | None = None, *,
+                  size_by: str = "degree", save_url: str | None = None,
+                  title: str | None = None, params=None) -> str:
+    """The map of a workspace as of a date: what ``constellation map`` writes and
+    ``GET /api/workspaces/{w}/map`` serves.
+
+    Every unarchived record is drawn, whatever its dates, so the page's date filter can
+    show the network on other days; the audit, the sizes and the initial view are as of
+    `as_of` (default: today). `save_url`, when the page is served, is where its
+    "Save layout" button PUTs the positions (see `save_positions`).
+    """
+    from constellation.graph import load_graph
+
+    G = load_graph(repo, workspace, as_of, every_date=True)
+    name = repo.get_workspace(workspace).name
+    report = _audit(graph_on(G, G.graph["as_of"]), params)
+    return build_map(G, report, size_by=size_by, save_url=save_url,
+                     title=title or f"{name} \u2014 the map")
+
+
+def build_map(G: nx.MultiDiGraph, report: AuditReport | None = None, *,
+              size_by: str = "degree", title: str | None = None,
+              positions: Mapping[str, Mapping[str, float]] | None = None,
+              physics: bool | None = None, as_of_choices: Iterable[dt.date] | None = None,
+              save_url: str | None = None, audit: bool = True,
+              server_layout_above: int = SERVER_LAYOUT_ABOVE) -> str:
+    """Draw G as a self-contained HTML page and return it.
+
+    Parameters
+    ----------
+    G : the workspace graph (`load_graph`, optionally with ``every_date=True``).
+    report : the audit to draw; by default G is audited as of its date (``audit=False``
+        draws no findings).
+    size_by : ``degree``, ``betweenness`` or ``partners`` (see `viz.measures`).
+    title : the page's heading; default: the workspace id.
+    positions : ``{node id: {"x", "y"}}``; by default the positions saved in the nodes'
+        ``attributes["map_position"]`` (pass ``{}`` to ignore them).
+    physics : let the browser arrange the nodes; by default only up to
+        `server_layout_above` nodes, and not when every node has a position. Without
+        physics every node gets a position from `server_layout` (saved ones kept).
+    as_of_choices : dates offered by the date filter; by default every date on which
+        something starts or ends.
+    save_url : where "Save layout" PUTs ``{"positions": {...}}``; None for a static file
+        (positions are then kept in the browser's localStorage only).
+    """
+    if size_by not in SIZE_MEASURES:
+        raise ValueError(f"unknown size measure {size_by!r}; choose one of "
+                         + ", ".join(SIZE_MEASURES))
+    as_of = G.graph.get("as_of") or dt.date.today()
+    view = graph_on(G, as_of)
+    if report is None and audit:
+        report = _audit(view)
+    measure, measure_note = node_measure(view, size_by)
+
+    saved = dict(saved_positions(G) if positions is None else positions)
+    saved = {n: p for n, p in saved.items() if n in G}
+    n = G.number_of_nodes()
+    if physics is None:
+        physics = n <= server_layout_above and len(saved) < n
+    coords = saved if physics or len(saved) == n else server_layout(G, fixed=saved)
+    layout = ("saved" if saved and len(saved) == n else
+              "browser" if physics else "server")
+
+    findings, main, involved = _findings(report)
+    net = _network(G, measure, coords, physics, main, findings)
+    data = {
+        "meta": {
+            "workspace": G.graph.get("workspace"), "title": title or G.graph.get("workspace"),
+            "as_of": as_of.isoformat(), "revision": G.graph.get("revision"),
+            "every_date": bool(G.graph.get("every_date")),
+            "nodes": n, "edges": G.number_of_edges(),
+            "size_by": size_by, "measure": measure_note, "physics": physics,
+            "layout": layout, "server_layout_above": server_layout_above,
+            "save_url": save_url,
+            "storage_key": f"constellation-map:{G.graph.get('workspace')}",
+            "health": report.summary.get("health", {}).get("score") if report else None,
+            "counts": report.summary.get("counts") if report else None,
+        },
+        "kinds": _kinds(G),
+        "marks": MARKS,
+        "statuses": [s.value for s in vocab.Status],
+        "filters": _filter_choices(G),
+        "as_of_choices": sorted({d.isoformat() for d in as_of_choices} if as_of_choices
+                                is not None else _change_dates(G)),
+        "options": _options(n, physics),
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "records": _records(G, measure, main, involved, as_of),
+        "edge_info": _edge_info(G),
+        "findings": findings,
+    }
+    return _render(data)
+
+
+def graph_on(G: nx.MultiDiGraph, day: dt.date) -> nx.MultiDiGraph:
+    """G as it stood on `day`: the records valid that day (G itself if all of them are)."""
+    def valid(d):
+        start, end = d.get("valid_from"), d.get("valid_to")
+        return (start is None or start <= day) and (end is None or end >= day)
+
+    nodes = [v for v, d in G.nodes(data=True) if valid(d)]
+    edges = [(s, t, k) for s, t, k, d in G.edges(keys=True, data=True) if valid(d)]
+    if len(nodes) == G.number_of_nodes() and len(edges) == G.number_of_edges():
+        return G
+    keep = set(nodes)
+    H = nx.MultiDiGraph(**{k: v for k, v in G.graph.items()
+                           if not k.startswith("_") and k != "every_date"})
+    H.graph["as_of"] = day
+    H.add_nodes_from((v, G.nodes[v]) for v in nodes)
+    H.add_edges_from((s, t, k, G.edges[s, t, k]) for s, t, k in edges
+                     if s in keep and t in keep)
+    return H
+
+
+# ------------------------------------------------------------------------------ pieces
+
+
+def _audit(G: nx.MultiDiGraph, params=None) -> AuditReport:
+    from constellation.analysis.audit import run_audit
+
+    return run_audit(G, params, figures=False)
+
+
+def _findings(report: AuditReport | None):
+    """The findings as page data, and per node the findings it is the main subject of, or
+    is only named in."""
+    if report is None:
+        return [], {}, {}
+    from constellation.analysis.registry import CHECKS
+
+    findings, main, involved = [], {}, {}
+    for i, f in enumerate(report.findings):
+        ids = [s.id for s in f.subjects]
+        findings.append({"check": f.check, "title": CHECKS[f.check].title
+                         if f.check in CHECKS else f.check,
+                         "severity": f.severity.value, "message": f.message,
+                         "suggestion": f.suggestion, "subjects": ids,
+                         "evidence": _jsonable(f.evidence)})
+        if ids:
+            main.setdefault(ids[0], []).append(i)
+            for other in dict.fromkeys(ids[1:]):
+                if other != ids[0]:
+                    involved.setdefault(other, []).append(i)
+    return findings, main, involved
+
+
+def _worst(indices: Sequence[int], findings: list[dict]) -> str | None:
+    severities = [findings[i]["severity"] for i in indices]
+    worst = min(severities, key=_SEVERITY_RANK.__getitem__, default=None)
+    return worst if worst in MARKS else None
+
+
+def _short(label: str, width: int = LABEL_WIDTH) -> str:
+    """A label short enough to draw; the full one is in the tooltip and the details.
+
+    >>> _short("All students have access to pathways to sustainable jobs and careers")
+    'All students have access to pathways to…'
+    """
+    if len(label) <= width:
+        return label
+    cut = label[:width].rsplit(" ", 1)[0] if " " in label[:width] else label[:width]
+    return cut.rstrip(" ,;:-") + "\u2026"
+
+
+def _text_on(color: str) -> str:
+    """Black or white, whichever reads better on a #rrggbb background.
+
+    >>> _text_on("#33a02c"), _text_on("#cab2d6")
+    ('#ffffff', '#222222')
+    """
+    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return "#222222" if 0.299 * r + 0.587 * g + 0.114 * b > 0.6 else "#ffffff"
+
+
+def _darker(color: str, factor: float = 0.7) -> str:
+    """A darker shade of a #rrggbb colour, for a node's border.
+
+    >>> _darker("#33a02c")
+    '#23701e'
+    """
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{int(c * factor):02x}" for c in (r, g, b))
+
+
+def _network(G, measure, coords, physics, main, findings):
+    """The vis-network items, assembled with pyvis: nodes styled per kind (vocabulary),
+    marked per finding, sized per measure; edges styled per kind."""
+    from pyvis.edge import Edge
+    from pyvis.network import Network
+    from pyvis.node import Node
+
+    net = Network(directed=True, cdn_resources="in_line")
+    for node, d in G.nodes(data=True):
+        kind = vocab.NODE_KINDS.get(d["kind"])
+        color = kind.color if kind else "#999999"
+        border = _darker(color)
+        options: dict[str, Any] = {
+            "kind": d["kind"],
+            "value": round(math.sqrt(max(measure.get(node, 0), 0)), 4),
+            "color": {"background": color, "border": border,
+                      "highlight": {"background": color, "border": "#000000"},
+                      "hover": {"background": color, "border": "#000000"}},
+        }
+        if kind and kind.shape in _LABEL_INSIDE:
+            options["font"] = {"strokeWidth": 0, "color": _text_on(color)}
+        label = _short(str(d.get("label", node)))
+        mark = _worst(main.get(node, ()), findings)
+        if mark:
+            spec = MARKS[mark]
+            label = f"{spec['badge']} {label}"
+            options["borderWidth"] = spec["border"]
+            options["color"]["border"] = spec["color"]
+            options["shadow"] = {"enabled": True, "color": spec["color"], "size": spec["halo"],
+                                 "x": 0, "y": 0}
+        if node in coords:
+            options["x"], options["y"] = coords[node]["x"], coords[node]["y"]
+            if physics:
+                options["physics"] = False  # a saved position stays where it was put
+        item = Node(node, kind.shape if kind else "dot", label, **options).options
+        net.nodes.append(item)
+        net.node_ids.append(node)
+        net.node_map[node] = item
+    for s, t, key, d in G.edges(keys=True, data=True):
+        spec = vocab.EDGE_KINDS.get(d["kind"])
+        options = {"id": key, "kind": d["kind"], "color": spec.color if spec else "#888888"}
+        if spec and spec.dashes:
+            options["dashes"] = True
+        item = Edge(s, t, **options).options  # arrows come from the shared edge options
+        net.edges.append(item)
+    return net
+
+
+def _records(G, measure, main, involved, as_of) -> dict[str, dict[str, Any]]:
+    """Per node what the details panel and the filters read."""
+    goals, areas = _relations(G)
+    out = {}
+    for node, d in G.nodes(data=True):
+        props = {k: _jsonable(v) for k, v in d.items() if k not in RESERVED}
+        attrs = {k: _jsonable(v) for k, v in (d.get("attributes") or {}).items()
+                 if k not in _HIDDEN_ATTRIBUTES}
+        r: dict[str, Any] = {"label": str(d.get("label", node)), "kind": d["kind"],
+                             "measure": measure.get(node, 0)}
+        if props:
+            r["properties"] = props
+        if d.get("tags"):
+            r["tags"] = list(d["tags"])
+        if attrs:
+            r["attributes"] = attrs
+        for key, value in (("from", d.get("valid_from")), ("to", d.get("valid_to"))):
+            if value is not None:
+                r[key] = value.isoformat()
+        if d["kind"] == "constellation":
+            status = d.get("status", "active")
+            launched, disbanded = d.get("launched"), d.get("disbanded")
+            r["status"] = status
+            if launched:
+                r["launched"] = launched
+            if disbanded:
+                r["disbanded"] = disbanded
+            # the status recorded may have been replaced by one read from the dates
+            r["status_from_dates"] = bool(
+                (status == "disbanded" and disbanded and disbanded <= as_of.isoformat())
+                or (status == "planned" and launched and launched > as_of.isoformat()))
+        if goals.get(node):
+            r["goals"] = sorted(goals[node])
+        if areas.get(node):
+            r["areas"] = sorted(areas[node])
+        if main.get(node):
+            r["findings"] = main[node]
+        if involved.get(node):
+            r["involved"] = involved[node]
+        out[node] = r
+    return out
+
+
+def _relations(G) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Which goals and issue areas each node belongs with, for the goal and area filters.
+
+    A goal brings its indicators, the constellations that advance it (directly or through
+    an indicator), the organizations that convene, join or fund them, the initiatives that
+    pursue it and its issue areas. An issue area brings itself, its backbones, the goals
+    and initiatives in it, and everything its goals bring.
+    """
+    from constellation.analysis.index import index_of
+
+    ix = index_of(G)
+    by_goal: dict[str, set[str]] = {g: {g} for g in ix.nodes("goal")}
+    for c in ix.nodes("constellation"):
+        related = {c} | ix.members(c) | set(ix.sources("funds", c))
+        for g in ix.goals_advanced(c):
+            by_goal.setdefault(g, {g}).update(related)
+    for g, members in by_goal.items():
+        members.update(ix.sources("measures", g), ix.sources("pursues", g),
+                       ix.targets("in_area", g))
+    by_area: dict[str, set[str]] = {}
+    for a in ix.nodes("issue_area"):
+        members = {a} | set(ix.sources("backbone_for", a))
+        for source in ix.sources("in_area", a):
+            members.add(source)
+            members.update(by_goal.get(source, ()))
+        by_area[a] = members
+    goals: dict[str, set[str]] = {}
+    areas: dict[str, set[str]] = {}
+    for target, table in ((goals, by_goal), (areas, by_area)):
+        for key, members in table.items():
+            for m in members:
+                target.setdefault(m, set()).add(key)
+    return goals, areas
+
+
+def _edge_info(G) -> dict[str, dict[str, Any]]:
+    """Per edge its properties and validity, only for edges that have any."""
+    out = {}
+    for _s, _t, key, d in G.edges(keys=True, data=True):
+        props = {k: _jsonable(v) for k, v in d.items()
+                 if k not in ("kind", "valid_from", "valid_to")}
+        info: dict[str, Any] = {"properties": props} if props else {}
+        for name, value in (("from", d.get("valid_from")), ("to", d.get("valid_to"))):
+            if value is not None:
+                info[name] = value.isoformat()
+        if info:
+            out[key] = info
+    return out
+
+
+def _kinds(G) -> dict[str, list[dict[str, Any]]]:
+    node_counts: dict[str, int] = {}
+    for _n, kind in G.nodes(data="kind"):
+        node_counts[kind] = node_counts.get(kind, 0) + 1
+    edge_counts: dict[str, int] = {}
+    for *_e, kind in G.edges(data="kind"):
+        edge_counts[kind] = edge_counts.get(kind, 0) + 1
+    return {
+        "nodes": [{"name": k.name, "title": k.title, "description": k.description,
+                   "color": k.color, "shape": k.shape, "count": node_counts[k.name]}
+                  for k in vocab.NODE_KINDS.values() if k.name in node_counts],
+        "edges": [{"name": k.name, "description": k.description, "color": k.color,
+                   "dashes": k.dashes, "count": edge_counts[k.name]}
+                  for k in vocab.EDGE_KINDS.values() if k.name in edge_counts],
+    }
+
+
+def _filter_choices(G) -> dict[str, list[dict[str, str]]]:
+    def listed(kind):
+        rows = [(d.get("number", 10 ** 6), str(d.get("label", n)), n)
+                for n, d in G.nodes(data=True) if d["kind"] == kind]
+        return [{"id": n, "label": label} for _num, label, n in sorted(rows)]
+
+    return {"goals": listed("goal"), "issue_areas": listed("issue_area")}
+
+
+def _change_dates(G) -> set[str]:
+    dates = set()
+    for _n, d in G.nodes(data=True):
+        for key in ("valid_from", "valid_to"):
+            if d.get(key) is not None:
+                dates.add(d[key].isoformat())
+        for key in ("launched", "disbanded"):
+            if isinstance(d.get(key), str):
+                dates.add(d[key])
+    for *_e, d in G.edges(data=True):
+        for key in ("valid_from", "valid_to"):
+            if d.get(key) is not None:
+                dates.add(d[key].isoformat())
+    return dates
+
+
+def _options(n: int, physics: bool) -> dict[str, Any]:
+    """vis-network options: light drawing for large maps, physics only when asked."""
+    large = n > SERVER_LAYOUT_ABOVE
+    return {
+        "autoResize": True,
+        "nodes": {
+            "borderWidth": 1,
+            "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3,
+                     "strokeColor": "#ffffff"},
+            "scaling": {"min": 10, "max": 42,
+                        "label": {"enabled": True, "min": 14, "max": 28,
+                                  "drawThreshold": 5, "maxVisible": 40}},
+        },
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "width": 1, "selectionWidth": 2,
+            "smooth": False if large or not physics else {"type": "continuous"},
+            "color": {"inherit": False, "opacity": 0.55 if large else 0.8},
+        },
+        "physics": ({"enabled": True, "solver": "forceAtlas2Based",
+                     "forceAtlas2Based": {"gravitationalConstant": -80, "springLength": 120,
+                                          "centralGravity": 0.01, "avoidOverlap": 0.5},
+                     "stabilization": {"enabled": True, "iterations": 400,
+                                       "updateInterval": 25, "fit": True}}
+                    if physics else {"enabled": False}),
+        "layout": {"improvedLayout": bool(physics and n <= 150), "randomSeed": 7},
+        "interaction": {"hover": not large, "tooltipDelay": 150, "hideEdgesOnDrag": large,
+                        "hideEdgesOnZoom": large, "multiselect": False,
+                        "navigationButtons": False, "keyboard": False},
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+# ------------------------------------------------------------------------------ rendering
+
+
+@functools.cache
+def _assets() -> dict[str, str]:
+    """vis-network's script and styles from the pyvis wheel, and our own script and styles,
+    read once."""
+    lib = resources.files("pyvis") / "lib"
+    versions = [p for p in lib.iterdir() if p.name.startswith("vis-")
+                and (p / "vis-network.min.js").is_file()]
+    if not versions:
+        raise RuntimeError("the pyvis package ships no vis-network script; reinstall pyvis")
+
+    def version(p):
+        return tuple(int(x) for x in p.name.removeprefix("vis-").split(".") if x.isdigit())
+
+    vis = max(versions, key=version)
+    own = resources.files("constellation.viz") / "templates"
+    assets = {"vis_js": (vis / "vis-network.min.js").read_text("utf-8"),
+              "vis_css": (vis / "vis-network.css").read_text("utf-8"),
+              "app_js": (own / "map.js").read_text("utf-8"),
+              "app_css": (own / "map.css").read_text("utf-8"),
+              "vis_version": vis.name.removeprefix("vis-")}
+    for name in ("vis_js", "app_js"):
+        if "</script" in assets[name].lower():
+            raise RuntimeError(f"{name} cannot be inlined: it contains '</script'")
+    for name in ("vis_css", "app_css"):
+        if "</style" in assets[name].lower():
+            raise RuntimeError(f"{name} cannot be inlined: it contains '</style'")
+    return assets
+
+
+def _csp_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+@functools.cache
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=PackageLoader("constellation.viz", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":"),
+                                         "allow_nan": False, "sort_keys": False}
+    return env
+
+
+def _render(data: dict[str, Any]) -> str:
+    from markupsafe import Markup
+
+    assets = _assets()
+    template = _environment().get_template("map.html.j2")
+    return template.render(
+        title=data["meta"]["title"], data=data,
+        vis_js=Markup(assets["vis_js"]), vis_css=Markup(assets["vis_css"]),
+        app_js=Markup(assets["app_js"]), app_css=Markup(assets["app_css"]),
+        vis_version=assets["vis_version"],
+        script_hashes=Markup(" ".join(_csp_hash(assets[k]) for k in ("vis_js", "app_js"))))

@@ -1,0 +1,163 @@
+"""Where the nodes stand on the map: computed on the server for large maps, or saved by a user.
+
+A position a user arranges is kept in the node's own ``attributes["map_position"]`` as
+``{"x": …, "y": …}`` (canvas pixels of the map), written through the repository's bulk
+path, so it is validated, versioned and in the change log like any other edit, and it
+travels with exports. `build_map` reads it back by default.
+
+Above `SERVER_LAYOUT_ABOVE` nodes the browser's physics takes too long to settle (8 s at
+1,000 nodes here; minutes at 1,500 in pyvis #204), so `server_layout` computes every
+position with igraph's Fruchterman–Reingold (on a grid above 500 nodes: about half a
+second for 5,000 nodes and 50,000 ties; DrL took over 30 seconds, and networkx's spring
+layout needs numpy, which we do not ship).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping
+from typing import Any
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from constellation.errors import InvalidRecords, Problem
+from constellation.store.repository import Repository
+
+__all__ = [
+    "POSITION_ATTRIBUTE",
+    "SERVER_LAYOUT_ABOVE",
+    "PositionsSaved",
+    "save_positions",
+    "saved_positions",
+    "server_layout",
+]
+
+SERVER_LAYOUT_ABOVE = 500
+"""Maps with more nodes than this get server-computed positions and no physics.
+
+Measured with `scripts/bench_map.py` (about ten ties per node, headless Chromium): with
+physics the page took 2.3 s to settle at 300 nodes, 3.7 s at 500 and 8.4 s at 1,000; with
+server positions 5,000 nodes open in about 3.5 s."""
+
+POSITION_ATTRIBUTE = "map_position"
+"""The node attribute a saved position lives in."""
+
+_CHUNK = 1000
+
+
+class PositionsSaved(BaseModel):
+    """What `save_positions` did: the API returns exactly this."""
+
+    workspace: str
+    updated: int = Field(description="Nodes whose saved position changed.")
+    unchanged: int = Field(description="Nodes already saved at that position.")
+    ignored: list[str] = Field(default_factory=list,
+                               description="Ids that name no live node (archived or deleted "
+                               "since the map was drawn); nothing was saved for them.")
+
+
+def _point(value: Any) -> dict[str, float] | None:
+    """A valid ``{"x", "y"}`` rounded to a tenth of a pixel, or None."""
+    if not isinstance(value, Mapping):
+        return None
+    try:
+        x, y = value["x"], value["y"]
+    except KeyError:
+        return None
+    if any(isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)
+           for v in (x, y)):
+        return None
+    return {"x": round(float(x), 1), "y": round(float(y), 1)}
+
+
+def saved_positions(G: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
+    """The positions saved in the nodes' attributes (malformed ones are skipped)."""
+    found = {}
+    for node, attrs in G.nodes(data="attributes"):
+        point = _point((attrs or {}).get(POSITION_ATTRIBUTE))
+        if point is not None:
+            found[node] = point
+    return found
+
+
+def save_positions(repo: Repository, workspace: str,
+                   positions: Mapping[str, Mapping[str, float]]) -> PositionsSaved:
+    """Save map positions, ``{node id: {"x": float, "y": float}}``, into the nodes.
+
+    Each position goes into ``attributes["map_position"]`` through `Repository.bulk_upsert`
+    (one validated, versioned, logged write; nodes already at that position are left
+    alone). A malformed position refuses the whole call with `InvalidRecords` naming each
+    bad one; ids of nodes that no longer live (archived or deleted) are skipped and listed
+    in ``ignored``. This is what ``PUT /api/workspaces/{w}/map/positions`` calls.
+    """
+    problems, clean = [], {}
+    for node_id, value in positions.items():
+        point = _point(value)
+        if not isinstance(node_id, str) or not node_id or point is None:
+            problems.append(Problem("a position is an object with finite numbers x and y",
+                                    field=f"positions.{node_id}", record=str(node_id)))
+        else:
+            clean[node_id] = point
+    if problems:
+        raise InvalidRecords(problems)
+    repo.get_workspace(workspace)  # NotFound if it does not exist
+    ids = sorted(clean)
+    rows = []
+    for i in range(0, len(ids), _CHUNK):
+        for node in repo.query_nodes(workspace, ids=ids[i:i + _CHUNK]):
+            attributes = dict(node.attributes)
+            attributes[POSITION_ATTRIBUTE] = clean[node.id]
+            rows.append({"id": node.id, "kind": node.kind, "label": node.label,
+                         "properties": node.properties, "attributes": attributes,
+                         "tags": node.tags, "valid_from": node.valid_from,
+                         "valid_to": node.valid_to})
+    found = {r["id"] for r in rows}
+    report = repo.bulk_upsert(workspace, rows) if rows else None
+    return PositionsSaved(
+        workspace=workspace,
+        updated=len(report.nodes_updated) if report else 0,
+        unchanged=len(report.nodes_unchanged) if report else 0,
+        ignored=[i for i in ids if i not in found])
+
+
+def server_layout(G: nx.MultiDiGraph, fixed: Mapping[str, Mapping[str, float]] | None = None,
+                  spacing: float = 70.0, seed: int = 7) -> dict[str, dict[str, float]]:
+    """Positions for every node of G, in canvas pixels, the same every run.
+
+    igraph's Fruchterman–Reingold (on a grid above 500 nodes) over the undirected ties;
+    the drawing is scaled so that it spans about ``spacing × √n`` pixels. Nodes in `fixed`
+    keep those positions.
+    """
+    import igraph as ig
+
+    ids = list(G)
+    n = len(ids)
+    out: dict[str, dict[str, float]] = {}
+    if n:
+        index = {v: i for i, v in enumerate(ids)}
+        pairs = {(a, b) if a < b else (b, a)
+                 for s, t in G.edges() if (a := index[s]) != (b := index[t])}
+        graph = ig.Graph(n=n, edges=list(pairs))
+        ig.set_random_number_generator(random.Random(seed))  # the same layout every run
+        try:
+            coords = graph.layout_fruchterman_reingold(grid=n > 500).coords
+        finally:
+            ig.set_random_number_generator(random)
+        xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+        span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+        scale = spacing * math.sqrt(n) / span
+        cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+        taken: dict[tuple[float, float], int] = {}
+        for v, (x, y) in zip(ids, coords):
+            px, py = round((x - cx) * scale, 1), round((y - cy) * scale, 1)
+            k = taken[(px, py)] = taken.get((px, py), 0) + 1
+            if k > 1:  # leaves of one hub can land on the same spot: fan them out
+                px = round(px + 12 * k * math.cos(2.4 * k), 1)
+                py = round(py + 12 * k * math.sin(2.4 * k), 1)
+            out[v] = {"x": px, "y": py}
+    for node, point in (fixed or {}).items():
+        if node in out:
+            out[node] = dict(point)
+    return out
