@@ -1,0 +1,101 @@
+"""A real `constellation serve` and a real headless Chromium for the web pages.
+
+Browser tests skip with the reason when Chromium or Playwright is missing, except in CI
+(``CI`` set), where that fails the run: `.ci/run` installs Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+
+import pytest
+
+from constellation.store import Store
+from constellation.store.tokens import create_token
+
+from ..serving import start_serve, stop
+
+CHROMIUM = os.environ.get("CONSTELLATION_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run"]
+XSS = "<img src=x onerror=alert(1)>"
+SCREENSHOTS = pathlib.Path(__file__).parents[2] / "build" / "screenshots"
+
+
+def _missing() -> str | None:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -e '.[test]')"
+    if not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _missing()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail("browser tests are mandatory in CI: " + reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors and uncaught exceptions, and any dialog."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.console_errors = []
+    pg.dialogs = []
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.console_errors.append(f"uncaught: {e}"))
+
+    def on_dialog(dialog):
+        pg.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    pg.on("dialog", on_dialog)
+    yield pg
+    context.close()
+
+
+def shoot(pg, name: str) -> pathlib.Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    pg.screenshot(path=str(path), full_page=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """The demo served by the real command on a free port, with a hostile label planted and an
+    editor token made. Yields (base URL, database URL, token)."""
+    folder = tmp_path_factory.mktemp("live")
+    db = f"sqlite:///{folder / 'live.db'}"
+    store = Store(db)
+    from constellation.demo import load_demo
+
+    with store.repository() as repo:
+        load_demo(repo, "la-compact")
+        load_demo(repo, "achieve-escambia")
+        repo.create_node("la-compact", {"kind": "organization", "label": XSS, "id": "xss-org",
+                                        "properties": {"description": XSS, "sector": "community"},
+                                        "tags": [XSS]})
+        repo.create_edge("la-compact", {"kind": "participates_in", "source": "xss-org",
+                                        "target": "la-regional-stem-hub"})
+    with store.session() as s:
+        _, secret = create_token(s, "editor", None, "browser test")
+    store.close()
+    base, proc = start_serve(db, folder)
+    yield base, db, secret
+    stop(proc)
