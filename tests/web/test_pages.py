@@ -98,9 +98,16 @@ def test_funding_page_shows_opportunities_with_amounts(page, live):
     page.wait_for_selector("#joint .entry")
     assert page.locator("#joint .entry").count() >= 1
     assert "USD" in page.text_content("#joint")
-    page.select_option("#funder", "california-community-foundation")
-    page.wait_for_load_state("networkidle")
-    assert page.locator("#joint h2").text_content().startswith("Joint-funding opportunities (")
+    funder = "california-community-foundation"
+    expected = httpx.get(f"{live[0]}/api/workspaces/la-compact/funding",
+                         params={"funder": funder}).json()
+    page.select_option("#funder", funder)
+    # a funder sees only the unfunded groups that fit its portfolio (in the demo, one fewer)
+    page.wait_for_function(
+        "n => document.querySelector('#unfunded h2').textContent === "
+        "`Active constellations with no funding (${n})`", arg=len(expected["unfunded"]))
+    assert page.locator("#joint .entry").count() == len(expected["joint_opportunities"])
+    assert page.locator("#unfunded .entry").count() == len(expected["unfunded"])
     shoot(page, "funding")
 
 
