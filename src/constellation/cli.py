@@ -67,6 +67,9 @@ AsOfOption = Annotated[
     typer.Option("--as-of", formats=["%Y-%m-%d"], help="Only what was valid on this date "
                  "(YYYY-MM-DD).", show_default=False),
 ]
+PropOption = Annotated[list[str] | None, typer.Option(
+    help="key=value property filter; repeat for several.", show_default=False)]
+LimitOption = Annotated[int | None, typer.Option(min=1, show_default=False)]
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -127,6 +130,14 @@ def _print_json(data: Any) -> None:
 def _short(value: Any, width: int = 60) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _table(title: str, *columns: str) -> Table:
+    """A titled listing whose long cells wrap instead of being cut off."""
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    return table
 
 
 # ---------------------------------------------------------------------------- demo
@@ -243,10 +254,9 @@ def nodes(
                                             show_default=False)] = None,
     search: Annotated[str | None, typer.Option(help="Text in the label (any case).",
                                                show_default=False)] = None,
-    prop: Annotated[list[str] | None, typer.Option(
-        help="key=value property filter; repeat for several.", show_default=False)] = None,
+    prop: PropOption = None,
     archived: Annotated[bool, typer.Option(help="Include archived nodes.")] = False,
-    limit: Annotated[int | None, typer.Option(min=1, show_default=False)] = None,
+    limit: LimitOption = None,
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
@@ -262,9 +272,7 @@ def nodes(
     if format == Format.json:
         _print_json([r.model_dump(mode="json") for r in rows])
         return
-    table = Table(title=f"{len(rows)} node(s) in {ws}", title_justify="left")
-    for col in ("id", "kind", "label", "properties", "tags"):
-        table.add_column(col, overflow="fold")
+    table = _table(f"{len(rows)} node(s) in {ws}", "id", "kind", "label", "properties", "tags")
     for r in rows:
         table.add_row(r.id, r.kind, r.label, _short(r.properties), ", ".join(r.tags))
     out.print(table)
@@ -279,10 +287,9 @@ def edges(
                                              show_default=False)] = None,
     as_of: AsOfOption = None,
     tag: Annotated[str | None, typer.Option(show_default=False)] = None,
-    prop: Annotated[list[str] | None, typer.Option(
-        help="key=value property filter; repeat for several.", show_default=False)] = None,
+    prop: PropOption = None,
     archived: Annotated[bool, typer.Option(help="Include archived edges.")] = False,
-    limit: Annotated[int | None, typer.Option(min=1, show_default=False)] = None,
+    limit: LimitOption = None,
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
@@ -298,9 +305,8 @@ def edges(
     if format == Format.json:
         _print_json([r.model_dump(mode="json") for r in rows])
         return
-    table = Table(title=f"{len(rows)} edge(s) in {ws}", title_justify="left")
-    for col in ("source", "kind", "target", "properties", "valid"):
-        table.add_column(col, overflow="fold")
+    table = _table(f"{len(rows)} edge(s) in {ws}",
+                   "source", "kind", "target", "properties", "valid")
     for r in rows:
         valid = f"{r.valid_from or '…'} – {r.valid_to or '…'}"
         table.add_row(r.source, r.kind, r.target, _short(r.properties),
@@ -317,15 +323,11 @@ def schema(format: FormatOption = Format.table) -> None:
     if format == Format.json:
         _print_json(doc)
         return
-    table = Table(title="Node kinds", title_justify="left")
-    for col in ("kind", "what it is", "properties"):
-        table.add_column(col, overflow="fold")
+    table = _table("Node kinds", "kind", "what it is", "properties")
     for k in doc["node_kinds"]:
         table.add_row(k["name"], k["description"], ", ".join(k["properties"]))
     out.print(table)
-    table = Table(title="Edge kinds", title_justify="left")
-    for col in ("kind", "from → to", "properties"):
-        table.add_column(col, overflow="fold")
+    table = _table("Edge kinds", "kind", "from → to", "properties")
     for k in doc["edge_kinds"]:
         table.add_row(k["name"], f"{' | '.join(k['sources'])} → {' | '.join(k['targets'])}",
                       ", ".join(k["properties"]))
@@ -441,16 +443,12 @@ def checks() -> None:
     from constellation.analysis.audit import CHECKS
     from constellation.analysis.params import AuditParams
 
-    table = Table(title="Checks", title_justify="left")
-    for col in ("id", "title", "family", "what it is"):
-        table.add_column(col, overflow="fold")
+    table = _table("Checks", "id", "title", "family", "what it is")
     for c in CHECKS.values():
         doc = (c.function.__doc__ or "").strip().split("\n")[0]
         table.add_row(c.id, c.title, c.family, doc)
     out.print(table)
-    table = Table(title="Thresholds (--param name=value)", title_justify="left")
-    for col in ("name", "default", "meaning"):
-        table.add_column(col, overflow="fold")
+    table = _table("Thresholds (--param name=value)", "name", "default", "meaning")
     for name, field in AuditParams.model_fields.items():
         table.add_row(name, str(field.default), field.description or "")
     out.print(table)
