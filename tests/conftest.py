@@ -86,3 +86,22 @@ def repo(store):
     """A repository in a transaction that commits at the end of the test."""
     with store.repository(actor="test") as r:
         yield r
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test: the map's and the web pages'."""
+    from tests.browser import ARGS, CHROMIUM, SCREENSHOTS, missing
+
+    reason = missing()
+    if reason:
+        if IN_CI:
+            pytest.fail("the browser tests are mandatory in CI: " + reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()

@@ -1,16 +1,14 @@
 """The map in a real browser: headless Chromium driven by Playwright.
 
-These tests skip, with the reason, when Playwright or /usr/bin/chromium is missing, except
-in CI (``CI`` set), where a missing browser fails the run. Screenshots go to
-``build/screenshots/`` (git-ignored).
+The browser is the session-wide `browser` fixture of ``tests/conftest.py``: it skips, with
+the reason, when Playwright or Chromium is missing, except in CI (``CI`` set), where that
+fails the run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import pathlib
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
@@ -23,40 +21,10 @@ from constellation.demo import load_demo
 from constellation.graph import build_graph, load_graph
 from constellation.store import Store
 from constellation.viz import build_map, map_workspace, save_positions
+from tests.browser import SCREENSHOTS
 from tests.viz.conftest import PAYLOAD, hostile_records
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-IN_CI = bool(os.environ.get("CI"))
-SHOTS = pathlib.Path(__file__).resolve().parents[2] / "build" / "screenshots"
 AS_OF = "2017-05-23"  # the day of seed 001's panel
-
-
-def _missing() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed (pip install -e '.[test]')"
-    if not os.path.exists(CHROMIUM):
-        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = _missing()
-    if reason:
-        if IN_CI:
-            pytest.fail("the browser tests are mandatory in CI: " + reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class MapPage:
@@ -118,7 +86,7 @@ class MapPage:
         return self.page.locator("#details").inner_text()
 
     def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"))
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
     def close(self) -> None:
         self.context.close()

@@ -1,53 +1,21 @@
 """A real `constellation serve` and a real headless Chromium for the web pages.
 
-Browser tests skip with the reason when Chromium or Playwright is missing, except in CI
-(``CI`` set), where that fails the run: `.ci/run` installs Chromium.
+The browser itself is the session-wide `browser` fixture of ``tests/conftest.py``.
 """
 
 from __future__ import annotations
 
-import os
 import pathlib
-import shutil
 
 import pytest
 
 from constellation.store import Store
 from constellation.store.tokens import create_token
 
+from ..browser import SCREENSHOTS
 from ..serving import start_serve, stop
 
-CHROMIUM = os.environ.get("CONSTELLATION_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run"]
 XSS = "<img src=x onerror=alert(1)>"
-SCREENSHOTS = pathlib.Path(__file__).parents[2] / "build" / "screenshots"
-
-
-def _missing() -> str | None:
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "Playwright for Python is not installed (pip install -e '.[test]')"
-    if not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)):
-        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    return None
-
-
-@pytest.fixture(scope="session")
-def browser():
-    reason = _missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail("browser tests are mandatory in CI: " + reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -70,7 +38,6 @@ def page(browser):
 
 
 def shoot(pg, name: str) -> pathlib.Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     pg.screenshot(path=str(path), full_page=False)
     return path
