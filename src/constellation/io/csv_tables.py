@@ -15,7 +15,7 @@ would run as formulas escaped.
 from __future__ import annotations
 
 from constellation.errors import Problem
-from constellation.io._common import Batch, NodeIndex, cell_text, escape_cell, unescape_cell
+from constellation.io._common import Batch, NodeIndex, cell_text, escape_cell
 from constellation.io._tables import ForeignEdge, ForeignNode, build, flat_records
 from constellation.io.kumu import _blank, csv_rows, write_csv, zip_files
 from constellation.io.mapping import ColumnMap, Resolver
@@ -39,7 +39,7 @@ def _table(name: str, content: bytes) -> tuple[list[str], list[tuple[int, list[s
     rows = [(at, cells) for at, cells in csv_rows(name, content) if not _blank(cells)]
     if not rows:
         return [], []
-    return [cell_text(unescape_cell(h)) for h in rows[0][1]], rows[1:]
+    return [cell_text(h) for h in rows[0][1]], rows[1:]
 
 
 def read(files: list[tuple[str, bytes]], resolver: Resolver, index: NodeIndex) -> Batch:
@@ -61,8 +61,8 @@ def read(files: list[tuple[str, bytes]], resolver: Resolver, index: NodeIndex) -
             for at, cells in rows:
                 record = dict(zip(header, cells + [""] * (len(header) - len(cells))))
                 record.pop("", None)
-                ends = [cell_text(unescape_cell(record.pop(c, ""))) for c in (source, target)]
-                foreign_id = cell_text(unescape_cell(record.pop(id_col, ""))) if id_col else ""
+                ends = [cell_text(record.pop(c, "")) for c in (source, target)]
+                foreign_id = cell_text(record.pop(id_col, "")) if id_col else ""
                 for col, end in zip((source, target), ends):
                     if not end:
                         problems.append(Problem(f"the {col} cell is empty", field=col,
@@ -83,7 +83,7 @@ def read(files: list[tuple[str, bytes]], resolver: Resolver, index: NodeIndex) -
         for at, cells in rows:
             record = dict(zip(header, cells + [""] * (len(header) - len(cells))))
             record.pop("", None)
-            foreign_id = cell_text(unescape_cell(record.pop(id_col, ""))) if id_col else ""
+            foreign_id = cell_text(record.pop(id_col, "")) if id_col else ""
             nodes.append(ForeignNode(name, at, foreign_id or None, record))
     batch = build(nodes, edges, "row", resolver, index, cols.nodes, cols.edges)
     batch.problems += problems

@@ -95,7 +95,7 @@ def _sections(where: str, rows: list[tuple[int, list[Any]]]) -> list[Table]:
             continue
         blanks = 0
         if current is None:
-            header = [cell_text(unescape_cell(c)) for c in cells]
+            header = [cell_text(c) for c in cells]
             while header and not header[-1]:
                 header.pop()
             current = Table(where if not tables else f"{where} (section at row {at})", header)
@@ -252,9 +252,8 @@ def from_tables(tables: list[Table], resolver: Resolver, index: NodeIndex) -> Ba
             _, foreign_id = _take(record, "id")
             label_col, label = _take(record, "label")
             type_col, foreign_type = _take(record, "type")
-            foreign_id, label = cell_text(unescape_cell(foreign_id)), cell_text(
-                unescape_cell(label))
-            foreign_type = cell_text(unescape_cell(foreign_type))
+            foreign_id, label = cell_text(foreign_id), cell_text(label)
+            foreign_type = cell_text(foreign_type)
             if not label and not foreign_id and _blank(record.values()):
                 continue
             position = f"{t.where} {t.unit} {at}"
@@ -355,7 +354,7 @@ def from_tables(tables: list[Table], resolver: Resolver, index: NodeIndex) -> Ba
     for t, at, foreign_id, record, ends in pending:
         position = f"{t.where} {t.unit} {at}"
         type_col, foreign_type = _take(record, "type")
-        foreign_type = cell_text(unescape_cell(foreign_type))
+        foreign_type = cell_text(foreign_type)
         _, direction = _take(record, "direction")
         direction = cell_text(direction)
         for n, (s, tg) in enumerate(ends, 1):
