@@ -93,16 +93,21 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
         repo.session.commit()
         return tagged(response, record)
 
-    for action in ("archive", "restore"):
+    def state_route(action: str):
+        """The route for one action, closed over it: a loop variable bound as a default
+        argument would become a query parameter that could switch the action."""
         def change_state(workspace: WriteWs, record_id: str, repo: RepoDep, request: Request,
-                         response: Response, if_match: IfMatch = None, action=action):
+                         response: Response, if_match: IfMatch = None):
             version = expected_version(request, if_match)
             record = getattr(repo, f"{action}_{entity}")(workspace, record_id, version)
             repo.session.commit()
             return tagged(response, record)
+        return change_state
 
+    for action in ("archive", "restore"):
         router.add_api_route(
-            f"/{{record_id}}/{action}", change_state, methods=["POST"], response_model=out_model,
+            f"/{{record_id}}/{action}", state_route(action), methods=["POST"],
+            response_model=out_model,
             name=f"{action}_{entity}",
             summary=f"{action.title()} a {entity} (editor; If-Match)" + (
                 ": it leaves maps and analyses but stays in the history"

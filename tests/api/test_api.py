@@ -169,6 +169,27 @@ def test_node_lifecycle_with_etags(client, tokens):
     is_problem(client.get(url), 404)
 
 
+@pytest.mark.parametrize("entity", ["nodes", "edges"])
+def test_archive_and_restore_do_only_what_their_address_says(client, tokens, entity):
+    h = tokens["editor"]
+    if entity == "nodes":
+        r = client.post(f"{LA}/nodes", json={"kind": "goal", "label": "Lone goal"}, headers=h)
+    else:
+        r = client.post(f"{LA}/edges", json={"kind": "participates_in", "source": "lausd",
+                                             "target": "health-sector-collaborative"}, headers=h)
+    url = f"{LA}/{entity}/{r.json()['id']}"
+    # no query parameter may switch the action: not to a delete, not to a restore
+    r = client.post(f"{url}/archive", params={"action": "delete"}, headers=h | {"If-Match": '"1"'})
+    assert r.status_code == 200 and r.json()["archived_at"]
+    assert client.get(url).json()["archived_at"]
+    r = client.post(f"{url}/restore", params={"action": "archive"},
+                    headers=h | {"If-Match": '"2"'})
+    assert r.status_code == 200 and r.json()["archived_at"] is None
+    operation = client.get("/openapi.json").json()["paths"][
+        f"/api/workspaces/{{workspace}}/{entity}/{{record_id}}/archive"]["post"]
+    assert "action" not in [p["name"] for p in operation["parameters"]]
+
+
 def test_invalid_nodes_get_field_locations(client, tokens):
     h = tokens["editor"]
     r = client.post(f"{LA}/nodes", json={"kind": "organization", "label": "X",
