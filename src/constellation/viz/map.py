@@ -78,9 +78,8 @@ def map_workspace(repo, workspace: str, as_of: dt.date | None = None, *,
     from constellation.graph import load_graph
 
     G = load_graph(repo, workspace, as_of, every_date=True)
-    name = repo.get_workspace(workspace).name
-    report = _audit(graph_on(G, G.graph["as_of"]), params)
-    return build_map(G, report, size_by=size_by, save_url=save_url,
+    name = repo.get_workspace(workspace, counts=False).name
+    return build_map(G, size_by=size_by, save_url=save_url, params=params,
                      title=title or f"{name} \u2014 the map")
 
 
@@ -88,15 +87,15 @@ def build_map(G: nx.MultiDiGraph, report: AuditReport | None = None, *,
               size_by: str = "degree", title: str | None = None,
               positions: Mapping[str, Mapping[str, float]] | None = None,
               physics: bool | None = None, as_of_choices: Iterable[dt.date] | None = None,
-              save_url: str | None = None, audit: bool = True,
+              save_url: str | None = None, audit: bool = True, params=None,
               server_layout_above: int = SERVER_LAYOUT_ABOVE) -> str:
     """Draw G as a self-contained HTML page and return it.
 
     Parameters
     ----------
     G : the workspace graph (`load_graph`, optionally with ``every_date=True``).
-    report : the audit to draw; by default G is audited as of its date (``audit=False``
-        draws no findings).
+    report : the audit to draw; by default G is audited as of its date, with `params`
+        (``audit=False`` draws no findings).
     size_by : ``degree``, ``betweenness`` or ``partners`` (see `viz.measures`).
     title : the page's heading; default: the workspace id.
     positions : ``{node id: {"x", "y"}}``; by default the positions saved in the nodes'
@@ -115,7 +114,7 @@ def build_map(G: nx.MultiDiGraph, report: AuditReport | None = None, *,
     as_of = G.graph.get("as_of") or dt.date.today()
     view = graph_on(G, as_of)
     if report is None and audit:
-        report = _audit(view)
+        report = _audit(view, params)
     measure, measure_note = node_measure(view, size_by)
 
     saved = dict(saved_positions(G) if positions is None else positions)

@@ -102,7 +102,7 @@ def save_positions(repo: Repository, workspace: str,
             clean[node_id] = point
     if problems:
         raise InvalidRecords(problems)
-    repo.get_workspace(workspace)  # NotFound if it does not exist
+    repo.get_workspace(workspace, counts=False)  # NotFound if it does not exist
     ids = sorted(clean)
     rows = []
     for i in range(0, len(ids), _CHUNK):
