@@ -97,8 +97,21 @@ def _is_xlsx(content: bytes) -> bool:
         content.startswith(_XLSX) and b"xl/" in content)
 
 
-def _json(name: str, content: bytes) -> Any:
-    return parse_json(name, content)
+class JsonDocuments:
+    """The JSON files of one import, each parsed once: telling the format reads a file's
+    document, and the reader then uses that same document.
+
+    Keyed by the identity of the file's bytes, which the import holds until it ends.
+    """
+
+    def __init__(self) -> None:
+        self._parsed: dict[int, Any] = {}
+
+    def get(self, name: str, content: bytes) -> Any:
+        key = id(content)
+        if key not in self._parsed:
+            self._parsed[key] = parse_json(name, content)
+        return self._parsed[key]
 
 
 def _csv_header(name: str, content: bytes) -> list[str]:
@@ -109,8 +122,10 @@ def _csv_header(name: str, content: bytes) -> list[str]:
     return []
 
 
-def detect_format(name: str, content: bytes, mapping: Mapping | None = None) -> str:
-    """Which format a file is in, from its content first and its name second."""
+def detect_format(name: str, content: bytes, mapping: Mapping | None = None,
+                  docs: JsonDocuments | None = None) -> str:
+    """Which format a file is in, from its content first and its name second. A JSON file's
+    document is kept in `docs`, when given, for the reader."""
     suffix = PurePath(name).suffix.lower()
     head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
     if content.startswith(_OLE) or suffix == ".xls":
@@ -130,7 +145,7 @@ def detect_format(name: str, content: bytes, mapping: Mapping | None = None) -> 
             return suffix[1:]
         raise refuse("this XML file is neither GraphML nor GEXF", position=name)
     if head.startswith((b"{", b"[")) or suffix == ".json":
-        data = _json(name, content)
+        data = (docs or JsonDocuments()).get(name, content)
         if native.looks_native(data):
             return "native"
         if giving360.looks_360_json(data):
@@ -179,7 +194,7 @@ def _unzip(name: str, content: bytes) -> list[tuple[str, bytes]]:
 
 
 def _read(fmt: str, files: list[tuple[str, bytes]], resolver: Resolver,
-          index: NodeIndex) -> Batch:
+          index: NodeIndex, docs: JsonDocuments) -> Batch:
     batch = Batch()
     if fmt == "csv":
         return csv_tables.read(files, resolver, index)
@@ -189,14 +204,14 @@ def _read(fmt: str, files: list[tuple[str, bytes]], resolver: Resolver,
             if content.startswith(_ZIP):
                 tables += kumu.read_xlsx(name, content, batch.notes)
             elif content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-                tables += kumu.read_json(name, _json(name, content), batch.notes)
+                tables += kumu.read_json(name, docs.get(name, content), batch.notes)
             else:
                 tables += kumu.read_csv(name, content)
         batch.extend(kumu.from_tables(tables, resolver, index))
         return batch
     for name, content in files:
         if fmt == "native":
-            batch.extend(native.read(name, content))
+            batch.extend(native.read(name, content, docs.get(name, content)))
         elif fmt == "graphml":
             batch.extend(graphml.read(name, content, resolver, index))
         elif fmt == "gexf":
@@ -204,7 +219,7 @@ def _read(fmt: str, files: list[tuple[str, bytes]], resolver: Resolver,
         elif fmt == "360giving":
             head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
             if head in (b"{", b"["):
-                data = _json(name, content)
+                data = docs.get(name, content)
                 if not giving360.looks_360_json(data):
                     raise refuse("360Giving JSON is an object with a \"grants\" list",
                                  position=name)
@@ -272,9 +287,10 @@ def import_files(repo, workspace: str, files: list[tuple[str, bytes]], format: s
             expanded += _unzip(name, content)
         else:
             expanded.append((name, content))
+    docs = JsonDocuments()
     fmt = format
     if fmt == "auto":
-        found = {n: detect_format(n, c, the_mapping) for n, c in expanded}
+        found = {n: detect_format(n, c, the_mapping, docs) for n, c in expanded}
         kinds = set(found.values())
         if len(kinds) > 1:
             raise refuse("these files are in different formats (" + ", ".join(
@@ -291,7 +307,7 @@ def import_files(repo, workspace: str, files: list[tuple[str, bytes]], format: s
         exists = False
     resolver = Resolver(the_mapping)
     index = NodeIndex(repo, workspace, exists)
-    batch = _read(fmt, expanded, resolver, index)
+    batch = _read(fmt, expanded, resolver, index, docs)
     problems = resolver.problems() + batch.problems
     if progress:
         progress("checking", 0, batch.rows)

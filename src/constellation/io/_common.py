@@ -289,6 +289,7 @@ class NodeIndex:
         self._label_any: dict[str, list[str]] = {}
         self._ids: set[str] = set()
         self._kinds: dict[str, str] = {}
+        self._absent: set[str] = set()  # ids asked for that the workspace does not hold
 
     def _load(self) -> None:
         if self._by_label is not None:
@@ -326,12 +327,21 @@ class NodeIndex:
         return candidate
 
     def kinds(self, ids: Iterable[str]) -> dict[str, str]:
-        """Kinds of stored nodes by id (only the ones asked for)."""
+        """Kinds of stored nodes by id (only the ones asked for).
+
+        Asks the database only for ids it has not asked about before, and not at all once
+        every stored node is loaded: readers call this once per edge end they cannot find
+        in the file, and imports read everything before they write anything.
+        """
         if not self.exists:
             return {}
-        wanted = [i for i in set(ids) if i not in self._kinds]
-        for start in range(0, len(wanted), 5000):
-            chunk = wanted[start:start + 5000]
-            for n in self.repo.query_nodes(self.workspace, ids=chunk, include_archived=True):
-                self._kinds[n.id] = n.kind
+        ids = list(ids)
+        if self._by_label is None:
+            wanted = [i for i in set(ids) if i not in self._kinds and i not in self._absent]
+            for start in range(0, len(wanted), 5000):
+                chunk = wanted[start:start + 5000]
+                for n in self.repo.query_nodes(self.workspace, ids=chunk,
+                                               include_archived=True):
+                    self._kinds[n.id] = n.kind
+            self._absent.update(i for i in wanted if i not in self._kinds)
         return {i: self._kinds[i] for i in ids if i in self._kinds}
