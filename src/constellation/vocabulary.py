@@ -32,6 +32,7 @@ __all__ = [
     "ANY",
     "EDGE_KINDS",
     "NODE_KINDS",
+    "LIVE_STATUSES",
     "EdgeKind",
     "NodeKind",
     "PropertyError",
@@ -104,6 +105,10 @@ class Status(StrEnum):
     ACTIVE = "active"
     DORMANT = "dormant"
     DISBANDED = "disbanded"
+
+
+LIVE_STATUSES = frozenset({Status.FORMING, Status.ACTIVE})
+"""The statuses of groups at work or about to be: they should have a leader and a goal."""
 
 
 class IndicatorType(StrEnum):

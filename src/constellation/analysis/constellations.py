@@ -23,10 +23,6 @@ PLANS = {
 """The documents seed 000 asks every network to develop, by property."""
 
 
-def _live(status: str) -> bool:
-    return status in ("active", "forming")
-
-
 @check("unaligned_constellations", title="Unaligned constellations", weight=2,
        population=lambda ix: len(ix.live_constellations),
        population_label="active and forming constellations")
@@ -54,8 +50,7 @@ def unaligned_constellations(G: nx.MultiDiGraph, params: AuditParams | dict | No
             suggestion="Link it to the goal or indicator it works toward, or ask whether it "
                        "still belongs in the partnership.",
             key=make_key("unaligned_constellations", c))
-        for c in ix.nodes("constellation")
-        if _live(ix.status(c)) and not ix.targets("advances", c)
+        for c in ix.live_constellations if not ix.targets("advances", c)
     ]
 
 

@@ -122,7 +122,7 @@ def leaderless_constellations(G: nx.MultiDiGraph, params: AuditParams | dict | N
     findings = []
     for c in ix.nodes("constellation"):
         status = ix.status(c)
-        if status not in ("active", "forming") or ix.conveners(c):
+        if not ix.is_live(c) or ix.conveners(c):
             continue
         partners = sorted(ix.members(c))
         findings.append(Finding(
@@ -177,7 +177,7 @@ def who_convenes_what(G: nx.MultiDiGraph, params: AuditParams | dict | None = No
                       sorted(ix.goals_advanced(c), key=lambda g: G.nodes[g]["label"])],
             "partners": len(partners),
             "sectors": sorted({s for m in members if (s := ix.sector(m))}),
-            "leaderless": status in ("active", "forming") and not conveners,
+            "leaderless": ix.is_live(c) and not conveners,
             "overloaded_convener": any(org in overloaded for org in conveners),
         })
     return rows

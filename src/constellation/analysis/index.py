@@ -48,11 +48,13 @@ class Index:
     def active_constellations(self) -> list[str]:
         return [c for c in self.nodes("constellation") if self.status(c) == "active"]
 
+    def is_live(self, constellation: str) -> bool:
+        """Active or forming: a group that should have a leader and a goal."""
+        return self.status(constellation) in vocab.LIVE_STATUSES
+
     @cached_property
     def live_constellations(self) -> list[str]:
-        """Active or forming: the groups that should have a leader and a goal."""
-        return [c for c in self.nodes("constellation")
-                if self.status(c) in ("active", "forming")]
+        return [c for c in self.nodes("constellation") if self.is_live(c)]
 
     def conveners(self, constellation: str) -> dict[str, dict[str, Any]]:
         """Each organization convening it, once (a second convenes edge between the same pair

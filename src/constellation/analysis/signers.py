@@ -42,7 +42,7 @@ def disengaged_signers(G: nx.MultiDiGraph, params: AuditParams | dict | None = N
     for org in sorted(ix.out["signs"]):
         label = G.nodes[org]["label"]
         active = [c for c in ix.targets("convenes", org) + ix.targets("participates_in", org)
-                  if ix.status(c) in ("active", "forming")]
+                  if ix.is_live(c)]
         if not active:
             findings.append(Finding(
                 check="disengaged_signers", severity=Severity.MEDIUM,
