@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 class ConstellationError(Exception):
@@ -37,6 +41,23 @@ class InvalidRecords(ConstellationError):
         head = f"{len(self.problems)} problem(s); nothing was written"
         super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems[:50])
                          + ("\n  …" if len(self.problems) > 50 else ""))
+
+
+def problems_from_validation(exc: ValidationError, prefix: str = "",
+                             position: str | None = None,
+                             record: str | None = None) -> list[Problem]:
+    """pydantic's errors as Problems, each field named from `prefix` (``"params."``) and the
+    error's location; an error with no location names the prefix itself."""
+    return [
+        Problem(
+            message=e["msg"],
+            field=prefix + ".".join(str(p) for p in e["loc"]) if e["loc"] else prefix.rstrip(".")
+            or None,
+            record=record,
+            position=position,
+        )
+        for e in exc.errors()
+    ]
 
 
 class NotFound(ConstellationError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from constellation.errors import InvalidRecords, Problem
+from constellation.errors import InvalidRecords, problems_from_validation
 
 __all__ = ["AuditParams", "DEFAULTS", "resolve"]
 
@@ -58,6 +58,4 @@ def resolve(params: BaseModel | dict | None, model: type[BaseModel] = AuditParam
     try:
         return model(**(params or {}))
     except ValidationError as exc:
-        raise InvalidRecords([
-            Problem(e["msg"], field=".".join(["params", *(str(x) for x in e["loc"])]))
-            for e in exc.errors()]) from None
+        raise InvalidRecords(problems_from_validation(exc, "params.")) from None

@@ -12,7 +12,7 @@ from constellation.analysis.conveners import convener_load
 from constellation.analysis.findings import Subject, subject
 from constellation.analysis.index import Index, index_of
 from constellation.analysis.params import AuditParams, resolve
-from constellation.errors import InvalidRecords, NotFound, Problem
+from constellation.errors import InvalidRecords, NotFound, Problem, problems_from_validation
 
 __all__ = ["PARTS", "Part", "Profile", "RecommendParams", "Recommendation", "recommend"]
 
@@ -250,7 +250,7 @@ def _profile(G: nx.MultiDiGraph, profile: Profile | dict | None) -> Profile | No
     try:
         prof = profile if isinstance(profile, Profile) else Profile.model_validate(profile)
     except ValidationError as exc:
-        raise _invalid(exc, "profile") from None
+        raise InvalidRecords(problems_from_validation(exc, "profile.")) from None
     problems = [
         Problem(f"{i!r} is not a{'n' if kind[0] in 'aeiou' else ''} {kind.replace('_', ' ')} "
                 f"in this workspace", field=f"profile.{field}", record=i)
@@ -262,12 +262,6 @@ def _profile(G: nx.MultiDiGraph, profile: Profile | dict | None) -> Profile | No
     if problems:
         raise InvalidRecords(problems)
     return prof
-
-
-def _invalid(exc: ValidationError, prefix: str) -> InvalidRecords:
-    return InvalidRecords([
-        Problem(e["msg"], field=".".join([prefix, *(str(x) for x in e["loc"])]))
-        for e in exc.errors()])
 
 
 def _check_org(G: nx.MultiDiGraph, org: str) -> None:

@@ -32,6 +32,7 @@ from constellation.errors import (
     NotFound,
     Problem,
     VersionConflict,
+    problems_from_validation,
 )
 from constellation.records import (
     ChangeOut,
@@ -67,20 +68,6 @@ def slugify(text: str, fallback: str = "node") -> str:
 def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
-
-
-def _problems_from_validation(exc: ValidationError, position: str | None, record: str | None,
-                              prefix: str = "") -> list[Problem]:
-    return [
-        Problem(
-            message=e["msg"],
-            field=prefix + ".".join(str(p) for p in e["loc"]) if e["loc"] else prefix.rstrip(".")
-            or None,
-            record=record,
-            position=position,
-        )
-        for e in exc.errors()
-    ]
 
 
 class Repository:
@@ -464,7 +451,7 @@ class Repository:
             try:
                 parsed = raw if isinstance(raw, EdgeIn) else EdgeIn.model_validate(raw)
             except ValidationError as exc:
-                problems += _problems_from_validation(exc, edge_pos[i], _rid(raw))
+                problems += problems_from_validation(exc, position=edge_pos[i], record=_rid(raw))
                 continue
             clean_edges.append((i, parsed))
         wanted = {e.source for _, e in clean_edges} | {e.target for _, e in clean_edges}
@@ -588,7 +575,7 @@ class Repository:
         try:
             node = raw.model_copy() if isinstance(raw, NodeIn) else NodeIn.model_validate(raw)
         except ValidationError as exc:
-            return None, _problems_from_validation(exc, position, _rid(raw))
+            return None, problems_from_validation(exc, position=position, record=_rid(raw))
         spec = vocab.node_kind(node.kind)
         if spec is None:
             return None, [Problem(f"unknown node kind {node.kind!r}; the kinds are: "
@@ -607,7 +594,7 @@ class Repository:
         try:
             edge = raw.model_copy() if isinstance(raw, EdgeIn) else EdgeIn.model_validate(raw)
         except ValidationError as exc:
-            return None, _problems_from_validation(exc, position, _rid(raw))
+            return None, problems_from_validation(exc, position=position, record=_rid(raw))
         record = edge.id or f"{edge.source} -> {edge.target}"
         spec = vocab.edge_kind(edge.kind)
         if spec is None:
