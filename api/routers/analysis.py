@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from api.cache import AnalysesDep
 from api.deps import ReadWs, RepoDep
 from api.schemas import ProfileBody, WhatIfBody, problems
-from constellation.analysis.audit import CHECKS, run_audit
+from constellation.analysis.audit import CHECKS
 from constellation.analysis.conveners import who_convenes_what
 from constellation.analysis.findings import AuditReport
 from constellation.analysis.funding import FundingReport, funding_opportunities
@@ -18,8 +19,6 @@ from constellation.analysis.recommend import Recommendation, recommend
 from constellation.analysis.timeline import diff_graphs, trend_points, yearly_dates
 from constellation.analysis.whatif import Scenario, what_if
 from constellation.errors import InvalidRecords, Problem
-from constellation.graph import load_graph
-from constellation.store import Repository
 
 router = APIRouter(prefix="/api/workspaces/{workspace}", tags=["analysis"],
                    responses=problems(401, 404, 413, 422))
@@ -46,57 +45,35 @@ def _checks(checks: list[str] | None) -> list[str] | None:
     return checks or None
 
 
-def graph(request: Request, repo: Repository, workspace: str, as_of: dt.date | None):
-    """The workspace graph as of a date, from the cache while the revision is unchanged."""
-    day = as_of or dt.date.today()
-    key = ("graph", workspace, *repo.stamp(workspace), day)
-    return request.app.state.cache.get(key, lambda: load_graph(repo, workspace, day))
-
-
-def cached(request: Request, repo: Repository, workspace: str, *key: Any, make):
-    return request.app.state.cache.get((workspace, *repo.stamp(workspace)) + key, make)
-
-
 @router.get("/audit", response_model=AuditReport,
             summary="Structural-health audit (the same JSON as `constellation audit -f json`)",
             description="Thresholds: any field of the audit parameters as a query parameter "
             "(see `constellation checks`), e.g. `?max_active_convened=5&min_sectors=3`.")
-def audit(workspace: ReadWs, repo: RepoDep, request: Request, params: Params,
-          as_of: AsOf = None, check: Checks = None):
-    checks = _checks(check)
-    G = graph(request, repo, workspace, as_of)
-    return cached(request, repo, workspace, "audit", G.graph["as_of"],
-                  params.model_dump_json(), tuple(checks or ()),
-                  make=lambda: run_audit(G, params, checks))
+def audit(cache: AnalysesDep, params: Params, as_of: AsOf = None, check: Checks = None):
+    return cache.audit(as_of or dt.date.today(), params, _checks(check))
 
 
 @router.get("/audit/diff", summary="What changed between two dates: records and findings")
-def audit_diff(workspace: ReadWs, repo: RepoDep, request: Request, params: Params,
+def audit_diff(cache: AnalysesDep, params: Params,
                date_from: Annotated[dt.date, Query(alias="from")],
                date_to: Annotated[dt.date, Query(alias="to")],
                check: Checks = None) -> dict[str, Any]:
-    checks = _checks(check)
-    return diff_graphs(graph(request, repo, workspace, date_from),
-                       graph(request, repo, workspace, date_to), params, checks)
+    return diff_graphs(cache.graph(date_from), cache.graph(date_to), params, _checks(check))
 
 
 @router.get("/audit/trend", summary="The health score at yearly points up to a date")
-def audit_trend(workspace: ReadWs, repo: RepoDep, request: Request, params: Params,
-                as_of: AsOf = None,
+def audit_trend(cache: AnalysesDep, params: Params, as_of: AsOf = None,
                 years: Annotated[int, Query(ge=1, le=20)] = 5) -> list[dict[str, Any]]:
     end = as_of or dt.date.today()
     if end.year - years < 1:
         raise InvalidRecords([Problem("the trend would reach back before year 1; pick a later "
                                       "as_of or fewer years", field="years")])
-    return trend_points(
-        cached(request, repo, workspace, "audit", day, params.model_dump_json(), (),
-               make=lambda day=day: run_audit(graph(request, repo, workspace, day), params))
-        for day in yearly_dates(end, years))
+    return trend_points(cache.audit(day, params) for day in yearly_dates(end, years))
 
 
 @router.post("/whatif", summary="If these organizations leave or stop convening, or these "
              "groups disband: what breaks? Nothing is written.")
-def whatif(workspace: ReadWs, body: WhatIfBody, repo: RepoDep, request: Request,
+def whatif(workspace: ReadWs, body: WhatIfBody, repo: RepoDep, cache: AnalysesDep,
            params: Params, check: Checks = None) -> dict[str, Any]:
     checks = _checks(check)
     if not (body.without or body.stop_convening or body.disband):
@@ -106,46 +83,45 @@ def whatif(workspace: ReadWs, body: WhatIfBody, repo: RepoDep, request: Request,
                         stop_convening=[repo.find_node(workspace, n).id
                                         for n in body.stop_convening],
                         disband=[repo.find_node(workspace, n).id for n in body.disband])
-    return what_if(graph(request, repo, workspace, body.as_of), scenario, params, checks)
+    return what_if(cache.graph(body.as_of or dt.date.today()), scenario, params, checks)
 
 
 @router.get("/recommendations", response_model=list[Recommendation],
             summary="Constellations an organization could join, ranked and explained")
-def recommendations(workspace: ReadWs, repo: RepoDep, request: Request,
+def recommendations(workspace: ReadWs, repo: RepoDep, cache: AnalysesDep,
                     org: Annotated[str, Query(max_length=500,
                                               description="Id or exact label.")],
                     limit: Annotated[int, Query(ge=1, le=100)] = 10, as_of: AsOf = None):
     node = repo.find_node(workspace, org).id
-    return recommend(graph(request, repo, workspace, as_of), org=node, limit=limit)
+    return recommend(cache.graph(as_of or dt.date.today()), org=node, limit=limit)
 
 
 @router.post("/recommendations", response_model=list[Recommendation],
              summary="Constellations that fit a described organization, ranked and explained")
 def recommendations_for_profile(workspace: ReadWs, body: ProfileBody, repo: RepoDep,
-                                request: Request):
+                                cache: AnalysesDep):
     profile = body.model_dump(include={"label", "sector", "goals", "issue_areas", "partners"})
     for field in ("goals", "issue_areas", "partners"):
         profile[field] = [repo.find_node(workspace, n).id for n in profile[field]]
-    return recommend(graph(request, repo, workspace, body.as_of), profile=profile,
+    return recommend(cache.graph(body.as_of or dt.date.today()), profile=profile,
                      limit=body.limit)
 
 
 @router.get("/conveners", summary="Who convenes what: one row per constellation, with its "
             "conveners' load, goals, status, partners and sectors")
-def conveners(workspace: ReadWs, repo: RepoDep, request: Request, params: Params,
-              as_of: AsOf = None) -> list[dict[str, Any]]:
-    G = graph(request, repo, workspace, as_of)
-    return cached(request, repo, workspace, "conveners", G.graph["as_of"],
-                  params.model_dump_json(), make=lambda: who_convenes_what(G, params))
+def conveners(cache: AnalysesDep, params: Params, as_of: AsOf = None) -> list[dict[str, Any]]:
+    day = as_of or dt.date.today()
+    return cache.get("conveners", day, params.model_dump_json(),
+                     make=lambda: who_convenes_what(cache.graph(day), params))
 
 
 @router.get("/funding", response_model=FundingReport,
             summary="Joint-funding opportunities, unfunded groups and co-funders")
-def funding(workspace: ReadWs, repo: RepoDep, request: Request,
+def funding(workspace: ReadWs, repo: RepoDep, cache: AnalysesDep,
             funder: Annotated[str | None, Query(max_length=500,
                                                 description="Id or exact label.")] = None,
             as_of: AsOf = None):
     node = repo.find_node(workspace, funder).id if funder else None
-    G = graph(request, repo, workspace, as_of)
-    return cached(request, repo, workspace, "funding", G.graph["as_of"], node,
-                  make=lambda: funding_opportunities(G, node))
+    day = as_of or dt.date.today()
+    return cache.get("funding", day, node,
+                     make=lambda: funding_opportunities(cache.graph(day), node))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
+from api.cache import AnalysesDep
 from api.deps import CallerDep, ReadWs, RepoDep, WriteWs
 from api.problems import Problem
-from api.routers.analysis import cached
 from api.schemas import problems
 from constellation.store.tokens import Role
 from constellation.viz import PositionsSaved, map_workspace, save_positions
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api/workspaces/{workspace}", tags=["map"],
             summary="The interactive map (one self-contained HTML page)",
             description="The same page `constellation map` writes. For a caller who may edit, "
             "its 'Save layout' button stores node positions for everyone.")
-def workspace_map(workspace: ReadWs, repo: RepoDep, caller: CallerDep, request: Request,
+def workspace_map(workspace: ReadWs, repo: RepoDep, caller: CallerDep, cache: AnalysesDep,
                   as_of: Annotated[dt.date | None, Query()] = None,
                   size_by: Annotated[str, Query(description="degree, betweenness or "
                                                 "partners")] = "degree") -> HTMLResponse:
@@ -34,9 +34,9 @@ def workspace_map(workspace: ReadWs, repo: RepoDep, caller: CallerDep, request: 
                       title="Invalid request")
     may_write = not caller.anonymous and caller.role.allows(Role.EDITOR)
     save_url = f"/api/workspaces/{workspace}/map/positions" if may_write else None
-    page = cached(request, repo, workspace, "map", as_of or dt.date.today(), size_by, save_url,
-                  make=lambda: map_workspace(repo, workspace, as_of, size_by=size_by,
-                                             save_url=save_url))
+    page = cache.get("map", as_of or dt.date.today(), size_by, save_url,
+                     make=lambda: map_workspace(repo, workspace, as_of, size_by=size_by,
+                                                save_url=save_url))
     return HTMLResponse(page)
 
 
