@@ -11,6 +11,7 @@ from api.deps import get_store
 from api.schemas import Health
 
 router = APIRouter(tags=["health"])
+VERSION = version("constellation")
 
 
 @router.get("/healthz", response_model=Health, summary="Is the service up and the database "
@@ -18,10 +19,10 @@ router = APIRouter(tags=["health"])
 def healthz(response: Response, store=Depends(get_store)) -> Health:
     try:
         with store.repository() as repo:
-            repo.list_workspaces()
+            repo.ping()
         database = "ok"
     except SQLAlchemyError:
         database = "unreachable"
         response.status_code = 503
     return Health(status="ok" if database == "ok" else "degraded", database=database,
-                  version=version("constellation"))
+                  version=VERSION)

@@ -6,8 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
 
+from api.app import create_app
 from constellation.analysis.audit import audit_workspace
+from constellation.config import Settings
+from constellation.store import Store
 
 PROBLEM = "application/problem+json"
 LA = "/api/workspaces/la-compact"
@@ -27,6 +32,19 @@ def is_problem(r, status):
 def test_healthz(client):
     r = client.get("/healthz")
     assert r.status_code == 200 and r.json()["database"] == "ok"
+
+
+def test_healthz_says_degraded_when_the_schema_is_gone(tmp_path):
+    url = f"sqlite:///{tmp_path / 'gone.db'}"
+    store = Store(url)
+    with store.session() as s:
+        s.execute(text("DROP TABLE workspaces"))
+        s.commit()
+    with TestClient(create_app(Settings(database_url=url), store=store)) as c:
+        r = c.get("/healthz")
+    store.close()
+    assert r.status_code == 503
+    assert r.json()["database"] == "unreachable" and r.json()["status"] == "degraded"
 
 
 def test_schema_lists_the_vocabulary(client):

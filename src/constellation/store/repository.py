@@ -104,6 +104,10 @@ class Repository:
         ws = self._workspace_row(slug)
         return self._workspace_out(ws, self._counts(ws.pk) if counts else (0, 0))
 
+    def ping(self) -> None:
+        """Reach the database and its schema, and nothing more: what a health check asks."""
+        self.session.execute(select(Workspace.pk).limit(1))
+
     def list_workspaces(self) -> list[WorkspaceOut]:
         rows = self.session.scalars(select(Workspace).order_by(Workspace.slug)).all()
         return [self._workspace_out(ws, self._counts(ws.pk)) for ws in rows]
