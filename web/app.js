@@ -11,6 +11,7 @@ const PAGES = [
   ["edit.html", "Edit"],
 ];
 let session = { signed_in: false };  // who the sign-in cookie says we are (GET /api/session)
+let workspace = null;  // the workspace this page shows, as GET /api/workspaces lists it
 
 /** h("a", {href: "x", class: "y"}, "text", child) — builds elements; strings become text. */
 function h(tag, attrs, ...children) {
@@ -114,6 +115,7 @@ async function boot(pageInit) {
     const q = params(); q.set("w", workspaces[0].slug);
     history.replaceState(null, "", `?${q.toString()}`);
   }
+  workspace = workspaces.find((w) => w.slug === ws()) || null;
   for (const w of workspaces) picker.append(h("option", { value: w.slug, selected: w.slug === ws() }, w.name));
   picker.addEventListener("change", () => {
     localStorage.setItem("constellation.workspace", picker.value);

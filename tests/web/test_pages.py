@@ -43,6 +43,8 @@ def test_each_page_loads_without_console_errors(page, live, name):
 
 def test_overview_shows_score_findings_and_assessments(page, live):
     open_page(page, live, "index.html")
+    name = httpx.get(f"{live[0]}/api/workspaces/la-compact").json()["name"]
+    assert page.text_content("#title") == f"{name}: overview"
     score = int(page.text_content("#score"))
     assert 0 <= score <= 100
     assert page.locator("#check-convener_overload .finding").count() >= 1
