@@ -7,6 +7,7 @@ and the properties, maps foreign types, and fills a `Batch`.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -37,9 +38,10 @@ class ForeignEdge:
     attributes: dict[str, Any]
 
 
-def pick(attributes: dict[str, Any], named: str | None, defaults: tuple[str, ...]) -> str | None:
-    """The key holding a value: the one the mapping names, else the first default present
-    (case aside)."""
+def pick(attributes: Collection[str], named: str | None,
+         defaults: tuple[str, ...]) -> str | None:
+    """The key holding a value (a record's keys, or a table's header): the one the mapping
+    names, else the first default present (case aside)."""
     if named:
         return named if named in attributes else None
     return _pick(tuple(attributes), defaults)

@@ -16,23 +16,16 @@ from __future__ import annotations
 
 from constellation.errors import Problem
 from constellation.io._common import Batch, NodeIndex, cell_text, escape_cell
-from constellation.io._tables import ForeignEdge, ForeignNode, build, flat_records
+from constellation.io._tables import ForeignEdge, ForeignNode, build, flat_records, pick
 from constellation.io.kumu import _blank, csv_rows, write_csv, zip_files
 from constellation.io.mapping import ColumnMap, Resolver
 
 __all__ = ["read", "export", "is_edge_table"]
 
 
-def _find(header: list[str], named: str | None, defaults: tuple[str, ...]) -> str | None:
-    if named:
-        return named if named in header else None
-    lower = {h.casefold(): h for h in header if h}
-    return next((lower[d] for d in defaults if d in lower), None)
-
-
 def is_edge_table(header: list[str], cols: ColumnMap) -> bool:
-    return bool(_find(header, cols.source, ("source", "from"))
-                and _find(header, cols.target, ("target", "to")))
+    return bool(pick(header, cols.source, ("source", "from"))
+                and pick(header, cols.target, ("target", "to")))
 
 
 def _table(name: str, content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -55,9 +48,9 @@ def read(files: list[tuple[str, bytes]], resolver: Resolver, index: NodeIndex) -
             problems.append(Problem("the file is empty", position=name))
             continue
         if is_edge_table(header, cols.edges):
-            source = _find(header, cols.edges.source, ("source", "from"))
-            target = _find(header, cols.edges.target, ("target", "to"))
-            id_col = _find(header, cols.edges.id, ("id",))
+            source = pick(header, cols.edges.source, ("source", "from"))
+            target = pick(header, cols.edges.target, ("target", "to"))
+            id_col = pick(header, cols.edges.id, ("id",))
             for at, cells in rows:
                 record = dict(zip(header, cells + [""] * (len(header) - len(cells))))
                 record.pop("", None)
@@ -70,7 +63,7 @@ def read(files: list[tuple[str, bytes]], resolver: Resolver, index: NodeIndex) -
                 if all(ends):
                     edges.append(ForeignEdge(name, at, foreign_id or None, *ends, record))
             continue
-        label = _find(header, cols.nodes.label, ("label", "name"))
+        label = pick(header, cols.nodes.label, ("label", "name"))
         if label is None:
             wanted = cols.nodes.label or "label"
             problems.append(Problem(
@@ -79,7 +72,7 @@ def read(files: list[tuple[str, bytes]], resolver: Resolver, index: NodeIndex) -
                 "the columns in the mapping file under columns.nodes / columns.edges",
                 position=f"{name} row 1"))
             continue
-        id_col = _find(header, cols.nodes.id, ("id",))
+        id_col = pick(header, cols.nodes.id, ("id",))
         for at, cells in rows:
             record = dict(zip(header, cells + [""] * (len(header) - len(cells))))
             record.pop("", None)

@@ -13,11 +13,10 @@ organisation to fund and are left out, with a note.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from constellation.errors import Problem
-from constellation.io._common import Batch, cell_text, decode_text, jsonable, refuse
+from constellation.io._common import Batch, cell_text, jsonable, refuse
 from constellation.io.kumu import _blank, csv_rows
 
 __all__ = ["read_json", "read_csv", "looks_360_json", "looks_360_csv", "export_document"]
@@ -227,11 +226,3 @@ def _org(node, fallback: str) -> dict[str, Any]:
     if node.properties.get("website"):
         org["url"] = node.properties["website"]
     return org
-
-
-def dumps(data: Any) -> bytes:
-    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def _decode(name: str, content: bytes) -> str:
-    return decode_text(name, content)

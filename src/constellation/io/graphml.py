@@ -91,7 +91,6 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
         keys[(key_id, domain)] = {
             "name": key.get("attr.name") or key.get("yfiles.type") or key_id,
             "type": key.get("attr.type", "string"), "default": default,
-            "graphics": key.get("yfiles.type") is not None and key.get("attr.name") is None,
         }
 
     def data_of(elem, domain: str) -> dict[str, Any]:
@@ -107,7 +106,7 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
                 notes.add(f"<data key={key_id!r}> uses a key that is never declared for "
                           f"{domain}s; its value was kept as text under the name {key_id!r}",
                           data.sourceline)
-                spec = {"name": key_id, "type": "string", "graphics": False}
+                spec = {"name": key_id, "type": "string"}
             if len(data):  # yEd graphics or other nested XML
                 label = next((x.text for x in data.iter()
                               if xml_local(x.tag) in ("NodeLabel", "EdgeLabel")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -38,10 +37,10 @@ from constellation.io._common import (
     split_multi,
     unescape_cell,
 )
-from constellation.io.mapping import Resolver, flatten, relation_of, split_fields
+from constellation.io.mapping import Resolver, canon, flatten, relation_of, split_fields
 
 __all__ = ["Table", "read_xlsx", "read_csv", "read_json", "from_tables", "export_blueprint",
-           "export_xlsx", "export_csv_zip", "looks_kumu_json", "csv_table_kind"]
+           "export_xlsx", "export_csv_zip", "looks_kumu_json"]
 
 
 @dataclass
@@ -62,20 +61,13 @@ class Table:
         return out
 
 
-def _canon(text: Any) -> str:
-    return vocab.canonical_kind(str(text)) if text is not None else ""
-
-
 def table_kind(header: list[str]) -> str | None:
-    names = {_canon(h) for h in header if h}
+    names = {canon(h) for h in header if h}
     if "from" in names and "to" in names:
         return "connections"
     if "label" in names:
         return "elements"
     return None
-
-
-csv_table_kind = table_kind
 
 
 def _blank(cells) -> bool:
@@ -222,7 +214,7 @@ def _flat_item(item: dict[str, Any], what: str) -> dict[str, Any]:
 def _take(record: dict[str, Any], name: str) -> tuple[str | None, Any]:
     """Pop a column by its canonical name; return (column as written, value)."""
     for key in list(record):
-        if _canon(key) == name:
+        if canon(key) == name:
             return key, record.pop(key)
     return None, None
 
@@ -244,7 +236,7 @@ def from_tables(tables: list[Table], resolver: Resolver, index: NodeIndex) -> Ba
         return batch
 
     # elements: one per ID, or per label and type, the later row filling in the earlier
-    uses_ids = any(_canon(h) == "id" for t in elements for h in t.header)
+    uses_ids = any(canon(h) == "id" for t in elements for h in t.header)
     merged: dict[Any, dict[str, Any]] = {}
     refused: set[str] = set()
     for t in elements:
@@ -505,7 +497,3 @@ def export_csv_zip(repo, workspace: str) -> bytes:
         header = _header(rows, first)
         files[name] = write_csv(header, _sheet_rows(rows, header))
     return zip_files(files)
-
-
-def dumps(data: Any) -> bytes:
-    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")

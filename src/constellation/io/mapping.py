@@ -42,7 +42,7 @@ from constellation import vocabulary as vocab
 from constellation.errors import Problem
 from constellation.io._common import jsonable, refuse, row_ranges, split_multi, unescape_cell
 
-__all__ = ["Mapping", "ColumnMap", "load_mapping", "Resolver", "split_fields", "RESERVED"]
+__all__ = ["Mapping", "ColumnMap", "load_mapping", "Resolver", "split_fields", "canon", "RESERVED"]
 
 RESERVED = ("id", "label", "kind", "type", "source", "target", "from", "to", "tags",
             "valid_from", "valid_to")
@@ -140,7 +140,8 @@ def load_mapping(name: str, content: bytes) -> Mapping:
 
 
 @lru_cache(maxsize=8192)
-def _canon(text: str) -> str:
+def canon(text: str) -> str:
+    """A foreign type or column name as a kind name would be spelled (case, spaces aside)."""
     return vocab.canonical_kind(text) if text else ""
 
 
@@ -153,15 +154,15 @@ class Resolver:
 
     def __init__(self, mapping: Mapping | None = None):
         self.mapping = mapping or Mapping()
-        self._nodes = {_canon(k): v for k, v in self.mapping.node_kinds.items()}
-        self._edges = {_canon(k): v for k, v in self.mapping.edge_kinds.items()}
+        self._nodes = {canon(k): v for k, v in self.mapping.node_kinds.items()}
+        self._edges = {canon(k): v for k, v in self.mapping.edge_kinds.items()}
         self._unmapped: dict[tuple, list[int | None]] = defaultdict(list)
         self._misfits: dict[tuple, list[int | None]] = defaultdict(list)
 
     def node_kind(self, foreign: str | None, where: str, at: int | None = None,
                   unit: str = "row", column: str | None = None) -> str | None:
         foreign = (foreign or "").strip()
-        key = _canon(foreign)
+        key = canon(foreign)
         if key in self._nodes:
             return self._nodes[key]
         if key in vocab.NODE_KINDS:
@@ -176,7 +177,7 @@ class Resolver:
                   column: str | None = None) -> tuple[str | None, str | None]:
         """The kind for an edge, and the ``relation`` to keep when it falls back to related_to."""
         foreign = (foreign or "").strip()
-        key = _canon(foreign)
+        key = canon(foreign)
         kind = self._edges.get(key) or (key if key in vocab.EDGE_KINDS else None)
         kind = kind or self.mapping.default_edge_kind
         if kind is None:
@@ -205,7 +206,7 @@ class Resolver:
                 position=_where(where, unit, ats, column)))
         for (foreign, kind, src, tgt, where, unit, column), ats in self._misfits.items():
             why = vocab.endpoint_error(kind, src, tgt)
-            via = f"type {foreign!r} maps to {kind}, but " if foreign and _canon(foreign) != kind \
+            via = f"type {foreign!r} maps to {kind}, but " if foreign and canon(foreign) != kind \
                 else ""
             out.append(Problem(
                 f"{via}{why}. Map the type to a kind that fits, or set "
@@ -232,9 +233,9 @@ def _where(where: str, unit: str, ats: list[int | None], column: str | None) -> 
 def relation_of(foreign: str | None, relation: str, fields: dict[str, Any]) -> dict[str, Any]:
     """Properties of an edge kept as related_to. A record that says it *is* related_to (our
     own export) carries its relation in a ``relation`` column, taken out of `fields`."""
-    if _canon(foreign or "") == "related_to":
+    if canon(foreign or "") == "related_to":
         for key in list(fields):
-            if _canon(str(key)) == "relation" and str(fields[key] or "").strip():
+            if canon(str(key)) == "relation" and str(fields[key] or "").strip():
                 return {"relation": str(fields.pop(key)).strip()}
     return {"relation": relation}
 
@@ -302,7 +303,7 @@ def split_fields(kind: str | None, fields: dict[str, Any]) -> tuple[dict, dict, 
             continue
         if isinstance(value, str):
             value = value.strip()
-        key = _canon(str(column))
+        key = canon(str(column))
         if str(column).startswith("attributes."):
             attrs[str(column)[len("attributes."):]] = value
         elif key == "tags":
@@ -344,7 +345,7 @@ def flatten(record: Any, kind_props: set[str]) -> dict[str, Any]:
         row[name] = _cell(value)
     taken = set(RESERVED) | kind_props | set(row)
     for name, value in record.attributes.items():
-        column = name if _canon(name) not in taken and not name.startswith(
+        column = name if canon(name) not in taken and not name.startswith(
             ("attributes.", "properties.")) else f"attributes.{name}"
         row[column] = _cell(value)
     return row
