@@ -109,3 +109,29 @@ def test_export_is_read_by_networkx_and_imports_back_unchanged(store, empty):
     again = do_import(store, empty, [(filename, content)])
     assert again.counts()["nodes"]["unchanged"] == 3
     assert again.counts()["edges"]["unchanged"] == 2
+
+
+DEFAULTS = b"""<?xml version='1.0' encoding='UTF-8'?>
+<gexf xmlns='http://www.gexf.net/1.2draft' version='1.2'>
+  <graph defaultedgetype='directed'>
+    <attributes class='node'>
+      <attribute id='0' title='kind' type='string'><default>goal</default></attribute>
+      <attribute id='1' title='size' type='float'><default>1.5</default></attribute>
+      <attribute id='2' title='aliases' type='liststring'><default>x|y</default></attribute>
+    </attributes>
+    <nodes>
+      <node id='a' label='A'><attvalues><attvalue for='1' value='3'/></attvalues></node>
+      <node id='b' label='B'/>
+    </nodes>
+    <edges/>
+  </graph>
+</gexf>"""
+
+
+def test_declared_defaults_fill_what_an_element_leaves_out(store, empty):
+    do_import(store, empty, [("defaults.gexf", DEFAULTS)])
+    with store.repository() as repo:
+        nodes = {n.id: n for n in repo.query_nodes(empty)}
+    assert {n.kind for n in nodes.values()} == {"goal"}
+    assert nodes["a"].attributes == {"size": 3.0, "aliases": "x|y"}
+    assert nodes["b"].attributes == {"size": 1.5, "aliases": "x|y"}

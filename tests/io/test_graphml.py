@@ -183,3 +183,33 @@ def test_export_is_read_by_networkx_and_imports_back_unchanged(store, empty):
         assert repo.get_edge("copy", "x--related_to--grad").properties == {
             "relation": "Champion"}
         assert repo.get_node("copy", "x").valid_from.isoformat() == "2020-01-01"
+
+
+DEFAULTS = b"""<?xml version='1.0' encoding='UTF-8'?>
+<graphml xmlns='http://graphml.graphdrawing.org/xmlns'>
+  <key id='k' for='node' attr.name='kind' attr.type='string'><default>organization</default></key>
+  <key id='r' for='node' attr.name='rank' attr.type='int'><default>many</default></key>
+  <key id='s' for='node' attr.name='size' attr.type='double'><default>1.5</default></key>
+  <key id='w' for='edge' attr.name='weight' attr.type='double'><default>2</default></key>
+  <graph edgedefault='directed'>
+    <node id='a'><data key='s'>3</data></node>
+    <node id='b'/>
+    <node id='c'/>
+    <edge source='a' target='b'/>
+  </graph>
+</graphml>"""
+
+
+def test_declared_defaults_fill_what_an_element_leaves_out(store, empty):
+    report = do_import(store, empty, [("defaults.graphml", DEFAULTS)],
+                       mapping={"default_edge_kind": "related_to"})
+    with store.repository() as repo:
+        nodes = {n.id: n for n in repo.query_nodes(empty)}
+        assert {n.kind for n in nodes.values()} == {"organization"}
+        assert nodes["a"].attributes == {"size": 3.0, "rank": "many"}
+        assert nodes["b"].attributes == nodes["c"].attributes == {"size": 1.5, "rank": "many"}
+        [edge] = repo.query_edges(empty)
+        assert edge.attributes == {"weight": 2.0}
+    # a default that is not of its type is kept as text and reported once, for the file
+    typed = [n for n in report.notes if "'rank' is declared int" in n.message]
+    assert len(typed) == 1 and typed[0].position == "defaults.graphml"

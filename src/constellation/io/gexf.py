@@ -14,7 +14,7 @@ from typing import Any
 
 from constellation.io._common import Batch, NodeIndex, parse_xml, refuse, xml_local
 from constellation.io._tables import to_networkx
-from constellation.io.graphml import Notes, convert, finish, walk
+from constellation.io.graphml import Notes, convert, declared_defaults, finish, walk
 from constellation.io.mapping import Resolver
 
 __all__ = ["read", "export"]
@@ -48,12 +48,12 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
                                            "type": attr.get("type", "string"),
                                            "default": default}
 
+    defaults: dict[str, dict[str, Any]] = {}
+
     def values_of(elem, domain: str) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        for (_, d), spec in declared.items():
-            if d == domain and spec["default"] is not None:
-                found[spec["name"]] = convert(spec["default"], spec["type"], notes, None,
-                                              spec["name"])
+        if domain not in defaults:
+            defaults[domain] = declared_defaults(declared, domain, notes)
+        found = dict(defaults[domain])
         for child in elem:
             if xml_local(child.tag) != "attvalues":
                 continue
@@ -72,11 +72,8 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
                 text = value.get("value")
                 if text is None:
                     continue
-                if spec["type"] == "liststring":
-                    found[spec["name"]] = text
-                else:
-                    found[spec["name"]] = convert(text, spec["type"], notes, value.sourceline,
-                                                  spec["name"])
+                found[spec["name"]] = convert(text, spec["type"], notes, value.sourceline,
+                                              spec["name"])
         return found
 
     def node_attrs(elem) -> dict[str, Any]:

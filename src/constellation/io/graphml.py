@@ -69,6 +69,14 @@ def convert(value: str, kind: str, notes: Notes, line: int | None, name: str) ->
     return value
 
 
+def declared_defaults(specs: dict[tuple[str, str], dict[str, Any]], domain: str,
+                      notes: Notes) -> dict[str, Any]:
+    """The declared defaults of one domain's attributes (GraphML keys, GEXF attributes), by
+    name and converted to their types: worked out once per file, copied for each element."""
+    return {s["name"]: convert(s["default"], s["type"], notes, None, s["name"])
+            for (_, d), s in specs.items() if d == domain and s["default"] is not None}
+
+
 def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Batch:
     root = parse_xml(name, content)
     if xml_local(root.tag) != "graphml":
@@ -93,10 +101,12 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
             "type": key.get("attr.type", "string"), "default": default,
         }
 
+    defaults: dict[str, dict[str, Any]] = {}
+
     def data_of(elem, domain: str) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        for spec in (s for (k, d), s in keys.items() if d == domain and s["default"] is not None):
-            found[spec["name"]] = convert(spec["default"], spec["type"], notes, None, spec["name"])
+        if domain not in defaults:
+            defaults[domain] = declared_defaults(keys, domain, notes)
+        found = dict(defaults[domain])
         for data in elem:
             if xml_local(data.tag) != "data":
                 continue
