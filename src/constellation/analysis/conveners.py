@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 
 from constellation.analysis.findings import Finding, Severity, make_key, subject
@@ -34,6 +36,13 @@ def convener_load(ix: Index, org: str, params: AuditParams) -> dict:
     return {"active_constellations": len(groups), "constellations": sorted(groups),
             "load": round(load, 2), "staff_capacity": staff,
             "capacity": round(capacity, 2) if capacity is not None else None}
+
+
+def _overloaded(figures: dict[str, Any], params: AuditParams) -> tuple[bool, bool]:
+    """Whether a convener's figures (`convener_load`) pass the count limit, the capacity."""
+    too_many = figures["active_constellations"] > params.max_active_convened
+    too_heavy = figures["capacity"] is not None and figures["load"] > figures["capacity"]
+    return too_many, too_heavy
 
 
 @check("convener_overload", title="Convener overload", weight=2,
@@ -75,8 +84,7 @@ def convener_overload(G: nx.MultiDiGraph, params: AuditParams | dict | None = No
     found = []
     for org in ix.out["convenes"]:
         figures = convener_load(ix, org, p)
-        too_many = figures["active_constellations"] > p.max_active_convened
-        too_heavy = figures["capacity"] is not None and figures["load"] > figures["capacity"]
+        too_many, too_heavy = _overloaded(figures, p)
         if not (too_many or too_heavy):
             continue
         reasons = []
@@ -156,8 +164,8 @@ def who_convenes_what(G: nx.MultiDiGraph, params: AuditParams | dict | None = No
     """
     p = resolve(params)
     ix = index_of(G)
-    overloaded = {f.subjects[0].id for f in convener_overload(G, p)}
     loads = {org: convener_load(ix, org, p) for org in ix.out["convenes"]}
+    overloaded = {org for org, figures in loads.items() if any(_overloaded(figures, p))}
     rows = []
     for c in sorted(ix.nodes("constellation"), key=lambda n: G.nodes[n]["label"].lower()):
         conveners = ix.conveners(c)
