@@ -34,7 +34,8 @@ from constellation.analysis.index import index_of
 from constellation.analysis.params import AuditParams, resolve
 from constellation.analysis.registry import CHECKS
 
-__all__ = ["run_checks", "run_audit", "audit_workspace", "health_score", "CHECKS"]
+__all__ = ["run_checks", "run_audit", "audit_workspace", "health_score", "compare_findings",
+           "CHECKS"]
 
 
 def run_checks(G: nx.MultiDiGraph, params: AuditParams | dict | None = None,
@@ -107,6 +108,18 @@ def run_audit(G: nx.MultiDiGraph, params: AuditParams | dict | None = None,
         summary["network"] = network.network_figures(G, p)
     return AuditReport(workspace=G.graph["workspace"], as_of=G.graph["as_of"],
                        summary=summary, findings=findings)
+
+
+def compare_findings(before: AuditReport, after: AuditReport) -> dict[str, Any]:
+    """Two audits' findings matched by their stable key: those that *appeared* (only in
+    `after`), those *resolved* (only in `before`), and how many are *persisting*."""
+    keys_before = {f.key for f in before.findings}
+    keys_after = {f.key for f in after.findings}
+    return {
+        "appeared": [f for f in after.findings if f.key not in keys_before],
+        "resolved": [f for f in before.findings if f.key not in keys_after],
+        "persisting": sum(1 for f in after.findings if f.key in keys_before),
+    }
 
 
 def audit_workspace(repo, workspace: str, as_of: dt.date | None = None,

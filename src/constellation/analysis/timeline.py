@@ -8,7 +8,7 @@ from typing import Any
 
 import networkx as nx
 
-from constellation.analysis.audit import run_audit
+from constellation.analysis.audit import compare_findings, run_audit
 from constellation.analysis.findings import AuditReport
 from constellation.analysis.params import AuditParams, resolve
 
@@ -47,8 +47,6 @@ def diff_graphs(before: nx.MultiDiGraph, after: nx.MultiDiGraph,
     p = resolve(params)
     a = run_audit(before, p, checks, figures=False)
     b = run_audit(after, p, checks, figures=False)
-    keys_a = {f.key: f for f in a.findings}
-    keys_b = {f.key: f for f in b.findings}
     edges_a, edges_b = _edge_entries(before), _edge_entries(after)
     return {
         "workspace": after.graph["workspace"],
@@ -62,11 +60,7 @@ def diff_graphs(before: nx.MultiDiGraph, after: nx.MultiDiGraph,
             "added": [edges_b[k] for k in sorted(set(edges_b) - set(edges_a))],
             "ended": [edges_a[k] for k in sorted(set(edges_a) - set(edges_b))],
         },
-        "findings": {
-            "appeared": [keys_b[k] for k in keys_b if k not in keys_a],
-            "resolved": [keys_a[k] for k in keys_a if k not in keys_b],
-            "persisting": sum(1 for k in keys_b if k in keys_a),
-        },
+        "findings": compare_findings(a, b),
         "health": {"from": a.summary["health"]["score"], "to": b.summary["health"]["score"]},
     }
 

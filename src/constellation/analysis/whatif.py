@@ -8,7 +8,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel, Field
 
-from constellation.analysis.audit import run_audit
+from constellation.analysis.audit import compare_findings, run_audit
 from constellation.analysis.params import AuditParams, resolve
 from constellation.errors import InvalidRecords, NotFound, Problem
 
@@ -78,8 +78,7 @@ def what_if(G: nx.MultiDiGraph, scenario: Scenario | dict,
     before = run_audit(G, p, checks, figures=False)
     after_graph = apply_scenario(G, scenario)
     after = run_audit(after_graph, p, checks, figures=False)
-    keys_before = {f.key for f in before.findings}
-    keys_after = {f.key for f in after.findings}
+    changed = compare_findings(before, after)
     return {
         "workspace": G.graph["workspace"],
         "as_of": G.graph["as_of"],
@@ -88,6 +87,6 @@ def what_if(G: nx.MultiDiGraph, scenario: Scenario | dict,
                    "counts": before.summary["counts"]},
         "after": {"health": after.summary["health"]["score"],
                   "counts": after.summary["counts"]},
-        "appeared": [f for f in after.findings if f.key not in keys_before],
-        "resolved": [f for f in before.findings if f.key not in keys_after],
+        "appeared": changed["appeared"],
+        "resolved": changed["resolved"],
     }
