@@ -12,7 +12,10 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel, Field
 
-__all__ = ["Severity", "Subject", "Finding", "AuditReport", "subject", "SEVERITY_ORDER"]
+from constellation.errors import InvalidRecords, NotFound, Problem
+
+__all__ = ["Severity", "Subject", "Finding", "AuditReport", "subject", "label_of", "label_list",
+           "require_organization", "SEVERITY_ORDER"]
 
 
 class Severity(StrEnum):
@@ -55,8 +58,43 @@ class AuditReport(BaseModel):
 
 
 def subject(G: nx.MultiDiGraph, node: str) -> Subject:
-    data = G.nodes[node]
-    return Subject(id=node, kind=data.get("kind", "?"), label=data.get("label", node))
+    return Subject(id=node, kind=G.nodes[node].get("kind", "?"), label=label_of(G, node))
+
+
+def label_of(G: nx.MultiDiGraph, node: str) -> str:
+    """A node's label, or its id when it has none."""
+    return G.nodes[node].get("label", node)
+
+
+def label_list(G: nx.MultiDiGraph, nodes, *, quote: bool = False, most: int | None = None
+               ) -> str:
+    """Nodes' labels for a sentence: sorted, comma-separated, past `most` cut short.
+
+    Goal labels are sentences ("All students graduate …"): `quote` them in a message.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from([("a", {"label": "Beta"}), ("b", {"label": "Alpha"}), ("c", {})])
+    >>> label_list(G, "abc"), label_list(G, "ab", quote=True), label_list(G, "abc", most=1)
+    ('Alpha, Beta, c', '“Alpha”, “Beta”', 'Alpha and 2 more')
+    """
+    labels = sorted(label_of(G, n) for n in nodes)
+    if quote:
+        labels = [f"“{label}”" for label in labels]
+    if most is not None and len(labels) > most:
+        return ", ".join(labels[:most]) + f" and {len(labels) - most} more"
+    return ", ".join(labels)
+
+
+def require_organization(G: nx.MultiDiGraph, node: str, field: str, doing: str) -> None:
+    """Refuse a node the graph lacks (NotFound) or that is not an organization, naming the
+    request's `field` and what only organizations do (`doing`, e.g. "fund")."""
+    if node not in G:
+        raise NotFound("node", node, G.graph.get("workspace"))
+    kind = G.nodes[node].get("kind")
+    if kind != "organization":
+        raise InvalidRecords([Problem(
+            f"{label_of(G, node)} is a {kind}, not an organization; only organizations "
+            f"{doing}", field=field, record=node)])
 
 
 def make_key(check: str, *parts: str) -> str:

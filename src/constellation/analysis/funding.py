@@ -16,10 +16,17 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
 
-from constellation.analysis.findings import Finding, Severity, make_key, subject
+from constellation.analysis.findings import (
+    Finding,
+    Severity,
+    label_list,
+    label_of,
+    make_key,
+    require_organization,
+    subject,
+)
 from constellation.analysis.index import Index, index_of
 from constellation.analysis.params import resolve
-from constellation.errors import InvalidRecords, NotFound, Problem
 
 __all__ = ["FundingParams", "FundingReport", "funding_opportunities", "UNKNOWN_CURRENCY"]
 
@@ -133,12 +140,12 @@ def funding_opportunities(G: nx.MultiDiGraph, funder: str | None = None,
     notes: list[str] = []
     portfolio = None
     if funder is not None:
-        _check_funder(G, funder)
+        require_organization(G, funder, "funder", "fund")
         if grants["out"].get(funder):
             portfolio = _portfolio(ix, grants["out"][funder])
         else:
             notes.append(
-                f"{_label(G, funder)} funds nothing on {as_of.isoformat()}: with no portfolio "
+                f"{label_of(G, funder)} funds nothing on {as_of.isoformat()}: with no portfolio "
                 f"to match, every unfunded group and every joint opportunity is listed, and "
                 f"no co-funder can be found.")
     if not any(grants["out"].values()):
@@ -235,29 +242,6 @@ def _areas_of(ix: Index, goal: str) -> list[str]:
     return ix.targets("in_area", goal)
 
 
-def _check_funder(G: nx.MultiDiGraph, funder: str) -> None:
-    if funder not in G:
-        raise NotFound("node", funder, G.graph.get("workspace"))
-    kind = G.nodes[funder].get("kind")
-    if kind != "organization":
-        raise InvalidRecords([Problem(
-            f"{_label(G, funder)} is a {kind}, not an organization; only organizations fund",
-            field="funder", record=funder)])
-
-
-def _label(G: nx.MultiDiGraph, node: str) -> str:
-    return G.nodes[node].get("label", node)
-
-
-def _labels(G: nx.MultiDiGraph, nodes) -> str:
-    return ", ".join(sorted(_label(G, n) for n in nodes))
-
-
-def _quoted(G: nx.MultiDiGraph, nodes) -> str:
-    """Goal labels are sentences ("All students graduate …"): quote them in a message."""
-    return ", ".join(f"“{label}”" for label in sorted(_label(G, n) for n in nodes))
-
-
 def _fits(ix: Index, goals: set[str], portfolio: dict[str, set[str]]) -> tuple[set, set]:
     """The goals, and the issue areas of goals, that a portfolio shares with these goals."""
     areas = {a for g in goals for a in _areas_of(ix, g)}
@@ -280,7 +264,7 @@ def _joint_opportunities(G, ix: Index, grants, p: FundingParams, funder, portfol
             on_goal[goal].append(c)
 
     findings, skipped = [], []
-    for goal in sorted(on_goal, key=lambda g: (_label(G, g), g)):
+    for goal in sorted(on_goal, key=lambda g: (label_of(G, g), g)):
         if portfolio is not None and not any(_fits(ix, {goal}, portfolio)):
             continue
         H = nx.Graph()
@@ -290,11 +274,12 @@ def _joint_opportunities(G, ix: Index, grants, p: FundingParams, funder, portfol
         for cluster in nx.connected_components(H):
             if len(cluster) < 2:
                 continue
-            groups = sorted(cluster, key=lambda c: (_label(G, c), c))
+            groups = sorted(cluster, key=lambda c: (label_of(G, c), c))
             already = sorted(f for f, cs in joint_by_funder.items() if len(cs & cluster) >= 2)
             if already:
-                skipped.append(f"The groups on the goal “{_label(G, goal)}” ({_labels(G, groups)})"
-                               f" already share joint funding from {_labels(G, already)}.")
+                skipped.append(f"The groups on the goal “{label_of(G, goal)}” "
+                               f"({label_list(G, groups)}) already share joint funding from "
+                               f"{label_list(G, already)}.")
                 continue
             findings.append(_joint_finding(G, grants, goal, groups, members, funder))
     findings.sort(key=lambda f: (-len(f.evidence["constellations"]),
@@ -310,11 +295,10 @@ def _joint_finding(G, grants, goal, groups, members, funder) -> Finding:
     shared = {m: cs for m, cs in sorted(in_groups.items()) if len(cs) >= 2}
     funding = {c: _funding_of(grants, c) for c in groups}
     funders = sorted({f for c in groups for f in funding[c]["funders"]})
-    names = sorted(_label(G, m) for m in shared)
-    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    shown = label_list(G, shared, most=3)
     if funders:
         suggestion = (f"Bring their conveners together with their current funders "
-                      f"({_labels(G, funders)}) to plan one joint proposal")
+                      f"({label_list(G, funders)}) to plan one joint proposal")
     else:
         suggestion = "Bring their conveners together to plan one joint funding proposal"
     suggestion += " (seed 001: constellations seek joint fundraising)."
@@ -326,22 +310,22 @@ def _joint_finding(G, grants, goal, groups, members, funder) -> Finding:
     return Finding(
         check="joint_opportunity", severity=Severity.INFO,
         subjects=[subject(G, goal)] + [subject(G, c) for c in groups],
-        message=f"{len(groups)} active groups on the goal “{_label(G, goal)}” share partners "
-                f"({shown}) and have no joint funding between them: {_labels(G, groups)}.",
+        message=f"{len(groups)} active groups on the goal “{label_of(G, goal)}” share partners "
+                f"({shown}) and have no joint funding between them: {label_list(G, groups)}.",
         evidence=evidence, suggestion=suggestion,
         key=make_key("joint_opportunity", goal, *groups))
 
 
 def _unfunded(G, ix: Index, grants, funder, portfolio) -> list[Finding]:
     findings = []
-    for c in sorted(ix.active_constellations, key=lambda c: (_label(G, c), c)):
+    for c in sorted(ix.active_constellations, key=lambda c: (label_of(G, c), c)):
         if grants["into"].get(c):
             continue
         goals = ix.goals_advanced(c)
         conveners = ix.conveners(c)
         evidence = {"status": "active", "members": len(ix.members(c)),
                     "conveners": len(conveners), "goals": sorted(goals)}
-        message = f"{_label(G, c)} is active with no funding."
+        message = f"{label_of(G, c)} is active with no funding."
         subjects = [subject(G, c)]
         if portfolio is not None:
             goals_fit, areas_fit = _fits(ix, goals, portfolio)
@@ -350,14 +334,14 @@ def _unfunded(G, ix: Index, grants, funder, portfolio) -> list[Finding]:
             evidence |= {"matching_goals": sorted(goals_fit),
                          "matching_issue_areas": sorted(areas_fit)}
             if goals_fit:
-                what = f"works on {_quoted(G, goals_fit)}"
+                what = f"works on {label_list(G, goals_fit, quote=True)}"
             else:
-                what = f"works in the issue area {_labels(G, areas_fit)}"
-            message = (f"{_label(G, c)} is active with no funding and {what}, which "
-                       f"{_label(G, funder)} already funds.")
+                what = f"works in the issue area {label_list(G, areas_fit)}"
+            message = (f"{label_of(G, c)} is active with no funding and {what}, which "
+                       f"{label_of(G, funder)} already funds.")
             subjects += [subject(G, g) for g in sorted(goals_fit)]
         if conveners:
-            suggestion = (f"Ask its convener ({_labels(G, conveners)}) whether a funding "
+            suggestion = (f"Ask its convener ({label_list(G, conveners)}) whether a funding "
                           f"request, or a share of a joint grant, would help.")
         else:
             suggestion = "Nobody convenes it: find a convener first, who can then seek funding."
@@ -384,11 +368,11 @@ def _co_funders(G, ix: Index, grants, p: FundingParams, funder) -> list[Finding]
             continue
         either = portfolios[a]["goals"] | portfolios[b]["goals"]
         share = round(len(shared) / len(either), 2)
-        goal_names = _quoted(G, shared)
+        goal_names = label_list(G, shared, quote=True)
         found.append(Finding(
             check="co_funders", severity=Severity.INFO,
             subjects=[subject(G, a), subject(G, b)] + [subject(G, g) for g in sorted(shared)],
-            message=f"{_label(G, a)} and {_label(G, b)} both fund work on {len(shared)} "
+            message=f"{label_of(G, a)} and {label_of(G, b)} both fund work on {len(shared)} "
                     f"goal(s): {goal_names}.",
             evidence={"shared_goals": sorted(shared), "overlap_share": share,
                       "funders": {f: _sums(grants["out"][f]) | {

@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from constellation import vocabulary as vocab
 from constellation.analysis.conveners import convener_load
-from constellation.analysis.findings import Subject, subject
+from constellation.analysis.findings import Subject, label_list, require_organization, subject
 from constellation.analysis.index import Index, index_of
 from constellation.analysis.params import AuditParams, resolve
-from constellation.errors import InvalidRecords, NotFound, Problem, problems_from_validation
+from constellation.errors import InvalidRecords, Problem, problems_from_validation
 
 __all__ = ["PARTS", "Part", "Profile", "RecommendParams", "Recommendation", "recommend"]
 
@@ -199,7 +199,7 @@ def recommend(G: nx.MultiDiGraph, org: str | None = None,
     p = _params(params)
     ix = index_of(G)
     if org is not None:
-        _check_org(G, org)
+        require_organization(G, org, "org", "join constellations")
     elif profile is None:
         raise InvalidRecords([Problem("give the id of an organization, or a profile of one",
                                       field="org")])
@@ -264,16 +264,6 @@ def _profile(G: nx.MultiDiGraph, profile: Profile | dict | None) -> Profile | No
     return prof
 
 
-def _check_org(G: nx.MultiDiGraph, org: str) -> None:
-    if org not in G:
-        raise NotFound("node", org, G.graph.get("workspace"))
-    kind = G.nodes[org].get("kind")
-    if kind != "organization":
-        raise InvalidRecords([Problem(
-            f"{G.nodes[org].get('label', org)} is a {kind}, not an organization; only "
-            f"organizations join constellations", field="org", record=org)])
-
-
 def _own_groups(ix: Index, org: str) -> set[str]:
     return set(ix.targets("convenes", org)) | set(ix.targets("participates_in", org))
 
@@ -313,15 +303,6 @@ def _partners(ix: Index, org: str | None, own: set[str], prof: Profile) -> set[s
 # --- the five parts: each gives (score 0–1, detail, clause or None, evidence numbers) ------
 
 
-def _names(ix: Index, nodes, most: int = 3, quote: bool = False) -> str:
-    labels = sorted(ix.G.nodes[n].get("label", n) for n in nodes)
-    if quote:  # goal labels are sentences: "All students graduate from high school"
-        labels = [f"“{label}”" for label in labels]
-    if len(labels) > most:
-        return ", ".join(labels[:most]) + f" and {len(labels) - most} more"
-    return ", ".join(labels)
-
-
 def _goal_fit(ix: Index, c: str, interests: set[str], signed_only: bool):
     advanced = ix.goals_advanced(c)
     matched = interests & advanced
@@ -333,7 +314,7 @@ def _goal_fit(ix: Index, c: str, interests: set[str], signed_only: bool):
     detail = f"advances {len(matched)} of {yours} ({len(interests)})"
     if not matched:
         return 0.0, detail, f"advances none of {yours}", numbers
-    names = _names(ix, matched, quote=True)
+    names = label_list(ix.G, matched, quote=True, most=3)
     return (len(matched) / len(interests), f"{detail}: {names}",
             f"advances {len(matched)} of {yours} ({names})", numbers)
 
@@ -362,7 +343,7 @@ def _shared_partners(ix: Index, c: str, partners: set[str], p: RecommendParams):
                "shared_partner_ids": sorted(shared)}
     if not shared:
         return 0.0, "you work with none of its members yet", None, numbers
-    names = _names(ix, shared)
+    names = label_list(ix.G, shared, most=3)
     return (min(1.0, len(shared) / p.partners_for_full_score),
             f"you already work with {len(shared)} of its members: {names}",
             f"you already work with {len(shared)} of its members ({names})", numbers)
