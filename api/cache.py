@@ -27,7 +27,6 @@ class RevisionCache:
         self.size = size
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
         if self.size == 0:
@@ -35,11 +34,9 @@ class RevisionCache:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
-                self.hits += 1
                 return self._items[key]
         value = make()
         with self._lock:
-            self.misses += 1
             self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self.size:

@@ -26,6 +26,16 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+BAD_TOKEN = ("This token is not valid or has been revoked; ask an admin for a new one "
+             "(constellation token create).")
+
+
+def caller_for(store: Store, token: str) -> Caller | None:
+    """Who a token belongs to, or None when it is unknown or revoked."""
+    with store.session() as session:
+        return authenticate(session, token)
+
+
 def get_caller(request: Request, store: Annotated[Store, Depends(get_store)],
                authorization: Annotated[str | None, Header()] = None) -> Caller:
     """Anonymous without a token; a bad or revoked token is refused outright (401).
@@ -37,12 +47,9 @@ def get_caller(request: Request, store: Annotated[Store, Depends(get_store)],
     if not authorization.startswith(BEARER):
         raise Problem(401, "Send the token as 'Authorization: Bearer <token>'.",
                       headers={"WWW-Authenticate": "Bearer"})
-    with store.session() as session:
-        caller = authenticate(session, authorization[len(BEARER):].strip())
+    caller = caller_for(store, authorization[len(BEARER):].strip())
     if caller is None:
-        raise Problem(401, "This token is not valid or has been revoked; ask an admin for a "
-                      "new one (constellation token create).",
-                      headers={"WWW-Authenticate": "Bearer"})
+        raise Problem(401, BAD_TOKEN, headers={"WWW-Authenticate": "Bearer"})
     return caller
 
 
@@ -56,8 +63,7 @@ def _cookie_caller(request: Request, store: Store) -> Caller:
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         return Caller()
-    with store.session() as session:
-        caller = authenticate(session, cookie)
+    caller = caller_for(store, cookie)
     if caller is None:
         return Caller()
     if request.method not in SAFE_METHODS:

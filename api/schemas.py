@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from constellation import vocabulary as vocab
 from constellation.records import EdgeOut, NodeOut
+from constellation.store.repository import WORKSPACE_ID
 
 _COMMON = {
     "id": (str | None, Field(None, min_length=1, max_length=200,
@@ -117,7 +118,7 @@ class Neighbourhood(BaseModel):
 
 class WorkspaceCreate(BaseModel):
     model_config = _STRICT
-    slug: str = Field(..., pattern=r"^[a-z0-9][a-z0-9\-_]{0,99}$",
+    slug: str = Field(..., pattern=WORKSPACE_ID.pattern,
                       description="The workspace id used in addresses.")
     name: str | None = Field(None, max_length=300)
     description: str | None = Field(None, max_length=5000)
@@ -126,7 +127,7 @@ class WorkspaceCreate(BaseModel):
 
 class WorkspacePatch(BaseModel):
     model_config = _STRICT
-    slug: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9\-_]{0,99}$",
+    slug: str | None = Field(None, pattern=WORKSPACE_ID.pattern,
                              description="A new id: renames the workspace.")
     name: str | None = Field(None, max_length=300)
     description: str | None = Field(None, max_length=5000)

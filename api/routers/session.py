@@ -12,10 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Request, Response, status
 from pydantic import BaseModel
 
-from api.deps import COOKIE, CallerDep, get_store
+from api.deps import BAD_TOKEN, COOKIE, CallerDep, caller_for, get_store
 from api.problems import Problem
 from api.schemas import problems
-from constellation.store.tokens import authenticate
 
 router = APIRouter(prefix="/api/session", tags=["session"], responses=problems(401, 422))
 
@@ -41,11 +40,9 @@ def whoami(caller: CallerDep) -> SessionOut:
 @router.post("", summary="Sign in with a token: sets an HttpOnly cookie holding it")
 def sign_in(request: Request, response: Response,
             token: Annotated[str, Body(embed=True, min_length=8, max_length=200)]) -> SessionOut:
-    with get_store(request).session() as session:
-        caller = authenticate(session, token.strip())
+    caller = caller_for(get_store(request), token.strip())
     if caller is None:
-        raise Problem(401, "This token is not valid or has been revoked; ask an admin for a "
-                      "new one (constellation token create).")
+        raise Problem(401, BAD_TOKEN)
     response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict",
                         secure=request.url.scheme == "https", path="/")
     return _out(caller)

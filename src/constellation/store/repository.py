@@ -50,7 +50,8 @@ __all__ = ["Repository", "slugify"]
 CHUNK = 5000  # rows per IN (…) list; SQLite allows 32,766 bound parameters
 ANALYZE_ROWS = 5000  # PostgreSQL: refresh planner statistics after inserting this many rows
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
-_WORKSPACE_RE = re.compile(r"^[a-z0-9][a-z0-9\-_]{0,99}$")
+WORKSPACE_ID = re.compile(r"^[a-z0-9][a-z0-9\-_]{0,99}$")
+"""What a workspace id may be: lower-case letters, digits, '-' and '_', 100 at most."""
 
 
 def slugify(text: str, fallback: str = "node") -> str:
@@ -85,7 +86,7 @@ class Repository:
 
     def create_workspace(self, slug: str, name: str | None = None, description: str | None = None,
                          public_read: bool = False) -> WorkspaceOut:
-        if not _WORKSPACE_RE.match(slug or ""):
+        if not WORKSPACE_ID.match(slug or ""):
             raise InvalidRecords([Problem(
                 "a workspace id is 1-100 lower-case letters, digits, '-' or '_', starting with a "
                 "letter or digit", field="slug", record=slug)])
@@ -118,7 +119,7 @@ class Repository:
         ws = self._workspace_row(slug)
         before = self._workspace_dict(ws)
         if new_slug and new_slug != slug:
-            if not _WORKSPACE_RE.match(new_slug):
+            if not WORKSPACE_ID.match(new_slug):
                 raise InvalidRecords([Problem("not a valid workspace id", field="slug",
                                               record=new_slug)])
             if self._workspace_row(new_slug, required=False) is not None:
