@@ -97,11 +97,14 @@
 
   var allKinds = data.kinds.nodes.map(function (k) { return k.name; });
   var allEdgeKinds = data.kinds.edges.map(function (k) { return k.name; });
-  var state = {
-    kinds: new Set(allKinds), edgeKinds: new Set(allEdgeKinds),
-    statuses: new Set(data.statuses), goal: "", area: "", day: meta.as_of,
-    focus: null, depth: 1
-  };
+  function freshState() {  // everything shown, as of the map's own date
+    return {
+      kinds: new Set(allKinds), edgeKinds: new Set(allEdgeKinds),
+      statuses: new Set(data.statuses), goal: "", area: "", day: meta.as_of,
+      focus: null, depth: 1
+    };
+  }
+  var state = freshState();
   var adjacency = {};
   data.nodes.forEach(function (n) { adjacency[n.id] = []; });
   data.edges.forEach(function (e, i) {
@@ -316,12 +319,7 @@
     $("filter-status").appendChild(el("label", null, [box, s]));
   });
   $("show-all").addEventListener("click", function () {
-    state.kinds = new Set(allKinds);
-    state.edgeKinds = new Set(allEdgeKinds);
-    state.statuses = new Set(data.statuses);
-    state.goal = state.area = "";
-    state.focus = null;
-    state.day = meta.as_of;
+    Object.assign(state, freshState());  // the same object: constellationMap.state stays live
     dateInput.value = meta.as_of;
     $("filter-goal").value = "";
     $("filter-area").value = "";
