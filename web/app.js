@@ -83,11 +83,19 @@ function severityBadge(severity) {
   return h("span", { class: `badge sev-${severity}` }, severity);
 }
 
+/** A link to this record on the map page, focused on it. */
+function mapLink(id, text = "show on the map") {
+  return h("a", { href: pageUrl("map.html", { focus: id }) }, text);
+}
+
+/** Sort order for records shown by name. */
+function byLabel(a, b) { return a.label.localeCompare(b.label); }
+
 function findingItem(f) {
   const main = f.subjects[0];
   return h("div", { class: "finding", dataset: { check: f.check, key: f.key } },
     severityBadge(f.severity), " ", f.message, " ",
-    main ? h("a", { href: pageUrl("map.html", { focus: main.id }) }, "show on the map") : null,
+    main ? mapLink(main.id) : null,
     h("div", { class: "next" }, f.suggestion));
 }
 
