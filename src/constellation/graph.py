@@ -40,7 +40,8 @@ from constellation.store.tables import Edge, Node, Workspace
 
 __all__ = ["load_graph", "build_graph", "status_as_of", "RESERVED"]
 
-RESERVED = ("kind", "label", "tags", "attributes", "valid_from", "valid_to", "updated_at")
+RESERVED = ("kind", "label", "tags", "attributes", "valid_from", "valid_to", "updated_at",
+            "recorded_status")
 """Node and edge attribute names the loader sets itself; no property may use them."""
 
 
@@ -132,6 +133,9 @@ def _node_data(kind, label, props, tags, attrs, vfrom, vto, updated, as_of) -> d
     data.update(kind=kind, label=label, tags=tags, attributes=attrs, valid_from=vfrom,
                 valid_to=vto, updated_at=updated)
     if kind == "constellation":
+        # `status` is the status on the graph's date; the map reads it again for other dates
+        # from the status the record holds
+        data["recorded_status"] = data.get("status", "active")
         data["status"] = status_as_of(data, as_of)
     return data
 

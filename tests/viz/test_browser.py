@@ -200,6 +200,34 @@ def test_filters_hide_what_they_should(demo_page):
     assert p.problems == []
 
 
+def test_the_date_filter_reads_each_group_status_on_that_day(browser, tmp_path):
+    G = build_graph([
+        {"id": "d", "kind": "constellation", "label": "Dormant later",
+         "properties": {"status": "dormant", "launched": "2020-01-01"}},
+        {"id": "x", "kind": "constellation", "label": "Disbanded later",
+         "properties": {"status": "disbanded", "launched": "2015-01-01",
+                        "disbanded": "2021-01-01"}}],
+        workspace="dates", as_of=dt.date(2019, 1, 1))
+    path = tmp_path / "dates.html"
+    path.write_text(build_map(G), encoding="utf-8")
+    p = MapPage(browser, path.as_uri())
+    try:
+        page = p.page
+        expected = {"2019-06-01": {"d": "planned", "x": "active"},
+                    "2020-06-01": {"d": "dormant", "x": "active"},
+                    "2021-06-01": {"d": "dormant", "x": "disbanded"},
+                    "2014-06-01": {"d": "planned", "x": "planned"}}
+        for day, statuses in expected.items():
+            page.locator("#filter-date").fill(day)
+            page.locator("#filter-date").dispatch_event("change")
+            for node, status in statuses.items():
+                text = " ".join(p.click_node(node).split())
+                assert f"status (as of {day}) {status}" in text, (day, node, text)
+        assert p.problems == []
+    finally:
+        p.close()
+
+
 def test_search_and_neighbourhood_focus(demo_page):
     p, page = demo_page, demo_page.page
     page.fill("#search", "subsidized jobs")

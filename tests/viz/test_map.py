@@ -226,3 +226,20 @@ def test_an_empty_workspace_still_draws(store):
         repo.create_workspace("empty")
         data = page_data(map_workspace(repo, "empty"))
     assert data["nodes"] == [] and data["meta"]["health"] == 100
+
+
+def test_a_group_keeps_its_recorded_status_for_other_dates():
+    """A dormant group launched after the map's date is 'planned' on that date, and the page
+    gets what the record says so that after the launch it reads 'dormant' again."""
+    G = build_graph([
+        {"id": "d", "kind": "constellation", "label": "Dormant later",
+         "properties": {"status": "dormant", "launched": "2020-01-01"}},
+        {"id": "x", "kind": "constellation", "label": "Disbanded later",
+         "properties": {"status": "disbanded", "disbanded": "2021-01-01"}},
+        {"id": "a", "kind": "constellation", "label": "Plainly active"}],
+        as_of=dt.date(2019, 1, 1))
+    records = page_data(build_map(G))["records"]
+    assert (records["d"]["status"], records["d"]["recorded_status"]) == ("planned", "dormant")
+    assert (records["x"]["status"], records["x"]["recorded_status"]) == ("active", "disbanded")
+    assert records["a"]["status"] == "active" and "recorded_status" not in records["a"]
+    assert "recorded_status" not in records["d"].get("properties", {})

@@ -150,7 +150,7 @@ def build_map(G: nx.MultiDiGraph, report: AuditReport | None = None, *,
         "options": _options(n, physics),
         "nodes": net.nodes,
         "edges": net.edges,
-        "records": _records(G, measure, main, involved, as_of),
+        "records": _records(G, measure, main, involved),
         "edge_info": _edge_info(G),
         "findings": findings,
     }
@@ -295,7 +295,7 @@ def _network(G, measure, coords, physics, main, findings):
     return net
 
 
-def _records(G, measure, main, involved, as_of) -> dict[str, dict[str, Any]]:
+def _records(G, measure, main, involved) -> dict[str, dict[str, Any]]:
     """Per node what the details panel and the filters read."""
     goals, areas = _relations(G)
     out = {}
@@ -315,17 +315,14 @@ def _records(G, measure, main, involved, as_of) -> dict[str, dict[str, Any]]:
             if value is not None:
                 r[key] = value.isoformat()
         if d["kind"] == "constellation":
-            status = d.get("status", "active")
-            launched, disbanded = d.get("launched"), d.get("disbanded")
-            r["status"] = status
-            if launched:
-                r["launched"] = launched
-            if disbanded:
-                r["disbanded"] = disbanded
-            # the status recorded may have been replaced by one read from the dates
-            r["status_from_dates"] = bool(
-                (status == "disbanded" and disbanded and disbanded <= as_of.isoformat())
-                or (status == "planned" and launched and launched > as_of.isoformat()))
+            r["status"] = d.get("status", "active")  # on the map's date
+            for key in ("launched", "disbanded"):
+                if d.get(key):
+                    r[key] = d[key]
+            # what the record says, for the page to read the status on other dates
+            recorded = d.get("recorded_status", r["status"])
+            if recorded != r["status"]:
+                r["recorded_status"] = recorded
         if goals.get(node):
             r["goals"] = sorted(goals[node])
         if areas.get(node):

@@ -55,12 +55,13 @@
   function validOn(from, to, day) {
     return (!day) || ((!from || from <= day) && (!to || to >= day));
   }
-  function statusOn(r, day) {
+  function statusOn(r, day) {  // graph.status_as_of, for the date filter's day
     if (!r.status) return null;
     if (day && r.disbanded && r.disbanded <= day) return "disbanded";
     if (day && r.launched && r.launched > day) return "planned";
-    if (r.status_from_dates) return "active";
-    return r.status;
+    var recorded = r.recorded_status || r.status;
+    if (recorded === "disbanded" && r.disbanded) return "active";  // not yet disbanded then
+    return recorded;
   }
 
   // ------------------------------------------------------------------ tooltips
