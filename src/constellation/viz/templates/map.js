@@ -556,9 +556,14 @@
     else showOverview();
   });
   network.on("doubleClick", function (params) {
-    // two quick clicks on two different nodes are not a double click on either
+    // Two quick clicks on two different nodes are not a double click on either, though
+    // vis-network may say so; and it may report a double click before the click of its
+    // second tap. So decide once this input's clicks are all in: on the next task.
     var id = params.nodes.length ? params.nodes[0] : null;
-    if (id && clicked[0] === id && clicked[1] === id) focusOn(id, 1);
+    if (!id) return;
+    setTimeout(function () {
+      if (clicked[0] === id && clicked[1] === id) focusOn(id, 1);
+    }, 0);
   });
   showOverview();
   applyFilters();
