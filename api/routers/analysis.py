@@ -79,10 +79,9 @@ def whatif(workspace: ReadWs, body: WhatIfBody, repo: RepoDep, cache: AnalysesDe
     if not (body.without or body.stop_convening or body.disband):
         raise InvalidRecords([Problem("say what changes: without, stop_convening or disband",
                                       field="without")])
-    scenario = Scenario(without=[repo.find_node(workspace, n).id for n in body.without],
-                        stop_convening=[repo.find_node(workspace, n).id
-                                        for n in body.stop_convening],
-                        disband=[repo.find_node(workspace, n).id for n in body.disband])
+    scenario = Scenario(without=repo.find_node_ids(workspace, body.without),
+                        stop_convening=repo.find_node_ids(workspace, body.stop_convening),
+                        disband=repo.find_node_ids(workspace, body.disband))
     return what_if(cache.graph(body.as_of or dt.date.today()), scenario, params, checks)
 
 
@@ -102,7 +101,7 @@ def recommendations_for_profile(workspace: ReadWs, body: ProfileBody, repo: Repo
                                 cache: AnalysesDep):
     profile = body.model_dump(include={"label", "sector", "goals", "issue_areas", "partners"})
     for field in ("goals", "issue_areas", "partners"):
-        profile[field] = [repo.find_node(workspace, n).id for n in profile[field]]
+        profile[field] = repo.find_node_ids(workspace, profile[field])
     return recommend(cache.graph(body.as_of or dt.date.today()), profile=profile,
                      limit=body.limit)
 

@@ -510,10 +510,6 @@ def _jsonable(data: Any) -> Any:
     return data
 
 
-def _resolve_names(repo: Repository, ws: str, names: list[str] | None) -> list[str]:
-    return [repo.find_node(ws, n).id for n in names or []]
-
-
 @app.command()
 def whatif(
     without: Annotated[list[str] | None, typer.Option(
@@ -543,9 +539,9 @@ def whatif(
     params, checks_ = _audit_params(param), _check_ids(check)
     with _repository(db) as repo:
         ws = resolve_workspace(repo, workspace)
-        scenario = Scenario(without=_resolve_names(repo, ws, without),
-                            stop_convening=_resolve_names(repo, ws, stop_convening),
-                            disband=_resolve_names(repo, ws, disband))
+        scenario = Scenario(without=repo.find_node_ids(ws, without),
+                            stop_convening=repo.find_node_ids(ws, stop_convening),
+                            disband=repo.find_node_ids(ws, disband))
         try:
             result = what_if(load_graph(repo, ws, _date(as_of)), scenario, params, checks_)
         except ConstellationError as exc:
@@ -594,9 +590,9 @@ def recommend(
         org = repo.find_node(ws, name).id if name else None
         profile = None
         if sector or goal or issue_area or partner:
-            profile = {"sector": sector, "goals": _resolve_names(repo, ws, goal),
-                       "issue_areas": _resolve_names(repo, ws, issue_area),
-                       "partners": _resolve_names(repo, ws, partner)}
+            profile = {"sector": sector, "goals": repo.find_node_ids(ws, goal),
+                       "issue_areas": repo.find_node_ids(ws, issue_area),
+                       "partners": repo.find_node_ids(ws, partner)}
         if org is None and profile is None:
             raise _fail("name an organization, or describe one with --sector, --goal, "
                         "--issue-area or --partner")

@@ -253,6 +253,10 @@ class Repository:
             raise NotFound("node", name, ws.slug)
         return self._node_out(row, ws.slug)
 
+    def find_node_ids(self, workspace: str, names: Iterable[str] | None) -> list[str]:
+        """The ids of several names people typed (see `find_node`), in their order."""
+        return [self.find_node(workspace, name).id for name in names or ()]
+
     # ------------------------------------------------------------------ edges
 
     def create_edge(self, workspace: str, edge: EdgeIn | dict[str, Any]) -> EdgeOut:
