@@ -20,7 +20,8 @@ from typing import Any
 from constellation.config import get_settings
 from constellation.errors import InvalidRecords, Problem
 
-__all__ = ["Batch", "UnreadableFile", "FileTooLarge", "escape_cell", "unescape_cell", "row_ranges", "jsonable",
+__all__ = ["Batch", "UnreadableFile", "FileTooLarge", "escape_cell", "unescape_cell", "row_ranges",
+           "jsonable", "validity",
            "check_zip", "parse_xml", "xml_local", "split_multi", "decode_text"]
 
 
@@ -117,6 +118,12 @@ def unescape_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith("'") and _DANGEROUS.match(value):
         return value[1:]
     return value
+
+
+def validity(record) -> dict[str, str]:
+    """A record's validity period as ISO dates, leaving out an open end."""
+    return {key: value.isoformat() for key in ("valid_from", "valid_to")
+            if (value := getattr(record, key)) is not None}
 
 
 def jsonable(value: Any) -> Any:

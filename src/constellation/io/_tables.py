@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from constellation.io._common import Batch, NodeIndex, cell_text
+from constellation.io._common import Batch, NodeIndex, cell_text, validity
 from constellation.io.mapping import ColumnMap, Resolver, relation_of, split_fields
 
 NODE_KIND_KEYS = ("kind", "type")
@@ -165,10 +165,7 @@ def _common_fields(record) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if record.tags:
         out["tags"] = "|".join(record.tags)
-    for key in ("valid_from", "valid_to"):
-        if getattr(record, key):
-            out[key] = getattr(record, key).isoformat()
-    return out
+    return out | validity(record)
 
 
 def _uniform(rows: list[dict[str, Any]]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from constellation import vocabulary as vocab
+from constellation.io._common import validity
 
 __all__ = ["export_document"]
 
@@ -39,10 +40,5 @@ def export_document(repo, workspace: str) -> dict[str, Any]:
 
 
 def _data(record) -> dict[str, Any]:
-    out = {"id": record.id, "kind": record.kind, "tags": list(record.tags),
-           "properties": record.properties, "attributes": record.attributes}
-    for key in ("valid_from", "valid_to"):
-        value = getattr(record, key)
-        if value is not None:
-            out[key] = value.isoformat()
-    return out
+    return {"id": record.id, "kind": record.kind, "tags": list(record.tags),
+            "properties": record.properties, "attributes": record.attributes} | validity(record)

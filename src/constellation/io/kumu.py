@@ -36,6 +36,7 @@ from constellation.io._common import (
     refuse,
     split_multi,
     unescape_cell,
+    validity,
 )
 from constellation.io.mapping import Resolver, canon, flatten, relation_of, split_fields
 
@@ -221,13 +222,16 @@ def _take(record: dict[str, Any], name: str) -> tuple[str | None, Any]:
 
 def from_tables(tables: list[Table], resolver: Resolver, index: NodeIndex) -> Batch:
     batch = Batch()
-    elements = [t for t in tables if table_kind(t.header) == "elements"]
-    connections = [t for t in tables if table_kind(t.header) == "connections"]
+    elements: list[Table] = []
+    connections: list[Table] = []
     for t in tables:
-        if t not in elements and t not in connections:
+        kind = table_kind(t.header)
+        if kind is None:
             batch.notes.append(Problem(
                 "skipped: its first row names neither Label (an elements sheet) nor From and "
                 "To (a connections sheet)", position=t.where))
+        else:
+            (elements if kind == "elements" else connections).append(t)
     if not elements and not connections:
         batch.problems.append(Problem(
             "nothing to import: Kumu's layout needs an elements sheet whose first row has "
@@ -410,8 +414,7 @@ def _fields(record, spec, skip: str | None = None) -> dict[str, Any]:
     row = {"Description": flat.pop("description")} if "description" in flat else {}
     row["Tags"] = list(record.tags)
     row |= flat
-    return row | {k: getattr(record, k).isoformat() for k in ("valid_from", "valid_to")
-                  if getattr(record, k)}
+    return row | validity(record)
 
 
 def export_blueprint(repo, workspace: str) -> dict[str, Any]:
