@@ -46,8 +46,17 @@ class Problem(Exception):
         self.status, self.detail, self.title, self.headers = status, detail, title, headers
 
 
-def _loc(loc) -> list[str | int]:
-    return [p for p in loc]
+def _sentence(exc: Exception) -> str:
+    """A library error's message as a sentence: capital first, full stop last."""
+    text = str(exc)
+    return text[0].upper() + text[1:] + "."
+
+
+def _answer_with(status: int):
+    """A handler answering a library error with `status` and the error's own words."""
+    async def handler(_: Request, exc: Exception):
+        return problem(status, _sentence(exc))
+    return handler
 
 
 def install(app: FastAPI) -> None:
@@ -64,7 +73,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError):
-        errors = [{"loc": _loc(e.get("loc", ())), "msg": str(e.get("msg", "")),
+        errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")),
                    "type": str(e.get("type", ""))} for e in exc.errors()]
         where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:5])
         return problem(422, f"The request is not valid: {where}", title="Invalid request",
@@ -82,21 +91,12 @@ def install(app: FastAPI) -> None:
         return problem(422, f"Nothing was changed: {detail}", title="Invalid data",
                        errors=errors)
 
-    @app.exception_handler(NotFound)
-    async def _not_found(_: Request, exc: NotFound):
-        return problem(404, str(exc)[0].upper() + str(exc)[1:] + ".")
-
-    @app.exception_handler(AlreadyExists)
-    async def _exists(_: Request, exc: AlreadyExists):
-        return problem(409, str(exc)[0].upper() + str(exc)[1:] + ".")
-
-    @app.exception_handler(InUse)
-    async def _in_use(_: Request, exc: InUse):
-        return problem(409, str(exc)[0].upper() + str(exc)[1:] + ".")
+    for error, status in ((NotFound, 404), (AlreadyExists, 409), (InUse, 409)):
+        app.add_exception_handler(error, _answer_with(status))
 
     @app.exception_handler(VersionConflict)
     async def _conflict(_: Request, exc: VersionConflict):
-        return problem(412, str(exc)[0].upper() + str(exc)[1:] + ".",
+        return problem(412, _sentence(exc),
                        title="Changed since you read it", headers={"ETag": f'"{exc.actual}"'})
 
     @app.exception_handler(DataError)
