@@ -357,6 +357,7 @@ def _unfunded(G, ix: Index, grants, funder, portfolio) -> list[Finding]:
 def _co_funders(G, ix: Index, grants, p: FundingParams, funder) -> list[Finding]:
     funders = sorted(f for f, given in grants["out"].items() if given)
     portfolios = {f: _portfolio(ix, grants["out"][f]) for f in funders}
+    sums = {f: _sums(grants["out"][f]) for f in funders}
     found = []
     for a, b in combinations(funders, 2):
         if funder is not None and funder not in (a, b):
@@ -375,9 +376,9 @@ def _co_funders(G, ix: Index, grants, p: FundingParams, funder) -> list[Finding]
             message=f"{label_of(G, a)} and {label_of(G, b)} both fund work on {len(shared)} "
                     f"goal(s): {goal_names}.",
             evidence={"shared_goals": sorted(shared), "overlap_share": share,
-                      "funders": {f: _sums(grants["out"][f]) | {
+                      "funders": {f: sums[f] | {
                           "recipients": sorted(portfolios[f]["recipients"]),
-                          "total": _money(_sums(grants["out"][f]))} for f in (a, b)}},
+                          "total": _money(sums[f])} for f in (a, b)}},
             suggestion="Compare priorities and consider pooling grants for the groups on "
                        "these goals.",
             key=make_key("co_funders", *sorted((a, b)))))
