@@ -7,12 +7,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test install clean
+.PHONY: demo test lint format install clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test,dev]"
 	touch $@
 
 install: $(BIN)/.installed
@@ -23,6 +23,15 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The habits CI enforces: ruff's lint rules and its formatting.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 clean:
 	rm -rf $(VENV) constellation.db constellation.db-wal constellation.db-shm

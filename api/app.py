@@ -57,8 +57,14 @@ def web_dir() -> Path | None:
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(title="Constellation", version="0.1.0", description=DESCRIPTION,
-                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
+    app = FastAPI(
+        title="Constellation",
+        version="0.1.0",
+        description=DESCRIPTION,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
     app.state.settings = settings
     app.state.store = store or Store(settings.database_url)
     app.state.cache = RevisionCache(settings.cache_size)
@@ -68,10 +74,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(records.nodes)
     app.include_router(records.edges)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_methods=["*"], allow_headers=["*"], expose_headers=["ETag"])
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
-                       upload_bytes=settings.max_upload_bytes)
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag"],
+        )
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes
+    )
     web = web_dir()
     if web is not None and (web / "index.html").exists():
         app.mount("/", StaticFiles(directory=web, html=True), name="web")

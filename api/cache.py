@@ -62,11 +62,17 @@ class Analyses:
         """The workspace graph as of a day."""
         return self.get("graph", day, make=lambda: load_graph(self.repo, self.workspace, day))
 
-    def audit(self, day: dt.date, params: AuditParams,
-              checks: list[str] | None = None) -> AuditReport:
+    def audit(
+        self, day: dt.date, params: AuditParams, checks: list[str] | None = None
+    ) -> AuditReport:
         """The audit as of a day, with these parameters and checks (all when None)."""
-        return self.get("audit", day, params.model_dump_json(), tuple(checks or ()),
-                        make=lambda: run_audit(self.graph(day), params, checks))
+        return self.get(
+            "audit",
+            day,
+            params.model_dump_json(),
+            tuple(checks or ()),
+            make=lambda: run_audit(self.graph(day), params, checks),
+        )
 
 
 def analyses(workspace: ReadWs, repo: RepoDep, request: Request) -> Analyses:

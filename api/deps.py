@@ -26,8 +26,10 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-BAD_TOKEN = ("This token is not valid or has been revoked; ask an admin for a new one "
-             "(constellation token create).")
+BAD_TOKEN = (
+    "This token is not valid or has been revoked; ask an admin for a new one "
+    "(constellation token create)."
+)
 
 
 def caller_for(store: Store, token: str) -> Caller | None:
@@ -36,8 +38,11 @@ def caller_for(store: Store, token: str) -> Caller | None:
         return authenticate(session, token)
 
 
-def get_caller(request: Request, store: Annotated[Store, Depends(get_store)],
-               authorization: Annotated[str | None, Header()] = None) -> Caller:
+def get_caller(
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    authorization: Annotated[str | None, Header()] = None,
+) -> Caller:
     """Anonymous without a token; a bad or revoked token is refused outright (401).
 
     The token comes as `Authorization: Bearer …`, or from the web pages' sign-in cookie.
@@ -45,9 +50,12 @@ def get_caller(request: Request, store: Annotated[Store, Depends(get_store)],
     if not authorization:
         return _cookie_caller(request, store)
     if not authorization.startswith(BEARER):
-        raise Problem(401, "Send the token as 'Authorization: Bearer <token>'.",
-                      headers={"WWW-Authenticate": "Bearer"})
-    caller = caller_for(store, authorization[len(BEARER):].strip())
+        raise Problem(
+            401,
+            "Send the token as 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    caller = caller_for(store, authorization[len(BEARER) :].strip())
     if caller is None:
         raise Problem(401, BAD_TOKEN, headers={"WWW-Authenticate": "Bearer"})
     return caller
@@ -68,35 +76,44 @@ def _cookie_caller(request: Request, store: Store) -> Caller:
         return Caller()
     if request.method not in SAFE_METHODS:
         own = f"{request.url.scheme}://{request.url.netloc}"
-        if not (request.headers.get("origin") == own
-                or request.headers.get("sec-fetch-site") == "same-origin"):
-            raise Problem(403, "This change did not come from this service's own pages; sign "
-                          "in here, or send the token in an Authorization header.")
+        if not (
+            request.headers.get("origin") == own
+            or request.headers.get("sec-fetch-site") == "same-origin"
+        ):
+            raise Problem(
+                403,
+                "This change did not come from this service's own pages; sign "
+                "in here, or send the token in an Authorization header.",
+            )
     return caller
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
-def get_repo(store: Annotated[Store, Depends(get_store)], caller: CallerDep
-             ) -> Iterator[Repository]:
+def get_repo(
+    store: Annotated[Store, Depends(get_store)], caller: CallerDep
+) -> Iterator[Repository]:
     """A repository in one transaction; routes that write commit it themselves."""
     with store.repository(actor=caller.name and f"{caller.name} ({caller.token})") as repo:
         yield repo
 
 
 RepoDep = Annotated[Repository, Depends(get_repo)]
-WorkspacePath = Annotated[str, Path(description="The workspace id, e.g. la-compact.",
-                                    max_length=100)]
+WorkspacePath = Annotated[
+    str, Path(description="The workspace id, e.g. la-compact.", max_length=100)
+]
 
 
 def _require(caller: Caller, role: Role) -> None:
     if caller.anonymous:
-        raise Problem(401, "Sign in with a token to do this.",
-                      headers={"WWW-Authenticate": "Bearer"})
+        raise Problem(
+            401, "Sign in with a token to do this.", headers={"WWW-Authenticate": "Bearer"}
+        )
     if not caller.role.allows(role):
-        raise Problem(403, f"This needs a {role.value} token; yours is a "
-                      f"{caller.role.value} token.")
+        raise Problem(
+            403, f"This needs a {role.value} token; yours is a {caller.role.value} token."
+        )
 
 
 def readable_workspace(workspace: WorkspacePath, caller: CallerDep, repo: RepoDep) -> str:
@@ -105,19 +122,24 @@ def readable_workspace(workspace: WorkspacePath, caller: CallerDep, repo: RepoDe
         raise NotFound("workspace", workspace)
     ws = repo.get_workspace(workspace, counts=False)  # every request: no counting here
     if caller.anonymous and not ws.public_read:
-        raise Problem(401, f"Workspace {workspace!r} is not open to anonymous visitors; sign "
-                      f"in with a token.", headers={"WWW-Authenticate": "Bearer"})
+        raise Problem(
+            401,
+            f"Workspace {workspace!r} is not open to anonymous visitors; sign in with a token.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return workspace
 
 
-def writable_workspace(workspace: Annotated[str, Depends(readable_workspace)],
-                       caller: CallerDep) -> str:
+def writable_workspace(
+    workspace: Annotated[str, Depends(readable_workspace)], caller: CallerDep
+) -> str:
     _require(caller, Role.EDITOR)
     return workspace
 
 
-def managed_workspace(workspace: Annotated[str, Depends(readable_workspace)],
-                      caller: CallerDep) -> str:
+def managed_workspace(
+    workspace: Annotated[str, Depends(readable_workspace)], caller: CallerDep
+) -> str:
     _require(caller, Role.ADMIN)
     return workspace
 
@@ -126,8 +148,11 @@ def admin(caller: CallerDep) -> Caller:
     """An admin token for every workspace (not one scoped to a single workspace)."""
     _require(caller, Role.ADMIN)
     if caller.workspace is not None:
-        raise Problem(403, "This needs an admin token for every workspace; yours is scoped "
-                      f"to {caller.workspace!r}.")
+        raise Problem(
+            403,
+            "This needs an admin token for every workspace; yours is scoped "
+            f"to {caller.workspace!r}.",
+        )
     return caller
 
 
@@ -141,12 +166,18 @@ def expected_version(request: Request, if_match: str | None) -> int | None:
     """The version an If-Match header names; None where it may be left out (see settings)."""
     if if_match is None or if_match.strip() == "*":
         if request.app.state.settings.require_if_match and if_match is None:
-            raise Problem(428, "Send If-Match with the ETag you read, so that two editors "
-                          "never overwrite each other's changes.",
-                          title="Precondition Required")
+            raise Problem(
+                428,
+                "Send If-Match with the ETag you read, so that two editors "
+                "never overwrite each other's changes.",
+                title="Precondition Required",
+            )
         return None
     value = if_match.strip().removeprefix("W/").strip('"')
     if not value.isdigit():
-        raise Problem(412, f"If-Match {if_match!r} names no version of this record; send the "
-                      f"ETag you read.", title="Changed since you read it")
+        raise Problem(
+            412,
+            f"If-Match {if_match!r} names no version of this record; send the ETag you read.",
+            title="Changed since you read it",
+        )
     return int(value)

@@ -27,12 +27,20 @@ log = logging.getLogger("constellation.api")
 PROBLEM = "application/problem+json"
 
 
-def problem(status: int, detail: str, *, title: str | None = None,
-            errors: list[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
-    body: dict[str, Any] = {"type": "about:blank",
-                            "title": title or HTTPStatus(status).phrase,
-                            "status": status, "detail": detail}
+def problem(
+    status: int,
+    detail: str,
+    *,
+    title: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
     if errors:
         body["errors"] = errors
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
@@ -41,8 +49,14 @@ def problem(status: int, detail: str, *, title: str | None = None,
 class Problem(Exception):
     """Raise from a route to answer with a problem document."""
 
-    def __init__(self, status: int, detail: str, *, title: str | None = None,
-                 headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         self.status, self.detail, self.title, self.headers = status, detail, title, headers
 
 
@@ -54,8 +68,10 @@ def _sentence(exc: Exception) -> str:
 
 def _answer_with(status: int):
     """A handler answering a library error with `status` and the error's own words."""
+
     async def handler(_: Request, exc: Exception):
         return problem(status, _sentence(exc))
+
     return handler
 
 
@@ -73,11 +89,18 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError):
-        errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")),
-                   "type": str(e.get("type", ""))} for e in exc.errors()]
+        errors = [
+            {
+                "loc": list(e.get("loc", ())),
+                "msg": str(e.get("msg", "")),
+                "type": str(e.get("type", "")),
+            }
+            for e in exc.errors()
+        ]
         where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:5])
-        return problem(422, f"The request is not valid: {where}", title="Invalid request",
-                       errors=errors)
+        return problem(
+            422, f"The request is not valid: {where}", title="Invalid request", errors=errors
+        )
 
     @app.exception_handler(FileTooLarge)
     async def _too_large(_: Request, exc: FileTooLarge):
@@ -85,29 +108,41 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidRecords)
     async def _invalid(_: Request, exc: InvalidRecords):
-        errors = [p.as_dict() | {"loc": ["body"] + (p.field.split(".") if p.field else []),
-                                 "msg": p.message} for p in exc.problems]
+        errors = [
+            p.as_dict()
+            | {"loc": ["body"] + (p.field.split(".") if p.field else []), "msg": p.message}
+            for p in exc.problems
+        ]
         detail = "; ".join(str(p) for p in exc.problems[:5])
-        return problem(422, f"Nothing was changed: {detail}", title="Invalid data",
-                       errors=errors)
+        return problem(422, f"Nothing was changed: {detail}", title="Invalid data", errors=errors)
 
     for error, status in ((NotFound, 404), (AlreadyExists, 409), (InUse, 409)):
         app.add_exception_handler(error, _answer_with(status))
 
     @app.exception_handler(VersionConflict)
     async def _conflict(_: Request, exc: VersionConflict):
-        return problem(412, _sentence(exc),
-                       title="Changed since you read it", headers={"ETag": f'"{exc.actual}"'})
+        return problem(
+            412,
+            _sentence(exc),
+            title="Changed since you read it",
+            headers={"ETag": f'"{exc.actual}"'},
+        )
 
     @app.exception_handler(DataError)
     async def _data(_: Request, exc: DataError):
-        return problem(422, "A value cannot be stored as given (too long, or a character "
-                       "the database does not accept).", title="Invalid data")
+        return problem(
+            422,
+            "A value cannot be stored as given (too long, or a character "
+            "the database does not accept).",
+            title="Invalid data",
+        )
 
     @app.exception_handler(IntegrityError)
     async def _integrity(_: Request, exc: IntegrityError):
-        return problem(409, "The change conflicts with what is stored (a duplicate id, or a "
-                       "record still in use).")
+        return problem(
+            409,
+            "The change conflicts with what is stored (a duplicate id, or a record still in use).",
+        )
 
     @app.exception_handler(OperationalError)
     async def _operational(_: Request, exc: OperationalError):

@@ -13,10 +13,19 @@ from constellation.records import EdgeOut, NodeOut
 from constellation.store.repository import WORKSPACE_ID
 
 _COMMON = {
-    "id": (str | None, Field(None, min_length=1, max_length=200,
-                             description="Kept if given; made from the label otherwise.")),
-    "attributes": (dict[str, Any], Field(default_factory=dict,
-                                         description="Free-form columns of your own.")),
+    "id": (
+        str | None,
+        Field(
+            None,
+            min_length=1,
+            max_length=200,
+            description="Kept if given; made from the label otherwise.",
+        ),
+    ),
+    "attributes": (
+        dict[str, Any],
+        Field(default_factory=dict, description="Free-form columns of your own."),
+    ),
     "tags": (list[Annotated[str, Field(max_length=200)]], Field(default_factory=list)),
     "valid_from": (dt.date | None, None),
     "valid_to": (dt.date | None, None),
@@ -30,23 +39,28 @@ def _title(name: str) -> str:
 
 def _node_model(spec: vocab.NodeKind) -> type[BaseModel]:
     return create_model(
-        f"{_title(spec.name)}NodeCreate", __config__=_STRICT, __doc__=spec.description,
+        f"{_title(spec.name)}NodeCreate",
+        __config__=_STRICT,
+        __doc__=spec.description,
         kind=(Literal[spec.name], ...),  # type: ignore[valid-type]
         label=(str, Field(..., min_length=1, max_length=500)),
         properties=(spec.properties, Field(default_factory=spec.properties)),
-        **_COMMON)
+        **_COMMON,
+    )
 
 
 def _edge_model(spec: vocab.EdgeKind) -> type[BaseModel]:
     return create_model(
-        f"{_title(spec.name)}EdgeCreate", __config__=_STRICT,
+        f"{_title(spec.name)}EdgeCreate",
+        __config__=_STRICT,
         __doc__=f"{spec.description} From {' or '.join(spec.sources)} to "
-                f"{' or '.join(spec.targets)}.".replace(vocab.ANY, "any kind"),
+        f"{' or '.join(spec.targets)}.".replace(vocab.ANY, "any kind"),
         kind=(Literal[spec.name], ...),  # type: ignore[valid-type]
         source=(str, Field(..., min_length=1, max_length=200)),
         target=(str, Field(..., min_length=1, max_length=200)),
         properties=(spec.properties, Field(default_factory=spec.properties)),
-        **_COMMON)
+        **_COMMON,
+    )
 
 
 NODE_MODELS = [_node_model(k) for k in vocab.NODE_KINDS.values()]
@@ -58,8 +72,9 @@ EdgeCreate = Annotated[Union[tuple(EDGE_MODELS)], Field(discriminator="kind")]  
 def as_record(body: BaseModel) -> dict[str, Any]:
     """A create body as the repository takes it (properties without their unset values)."""
     data = body.model_dump(mode="json", exclude={"properties"})
-    data["properties"] = body.properties.model_dump(mode="json", exclude_none=True,
-                                                    exclude_unset=True)
+    data["properties"] = body.properties.model_dump(
+        mode="json", exclude_none=True, exclude_unset=True
+    )
     return data
 
 
@@ -118,8 +133,9 @@ class Neighbourhood(BaseModel):
 
 class WorkspaceCreate(BaseModel):
     model_config = _STRICT
-    slug: str = Field(..., pattern=WORKSPACE_ID.pattern,
-                      description="The workspace id used in addresses.")
+    slug: str = Field(
+        ..., pattern=WORKSPACE_ID.pattern, description="The workspace id used in addresses."
+    )
     name: str | None = Field(None, max_length=300)
     description: str | None = Field(None, max_length=5000)
     public_read: bool = Field(False, description="Open to anonymous readers (a public map).")
@@ -127,8 +143,9 @@ class WorkspaceCreate(BaseModel):
 
 class WorkspacePatch(BaseModel):
     model_config = _STRICT
-    slug: str | None = Field(None, pattern=WORKSPACE_ID.pattern,
-                             description="A new id: renames the workspace.")
+    slug: str | None = Field(
+        None, pattern=WORKSPACE_ID.pattern, description="A new id: renames the workspace."
+    )
     name: str | None = Field(None, max_length=300)
     description: str | None = Field(None, max_length=5000)
     public_read: bool | None = None
@@ -136,8 +153,11 @@ class WorkspacePatch(BaseModel):
 
 class WhatIfBody(BaseModel):
     model_config = _STRICT
-    without: list[str] = Field(default_factory=list, max_length=500,
-                               description="Organizations or people that leave (ids or labels).")
+    without: list[str] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Organizations or people that leave (ids or labels).",
+    )
     stop_convening: list[str] = Field(default_factory=list, max_length=500)
     disband: list[str] = Field(default_factory=list, max_length=500)
     as_of: dt.date | None = None
@@ -170,16 +190,28 @@ class ProblemDetail(BaseModel):
     status: int
     detail: str
     errors: list[dict[str, Any]] | None = Field(
-        None, description="For invalid data: each problem with its field location (loc).")
+        None, description="For invalid data: each problem with its field location (loc)."
+    )
 
 
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the problem responses a route can give."""
-    words = {401: "No token, or a bad one, where one is needed",
-             403: "The token's role does not allow this",
-             404: "No such workspace, node or edge (or not visible to this token)",
-             409: "Conflicts with what is stored", 412: "Changed since you read it (If-Match)",
-             413: "Request body too large", 422: "Invalid request or data",
-             428: "If-Match is required", 503: "Database unavailable"}
-    return {c: {"model": ProblemDetail, "description": words[c],
-                "content": {"application/problem+json": {}}} for c in codes}
+    words = {
+        401: "No token, or a bad one, where one is needed",
+        403: "The token's role does not allow this",
+        404: "No such workspace, node or edge (or not visible to this token)",
+        409: "Conflicts with what is stored",
+        412: "Changed since you read it (If-Match)",
+        413: "Request body too large",
+        422: "Invalid request or data",
+        428: "If-Match is required",
+        503: "Database unavailable",
+    }
+    return {
+        c: {
+            "model": ProblemDetail,
+            "description": words[c],
+            "content": {"application/problem+json": {}},
+        }
+        for c in codes
+    }

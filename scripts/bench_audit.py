@@ -40,20 +40,51 @@ def generate(n_nodes: int, seed: int = 7):
     n_groups = max(5, n_nodes // 8)
     n_people = n_nodes // 6
     n_orgs = n_nodes - n_goals - n_ind - n_groups - n_people
-    sectors = ["education", "higher-ed", "business", "government", "labor", "non-profit",
-               "philanthropy", "health", "community"]
+    sectors = [
+        "education",
+        "higher-ed",
+        "business",
+        "government",
+        "labor",
+        "non-profit",
+        "philanthropy",
+        "health",
+        "community",
+    ]
     statuses = ["active"] * 8 + ["forming", "planned", "dormant", "disbanded"]
     nodes = []
     nodes += [("goal", f"g{i}", f"Goal {i}", {}) for i in range(n_goals)]
-    nodes += [("indicator", f"i{i}", f"Indicator {i}",
-               {"values": [{"date": "2020-01-01", "value": 1.0}]} if i % 3 else {})
-              for i in range(n_ind)]
-    nodes += [("constellation", f"c{i}", f"Constellation {i}",
-               {"status": rnd.choice(statuses), "has_charter": rnd.random() < 0.7,
-                "has_action_plan": rnd.random() < 0.6}) for i in range(n_groups)]
-    nodes += [("organization", f"o{i}", f"Organization {i}",
-               {"sector": rnd.choice(sectors), "staff_capacity": rnd.choice([0.5, 1, 2, 3])})
-              for i in range(n_orgs)]
+    nodes += [
+        (
+            "indicator",
+            f"i{i}",
+            f"Indicator {i}",
+            {"values": [{"date": "2020-01-01", "value": 1.0}]} if i % 3 else {},
+        )
+        for i in range(n_ind)
+    ]
+    nodes += [
+        (
+            "constellation",
+            f"c{i}",
+            f"Constellation {i}",
+            {
+                "status": rnd.choice(statuses),
+                "has_charter": rnd.random() < 0.7,
+                "has_action_plan": rnd.random() < 0.6,
+            },
+        )
+        for i in range(n_groups)
+    ]
+    nodes += [
+        (
+            "organization",
+            f"o{i}",
+            f"Organization {i}",
+            {"sector": rnd.choice(sectors), "staff_capacity": rnd.choice([0.5, 1, 2, 3])},
+        )
+        for i in range(n_orgs)
+    ]
     nodes += [("person", f"p{i}", f"Person {i}", {}) for i in range(n_people)]
     edges = []
     for i in range(n_ind):
@@ -66,11 +97,13 @@ def generate(n_nodes: int, seed: int = 7):
         edges.append(("represents", f"p{p}", f"o{rnd.randrange(n_orgs)}", {}))
     target = 10 * n_nodes
     while len(edges) < target:
-        edges.append(("participates_in", f"o{rnd.randrange(n_orgs)}",
-                      f"c{rnd.randrange(n_groups)}", {}))
+        edges.append(
+            ("participates_in", f"o{rnd.randrange(n_orgs)}", f"c{rnd.randrange(n_groups)}", {})
+        )
         if rnd.random() < 0.1:
-            edges.append(("collaborates_with", f"o{rnd.randrange(n_orgs)}",
-                          f"o{rnd.randrange(n_orgs)}", {}))
+            edges.append(
+                ("collaborates_with", f"o{rnd.randrange(n_orgs)}", f"o{rnd.randrange(n_orgs)}", {})
+            )
     return nodes, edges
 
 
@@ -84,18 +117,42 @@ def write(store, workspace: str, nodes, edges) -> None:
         ws = Workspace(slug=workspace, name=workspace, public_read=False, revision=0)
         s.add(ws)
         s.flush()
-        rows = [{"workspace_pk": ws.pk, "id": i, "kind": k, "label": lab, "properties": p,
-                 "attributes": {}, "tags": [], "version": 1, "created_at": now,
-                 "updated_at": now} for k, i, lab, p in nodes]
+        rows = [
+            {
+                "workspace_pk": ws.pk,
+                "id": i,
+                "kind": k,
+                "label": lab,
+                "properties": p,
+                "attributes": {},
+                "tags": [],
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for k, i, lab, p in nodes
+        ]
         for start in range(0, len(rows), 20000):
-            s.execute(insert(Node), rows[start:start + 20000])
+            s.execute(insert(Node), rows[start : start + 20000])
         pk = dict(s.execute(select(Node.id, Node.pk).where(Node.workspace_pk == ws.pk)).all())
-        rows = [{"workspace_pk": ws.pk, "id": f"e{n}", "kind": k, "source_pk": pk[a],
-                 "target_pk": pk[b], "properties": p, "attributes": {}, "tags": [],
-                 "version": 1, "created_at": now, "updated_at": now}
-                for n, (k, a, b, p) in enumerate(edges)]
+        rows = [
+            {
+                "workspace_pk": ws.pk,
+                "id": f"e{n}",
+                "kind": k,
+                "source_pk": pk[a],
+                "target_pk": pk[b],
+                "properties": p,
+                "attributes": {},
+                "tags": [],
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for n, (k, a, b, p) in enumerate(edges)
+        ]
         for start in range(0, len(rows), 20000):
-            s.execute(insert(Edge), rows[start:start + 20000])
+            s.execute(insert(Edge), rows[start : start + 20000])
 
 
 def run_one(url: str, n_nodes: int) -> dict:
@@ -109,8 +166,13 @@ def run_one(url: str, n_nodes: int) -> dict:
     steps = []
 
     def step(name, t0):
-        steps.append({"step": name, "seconds": round(time.perf_counter() - t0, 2),
-                      "peak_mib": round(peak_mib())})
+        steps.append(
+            {
+                "step": name,
+                "seconds": round(time.perf_counter() - t0, 2),
+                "peak_mib": round(peak_mib()),
+            }
+        )
 
     t = time.perf_counter()
     nodes, edges = generate(n_nodes)
@@ -140,8 +202,13 @@ def run_one(url: str, n_nodes: int) -> dict:
     report = run_audit(G)
     step("full audit (all checks + figures)", t)
     store.close()
-    return {"nodes": G.number_of_nodes(), "edges": n_edges, "findings": len(report.findings),
-            "measures": figures["measures"], "steps": steps}
+    return {
+        "nodes": G.number_of_nodes(),
+        "edges": n_edges,
+        "findings": len(report.findings),
+        "measures": figures["measures"],
+        "steps": steps,
+    }
 
 
 def main() -> None:
@@ -158,14 +225,20 @@ def main() -> None:
             url = args.db or f"sqlite:///{tmp}/bench.db"
             if url.startswith("postgresql"):
                 url = _fresh_schema(url)
-            out = subprocess.run([sys.executable, __file__, "--db", url, "--child", str(size)],
-                                 capture_output=True, text=True, env=os.environ)
+            out = subprocess.run(
+                [sys.executable, __file__, "--db", url, "--child", str(size)],
+                capture_output=True,
+                text=True,
+                env=os.environ,
+            )
             if out.returncode:
                 print(out.stderr, file=sys.stderr)
                 sys.exit(out.returncode)
             result = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"\n{result['nodes']:,} nodes, {result['edges']:,} edges, "
-              f"{result['findings']:,} findings; measures: {result['measures']}")
+        print(
+            f"\n{result['nodes']:,} nodes, {result['edges']:,} edges, "
+            f"{result['findings']:,} findings; measures: {result['measures']}"
+        )
         print(f"  {'step':<45}{'seconds':>10}{'peak MiB':>10}")
         for s in result["steps"]:
             print(f"  {s['step']:<45}{s['seconds']:>10}{s['peak_mib']:>10}")

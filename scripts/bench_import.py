@@ -27,8 +27,9 @@ import tempfile
 import time
 import uuid
 
-PG_URL = os.environ.get("CONSTELLATION_TEST_PG_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_URL = os.environ.get(
+    "CONSTELLATION_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def generate(rows: int, fmt: str, folder: str) -> list[str]:
@@ -37,30 +38,76 @@ def generate(rows: int, fmt: str, folder: str) -> list[str]:
     n_groups = max(1, n_nodes // 10)
     n_orgs = n_nodes - n_groups
     sectors = ["education", "business", "government", "non-profit", "health", "philanthropy"]
-    nodes = [{"id": f"org-{i}", "label": f"Organization {i}", "kind": "organization",
-              "sector": rng.choice(sectors), "staff_capacity": rng.randint(0, 5),
-              "tags": "signer" if i % 7 == 0 else ""} for i in range(n_orgs)]
-    nodes += [{"id": f"can-{i}", "label": f"Constellation {i}", "kind": "constellation",
-               "status": rng.choice(["active", "forming", "dormant"]), "tags": ""}
-              for i in range(n_groups)]
+    nodes = [
+        {
+            "id": f"org-{i}",
+            "label": f"Organization {i}",
+            "kind": "organization",
+            "sector": rng.choice(sectors),
+            "staff_capacity": rng.randint(0, 5),
+            "tags": "signer" if i % 7 == 0 else "",
+        }
+        for i in range(n_orgs)
+    ]
+    nodes += [
+        {
+            "id": f"can-{i}",
+            "label": f"Constellation {i}",
+            "kind": "constellation",
+            "status": rng.choice(["active", "forming", "dormant"]),
+            "tags": "",
+        }
+        for i in range(n_groups)
+    ]
     edges = []
     for j in range(rows - n_nodes):
         if j % 3:
-            edges.append({"id": f"e-{j}", "source": f"org-{rng.randrange(n_orgs)}",
-                          "target": f"can-{rng.randrange(n_groups)}",
-                          "kind": "participates_in", "role": "partner"})
+            edges.append(
+                {
+                    "id": f"e-{j}",
+                    "source": f"org-{rng.randrange(n_orgs)}",
+                    "target": f"can-{rng.randrange(n_groups)}",
+                    "kind": "participates_in",
+                    "role": "partner",
+                }
+            )
         else:
-            edges.append({"id": f"e-{j}", "source": f"org-{rng.randrange(n_orgs)}",
-                          "target": f"org-{rng.randrange(n_orgs)}",
-                          "kind": "collaborates_with", "role": ""})
+            edges.append(
+                {
+                    "id": f"e-{j}",
+                    "source": f"org-{rng.randrange(n_orgs)}",
+                    "target": f"org-{rng.randrange(n_orgs)}",
+                    "kind": "collaborates_with",
+                    "role": "",
+                }
+            )
     if fmt == "native":
-        doc = {"format": "constellation", "version": 1, "nodes": [
-            {"id": n["id"], "kind": n["kind"], "label": n["label"],
-             "properties": {k: n[k] for k in ("sector", "staff_capacity", "status") if k in n},
-             "tags": [n["tags"]] if n["tags"] else []} for n in nodes],
-            "edges": [{"id": e["id"], "kind": e["kind"], "source": e["source"],
-                       "target": e["target"],
-                       "properties": {"role": e["role"]} if e["role"] else {}} for e in edges]}
+        doc = {
+            "format": "constellation",
+            "version": 1,
+            "nodes": [
+                {
+                    "id": n["id"],
+                    "kind": n["kind"],
+                    "label": n["label"],
+                    "properties": {
+                        k: n[k] for k in ("sector", "staff_capacity", "status") if k in n
+                    },
+                    "tags": [n["tags"]] if n["tags"] else [],
+                }
+                for n in nodes
+            ],
+            "edges": [
+                {
+                    "id": e["id"],
+                    "kind": e["kind"],
+                    "source": e["source"],
+                    "target": e["target"],
+                    "properties": {"role": e["role"]} if e["role"] else {},
+                }
+                for e in edges
+            ],
+        }
         path = os.path.join(folder, "network.json")
         with open(path, "w") as f:
             json.dump(doc, f)
@@ -134,8 +181,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         paths = generate(args.rows, args.format, folder)
         size = sum(os.path.getsize(p) for p in paths)
-        print(f"{args.rows:,} rows ({args.format}, {size / 1024 / 1024:.1f} MiB): "
-              f"{int(args.rows * 0.4):,} nodes, {args.rows - int(args.rows * 0.4):,} edges")
+        print(
+            f"{args.rows:,} rows ({args.format}, {size / 1024 / 1024:.1f} MiB): "
+            f"{int(args.rows * 0.4):,} nodes, {args.rows - int(args.rows * 0.4):,} edges"
+        )
         for engine in args.engines.split(","):
             schema = None
             if engine == "sqlite":
@@ -143,8 +192,12 @@ def main() -> None:
             else:
                 url, schema = pg_schema_url()
             try:
-                result = subprocess.run([sys.executable, __file__, "--child", url, *paths],
-                                        capture_output=True, text=True, check=True)
+                result = subprocess.run(
+                    [sys.executable, __file__, "--child", url, *paths],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
             except subprocess.CalledProcessError as exc:
                 print(exc.stderr, file=sys.stderr)
                 raise
@@ -155,10 +208,12 @@ def main() -> None:
             (first, counts), (second, again) = data["timings"]
             created = counts["nodes"]["created"] + counts["edges"]["created"]
             unchanged = again["nodes"]["unchanged"] + again["edges"]["unchanged"]
-            print(f"{engine:>10}: first import {first:6.1f} s = {args.rows / first:8,.0f} rows/s "
-                  f"({created:,} created); second {second:6.1f} s = "
-                  f"{args.rows / second:8,.0f} rows/s ({unchanged:,} unchanged); "
-                  f"peak memory {data['peak_mib']:,.0f} MiB")
+            print(
+                f"{engine:>10}: first import {first:6.1f} s = {args.rows / first:8,.0f} rows/s "
+                f"({created:,} created); second {second:6.1f} s = "
+                f"{args.rows / second:8,.0f} rows/s ({unchanged:,} unchanged); "
+                f"peak memory {data['peak_mib']:,.0f} MiB"
+            )
 
 
 if __name__ == "__main__":

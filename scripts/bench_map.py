@@ -30,8 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_audit import generate, write  # the same network as the audit benchmark
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def steps(url: str, workspace: str) -> list[tuple[str, float]]:
@@ -79,8 +85,9 @@ def browser_time(path: Path) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000])
-    parser.add_argument("--browser", action="store_true",
-                        help="also time drawing the page in headless Chromium")
+    parser.add_argument(
+        "--browser", action="store_true", help="also time drawing the page in headless Chromium"
+    )
     args = parser.parse_args()
     cli = Path(sys.executable).with_name("constellation")
     for size in args.sizes:
@@ -95,9 +102,12 @@ def main() -> None:
             store.close()
             out = Path(tmp) / "map.html"
             t = time.perf_counter()
-            subprocess.run([str(cli), "map", "--db", url, "--workspace", workspace,
-                            "--out", str(out)], check=True, capture_output=True,
-                           env=os.environ)
+            subprocess.run(
+                [str(cli), "map", "--db", url, "--workspace", workspace, "--out", str(out)],
+                check=True,
+                capture_output=True,
+                env=os.environ,
+            )
             command = time.perf_counter() - t
             print(f"\n{size:,} nodes, {len(edges):,} ties")
             print(f"  {'constellation map (whole command, fresh process)':<52}{command:>8.2f} s")
@@ -106,8 +116,10 @@ def main() -> None:
             print(f"  {'HTML size':<52}{out.stat().st_size / 1024 / 1024:>8.2f} MiB")
             if args.browser:
                 seconds, count = browser_time(out)
-                print(f"  {'Chromium: open until drawn (' + format(count, ',') + ' nodes)':<52}"
-                      f"{seconds:>8.2f} s")
+                print(
+                    f"  {'Chromium: open until drawn (' + format(count, ',') + ' nodes)':<52}"
+                    f"{seconds:>8.2f} s"
+                )
 
 
 if __name__ == "__main__":

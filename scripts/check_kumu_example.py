@@ -15,8 +15,10 @@ import tempfile
 from constellation.io import import_files
 from constellation.store import Store
 
-MAPPING = ("kumu-mapping.yaml",
-           b"node_kinds: {Company: organization}\ndefault_edge_kind: related_to\n")
+MAPPING = (
+    "kumu-mapping.yaml",
+    b"node_kinds: {Company: organization}\ndefault_edge_kind: related_to\n",
+)
 
 
 def main(path: str) -> None:
@@ -24,11 +26,9 @@ def main(path: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(f"sqlite:///{tmp}/kumu.db")
         with store.repository(actor="check") as repo:
-            report = import_files(repo, "paypal", [("paypal-mafia.xlsx", content)],
-                                  mapping=MAPPING)
+            report = import_files(repo, "paypal", [("paypal-mafia.xlsx", content)], mapping=MAPPING)
         with store.repository(actor="check") as repo:
-            again = import_files(repo, "paypal", [("paypal-mafia.xlsx", content)],
-                                 mapping=MAPPING)
+            again = import_files(repo, "paypal", [("paypal-mafia.xlsx", content)], mapping=MAPPING)
         store.close()
     print("first import:", report.counts())
     print("second import:", again.counts())

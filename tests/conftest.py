@@ -16,7 +16,9 @@ from sqlalchemy import create_engine, text
 
 from constellation.store import Store
 
-PG_URL = os.environ.get("CONSTELLATION_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_URL = os.environ.get(
+    "CONSTELLATION_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 IN_CI = bool(os.environ.get("CI"))
 
 
@@ -28,8 +30,10 @@ def _pg_reason() -> str | None:
         engine.dispose()
         return None
     except Exception as exc:  # any failure to connect
-        return f"no PostgreSQL server at {PG_URL} ({exc.__class__.__name__}); set " \
-               f"CONSTELLATION_TEST_PG_URL to point at one"
+        return (
+            f"no PostgreSQL server at {PG_URL} ({exc.__class__.__name__}); set "
+            f"CONSTELLATION_TEST_PG_URL to point at one"
+        )
 
 
 _PG_REASON = _pg_reason()

@@ -24,9 +24,14 @@ def free_port() -> int:
 def start_serve(db_url: str, cwd, *extra: str) -> tuple[str, subprocess.Popen]:
     """Run `constellation serve --db URL --port FREE EXTRA…`; return its base URL and process."""
     port = free_port()
-    proc = subprocess.Popen([EXE, "serve", "--db", db_url, "--port", str(port), *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            cwd=cwd, env=os.environ | {"COLUMNS": "200"})
+    proc = subprocess.Popen(
+        [EXE, "serve", "--db", db_url, "--port", str(port), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=cwd,
+        env=os.environ | {"COLUMNS": "200"},
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

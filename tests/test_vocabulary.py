@@ -10,11 +10,35 @@ import pytest
 from constellation import vocabulary as vocab
 from constellation.schema import markdown_tables, vocabulary_document
 
-DESIGN_NODE_KINDS = {"initiative", "issue_area", "goal", "indicator", "organization", "person",
-                     "stewardship_group", "constellation", "assessment"}
-DESIGN_EDGE_KINDS = {"signs", "represents", "member_of", "stewards", "pursues", "in_area",
-                     "backbone_for", "convenes", "participates_in", "advances", "measures",
-                     "funds", "spun_off_from", "assesses", "collaborates_with", "related_to"}
+DESIGN_NODE_KINDS = {
+    "initiative",
+    "issue_area",
+    "goal",
+    "indicator",
+    "organization",
+    "person",
+    "stewardship_group",
+    "constellation",
+    "assessment",
+}
+DESIGN_EDGE_KINDS = {
+    "signs",
+    "represents",
+    "member_of",
+    "stewards",
+    "pursues",
+    "in_area",
+    "backbone_for",
+    "convenes",
+    "participates_in",
+    "advances",
+    "measures",
+    "funds",
+    "spun_off_from",
+    "assesses",
+    "collaborates_with",
+    "related_to",
+}
 
 
 def test_every_kind_of_the_design_is_declared():
@@ -28,33 +52,39 @@ def test_edge_endpoints_name_real_node_kinds():
             assert end == vocab.ANY or end in vocab.NODE_KINDS, (spec.name, end)
 
 
-@pytest.mark.parametrize(("kind", "source", "target", "ok"), [
-    ("funds", "organization", "constellation", True),
-    ("funds", "organization", "organization", True),
-    ("funds", "person", "constellation", False),
-    ("advances", "constellation", "indicator", True),
-    ("in_area", "initiative", "issue_area", True),
-    ("related_to", "person", "goal", True),
-    ("convenes", "constellation", "organization", False),
-])
+@pytest.mark.parametrize(
+    ("kind", "source", "target", "ok"),
+    [
+        ("funds", "organization", "constellation", True),
+        ("funds", "organization", "organization", True),
+        ("funds", "person", "constellation", False),
+        ("advances", "constellation", "indicator", True),
+        ("in_area", "initiative", "issue_area", True),
+        ("related_to", "person", "goal", True),
+        ("convenes", "constellation", "organization", False),
+    ],
+)
 def test_allowed_endpoints(kind, source, target, ok):
     assert (vocab.endpoint_error(kind, source, target) is None) is ok
 
 
 def test_property_errors_list_every_field():
     with pytest.raises(vocab.PropertyError) as info:
-        vocab.validate_properties("indicator", {"baseline": "high", "values": [{"value": 1}],
-                                                "colour": "red"})
+        vocab.validate_properties(
+            "indicator", {"baseline": "high", "values": [{"value": 1}], "colour": "red"}
+        )
     fields = {f for f, _ in info.value.errors}
     assert fields == {"baseline", "values.0.date", "colour"}
 
 
 def test_enum_values_are_forgiving_about_case_and_spacing():
-    props = vocab.validate_properties("constellation", {"status": " Active ",
-                                                        "constellation_type": "Task Force"})
+    props = vocab.validate_properties(
+        "constellation", {"status": " Active ", "constellation_type": "Task Force"}
+    )
     assert props["status"] == "active" and props["constellation_type"] == "task_force"
     assert vocab.validate_properties("person", {"seniority": "Direct report"}) == {
-        "seniority": "direct_report"}
+        "seniority": "direct_report"
+    }
 
 
 def test_schema_document_describes_every_kind():
@@ -63,8 +93,9 @@ def test_schema_document_describes_every_kind():
     funds = next(k for k in doc["edge_kinds"] if k["name"] == "funds")
     assert funds["targets"] == ["organization", "constellation"]
     assert funds["properties"]["amount"]["type"] == "number"
-    status = next(k for k in doc["node_kinds"]
-                  if k["name"] == "constellation")["properties"]["status"]
+    status = next(k for k in doc["node_kinds"] if k["name"] == "constellation")["properties"][
+        "status"
+    ]
     assert status["enum"] == ["planned", "forming", "active", "dormant", "disbanded"]
 
 

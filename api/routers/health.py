@@ -14,8 +14,12 @@ router = APIRouter(tags=["health"])
 VERSION = version("constellation")
 
 
-@router.get("/healthz", response_model=Health, summary="Is the service up and the database "
-            "reachable?", responses={503: {"model": Health}})
+@router.get(
+    "/healthz",
+    response_model=Health,
+    summary="Is the service up and the database reachable?",
+    responses={503: {"model": Health}},
+)
 def healthz(response: Response, store=Depends(get_store)) -> Health:
     try:
         with store.repository() as repo:
@@ -24,5 +28,6 @@ def healthz(response: Response, store=Depends(get_store)) -> Health:
     except SQLAlchemyError:
         database = "unreachable"
         response.status_code = 503
-    return Health(status="ok" if database == "ok" else "degraded", database=database,
-                  version=VERSION)
+    return Health(
+        status="ok" if database == "ok" else "degraded", database=database, version=VERSION
+    )

@@ -3,17 +3,15 @@
 The two share every route but their lists' filters, so one factory builds both routers.
 """
 
-
-
 import datetime as dt
-from urllib.parse import quote
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from api.deps import CallerDep, ReadWs, RepoDep, WriteWs, expected_version
-from api.routers.workspaces import for_caller
 from api.problems import Problem
+from api.routers.workspaces import for_caller
 from api.schemas import (
     EdgeCreate,
     EdgePage,
@@ -27,12 +25,17 @@ from api.schemas import (
 )
 from constellation.records import ChangeOut, EdgeOut, NodeOut
 
-IfMatch = Annotated[str | None, Header(description="The ETag you read; required for changes "
-                                       "unless the service allows otherwise.")]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        description="The ETag you read; required for changes unless the service allows otherwise."
+    ),
+]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
-Cursor = Annotated[str | None, Query(max_length=200, description="The next_cursor of the "
-                                     "previous page.")]
+Cursor = Annotated[
+    str | None, Query(max_length=200, description="The next_cursor of the previous page.")
+]
 AsOf = Annotated[dt.date | None, Query(description="Only what was valid on this date.")]
 Props = Annotated[list[str] | None, Query(description="key=value property filter; repeat.")]
 
@@ -61,32 +64,57 @@ def page(items, total: int, limit: int, offset: int) -> dict[str, Any]:
     """A page from `limit + 1` items: the extra one only says that there is a next page."""
     more = len(items) > limit
     items = items[:limit]
-    return {"items": items, "total": total, "limit": limit, "offset": offset,
-            "next_cursor": items[-1].id if more else None}
+    return {
+        "items": items,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "next_cursor": items[-1].id if more else None,
+    }
 
 
 def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_model) -> None:
     """The routes nodes and edges share, on `router` (prefix …/{workspace}/{entity}s)."""
     get = f"get_{entity}"
 
-    @router.post("", status_code=status.HTTP_201_CREATED, response_model=out_model,
-                 summary=f"Create a {entity} (editor)", name=f"create_{entity}")
-    def create(workspace: WriteWs, body: create_model, repo: RepoDep,  # type: ignore
-               request: Request, response: Response):
+    @router.post(
+        "",
+        status_code=status.HTTP_201_CREATED,
+        response_model=out_model,
+        summary=f"Create a {entity} (editor)",
+        name=f"create_{entity}",
+    )
+    def create(
+        workspace: WriteWs,
+        body: create_model,
+        repo: RepoDep,  # type: ignore
+        request: Request,
+        response: Response,
+    ):
         record = getattr(repo, f"create_{entity}")(workspace, as_record(body))
         repo.session.commit()
         response.headers["Location"] = f"{request.url.path}/{quote(record.id, safe='')}"
         return tagged(response, record)
 
-    @router.get("/{record_id}", response_model=out_model, summary=f"One {entity}",
-                name=get)
+    @router.get("/{record_id}", response_model=out_model, summary=f"One {entity}", name=get)
     def read(workspace: ReadWs, record_id: str, repo: RepoDep, response: Response):
         return tagged(response, getattr(repo, get)(workspace, record_id))
 
-    @router.patch("/{record_id}", response_model=out_model,
-                  summary=f"Change a {entity} (editor; If-Match)", name=f"update_{entity}")
-    def update(workspace: WriteWs, record_id: str, body: patch_model, repo: RepoDep,  # type: ignore
-               request: Request, response: Response, if_match: IfMatch = None):
+    @router.patch(
+        "/{record_id}",
+        response_model=out_model,
+        summary=f"Change a {entity} (editor; If-Match)",
+        name=f"update_{entity}",
+    )
+    def update(
+        workspace: WriteWs,
+        record_id: str,
+        body: patch_model,
+        repo: RepoDep,  # type: ignore
+        request: Request,
+        response: Response,
+        if_match: IfMatch = None,
+    ):
         version = expected_version(request, if_match)
         changes = body.model_dump(exclude_unset=True)
         record = getattr(repo, f"update_{entity}")(workspace, record_id, changes, version)
@@ -96,28 +124,51 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
     def state_route(action: str):
         """The route for one action, closed over it: a loop variable bound as a default
         argument would become a query parameter that could switch the action."""
-        def change_state(workspace: WriteWs, record_id: str, repo: RepoDep, request: Request,
-                         response: Response, if_match: IfMatch = None):
+
+        def change_state(
+            workspace: WriteWs,
+            record_id: str,
+            repo: RepoDep,
+            request: Request,
+            response: Response,
+            if_match: IfMatch = None,
+        ):
             version = expected_version(request, if_match)
             record = getattr(repo, f"{action}_{entity}")(workspace, record_id, version)
             repo.session.commit()
             return tagged(response, record)
+
         return change_state
 
     for action in ("archive", "restore"):
         router.add_api_route(
-            f"/{{record_id}}/{action}", state_route(action), methods=["POST"],
+            f"/{{record_id}}/{action}",
+            state_route(action),
+            methods=["POST"],
             response_model=out_model,
             name=f"{action}_{entity}",
-            summary=f"{action.title()} a {entity} (editor; If-Match)" + (
+            summary=f"{action.title()} a {entity} (editor; If-Match)"
+            + (
                 ": it leaves maps and analyses but stays in the history"
-                if action == "archive" else ""))
+                if action == "archive"
+                else ""
+            ),
+        )
 
-    @router.delete("/{record_id}", status_code=status.HTTP_204_NO_CONTENT,
-                   summary=f"Delete a {entity} for good (editor; If-Match)",
-                   name=f"delete_{entity}")
-    def delete(workspace: WriteWs, record_id: str, repo: RepoDep, request: Request,
-               if_match: IfMatch = None, cascade: bool = False):
+    @router.delete(
+        "/{record_id}",
+        status_code=status.HTTP_204_NO_CONTENT,
+        summary=f"Delete a {entity} for good (editor; If-Match)",
+        name=f"delete_{entity}",
+    )
+    def delete(
+        workspace: WriteWs,
+        record_id: str,
+        repo: RepoDep,
+        request: Request,
+        if_match: IfMatch = None,
+        cascade: bool = False,
+    ):
         version = expected_version(request, if_match)
         if entity == "node":
             repo.delete_node(workspace, record_id, version, cascade=cascade)
@@ -126,61 +177,107 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
         repo.session.commit()
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
-    @router.get("/{record_id}/changes", summary=f"The {entity}'s change log, newest first",
-                name=f"{entity}_changes")
-    def changes(workspace: ReadWs, record_id: str, repo: RepoDep, caller: CallerDep,
-                limit: Limit = 100) -> list[ChangeOut]:
+    @router.get(
+        "/{record_id}/changes",
+        summary=f"The {entity}'s change log, newest first",
+        name=f"{entity}_changes",
+    )
+    def changes(
+        workspace: ReadWs, record_id: str, repo: RepoDep, caller: CallerDep, limit: Limit = 100
+    ) -> list[ChangeOut]:
         found = repo.changes(workspace, entity=entity, entity_id=record_id, limit=limit)
         if not found:  # a deleted record keeps its history; one that never was has none
             getattr(repo, get)(workspace, record_id)
         return for_caller(found, caller)
 
 
-nodes = APIRouter(prefix="/api/workspaces/{workspace}/nodes", tags=["nodes"],
-                  responses=problems(401, 403, 404, 409, 412, 413, 422, 428))
-edges = APIRouter(prefix="/api/workspaces/{workspace}/edges", tags=["edges"],
-                  responses=problems(401, 403, 404, 409, 412, 413, 422, 428))
+nodes = APIRouter(
+    prefix="/api/workspaces/{workspace}/nodes",
+    tags=["nodes"],
+    responses=problems(401, 403, 404, 409, 412, 413, 422, 428),
+)
+edges = APIRouter(
+    prefix="/api/workspaces/{workspace}/edges",
+    tags=["edges"],
+    responses=problems(401, 403, 404, 409, 412, 413, 422, 428),
+)
 
 
 @nodes.get("", response_model=NodePage, summary="List nodes, filtered and paged")
-def list_nodes(workspace: ReadWs, repo: RepoDep,
-               kind: Annotated[str | None, Query(max_length=40)] = None,
-               tag: Annotated[str | None, Query(max_length=200)] = None,
-               q: Annotated[str | None, Query(max_length=200,
-                                              description="Text in the label.")] = None,
-               prop: Props = None, as_of: AsOf = None, include_archived: bool = False,
-               limit: Limit = 50, offset: Offset = 0, cursor: Cursor = None):
-    filters = dict(kind=kind, tag=tag, text=q, properties=parse_props(prop), as_of=as_of,
-                   include_archived=include_archived)
+def list_nodes(
+    workspace: ReadWs,
+    repo: RepoDep,
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+    tag: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Text in the label.")] = None,
+    prop: Props = None,
+    as_of: AsOf = None,
+    include_archived: bool = False,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    cursor: Cursor = None,
+):
+    filters = dict(
+        kind=kind,
+        tag=tag,
+        text=q,
+        properties=parse_props(prop),
+        as_of=as_of,
+        include_archived=include_archived,
+    )
     total = repo.count_nodes(workspace, **filters)
-    items = repo.query_nodes(workspace, **filters, after=cursor, limit=limit + 1,
-                             offset=0 if cursor else offset)
+    items = repo.query_nodes(
+        workspace, **filters, after=cursor, limit=limit + 1, offset=0 if cursor else offset
+    )
     return page(items, total, limit, offset)
 
 
-@nodes.get("/{record_id}/neighbourhood", response_model=Neighbourhood,
-           summary="A node with the nodes and edges one or two steps away")
-def neighbourhood(workspace: ReadWs, record_id: str, repo: RepoDep,
-                  hops: Annotated[int, Query(ge=1, le=2)] = 1, as_of: AsOf = None):
+@nodes.get(
+    "/{record_id}/neighbourhood",
+    response_model=Neighbourhood,
+    summary="A node with the nodes and edges one or two steps away",
+)
+def neighbourhood(
+    workspace: ReadWs,
+    record_id: str,
+    repo: RepoDep,
+    hops: Annotated[int, Query(ge=1, le=2)] = 1,
+    as_of: AsOf = None,
+):
     found, links = repo.neighbourhood(workspace, record_id, hops=hops, as_of=as_of)
     return Neighbourhood(centre=record_id, hops=hops, nodes=found, edges=links)
 
 
 @edges.get("", response_model=EdgePage, summary="List edges, filtered and paged")
-def list_edges(workspace: ReadWs, repo: RepoDep,
-               kind: Annotated[str | None, Query(max_length=40)] = None,
-               node: Annotated[str | None, Query(max_length=200,
-                                                 description="Touching this node.")] = None,
-               source: Annotated[str | None, Query(max_length=200)] = None,
-               target: Annotated[str | None, Query(max_length=200)] = None,
-               tag: Annotated[str | None, Query(max_length=200)] = None,
-               prop: Props = None, as_of: AsOf = None, include_archived: bool = False,
-               limit: Limit = 50, offset: Offset = 0, cursor: Cursor = None):
-    filters = dict(kind=kind, node=node, source=source, target=target, tag=tag,
-                   properties=parse_props(prop), as_of=as_of, include_archived=include_archived)
+def list_edges(
+    workspace: ReadWs,
+    repo: RepoDep,
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+    node: Annotated[str | None, Query(max_length=200, description="Touching this node.")] = None,
+    source: Annotated[str | None, Query(max_length=200)] = None,
+    target: Annotated[str | None, Query(max_length=200)] = None,
+    tag: Annotated[str | None, Query(max_length=200)] = None,
+    prop: Props = None,
+    as_of: AsOf = None,
+    include_archived: bool = False,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    cursor: Cursor = None,
+):
+    filters = dict(
+        kind=kind,
+        node=node,
+        source=source,
+        target=target,
+        tag=tag,
+        properties=parse_props(prop),
+        as_of=as_of,
+        include_archived=include_archived,
+    )
     total = repo.count_edges(workspace, **filters)
-    items = repo.query_edges(workspace, **filters, after=cursor, limit=limit + 1,
-                             offset=0 if cursor else offset)
+    items = repo.query_edges(
+        workspace, **filters, after=cursor, limit=limit + 1, offset=0 if cursor else offset
+    )
     return page(items, total, limit, offset)
 
 

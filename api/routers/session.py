@@ -27,9 +27,12 @@ class SessionOut(BaseModel):
 
 
 def _out(caller) -> SessionOut:
-    return SessionOut(signed_in=not caller.anonymous, name=caller.name,
-                      role=caller.role.value if caller.role else None,
-                      workspace=caller.workspace)
+    return SessionOut(
+        signed_in=not caller.anonymous,
+        name=caller.name,
+        role=caller.role.value if caller.role else None,
+        workspace=caller.workspace,
+    )
 
 
 @router.get("", summary="Who the request is signed in as")
@@ -38,13 +41,22 @@ def whoami(caller: CallerDep) -> SessionOut:
 
 
 @router.post("", summary="Sign in with a token: sets an HttpOnly cookie holding it")
-def sign_in(request: Request, response: Response,
-            token: Annotated[str, Body(embed=True, min_length=8, max_length=200)]) -> SessionOut:
+def sign_in(
+    request: Request,
+    response: Response,
+    token: Annotated[str, Body(embed=True, min_length=8, max_length=200)],
+) -> SessionOut:
     caller = caller_for(get_store(request), token.strip())
     if caller is None:
         raise Problem(401, BAD_TOKEN)
-    response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", path="/")
+    response.set_cookie(
+        COOKIE,
+        token.strip(),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
     return _out(caller)
 
 

@@ -17,51 +17,79 @@ router = APIRouter(tags=["import and export"], responses=problems(401, 403, 404,
 
 @router.get("/api/formats", summary="The formats import and export understand")
 def formats() -> dict[str, Any]:
-    return {"import": list(IMPORT_FORMATS),
-            "export": [{"name": name, "media_type": media, "suffix": suffix,
-                        "description": text}
-                       for name, (_, media, suffix, text) in EXPORT_FORMATS.items()]}
+    return {
+        "import": list(IMPORT_FORMATS),
+        "export": [
+            {"name": name, "media_type": media, "suffix": suffix, "description": text}
+            for name, (_, media, suffix, text) in EXPORT_FORMATS.items()
+        ],
+    }
 
 
-@router.post("/api/workspaces/{workspace}/import",
-             summary="Import files into the workspace (editor): all rows or none",
-             description="Upload one file (Kumu JSON or XLSX, GraphML, GEXF, native JSON, "
-             "360Giving) or two (CSV nodes then edges; Kumu elements then connections). Every "
-             "row is checked first; on any problem nothing is written and the answer lists "
-             "each one with its file, sheet, row and column.")
-async def upload(workspace: WriteWs, repo: RepoDep, request: Request,
-                 files: Annotated[list[UploadFile], File(description="One or two files.")],
-                 format: Annotated[str, Form(description="auto, or one of the import "
-                                             "formats.")] = "auto",
-                 mapping: Annotated[UploadFile | None, File(
-                     description="A mapping file (YAML or JSON) for foreign types.")] = None,
-                 dry_run: Annotated[bool, Form()] = False) -> dict[str, Any]:
+@router.post(
+    "/api/workspaces/{workspace}/import",
+    summary="Import files into the workspace (editor): all rows or none",
+    description="Upload one file (Kumu JSON or XLSX, GraphML, GEXF, native JSON, "
+    "360Giving) or two (CSV nodes then edges; Kumu elements then connections). Every "
+    "row is checked first; on any problem nothing is written and the answer lists "
+    "each one with its file, sheet, row and column.",
+)
+async def upload(
+    workspace: WriteWs,
+    repo: RepoDep,
+    request: Request,
+    files: Annotated[list[UploadFile], File(description="One or two files.")],
+    format: Annotated[str, Form(description="auto, or one of the import formats.")] = "auto",
+    mapping: Annotated[
+        UploadFile | None, File(description="A mapping file (YAML or JSON) for foreign types.")
+    ] = None,
+    dry_run: Annotated[bool, Form()] = False,
+) -> dict[str, Any]:
     if format not in IMPORT_FORMATS:
-        raise Problem(422, f"Unknown format {format!r}; the formats are: "
-                      + ", ".join(IMPORT_FORMATS) + ".", title="Invalid request")
+        raise Problem(
+            422,
+            f"Unknown format {format!r}; the formats are: " + ", ".join(IMPORT_FORMATS) + ".",
+            title="Invalid request",
+        )
     if not files or len(files) > 2:
-        raise Problem(422, "Send one file, or two (a node table then an edge table).",
-                      title="Invalid request")
+        raise Problem(
+            422, "Send one file, or two (a node table then an edge table).", title="Invalid request"
+        )
     uploads = [(f.filename or "upload", await f.read()) for f in files]
     mapping_file = (mapping.filename or "mapping.yaml", await mapping.read()) if mapping else None
-    report = import_files(repo, workspace, uploads, format=format, mapping=mapping_file,
-                          dry_run=dry_run)
+    report = import_files(
+        repo, workspace, uploads, format=format, mapping=mapping_file, dry_run=dry_run
+    )
     if not dry_run:
         repo.session.commit()
     return report.model_dump(mode="json")
 
 
-@router.get("/api/workspaces/{workspace}/export",
-            summary="Download the workspace in a format (native keeps everything)",
-            response_class=Response,
-            responses={200: {"content": {"application/octet-stream": {}},
-                             "description": "The file, as an attachment."}})
-def download(workspace: ReadWs, repo: RepoDep,
-             format: Annotated[str, Query(description="One of the export formats.")] = "native",
-             ) -> Response:
+@router.get(
+    "/api/workspaces/{workspace}/export",
+    summary="Download the workspace in a format (native keeps everything)",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"application/octet-stream": {}},
+            "description": "The file, as an attachment.",
+        }
+    },
+)
+def download(
+    workspace: ReadWs,
+    repo: RepoDep,
+    format: Annotated[str, Query(description="One of the export formats.")] = "native",
+) -> Response:
     if format not in EXPORT_FORMATS:
-        raise Problem(422, f"Unknown format {format!r}; the formats are: "
-                      + ", ".join(EXPORT_FORMATS) + ".", title="Invalid request")
+        raise Problem(
+            422,
+            f"Unknown format {format!r}; the formats are: " + ", ".join(EXPORT_FORMATS) + ".",
+            title="Invalid request",
+        )
     content, media_type, filename = export_workspace(repo, workspace, format)
-    return Response(content, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

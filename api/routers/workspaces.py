@@ -10,21 +10,27 @@ from api.deps import Admin, AdminWs, CallerDep, ReadWs, RepoDep
 from api.schemas import WorkspaceCreate, WorkspacePatch, problems
 from constellation.records import ChangeOut, WorkspaceOut
 
-router = APIRouter(prefix="/api/workspaces", tags=["workspaces"],
-                   responses=problems(401, 403, 404, 409, 413, 422))
+router = APIRouter(
+    prefix="/api/workspaces", tags=["workspaces"], responses=problems(401, 403, 404, 409, 413, 422)
+)
 
 
 @router.get("", summary="The workspaces you may read")
 def list_workspaces(repo: RepoDep, caller: CallerDep) -> list[WorkspaceOut]:
-    return [w for w in repo.list_workspaces()
-            if caller.can_see(w.slug) and (w.public_read or not caller.anonymous)]
+    return [
+        w
+        for w in repo.list_workspaces()
+        if caller.can_see(w.slug) and (w.public_read or not caller.anonymous)
+    ]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a workspace (admin)")
-def create_workspace(body: WorkspaceCreate, repo: RepoDep, _: Admin,
-                     response: Response) -> WorkspaceOut:
-    ws = repo.create_workspace(body.slug, name=body.name, description=body.description,
-                               public_read=body.public_read)
+def create_workspace(
+    body: WorkspaceCreate, repo: RepoDep, _: Admin, response: Response
+) -> WorkspaceOut:
+    ws = repo.create_workspace(
+        body.slug, name=body.name, description=body.description, public_read=body.public_read
+    )
     repo.session.commit()
     response.headers["Location"] = f"/api/workspaces/{ws.slug}"
     return ws
@@ -37,26 +43,40 @@ def get_workspace(workspace: ReadWs, repo: RepoDep) -> WorkspaceOut:
 
 @router.patch("/{workspace}", summary="Rename, describe or open a workspace (admin)")
 def update_workspace(workspace: AdminWs, body: WorkspacePatch, repo: RepoDep) -> WorkspaceOut:
-    ws = repo.update_workspace(workspace, new_slug=body.slug, name=body.name,
-                               description=body.description, public_read=body.public_read)
+    ws = repo.update_workspace(
+        workspace,
+        new_slug=body.slug,
+        name=body.name,
+        description=body.description,
+        public_read=body.public_read,
+    )
     repo.session.commit()
     return ws
 
 
-@router.delete("/{workspace}", status_code=status.HTTP_204_NO_CONTENT,
-               summary="Delete a workspace and everything in it (admin)")
+@router.delete(
+    "/{workspace}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a workspace and everything in it (admin)",
+)
 def delete_workspace(workspace: AdminWs, repo: RepoDep) -> Response:
     repo.delete_workspace(workspace)
     repo.session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{workspace}/changes", summary="The workspace's change log, newest first",
-            description="Anonymous readers of a public workspace see the changes but not "
-            "who made them.")
-def workspace_changes(workspace: ReadWs, repo: RepoDep, caller: CallerDep,
-                      limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                      offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> list[ChangeOut]:
+@router.get(
+    "/{workspace}/changes",
+    summary="The workspace's change log, newest first",
+    description="Anonymous readers of a public workspace see the changes but not who made them.",
+)
+def workspace_changes(
+    workspace: ReadWs,
+    repo: RepoDep,
+    caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> list[ChangeOut]:
     return for_caller(repo.changes(workspace, limit=limit, offset=offset), caller)
 
 

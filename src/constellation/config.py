@@ -22,27 +22,38 @@ class Settings(BaseSettings):
         True, description="Bring the schema up to date on first use of a database."
     )
     max_body_bytes: int = Field(
-        10 * 1024 * 1024, ge=1024, description="Largest request body the service accepts (413 "
-        "above it).")
+        10 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body the service accepts (413 above it).",
+    )
     require_if_match: bool = Field(
-        True, description="Updates and deletes through the API must name the version they "
-        "change (If-Match); without it they are refused with 428.")
+        True,
+        description="Updates and deletes through the API must name the version they "
+        "change (If-Match); without it they are refused with 428.",
+    )
     cors_origins: list[str] = Field(
-        default_factory=list, description="Origins allowed to call the API from a browser "
-        "(JSON list); none by default.")
+        default_factory=list,
+        description="Origins allowed to call the API from a browser (JSON list); none by default.",
+    )
     cache_size: int = Field(
-        32, ge=0, description="Loaded graphs and analyses kept per worker; keyed on the "
-        "workspace's revision, so a write anywhere makes them stale at once.")
+        32,
+        ge=0,
+        description="Loaded graphs and analyses kept per worker; keyed on the "
+        "workspace's revision, so a write anywhere makes them stale at once.",
+    )
     max_upload_bytes: int = Field(
-        50 * 1024 * 1024, gt=0,
+        50 * 1024 * 1024,
+        gt=0,
         description="Largest file an import accepts (each file, before it is read).",
     )
     max_unpacked_bytes: int = Field(
-        500 * 1024 * 1024, gt=0,
+        500 * 1024 * 1024,
+        gt=0,
         description="Most a zipped upload (XLSX, a zip of CSV files) may unpack to.",
     )
     max_zip_ratio: int = Field(
-        200, gt=0,
+        200,
+        gt=0,
         description="Highest unpacked-to-packed ratio of a zip member before it counts as a bomb.",
     )
 

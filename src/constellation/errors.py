@@ -24,8 +24,13 @@ class Problem:
 
     def __str__(self) -> str:
         where = ", ".join(
-            p for p in (self.position, f"record {self.record!r}" if self.record else None,
-                        f"field {self.field!r}" if self.field else None) if p
+            p
+            for p in (
+                self.position,
+                f"record {self.record!r}" if self.record else None,
+                f"field {self.field!r}" if self.field else None,
+            )
+            if p
         )
         return f"{where}: {self.message}" if where else self.message
 
@@ -39,20 +44,25 @@ class InvalidRecords(ConstellationError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         head = f"{len(self.problems)} problem(s); nothing was written"
-        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems[:50])
-                         + ("\n  …" if len(self.problems) > 50 else ""))
+        super().__init__(
+            head
+            + ":\n"
+            + "\n".join(f"  - {p}" for p in self.problems[:50])
+            + ("\n  …" if len(self.problems) > 50 else "")
+        )
 
 
-def problems_from_validation(exc: ValidationError, prefix: str = "",
-                             position: str | None = None,
-                             record: str | None = None) -> list[Problem]:
+def problems_from_validation(
+    exc: ValidationError, prefix: str = "", position: str | None = None, record: str | None = None
+) -> list[Problem]:
     """pydantic's errors as Problems, each field named from `prefix` (``"params."``) and the
     error's location; an error with no location names the prefix itself."""
     return [
         Problem(
             message=e["msg"],
-            field=prefix + ".".join(str(p) for p in e["loc"]) if e["loc"] else prefix.rstrip(".")
-            or None,
+            field=prefix + ".".join(str(p) for p in e["loc"])
+            if e["loc"]
+            else prefix.rstrip(".") or None,
             record=record,
             position=position,
         )

@@ -40,13 +40,22 @@ from constellation.store.tables import Edge, Node, Workspace
 
 __all__ = ["load_graph", "build_graph", "status_as_of", "RESERVED"]
 
-RESERVED = ("kind", "label", "tags", "attributes", "valid_from", "valid_to", "updated_at",
-            "recorded_status")
+RESERVED = (
+    "kind",
+    "label",
+    "tags",
+    "attributes",
+    "valid_from",
+    "valid_to",
+    "updated_at",
+    "recorded_status",
+)
 """Node and edge attribute names the loader sets itself; no property may use them."""
 
 
-def load_graph(repo: Repository, workspace: str, as_of: dt.date | None = None, *,
-               every_date: bool = False) -> nx.MultiDiGraph:
+def load_graph(
+    repo: Repository, workspace: str, as_of: dt.date | None = None, *, every_date: bool = False
+) -> nx.MultiDiGraph:
     """Load `workspace` as it stood on `as_of` (default: today) into a MultiDiGraph.
 
     With `every_date`, every unarchived record is loaded whatever its validity period (the
@@ -67,22 +76,38 @@ def load_graph(repo: Repository, workspace: str, as_of: dt.date | None = None, *
     node_valid = true() if every_date else valid_on(Node, as_of)
     edge_valid = true() if every_date else valid_on(Edge, as_of)
     node_rows = session.execute(
-        select(Node.pk, Node.id, Node.kind, Node.label, Node.properties, Node.tags,
-               Node.attributes, Node.valid_from, Node.valid_to, Node.updated_at)
-        .where(Node.workspace_pk == ws_pk, Node.archived_at.is_(None), node_valid))
+        select(
+            Node.pk,
+            Node.id,
+            Node.kind,
+            Node.label,
+            Node.properties,
+            Node.tags,
+            Node.attributes,
+            Node.valid_from,
+            Node.valid_to,
+            Node.updated_at,
+        ).where(Node.workspace_pk == ws_pk, Node.archived_at.is_(None), node_valid)
+    )
     pk_to_id: dict[int, str] = {}
     nodes = []
     for pk, nid, kind, label, props, tags, attrs, vfrom, vto, updated in node_rows:
         pk_to_id[pk] = nid
-        nodes.append((nid, _node_data(kind, label, props, tags, attrs, vfrom, vto, updated,
-                                      as_of)))
+        nodes.append((nid, _node_data(kind, label, props, tags, attrs, vfrom, vto, updated, as_of)))
     G.add_nodes_from(nodes)
     del nodes
 
     edge_rows = session.execute(
-        select(Edge.id, Edge.kind, Edge.source_pk, Edge.target_pk, Edge.properties,
-               Edge.valid_from, Edge.valid_to)
-        .where(Edge.workspace_pk == ws_pk, Edge.archived_at.is_(None), edge_valid))
+        select(
+            Edge.id,
+            Edge.kind,
+            Edge.source_pk,
+            Edge.target_pk,
+            Edge.properties,
+            Edge.valid_from,
+            Edge.valid_to,
+        ).where(Edge.workspace_pk == ws_pk, Edge.archived_at.is_(None), edge_valid)
+    )
     get = pk_to_id.get
     G.add_edges_from(
         (s, t, eid, _edge_data(kind, props, vfrom, vto))
@@ -92,8 +117,12 @@ def load_graph(repo: Repository, workspace: str, as_of: dt.date | None = None, *
     return G
 
 
-def build_graph(nodes: list[dict[str, Any]], edges: list[dict[str, Any]] = (),
-                as_of: dt.date | None = None, workspace: str = "sketch") -> nx.MultiDiGraph:
+def build_graph(
+    nodes: list[dict[str, Any]],
+    edges: list[dict[str, Any]] = (),
+    as_of: dt.date | None = None,
+    workspace: str = "sketch",
+) -> nx.MultiDiGraph:
     """The graph `load_graph` would give for these records, without a database.
 
     Records are shaped like the store's input (``{"id", "kind", "label", "properties", …}``)
@@ -112,15 +141,33 @@ def build_graph(nodes: list[dict[str, Any]], edges: list[dict[str, Any]] = (),
 
     for r in nodes:
         if valid(r):
-            G.add_node(r["id"], **_node_data(
-                r["kind"], r.get("label", r["id"]), r.get("properties"), r.get("tags", []),
-                r.get("attributes", {}), _date(r.get("valid_from")), _date(r.get("valid_to")),
-                r.get("updated_at"), as_of))
+            G.add_node(
+                r["id"],
+                **_node_data(
+                    r["kind"],
+                    r.get("label", r["id"]),
+                    r.get("properties"),
+                    r.get("tags", []),
+                    r.get("attributes", {}),
+                    _date(r.get("valid_from")),
+                    _date(r.get("valid_to")),
+                    r.get("updated_at"),
+                    as_of,
+                ),
+            )
     for i, r in enumerate(edges):
         if valid(r) and r["source"] in G and r["target"] in G:
-            G.add_edge(r["source"], r["target"], r.get("id", f"e{i}"),
-                       **_edge_data(r["kind"], r.get("properties"), _date(r.get("valid_from")),
-                                    _date(r.get("valid_to"))))
+            G.add_edge(
+                r["source"],
+                r["target"],
+                r.get("id", f"e{i}"),
+                **_edge_data(
+                    r["kind"],
+                    r.get("properties"),
+                    _date(r.get("valid_from")),
+                    _date(r.get("valid_to")),
+                ),
+            )
     return G
 
 
@@ -130,8 +177,15 @@ def _date(value) -> dt.date | None:
 
 def _node_data(kind, label, props, tags, attrs, vfrom, vto, updated, as_of) -> dict[str, Any]:
     data = dict(props) if props else {}
-    data.update(kind=kind, label=label, tags=tags, attributes=attrs, valid_from=vfrom,
-                valid_to=vto, updated_at=updated)
+    data.update(
+        kind=kind,
+        label=label,
+        tags=tags,
+        attributes=attrs,
+        valid_from=vfrom,
+        valid_to=vto,
+        updated_at=updated,
+    )
     if kind == "constellation":
         # `status` is the status on the graph's date; the map reads it again for other dates
         # from the status the record holds

@@ -13,8 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["NodeIn", "EdgeIn", "NodeOut", "EdgeOut", "WorkspaceOut", "ChangeOut",
-           "UpsertReport"]
+__all__ = ["NodeIn", "EdgeIn", "NodeOut", "EdgeOut", "WorkspaceOut", "ChangeOut", "UpsertReport"]
 
 
 MAX_DEPTH = 32
@@ -72,8 +71,12 @@ def _clean_tags(tags: Any) -> Any:
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    id: str | None = Field(None, min_length=1, max_length=200,
-                           description="Kept if given; made from the label otherwise.")
+    id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="Kept if given; made from the label otherwise.",
+    )
     kind: str = Field(..., min_length=1)
     properties: dict[str, Any] = Field(default_factory=dict)
     attributes: dict[str, Any] = Field(
@@ -182,8 +185,14 @@ class UpsertReport(BaseModel):
 
     def counts(self) -> dict[str, dict[str, int]]:
         return {
-            "nodes": {"created": len(self.nodes_created), "updated": len(self.nodes_updated),
-                      "unchanged": len(self.nodes_unchanged)},
-            "edges": {"created": len(self.edges_created), "updated": len(self.edges_updated),
-                      "unchanged": len(self.edges_unchanged)},
+            "nodes": {
+                "created": len(self.nodes_created),
+                "updated": len(self.nodes_updated),
+                "unchanged": len(self.nodes_unchanged),
+            },
+            "edges": {
+                "created": len(self.edges_created),
+                "updated": len(self.edges_updated),
+                "unchanged": len(self.edges_unchanged),
+            },
         }

@@ -18,6 +18,7 @@ def vocabulary_document() -> dict[str, Any]:
     >>> doc["node_kinds"][0]["properties"]["common_vision"]["type"]
     'string'
     """
+
     def props(model) -> dict[str, Any]:
         schema = model.model_json_schema()
         out = {}
@@ -38,15 +39,28 @@ def vocabulary_document() -> dict[str, Any]:
 
     return {
         "node_kinds": [
-            {"name": k.name, "title": k.title, "description": k.description, "color": k.color,
-             "shape": k.shape, "properties": props(k.properties),
-             "json_schema": k.properties.model_json_schema()}
+            {
+                "name": k.name,
+                "title": k.title,
+                "description": k.description,
+                "color": k.color,
+                "shape": k.shape,
+                "properties": props(k.properties),
+                "json_schema": k.properties.model_json_schema(),
+            }
             for k in NODE_KINDS.values()
         ],
         "edge_kinds": [
-            {"name": k.name, "description": k.description, "sources": list(k.sources),
-             "targets": list(k.targets), "color": k.color, "dashes": k.dashes,
-             "properties": props(k.properties), "json_schema": k.properties.model_json_schema()}
+            {
+                "name": k.name,
+                "description": k.description,
+                "sources": list(k.sources),
+                "targets": list(k.targets),
+                "color": k.color,
+                "dashes": k.dashes,
+                "properties": props(k.properties),
+                "json_schema": k.properties.model_json_schema(),
+            }
             for k in EDGE_KINDS.values()
         ],
     }
@@ -56,10 +70,18 @@ def markdown_tables() -> str:
     """The data-model tables of the README, generated so the docs cannot drift."""
     doc = vocabulary_document()
     lines = ["| node kind | what it is | properties |", "| --- | --- | --- |"]
-    lines += [f"| `{k['name']}` | {k['description']} | {', '.join(k['properties'])} |"
-              for k in doc["node_kinds"]]
-    lines += ["", "| edge kind | from → to | what it means | properties |",
-              "| --- | --- | --- | --- |"]
-    lines += [f"| `{k['name']}` | {' / '.join(k['sources'])} → {' / '.join(k['targets'])} | "
-              f"{k['description']} | {', '.join(k['properties'])} |" for k in doc["edge_kinds"]]
+    lines += [
+        f"| `{k['name']}` | {k['description']} | {', '.join(k['properties'])} |"
+        for k in doc["node_kinds"]
+    ]
+    lines += [
+        "",
+        "| edge kind | from → to | what it means | properties |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| `{k['name']}` | {' / '.join(k['sources'])} → {' / '.join(k['targets'])} | "
+        f"{k['description']} | {', '.join(k['properties'])} |"
+        for k in doc["edge_kinds"]
+    ]
     return "\n".join(lines).replace("| * ", "| any ").replace("→ * |", "→ any |")

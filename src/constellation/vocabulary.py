@@ -147,8 +147,9 @@ LevelField = Annotated[Level | None, BeforeValidator(_lower)]
 class Properties(BaseModel):
     """Base of every property model: unknown keys are refused (they belong in attributes)."""
 
-    model_config = ConfigDict(extra="forbid", use_enum_values=True, str_strip_whitespace=True,
-                              allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", use_enum_values=True, str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 # --- node property models -------------------------------------------------------------
@@ -197,7 +198,8 @@ class OrganizationProps(Properties):
         None, ge=0, description="Staff (FTE) it can give to convening; load is compared with it."
     )
     has_succession_plan: bool | None = Field(
-        None, description="Seed 000: a convener keeps the work going when its representative leaves."
+        None,
+        description="Seed 000: a convener keeps the work going when its representative leaves.",
     )
     has_board_support: bool | None = Field(None, description="Letter of support (seed 000).")
     website: str | None = None
@@ -353,64 +355,205 @@ def _kinds(*kinds):
 
 
 NODE_KINDS: dict[str, NodeKind] = _kinds(
-    NodeKind("initiative", "Initiative", "The partnership or compact itself.",
-             InitiativeProps, "#6a3d9a", "star"),
-    NodeKind("issue_area", "Issue area", "Education, health, housing, public safety …",
-             IssueAreaProps, "#b15928", "triangle"),
+    NodeKind(
+        "initiative",
+        "Initiative",
+        "The partnership or compact itself.",
+        InitiativeProps,
+        "#6a3d9a",
+        "star",
+    ),
+    NodeKind(
+        "issue_area",
+        "Issue area",
+        "Education, health, housing, public safety …",
+        IssueAreaProps,
+        "#b15928",
+        "triangle",
+    ),
     NodeKind("goal", "Goal", "A common-agenda goal.", GoalProps, "#e31a1c", "diamond"),
-    NodeKind("indicator", "Indicator", "An outcome or contributing indicator measuring a goal.",
-             IndicatorProps, "#fb9a99", "square"),
-    NodeKind("organization", "Organization", "Any agency or institution.",
-             OrganizationProps, "#1f78b4", "dot"),
-    NodeKind("person", "Person", "A representative of an organization.",
-             PersonProps, "#a6cee3", "dot"),
-    NodeKind("stewardship_group", "Stewardship group",
-             "The group that stewards the shared vision (seed 001).",
-             StewardshipGroupProps, "#ff7f00", "hexagon"),
-    NodeKind("constellation", "Constellation",
-             "A collaborative, workgroup, network or task force.",
-             ConstellationProps, "#33a02c", "ellipse"),
-    NodeKind("assessment", "Assessment",
-             "A rubric self-assessment of a constellation or initiative (seed 003).",
-             AssessmentProps, "#cab2d6", "box"),
+    NodeKind(
+        "indicator",
+        "Indicator",
+        "An outcome or contributing indicator measuring a goal.",
+        IndicatorProps,
+        "#fb9a99",
+        "square",
+    ),
+    NodeKind(
+        "organization",
+        "Organization",
+        "Any agency or institution.",
+        OrganizationProps,
+        "#1f78b4",
+        "dot",
+    ),
+    NodeKind(
+        "person", "Person", "A representative of an organization.", PersonProps, "#a6cee3", "dot"
+    ),
+    NodeKind(
+        "stewardship_group",
+        "Stewardship group",
+        "The group that stewards the shared vision (seed 001).",
+        StewardshipGroupProps,
+        "#ff7f00",
+        "hexagon",
+    ),
+    NodeKind(
+        "constellation",
+        "Constellation",
+        "A collaborative, workgroup, network or task force.",
+        ConstellationProps,
+        "#33a02c",
+        "ellipse",
+    ),
+    NodeKind(
+        "assessment",
+        "Assessment",
+        "A rubric self-assessment of a constellation or initiative (seed 003).",
+        AssessmentProps,
+        "#cab2d6",
+        "box",
+    ),
 )
 
 EDGE_KINDS: dict[str, EdgeKind] = {
     e.name: e
     for e in (
-        EdgeKind("signs", "Commits an institution to the shared agenda.",
-                 ("organization",), ("initiative",), SignsProps, "#6a3d9a"),
-        EdgeKind("represents", "A person represents an organization.",
-                 ("person",), ("organization",), RepresentsProps, "#a6cee3"),
-        EdgeKind("member_of", "A person sits on the stewardship group.",
-                 ("person",), ("stewardship_group",), MemberOfProps, "#ff7f00"),
-        EdgeKind("stewards", "The stewardship group keeps the initiative's vision.",
-                 ("stewardship_group",), ("initiative",), NoProps, "#ff7f00"),
-        EdgeKind("pursues", "The initiative pursues a goal.",
-                 ("initiative",), ("goal",), NoProps, "#e31a1c"),
-        EdgeKind("in_area", "A goal or initiative belongs to an issue area.",
-                 ("goal", "initiative"), ("issue_area",), NoProps, "#b15928", dashes=True),
-        EdgeKind("backbone_for", "An organization acts as backbone for an issue area.",
-                 ("organization",), ("issue_area",), BackboneForProps, "#b15928"),
-        EdgeKind("convenes", "An organization leads a constellation, as primary or co-convener.",
-                 ("organization",), ("constellation",), ConvenesProps, "#1f78b4"),
-        EdgeKind("participates_in", "An organization is a partner in a constellation.",
-                 ("organization",), ("constellation",), ParticipatesInProps, "#7f9fbf"),
-        EdgeKind("advances", "A constellation works on a goal or indicator.",
-                 ("constellation",), ("goal", "indicator"), AdvancesProps, "#33a02c"),
-        EdgeKind("measures", "An indicator measures a goal.",
-                 ("indicator",), ("goal",), NoProps, "#fb9a99", dashes=True),
-        EdgeKind("funds", "An organization funds a constellation or another organization.",
-                 ("organization",), ("organization", "constellation"), FundsProps, "#fdbf6f"),
-        EdgeKind("spun_off_from", "A constellation grew out of another.",
-                 ("constellation",), ("constellation",), NoProps, "#33a02c", dashes=True),
-        EdgeKind("assesses", "An assessment rates a constellation or initiative.",
-                 ("assessment",), ("constellation", "initiative"), NoProps, "#cab2d6", dashes=True),
-        EdgeKind("collaborates_with", "A tie between organizations outside any constellation.",
-                 ("organization",), ("organization",), CollaboratesWithProps, "#999999",
-                 dashes=True),
-        EdgeKind("related_to", "Fallback for imported relations that fit no kind.",
-                 (ANY,), (ANY,), RelatedToProps, "#cccccc", dashes=True),
+        EdgeKind(
+            "signs",
+            "Commits an institution to the shared agenda.",
+            ("organization",),
+            ("initiative",),
+            SignsProps,
+            "#6a3d9a",
+        ),
+        EdgeKind(
+            "represents",
+            "A person represents an organization.",
+            ("person",),
+            ("organization",),
+            RepresentsProps,
+            "#a6cee3",
+        ),
+        EdgeKind(
+            "member_of",
+            "A person sits on the stewardship group.",
+            ("person",),
+            ("stewardship_group",),
+            MemberOfProps,
+            "#ff7f00",
+        ),
+        EdgeKind(
+            "stewards",
+            "The stewardship group keeps the initiative's vision.",
+            ("stewardship_group",),
+            ("initiative",),
+            NoProps,
+            "#ff7f00",
+        ),
+        EdgeKind(
+            "pursues",
+            "The initiative pursues a goal.",
+            ("initiative",),
+            ("goal",),
+            NoProps,
+            "#e31a1c",
+        ),
+        EdgeKind(
+            "in_area",
+            "A goal or initiative belongs to an issue area.",
+            ("goal", "initiative"),
+            ("issue_area",),
+            NoProps,
+            "#b15928",
+            dashes=True,
+        ),
+        EdgeKind(
+            "backbone_for",
+            "An organization acts as backbone for an issue area.",
+            ("organization",),
+            ("issue_area",),
+            BackboneForProps,
+            "#b15928",
+        ),
+        EdgeKind(
+            "convenes",
+            "An organization leads a constellation, as primary or co-convener.",
+            ("organization",),
+            ("constellation",),
+            ConvenesProps,
+            "#1f78b4",
+        ),
+        EdgeKind(
+            "participates_in",
+            "An organization is a partner in a constellation.",
+            ("organization",),
+            ("constellation",),
+            ParticipatesInProps,
+            "#7f9fbf",
+        ),
+        EdgeKind(
+            "advances",
+            "A constellation works on a goal or indicator.",
+            ("constellation",),
+            ("goal", "indicator"),
+            AdvancesProps,
+            "#33a02c",
+        ),
+        EdgeKind(
+            "measures",
+            "An indicator measures a goal.",
+            ("indicator",),
+            ("goal",),
+            NoProps,
+            "#fb9a99",
+            dashes=True,
+        ),
+        EdgeKind(
+            "funds",
+            "An organization funds a constellation or another organization.",
+            ("organization",),
+            ("organization", "constellation"),
+            FundsProps,
+            "#fdbf6f",
+        ),
+        EdgeKind(
+            "spun_off_from",
+            "A constellation grew out of another.",
+            ("constellation",),
+            ("constellation",),
+            NoProps,
+            "#33a02c",
+            dashes=True,
+        ),
+        EdgeKind(
+            "assesses",
+            "An assessment rates a constellation or initiative.",
+            ("assessment",),
+            ("constellation", "initiative"),
+            NoProps,
+            "#cab2d6",
+            dashes=True,
+        ),
+        EdgeKind(
+            "collaborates_with",
+            "A tie between organizations outside any constellation.",
+            ("organization",),
+            ("organization",),
+            CollaboratesWithProps,
+            "#999999",
+            dashes=True,
+        ),
+        EdgeKind(
+            "related_to",
+            "Fallback for imported relations that fit no kind.",
+            (ANY,),
+            (ANY,),
+            RelatedToProps,
+            "#cccccc",
+            dashes=True,
+        ),
     )
 }
 

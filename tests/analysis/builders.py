@@ -16,8 +16,12 @@ def org(id, sector="non-profit", **props):
 
 
 def group(id, status="active", **props):
-    return {"id": id, "kind": "constellation", "label": id.title(),
-            "properties": {"status": status} | props}
+    return {
+        "id": id,
+        "kind": "constellation",
+        "label": id.title(),
+        "properties": {"status": status} | props,
+    }
 
 
 def node(id, kind, **props):

@@ -18,10 +18,19 @@ from constellation.errors import InvalidRecords, NotFound
 from constellation.graph import build_graph, load_graph
 from constellation.store import Store
 
-REQUIRED_CHECKS = {"duplicate_backbones", "orphan_goals", "convener_overload",
-                   "leaderless_constellations", "unaligned_constellations",
-                   "narrow_constellations", "dormant_constellations", "single_points_of_failure",
-                   "disengaged_signers", "unmeasured_goals", "missing_plans"}
+REQUIRED_CHECKS = {
+    "duplicate_backbones",
+    "orphan_goals",
+    "convener_overload",
+    "leaderless_constellations",
+    "unaligned_constellations",
+    "narrow_constellations",
+    "dormant_constellations",
+    "single_points_of_failure",
+    "disengaged_signers",
+    "unmeasured_goals",
+    "missing_plans",
+}
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +53,9 @@ def test_escambia_gaps_are_the_two_goals_whose_networks_had_not_launched(demo):
         report = audit_workspace(repo, "achieve-escambia")
     orphans = {f.subjects[0].label for f in report.findings if f.check == "orphan_goals"}
     assert orphans == {"Academic Success", "Graduation Rate"}
-    statuses = [f.evidence["inactive_constellations"] for f in report.findings
-                if f.check == "orphan_goals"]
+    statuses = [
+        f.evidence["inactive_constellations"] for f in report.findings if f.check == "orphan_goals"
+    ]
     assert statuses == [{"planned": 1}, {"planned": 1}]
 
 
@@ -76,11 +86,21 @@ def test_report_shape_and_summary(demo):
     assert sum(s["counts"]["by_severity"].values()) == len(data["findings"])
     assert s["network"]["nodes_by_kind"]["constellation"] == 15
     assert s["network"]["brokers"][0]["label"] == "UNITE-LA"
-    assert s["network"]["measures"] == {"method": "networkx", "approximate": False,
-                                        "communities": "networkx Louvain"}
+    assert s["network"]["measures"] == {
+        "method": "networkx",
+        "approximate": False,
+        "communities": "networkx Louvain",
+    }
     for f in data["findings"]:
-        assert set(f) == {"check", "severity", "subjects", "message", "evidence",
-                          "suggestion", "key"}
+        assert set(f) == {
+            "check",
+            "severity",
+            "subjects",
+            "message",
+            "evidence",
+            "suggestion",
+            "key",
+        }
         assert all(set(x) == {"id", "kind", "label"} for x in f["subjects"])
     assert len({f["key"] for f in data["findings"]}) == len(data["findings"])
 
@@ -88,17 +108,30 @@ def test_report_shape_and_summary(demo):
 def test_health_score_follows_its_formula():
     perfect = build_graph([])
     assert run_audit(perfect).summary["health"]["score"] == 100
-    g = build_graph([{"id": "g1", "kind": "goal", "label": "A"},
-                     {"id": "g2", "kind": "goal", "label": "B"},
-                     {"id": "i", "kind": "indicator", "label": "I",
-                      "properties": {"values": [{"date": "2020-01-01", "value": 1}]}},
-                     {"id": "j", "kind": "indicator", "label": "J",
-                      "properties": {"values": [{"date": "2020-01-01", "value": 1}]}},
-                     {"id": "c", "kind": "constellation", "label": "C",
-                      "properties": {"status": "planned"}}],
-                    [{"kind": "measures", "source": "i", "target": "g1"},
-                     {"kind": "measures", "source": "j", "target": "g2"},
-                     {"kind": "advances", "source": "c", "target": "g1"}])
+    g = build_graph(
+        [
+            {"id": "g1", "kind": "goal", "label": "A"},
+            {"id": "g2", "kind": "goal", "label": "B"},
+            {
+                "id": "i",
+                "kind": "indicator",
+                "label": "I",
+                "properties": {"values": [{"date": "2020-01-01", "value": 1}]},
+            },
+            {
+                "id": "j",
+                "kind": "indicator",
+                "label": "J",
+                "properties": {"values": [{"date": "2020-01-01", "value": 1}]},
+            },
+            {"id": "c", "kind": "constellation", "label": "C", "properties": {"status": "planned"}},
+        ],
+        [
+            {"kind": "measures", "source": "i", "target": "g1"},
+            {"kind": "measures", "source": "j", "target": "g2"},
+            {"kind": "advances", "source": "c", "target": "g1"},
+        ],
+    )
     health = run_audit(g).summary["health"]
     # orphan_goals: 2 of 2 goals (weight 3) → 0; unmeasured_goals: 0 of 4 (weight 1) → 1;
     # dormant_constellations: 0 of 1 (weight 1) → 1; checks with nothing to look at are out
@@ -112,8 +145,9 @@ def test_health_score_follows_its_formula():
 
 def test_choosing_checks_and_thresholds(demo):
     with demo.repository() as repo:
-        only = audit_workspace(repo, "la-compact", checks=["convener_overload"],
-                               params={"max_active_convened": 10})
+        only = audit_workspace(
+            repo, "la-compact", checks=["convener_overload"], params={"max_active_convened": 10}
+        )
     assert {f.check for f in only.findings} <= {"convener_overload"}
     assert only.summary["params"]["max_active_convened"] == 10
     with pytest.raises(ValueError, match="unknown check"), demo.repository() as repo:
@@ -132,8 +166,7 @@ def test_diff_between_two_dates(demo):
 
 def test_health_trend(demo):
     with demo.repository() as repo:
-        points = health_trend(repo, "achieve-escambia",
-                              [dt.date(2018, 6, 1), dt.date(2016, 6, 1)])
+        points = health_trend(repo, "achieve-escambia", [dt.date(2018, 6, 1), dt.date(2016, 6, 1)])
     assert [p["date"] for p in points] == [dt.date(2016, 6, 1), dt.date(2018, 6, 1)]
     assert all(0 <= p["score"] <= 100 for p in points)
 
@@ -146,11 +179,14 @@ def test_what_if_unite_la_leaves_writes_nothing(demo):
         result = what_if(G, {"without": ["unite-la"]})
         assert repo.revision("la-compact") == revision
     assert G.number_of_nodes() == before_nodes
-    leaderless = {f.subjects[0].id for f in result["appeared"]
-                  if f.check == "leaderless_constellations"}
+    leaderless = {
+        f.subjects[0].id for f in result["appeared"] if f.check == "leaderless_constellations"
+    }
     assert len(leaderless) >= 4
-    assert any(f.check == "convener_overload" and f.subjects[0].id == "unite-la"
-               for f in result["resolved"])
+    assert any(
+        f.check == "convener_overload" and f.subjects[0].id == "unite-la"
+        for f in result["resolved"]
+    )
     assert result["after"]["health"] < result["before"]["health"]
 
 
@@ -160,8 +196,10 @@ def test_what_if_disband_and_bad_names(demo):
     result = what_if(G, {"disband": ["kindergarten-readiness-can"]})
     # its task forces still work on the goal through indicators, so nothing is orphaned
     assert not any(f.check == "orphan_goals" for f in result["appeared"])
-    assert any(f.check == "missing_plans" and f.subjects[0].id == "kindergarten-readiness-can"
-               for f in result["resolved"])
+    assert any(
+        f.check == "missing_plans" and f.subjects[0].id == "kindergarten-readiness-can"
+        for f in result["resolved"]
+    )
     ix = index_of(G)
     goal = "kindergarten-readiness"
     working = [c for c in ix.nodes("constellation") if goal in ix.goals_advanced(c)]
@@ -200,53 +238,83 @@ def test_cli_audit_table_and_markdown(demo):
 
 
 def test_cli_audit_as_of_and_params(demo):
-    code, out, _ = cli("audit", "--db", demo.url, "-w", "la-compact", "--as-of", "2017-05-23",
-                       "--param", "max_active_convened=10", "--check", "convener_overload",
-                       "-f", "json")
+    code, out, _ = cli(
+        "audit",
+        "--db",
+        demo.url,
+        "-w",
+        "la-compact",
+        "--as-of",
+        "2017-05-23",
+        "--param",
+        "max_active_convened=10",
+        "--check",
+        "convener_overload",
+        "-f",
+        "json",
+    )
     data = json.loads(out)
     assert data["as_of"] == "2017-05-23"
     assert data["summary"]["params"]["max_active_convened"] == 10
-    code, _, err = cli("audit", "--db", demo.url, "-w", "la-compact", "--param",
-                       "max_active_convened=-1")
+    code, _, err = cli(
+        "audit", "--db", demo.url, "-w", "la-compact", "--param", "max_active_convened=-1"
+    )
     assert code == 1 and "max_active_convened" in err
     code, _, err = cli("audit", "--db", demo.url, "-w", "la-compact", "--check", "vibes")
     assert code == 1 and "unknown check vibes" in err
 
 
 def test_cli_diff_and_whatif(demo):
-    code, out, _ = cli("diff", "2017-06-01", "2018-06-01", "--db", demo.url, "-w",
-                       "achieve-escambia", "-f", "json")
+    code, out, _ = cli(
+        "diff", "2017-06-01", "2018-06-01", "--db", demo.url, "-w", "achieve-escambia", "-f", "json"
+    )
     assert code == 0 and json.loads(out)["from"] == "2017-06-01"
-    code, out, _ = cli("whatif", "--without", "UNITE-LA", "--db", demo.url, "-w",
-                       "la-compact")
+    code, out, _ = cli("whatif", "--without", "UNITE-LA", "--db", demo.url, "-w", "la-compact")
     assert code == 0 and "What breaks" in out and "nobody convenes it" in out
-    code, out, _ = cli("whatif", "--stop-convening", "unite-la", "--db", demo.url, "-w",
-                       "la-compact", "-f", "json")
+    code, out, _ = cli(
+        "whatif", "--stop-convening", "unite-la", "--db", demo.url, "-w", "la-compact", "-f", "json"
+    )
     data = json.loads(out)
     assert data["scenario"]["stop_convening"] == ["unite-la"]
-    code, _, err = cli("whatif", "--without", "Nobody At All", "--db", demo.url, "-w",
-                       "la-compact")
+    code, _, err = cli("whatif", "--without", "Nobody At All", "--db", demo.url, "-w", "la-compact")
     assert code == 1 and "no node 'Nobody At All'" in err
     code, _, err = cli("whatif", "--db", demo.url, "-w", "la-compact")
     assert code == 1 and "--without" in err
 
 
 def test_cli_recommend_for_an_organization_and_a_profile(demo):
-    code, out, _ = cli("recommend", "LAUSD", "--db", demo.url, "-w", "la-compact",
-                       "--limit", "3", "-f", "json")
+    code, out, _ = cli(
+        "recommend", "LAUSD", "--db", demo.url, "-w", "la-compact", "--limit", "3", "-f", "json"
+    )
     assert code == 0
     rows = json.loads(out)
     assert len(rows) == 3
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
     with demo.repository() as repo:
-        mine = {e.target for e in repo.query_edges("la-compact", node="lausd")
-                if e.kind in ("convenes", "participates_in")}
+        mine = {
+            e.target
+            for e in repo.query_edges("la-compact", node="lausd")
+            if e.kind in ("convenes", "participates_in")
+        }
     assert not mine & {r["constellation"]["id"] for r in rows}
-    assert set(rows[0]["parts"]) == {"goal_fit", "sector_gap", "shared_partners",
-                                     "convener_capacity", "status"}
-    code, out, _ = cli("recommend", "--sector", "business", "--goal",
-                       "All students graduate from high school", "--db", demo.url,
-                       "-w", "la-compact")
+    assert set(rows[0]["parts"]) == {
+        "goal_fit",
+        "sector_gap",
+        "shared_partners",
+        "convener_capacity",
+        "status",
+    }
+    code, out, _ = cli(
+        "recommend",
+        "--sector",
+        "business",
+        "--goal",
+        "All students graduate from high school",
+        "--db",
+        demo.url,
+        "-w",
+        "la-compact",
+    )
     assert code == 0 and "business sector it lacks" in " ".join(out.split())
     code, _, err = cli("recommend", "--db", demo.url, "-w", "la-compact")
     assert code == 1 and "--sector" in err
@@ -261,8 +329,9 @@ def test_cli_funding_json_has_the_three_lists(demo):
     for entry in data["joint_opportunities"] + data["unfunded"] + data["co_funders"]:
         assert {"subjects", "evidence", "message"} <= set(entry)
         assert all(set(s) == {"id", "kind", "label"} for s in entry["subjects"])
-    code, out, _ = cli("funding", "California Community Foundation", "--db", demo.url,
-                       "-w", "la-compact")
+    code, out, _ = cli(
+        "funding", "California Community Foundation", "--db", demo.url, "-w", "la-compact"
+    )
     assert code == 0 and "Joint-funding opportunities" in out
     code, _, err = cli("funding", "UNITE-LA", "--db", demo.url, "-w", "la-compact", "-f", "json")
     assert code == 0
@@ -278,15 +347,24 @@ def test_readme_documents_every_check():
 
 def test_what_if_stop_convening_keeps_the_organization_as_a_partner():
     g = build_graph(
-        [{"id": "u", "kind": "organization", "label": "U",
-          "properties": {"has_succession_plan": True, "sector": "business"}},
-         {"id": "p1", "kind": "organization", "label": "P1", "properties": {"sector": "labor"}},
-         {"id": "p2", "kind": "organization", "label": "P2", "properties": {"sector": "health"}},
-         {"id": "c", "kind": "constellation", "label": "C"},
-         {"id": "i", "kind": "initiative", "label": "I"}],
-        [{"kind": "convenes", "source": "u", "target": "c"},
-         {"kind": "participates_in", "source": "p1", "target": "c"},
-         {"kind": "participates_in", "source": "p2", "target": "c"},
-         {"kind": "signs", "source": "u", "target": "i"}])
+        [
+            {
+                "id": "u",
+                "kind": "organization",
+                "label": "U",
+                "properties": {"has_succession_plan": True, "sector": "business"},
+            },
+            {"id": "p1", "kind": "organization", "label": "P1", "properties": {"sector": "labor"}},
+            {"id": "p2", "kind": "organization", "label": "P2", "properties": {"sector": "health"}},
+            {"id": "c", "kind": "constellation", "label": "C"},
+            {"id": "i", "kind": "initiative", "label": "I"},
+        ],
+        [
+            {"kind": "convenes", "source": "u", "target": "c"},
+            {"kind": "participates_in", "source": "p1", "target": "c"},
+            {"kind": "participates_in", "source": "p2", "target": "c"},
+            {"kind": "signs", "source": "u", "target": "i"},
+        ],
+    )
     result = what_if(g, {"stop_convening": ["u"]})
     assert {f.check for f in result["appeared"]} == {"leaderless_constellations"}

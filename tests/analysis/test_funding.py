@@ -19,8 +19,13 @@ from .builders import LAST_YEAR, TODAY, G, edge, group, node, org  # noqa: F401
 
 def funds(source, target, amount=1000, currency="USD", funding_type="grant", **extra):
     props = {"amount": amount, "currency": currency, "funding_type": funding_type}
-    return edge("funds", source, target,
-                properties={k: v for k, v in props.items() if v is not None}, **extra)
+    return edge(
+        "funds",
+        source,
+        target,
+        properties={k: v for k, v in props.items() if v is not None},
+        **extra,
+    )
 
 
 def on_goal(groups, goal="g1"):
@@ -31,9 +36,18 @@ def join(org_id, *groups):
     return [edge("participates_in", org_id, c) for c in groups]
 
 
-BASE = [org("lausd"), org("ucla"), org("f1", "philanthropy"), org("f2", "philanthropy"),
-        node("g1", "goal"), node("g2", "goal"), node("edu", "issue_area"),
-        group("a"), group("b"), group("c")]
+BASE = [
+    org("lausd"),
+    org("ucla"),
+    org("f1", "philanthropy"),
+    org("f2", "philanthropy"),
+    node("g1", "goal"),
+    node("g2", "goal"),
+    node("edu", "issue_area"),
+    group("a"),
+    group("b"),
+    group("c"),
+]
 
 
 def constellations_of(finding: Finding) -> list[str]:
@@ -58,43 +72,57 @@ def test_no_opportunity_without_enough_shared_partners():
     unshared = G(BASE, on_goal("ab") + join("lausd", "a") + join("ucla", "b"))
     assert not funding_opportunities(unshared).joint_opportunities
     one_shared = G(BASE, on_goal("ab") + join("lausd", "a", "b"))
-    assert not funding_opportunities(one_shared, params={"min_shared_partners": 2}
-                                     ).joint_opportunities
+    assert not funding_opportunities(
+        one_shared, params={"min_shared_partners": 2}
+    ).joint_opportunities
 
 
 def test_no_opportunity_for_groups_on_different_goals():
-    g = G(BASE, [edge("advances", "a", "g1"), edge("advances", "b", "g2")]
-          + join("lausd", "a", "b"))
+    g = G(
+        BASE, [edge("advances", "a", "g1"), edge("advances", "b", "g2")] + join("lausd", "a", "b")
+    )
     assert not funding_opportunities(g).joint_opportunities
 
 
 def test_a_goal_reached_through_an_indicator_counts():
-    g = G(BASE + [node("ind", "indicator")],
-          [edge("measures", "ind", "g1"), edge("advances", "a", "ind"),
-           edge("advances", "b", "g1")] + join("lausd", "a", "b"))
+    g = G(
+        BASE + [node("ind", "indicator")],
+        [edge("measures", "ind", "g1"), edge("advances", "a", "ind"), edge("advances", "b", "g1")]
+        + join("lausd", "a", "b"),
+    )
     assert [constellations_of(f) for f in funding_opportunities(g).joint_opportunities] == [
-        ["a", "b"]]
+        ["a", "b"]
+    ]
 
 
 def test_one_funder_jointly_funding_two_of_them_means_no_opportunity():
     shared = on_goal("ab") + join("lausd", "a", "b")
-    joint = G(BASE, shared + [funds("f1", "a", funding_type="joint"),
-                              funds("f1", "b", funding_type="joint")])
+    joint = G(
+        BASE,
+        shared + [funds("f1", "a", funding_type="joint"), funds("f1", "b", funding_type="joint")],
+    )
     report = funding_opportunities(joint)
     assert not report.joint_opportunities
     assert any("already share joint funding from F1" in n for n in report.notes)
     # a plain grant to both, or joint grants from two different funders, is not joint funding
     grants = G(BASE, shared + [funds("f1", "a"), funds("f1", "b")])
     assert len(funding_opportunities(grants).joint_opportunities) == 1
-    two = G(BASE, shared + [funds("f1", "a", funding_type="joint"),
-                            funds("f2", "b", funding_type="joint")])
+    two = G(
+        BASE,
+        shared + [funds("f1", "a", funding_type="joint"), funds("f2", "b", funding_type="joint")],
+    )
     assert len(funding_opportunities(two).joint_opportunities) == 1
 
 
 def test_clusters_are_connected_components_of_sharing_partners():
     nodes = BASE + [group("d"), group("e"), org("x"), org("y")]
-    edges = (on_goal("abcde") + join("lausd", "a", "b") + join("ucla", "b", "c")
-             + join("x", "d", "e") + join("y", "a"))
+    edges = (
+        on_goal("abcde")
+        + join("lausd", "a", "b")
+        + join("ucla", "b", "c")
+        + join("x", "d", "e")
+        + join("y", "a")
+    )
     found = funding_opportunities(G(nodes, edges)).joint_opportunities
     assert [constellations_of(f) for f in found] == [["a", "b", "c"], ["d", "e"]]
     assert found[0].evidence["shared_partners"] == {"lausd": ["a", "b"], "ucla": ["b", "c"]}
@@ -107,9 +135,18 @@ def test_groups_that_are_not_active_take_no_part():
 
 
 def test_each_groups_funding_is_summed_per_currency_never_across():
-    g = G(BASE, on_goal("ab") + join("lausd", "a", "b") + [
-        funds("f1", "a", 100, "USD"), funds("f2", "a", 50, "usd"), funds("f2", "a", 70, "EUR"),
-        funds("f1", "a", None), funds("f1", "a", 5, None)])
+    g = G(
+        BASE,
+        on_goal("ab")
+        + join("lausd", "a", "b")
+        + [
+            funds("f1", "a", 100, "USD"),
+            funds("f2", "a", 50, "usd"),
+            funds("f2", "a", 70, "EUR"),
+            funds("f1", "a", None),
+            funds("f1", "a", 5, None),
+        ],
+    )
     [f] = funding_opportunities(g).joint_opportunities
     a = f.evidence["funding"]["a"]
     assert a["totals"] == {"EUR": 70.0, "USD": 150.0, UNKNOWN_CURRENCY: 5.0}
@@ -126,8 +163,9 @@ def test_active_groups_without_funding_are_listed_funded_and_inactive_ones_are_n
     nodes = BASE + [group("d", status="dormant")]
     report = funding_opportunities(G(nodes, [funds("f1", "a")]))
     assert [f.subjects[0].id for f in report.unfunded] == ["b", "c"]
-    assert all(f.check == "unfunded_constellation" and f.severity.value == "low"
-               for f in report.unfunded)
+    assert all(
+        f.check == "unfunded_constellation" and f.severity.value == "low" for f in report.unfunded
+    )
     assert report.unfunded[0].key == make_key("unfunded_constellation", "b")
 
 
@@ -145,14 +183,19 @@ def test_a_grant_period_that_ended_counts_as_past_even_without_valid_to():
     assert "a" in [f.subjects[0].id for f in funding_opportunities(G(BASE, [over])).unfunded]
     running = funds("f1", "a")
     running["properties"]["period_end"] = "2030-12-31"
-    assert "a" not in [f.subjects[0].id
-                       for f in funding_opportunities(G(BASE, [running])).unfunded]
+    assert "a" not in [f.subjects[0].id for f in funding_opportunities(G(BASE, [running])).unfunded]
 
 
 def test_with_a_funder_only_groups_that_fit_its_portfolio_are_listed():
-    g = G(BASE + [group("d")],
-          [funds("f1", "a"), edge("advances", "a", "g1"), edge("advances", "b", "g1"),
-           edge("advances", "c", "g2")])
+    g = G(
+        BASE + [group("d")],
+        [
+            funds("f1", "a"),
+            edge("advances", "a", "g1"),
+            edge("advances", "b", "g1"),
+            edge("advances", "c", "g2"),
+        ],
+    )
     report = funding_opportunities(g, "f1")
     [f] = report.unfunded
     assert f.subjects[0].id == "b"
@@ -161,21 +204,35 @@ def test_with_a_funder_only_groups_that_fit_its_portfolio_are_listed():
 
 
 def test_a_group_fits_a_portfolio_through_an_issue_area():
-    g = G(BASE, [funds("f1", "a"), edge("advances", "a", "g1"), edge("advances", "b", "g2"),
-                 edge("in_area", "g1", "edu"), edge("in_area", "g2", "edu")])
+    g = G(
+        BASE,
+        [
+            funds("f1", "a"),
+            edge("advances", "a", "g1"),
+            edge("advances", "b", "g2"),
+            edge("in_area", "g1", "edu"),
+            edge("in_area", "g2", "edu"),
+        ],
+    )
     [f] = funding_opportunities(g, "f1").unfunded
     assert f.subjects[0].id == "b"
     assert f.evidence["matching_goals"] == [] and f.evidence["matching_issue_areas"] == ["edu"]
     assert "Edu" in f.message
-    no_area = G(BASE, [funds("f1", "a"), edge("advances", "a", "g1"),
-                       edge("advances", "b", "g2")])
+    no_area = G(BASE, [funds("f1", "a"), edge("advances", "a", "g1"), edge("advances", "b", "g2")])
     assert not funding_opportunities(no_area, "f1").unfunded
 
 
 def test_funding_an_organization_counts_the_goals_of_its_groups():
-    g = G(BASE, [funds("f1", "lausd"), edge("participates_in", "lausd", "a"),
-                 edge("advances", "a", "g1"), edge("advances", "b", "g1"),
-                 edge("advances", "c", "g2")])
+    g = G(
+        BASE,
+        [
+            funds("f1", "lausd"),
+            edge("participates_in", "lausd", "a"),
+            edge("advances", "a", "g1"),
+            edge("advances", "b", "g1"),
+            edge("advances", "c", "g2"),
+        ],
+    )
     assert [f.subjects[0].id for f in funding_opportunities(g, "f1").unfunded] == ["a", "b"]
 
 
@@ -191,17 +248,26 @@ def test_a_funder_that_funds_nothing_yet_is_told_so_and_sees_every_unfunded_grou
 def test_a_network_with_no_current_funding_says_so():
     report = funding_opportunities(G(BASE, [funds("f1", "a", valid_to=LAST_YEAR)]))
     assert any("No funding is current on 2024-06-01" in n for n in report.notes)
-    assert not any("No funding" in n
-                   for n in funding_opportunities(G(BASE, [funds("f1", "a")])).notes)
+    assert not any(
+        "No funding" in n for n in funding_opportunities(G(BASE, [funds("f1", "a")])).notes
+    )
 
 
 # ---------------------------------------------------------------------------- co-funders
 
 
 def test_funders_of_the_same_goal_are_co_funders_with_their_totals():
-    g = G(BASE, [funds("f1", "a", 100, "USD"), funds("f2", "b", 80, "EUR"),
-                 funds("f2", "c", 20, "USD"), edge("advances", "a", "g1"),
-                 edge("advances", "b", "g1"), edge("advances", "c", "g2")])
+    g = G(
+        BASE,
+        [
+            funds("f1", "a", 100, "USD"),
+            funds("f2", "b", 80, "EUR"),
+            funds("f2", "c", 20, "USD"),
+            edge("advances", "a", "g1"),
+            edge("advances", "b", "g1"),
+            edge("advances", "c", "g2"),
+        ],
+    )
     [f] = funding_opportunities(g).co_funders
     assert f.check == "co_funders" and f.key == make_key("co_funders", "f1", "f2")
     assert f.evidence["shared_goals"] == ["g1"]
@@ -212,15 +278,21 @@ def test_funders_of_the_same_goal_are_co_funders_with_their_totals():
 
 
 def test_funders_of_different_goals_are_not_co_funders():
-    g = G(BASE, [funds("f1", "a"), funds("f2", "b"), edge("advances", "a", "g1"),
-                 edge("advances", "b", "g2")])
+    g = G(
+        BASE,
+        [
+            funds("f1", "a"),
+            funds("f2", "b"),
+            edge("advances", "a", "g1"),
+            edge("advances", "b", "g2"),
+        ],
+    )
     assert not funding_opportunities(g).co_funders
 
 
 def test_with_a_funder_only_the_others_overlapping_with_it_are_listed_it_first():
     nodes = BASE + [org("f3", "philanthropy")]
-    g = G(nodes, [funds("f1", "a"), funds("f2", "b"), funds("f3", "c")]
-          + on_goal("abc"))
+    g = G(nodes, [funds("f1", "a"), funds("f2", "b"), funds("f3", "c")] + on_goal("abc"))
     assert len(funding_opportunities(g).co_funders) == 3
     found = funding_opportunities(g, "f2").co_funders
     assert [[s.id for s in f.subjects[:2]] for f in found] == [["f2", "f1"], ["f2", "f3"]]
@@ -239,8 +311,11 @@ def test_the_report_has_the_three_lists_of_findings_and_notes_as_json():
     assert isinstance(report, FundingReport)
     dumped = report.model_dump(mode="json")
     assert set(dumped) == {"joint_opportunities", "unfunded", "co_funders", "notes"}
-    assert dumped["joint_opportunities"][0]["subjects"][0] == {"id": "g1", "kind": "goal",
-                                                               "label": "G1"}
+    assert dumped["joint_opportunities"][0]["subjects"][0] == {
+        "id": "g1",
+        "kind": "goal",
+        "label": "G1",
+    }
 
 
 def test_an_unknown_funder_is_not_found():
@@ -279,18 +354,26 @@ def test_funding_on_the_la_compact_demo(tmp_path):
     store.close()
 
     report = funding_opportunities(mid_2016)
-    funders = {f for opp in report.joint_opportunities
-               for grants in opp.evidence["funding"].values() for f in grants["funders"]}
+    funders = {
+        f
+        for opp in report.joint_opportunities
+        for grants in opp.evidence["funding"].values()
+        for f in grants["funders"]
+    }
     assert bechtel in funders
     assert report.joint_opportunities
-    laepp = [o for o in report.joint_opportunities
-             if "la-educator-pathways-partnership" in o.evidence["constellations"]]
+    laepp = [
+        o
+        for o in report.joint_opportunities
+        if "la-educator-pathways-partnership" in o.evidence["constellations"]
+    ]
     assert laepp and "S.D. Bechtel, Jr. Foundation" in laepp[0].suggestion
 
     mine = funding_opportunities(mid_2016, bechtel)
     assert not any("funds nothing" in n for n in mine.notes)
-    assert all(f.evidence["matching_goals"] or f.evidence["matching_issue_areas"]
-               for f in mine.unfunded)
+    assert all(
+        f.evidence["matching_goals"] or f.evidence["matching_issue_areas"] for f in mine.unfunded
+    )
 
     # on today's date the demo's grants have ended: the report explains, not stays silent
     now = funding_opportunities(today)

@@ -28,9 +28,14 @@ def part(recs, c, name):
 
 
 def test_groups_it_convenes_co_convenes_or_joins_are_left_out_others_are_not():
-    g = G([org("me"), group("joined"), group("led"), group("coled"), group("open")],
-          [edge("participates_in", "me", "joined"), edge("convenes", "me", "led"),
-           edge("convenes", "me", "coled", properties={"role": "co"})])
+    g = G(
+        [org("me"), group("joined"), group("led"), group("coled"), group("open")],
+        [
+            edge("participates_in", "me", "joined"),
+            edge("convenes", "me", "led"),
+            edge("convenes", "me", "coled", properties={"role": "co"}),
+        ],
+    )
     assert set(by_id(recommend(g, "me"))) == {"open"}
 
 
@@ -51,7 +56,8 @@ def test_status_ranks_active_forming_planned_dormant_when_all_else_is_equal():
     recs = recommend(g, "me")
     assert [r.constellation.id for r in recs] == ["active", "forming", "planned", "dormant"]
     assert [r.parts["status"].score for r in recs] == [
-        DEFAULTS.status_scores[s] for s in ("active", "forming", "planned", "dormant")]
+        DEFAULTS.status_scores[s] for s in ("active", "forming", "planned", "dormant")
+    ]
     assert recs[-1].reason.endswith("dormant: joining could help revive it.")
 
 
@@ -66,12 +72,26 @@ def test_membership_that_ended_last_year_no_longer_excludes_the_group():
 
 
 def _goals_graph(extra_edges=()):
-    return G([org("me"), node("g1", "goal"), node("g2", "goal"), node("edu", "issue_area"),
-              node("ind", "indicator"), group("direct"), group("via_indicator"),
-              group("elsewhere"), group("mine")],
-             [edge("advances", "direct", "g1"), edge("measures", "ind", "g2"),
-              edge("advances", "via_indicator", "ind"), edge("participates_in", "me", "mine"),
-              *extra_edges])
+    return G(
+        [
+            org("me"),
+            node("g1", "goal"),
+            node("g2", "goal"),
+            node("edu", "issue_area"),
+            node("ind", "indicator"),
+            group("direct"),
+            group("via_indicator"),
+            group("elsewhere"),
+            group("mine"),
+        ],
+        [
+            edge("advances", "direct", "g1"),
+            edge("measures", "ind", "g2"),
+            edge("advances", "via_indicator", "ind"),
+            edge("participates_in", "me", "mine"),
+            *extra_edges,
+        ],
+    )
 
 
 def test_goal_fit_counts_goals_advanced_directly_and_through_an_indicator():
@@ -83,8 +103,9 @@ def test_goal_fit_counts_goals_advanced_directly_and_through_an_indicator():
 
 
 def test_goals_of_a_chosen_issue_area_count_only_through_in_area_edges():
-    with_area = recommend(_goals_graph([edge("in_area", "g1", "edu")]),
-                          profile={"issue_areas": ["edu"]})
+    with_area = recommend(
+        _goals_graph([edge("in_area", "g1", "edu")]), profile={"issue_areas": ["edu"]}
+    )
     without = recommend(_goals_graph(), profile={"issue_areas": ["edu"]})
     assert part(with_area, "direct", "goal_fit").score == 1
     assert part(without, "direct", "goal_fit").score == 0
@@ -92,8 +113,9 @@ def test_goals_of_a_chosen_issue_area_count_only_through_in_area_edges():
 
 def test_an_existing_org_cares_about_its_groups_goals_and_its_backbone_areas_goals():
     from_group = recommend(_goals_graph([edge("advances", "mine", "g1")]), "me")
-    from_backbone = recommend(_goals_graph([edge("in_area", "g2", "edu"),
-                                            edge("backbone_for", "me", "edu")]), "me")
+    from_backbone = recommend(
+        _goals_graph([edge("in_area", "g2", "edu"), edge("backbone_for", "me", "edu")]), "me"
+    )
     neither = recommend(_goals_graph(), "me")
     assert part(from_group, "direct", "goal_fit").score == 1
     assert part(from_backbone, "via_indicator", "goal_fit").score == 1
@@ -102,11 +124,22 @@ def test_an_existing_org_cares_about_its_groups_goals_and_its_backbone_areas_goa
 
 
 def test_a_signer_in_no_group_falls_back_on_the_goals_it_signed_up_to():
-    nodes = [org("me"), org("busy"), node("compact", "initiative"), node("g1", "goal"),
-             node("g2", "goal"), group("a"), group("mine")]
-    edges = [edge("signs", "me", "compact"), edge("signs", "busy", "compact"),
-             edge("pursues", "compact", "g1"), edge("advances", "a", "g1"),
-             edge("advances", "mine", "g2")]
+    nodes = [
+        org("me"),
+        org("busy"),
+        node("compact", "initiative"),
+        node("g1", "goal"),
+        node("g2", "goal"),
+        group("a"),
+        group("mine"),
+    ]
+    edges = [
+        edge("signs", "me", "compact"),
+        edge("signs", "busy", "compact"),
+        edge("pursues", "compact", "g1"),
+        edge("advances", "a", "g1"),
+        edge("advances", "mine", "g2"),
+    ]
     idle = by_id(recommend(G(nodes, edges), "me"))["a"]
     assert idle.parts["goal_fit"].score == 1
     assert "the goals you signed up to" in idle.reason
@@ -118,13 +151,27 @@ def test_a_signer_in_no_group_falls_back_on_the_goals_it_signed_up_to():
 
 
 def _sector_graph():
-    return G([org("me", "business"), org("h1", "health"), org("h2", "health"),
-              org("edu", "education"), org("biz", "business"),
-              group("single"), group("mixed"), group("has_business"), group("empty")],
-             [edge("participates_in", "h1", "single"), edge("participates_in", "h2", "single"),
-              edge("participates_in", "h1", "mixed"), edge("participates_in", "edu", "mixed"),
-              edge("participates_in", "biz", "has_business"),
-              edge("participates_in", "edu", "has_business")])
+    return G(
+        [
+            org("me", "business"),
+            org("h1", "health"),
+            org("h2", "health"),
+            org("edu", "education"),
+            org("biz", "business"),
+            group("single"),
+            group("mixed"),
+            group("has_business"),
+            group("empty"),
+        ],
+        [
+            edge("participates_in", "h1", "single"),
+            edge("participates_in", "h2", "single"),
+            edge("participates_in", "h1", "mixed"),
+            edge("participates_in", "edu", "mixed"),
+            edge("participates_in", "biz", "has_business"),
+            edge("participates_in", "edu", "has_business"),
+        ],
+    )
 
 
 def test_bringing_a_missing_sector_counts_more_for_a_single_sector_group():
@@ -153,12 +200,29 @@ def test_a_profile_sector_is_normalised_and_wins_over_the_recorded_one():
 
 
 def test_shared_partners_count_co_members_ties_funding_and_profile_partners():
-    g = G([org("me"), org("co"), org("tie"), org("funder"), org("named"), org("stranger"),
-           org("loner"), group("mine"), group("target")],
-          [edge("participates_in", "me", "mine"), edge("participates_in", "co", "mine"),
-           edge("collaborates_with", "tie", "me"), edge("funds", "funder", "me")]
-          + [edge("participates_in", o, "target")
-             for o in ("co", "tie", "funder", "named", "stranger")])
+    g = G(
+        [
+            org("me"),
+            org("co"),
+            org("tie"),
+            org("funder"),
+            org("named"),
+            org("stranger"),
+            org("loner"),
+            group("mine"),
+            group("target"),
+        ],
+        [
+            edge("participates_in", "me", "mine"),
+            edge("participates_in", "co", "mine"),
+            edge("collaborates_with", "tie", "me"),
+            edge("funds", "funder", "me"),
+        ]
+        + [
+            edge("participates_in", o, "target")
+            for o in ("co", "tie", "funder", "named", "stranger")
+        ],
+    )
     rec = by_id(recommend(g, "me", profile={"partners": ["named"]}))["target"]
     assert rec.evidence["shared_partner_ids"] == ["co", "funder", "named", "tie"]
     assert rec.parts["shared_partners"].score == 1
@@ -170,8 +234,10 @@ def test_shared_partners_count_co_members_ties_funding_and_profile_partners():
 
 def test_a_tie_that_ended_last_year_is_no_longer_a_shared_partner():
     nodes = [org("me"), org("old"), group("target")]
-    edges = [edge("collaborates_with", "me", "old", valid_to=LAST_YEAR),
-             edge("participates_in", "old", "target")]
+    edges = [
+        edge("collaborates_with", "me", "old", valid_to=LAST_YEAR),
+        edge("participates_in", "old", "target"),
+    ]
     assert part(recommend(G(nodes, edges), "me"), "target", "shared_partners").score == 0
     then = G(nodes, edges, as_of=dt.date(2023, 1, 1))
     assert part(recommend(then, "me"), "target", "shared_partners").score > 0
@@ -179,11 +245,14 @@ def test_a_tie_that_ended_last_year_is_no_longer_a_shared_partner():
 
 def test_shared_partner_score_saturates_at_partners_for_full_score():
     partners = [org(f"p{i}") for i in range(2)]
-    g = G([org("me"), *partners, group("t")],
-          [edge("collaborates_with", "me", p["id"]) for p in partners]
-          + [edge("participates_in", p["id"], "t") for p in partners])
+    g = G(
+        [org("me"), *partners, group("t")],
+        [edge("collaborates_with", "me", p["id"]) for p in partners]
+        + [edge("participates_in", p["id"], "t") for p in partners],
+    )
     assert part(recommend(g, "me"), "t", "shared_partners").score == pytest.approx(
-        2 / DEFAULTS.partners_for_full_score, abs=1e-3)
+        2 / DEFAULTS.partners_for_full_score, abs=1e-3
+    )
     full = recommend(g, "me", params={"partners_for_full_score": 2})
     assert part(full, "t", "shared_partners").score == 1
 
@@ -193,15 +262,32 @@ def test_shared_partner_score_saturates_at_partners_for_full_score():
 
 def _convener_graph():
     partners = [org(f"p{i}") for i in range(3)]
-    return G([org("me"), org("roomy", staff_capacity=1), org("busy", staff_capacity=0.1),
-              org("unknown"), *partners, group("has_room"), group("stretched"),
-              group("leaderless"), group("unrecorded"), group("coled")],
-             [edge("convenes", "roomy", "has_room"), edge("convenes", "busy", "stretched"),
-              edge("convenes", "unknown", "unrecorded"),
-              edge("convenes", "busy", "coled"),
-              edge("convenes", "roomy", "coled", properties={"role": "co"})]
-             + [edge("participates_in", p["id"], c) for p in partners
-                for c in ("has_room", "stretched", "coled")])
+    return G(
+        [
+            org("me"),
+            org("roomy", staff_capacity=1),
+            org("busy", staff_capacity=0.1),
+            org("unknown"),
+            *partners,
+            group("has_room"),
+            group("stretched"),
+            group("leaderless"),
+            group("unrecorded"),
+            group("coled"),
+        ],
+        [
+            edge("convenes", "roomy", "has_room"),
+            edge("convenes", "busy", "stretched"),
+            edge("convenes", "unknown", "unrecorded"),
+            edge("convenes", "busy", "coled"),
+            edge("convenes", "roomy", "coled", properties={"role": "co"}),
+        ]
+        + [
+            edge("participates_in", p["id"], c)
+            for p in partners
+            for c in ("has_room", "stretched", "coled")
+        ],
+    )
 
 
 def test_convener_capacity_uses_convener_load():
@@ -211,7 +297,8 @@ def test_convener_capacity_uses_convener_load():
     roomy, busy = (convener_load(ix, o, DEFAULTS.audit) for o in ("roomy", "busy"))
     assert roomy["capacity"] - roomy["load"] >= 1 > busy["capacity"] - busy["load"]
     assert part(recs, "has_room", "convener_capacity").score == pytest.approx(
-        (roomy["capacity"] - roomy["load"]) / roomy["capacity"], abs=1e-3)
+        (roomy["capacity"] - roomy["load"]) / roomy["capacity"], abs=1e-3
+    )
     assert "its convener has room" in by_id(recs)["has_room"].reason
     assert part(recs, "stretched", "convener_capacity").score == 0
     assert "its convener is stretched" in by_id(recs)["stretched"].reason
@@ -240,8 +327,10 @@ def test_a_co_convened_group_has_room_if_one_of_its_conveners_has():
 
 def test_a_convener_leading_too_many_groups_is_stretched_whatever_its_capacity():
     groups = [group(f"g{i}") for i in range(DEFAULTS.audit.max_active_convened + 1)]
-    g = G([org("me"), org("c", staff_capacity=10), *groups],
-          [edge("convenes", "c", x["id"]) for x in groups])
+    g = G(
+        [org("me"), org("c", staff_capacity=10), *groups],
+        [edge("convenes", "c", x["id"]) for x in groups],
+    )
     assert all(r.parts["convener_capacity"].score == 0 for r in recommend(g, "me"))
     fewer = RecommendParams(audit={"max_active_convened": len(groups)})
     assert all(r.parts["convener_capacity"].score > 0 for r in recommend(g, "me", params=fewer))
@@ -264,8 +353,13 @@ def test_score_is_the_sum_of_the_weighted_parts_and_ranks_the_list():
 
 def test_weights_change_the_ranking():
     g = _sector_graph()
-    only_sector = {"weight_goal_fit": 0, "weight_shared_partners": 0,
-                   "weight_convener_capacity": 0, "weight_status": 0, "weight_sector_gap": 1}
+    only_sector = {
+        "weight_goal_fit": 0,
+        "weight_shared_partners": 0,
+        "weight_convener_capacity": 0,
+        "weight_status": 0,
+        "weight_sector_gap": 1,
+    }
     recs = recommend(g, "me", params=only_sector)
     assert recs[0].constellation.id in ("single", "empty")
     assert recs[0].score == 100
@@ -310,14 +404,17 @@ def test_a_node_that_is_not_an_organization_is_refused_naming_the_field():
     assert "not an organization" in err.value.problems[0].message
 
 
-@pytest.mark.parametrize("profile, field", [
-    ({"goals": ["nope"]}, "profile.goals"),
-    ({"goals": ["edu"]}, "profile.goals"),
-    ({"issue_areas": ["g1"]}, "profile.issue_areas"),
-    ({"partners": ["direct"]}, "profile.partners"),
-    ({"sector": "astrology"}, "profile.sector"),
-    ({"colour": "blue"}, "profile.colour"),
-])
+@pytest.mark.parametrize(
+    "profile, field",
+    [
+        ({"goals": ["nope"]}, "profile.goals"),
+        ({"goals": ["edu"]}, "profile.goals"),
+        ({"issue_areas": ["g1"]}, "profile.issue_areas"),
+        ({"partners": ["direct"]}, "profile.partners"),
+        ({"sector": "astrology"}, "profile.sector"),
+        ({"colour": "blue"}, "profile.colour"),
+    ],
+)
 def test_a_profile_with_unknown_ids_or_fields_is_refused_naming_the_field(profile, field):
     with pytest.raises(InvalidRecords) as err:
         recommend(_goals_graph(), profile=profile)

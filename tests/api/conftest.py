@@ -33,11 +33,14 @@ def app_store(settings):
 def tokens(app_store):
     made = {}
     with app_store.session() as s:
-        for name, role, ws in (("viewer", "viewer", None), ("editor", "editor", None),
-                               ("admin", "admin", None),
-                               ("la_editor", "editor", "la-compact"),
-                               ("private_viewer", "viewer", "private"),
-                               ("la_admin", "admin", "la-compact")):
+        for name, role, ws in (
+            ("viewer", "viewer", None),
+            ("editor", "editor", None),
+            ("admin", "admin", None),
+            ("la_editor", "editor", "la-compact"),
+            ("private_viewer", "viewer", "private"),
+            ("la_admin", "admin", "la-compact"),
+        ):
             made[name] = {"Authorization": f"Bearer {create_token(s, role, ws, name)[1]}"}
     return made
 

@@ -58,8 +58,7 @@ def test_openapi_schemas_come_from_the_vocabulary(client):
     spec = client.get("/openapi.json").json()
     schemas = spec["components"]["schemas"]
     assert "OrganizationNodeCreate" in schemas and "FundsEdgeCreate" in schemas
-    assert "OrganizationProps" in schemas and "sector" in schemas["OrganizationProps"][
-        "properties"]
+    assert "OrganizationProps" in schemas and "sector" in schemas["OrganizationProps"]["properties"]
     assert client.get("/docs").status_code == 200
 
 
@@ -105,12 +104,16 @@ def test_workspace_admin(client, tokens):
     r = client.post("/api/workspaces", json=body, headers=tokens["admin"])
     assert r.status_code == 201 and r.headers["location"] == "/api/workspaces/new-partnership"
     is_problem(client.post("/api/workspaces", json=body, headers=tokens["admin"]), 409)
-    is_problem(client.post("/api/workspaces", json={"slug": "Bad Slug"},
-                           headers=tokens["admin"]), 422)
+    is_problem(
+        client.post("/api/workspaces", json={"slug": "Bad Slug"}, headers=tokens["admin"]), 422
+    )
     # new workspaces are closed to anonymous readers until an admin opens them
     is_problem(client.get("/api/workspaces/new-partnership"), 401)
-    r = client.patch("/api/workspaces/new-partnership",
-                     json={"slug": "renamed", "public_read": True}, headers=tokens["admin"])
+    r = client.patch(
+        "/api/workspaces/new-partnership",
+        json={"slug": "renamed", "public_read": True},
+        headers=tokens["admin"],
+    )
     assert r.json()["slug"] == "renamed"
     assert client.get("/api/workspaces/renamed").status_code == 200
     assert client.delete("/api/workspaces/renamed", headers=tokens["admin"]).status_code == 204
@@ -120,8 +123,12 @@ def test_workspace_admin(client, tokens):
 def test_scoped_admin_manages_only_its_workspace(client, tokens):
     r = client.patch(LA, json={"name": "The L.A. Compact"}, headers=tokens["la_admin"])
     assert r.status_code == 200 and r.json()["name"] == "The L.A. Compact"
-    is_problem(client.patch("/api/workspaces/achieve-escambia", json={"name": "x"},
-                            headers=tokens["la_admin"]), 404)
+    is_problem(
+        client.patch(
+            "/api/workspaces/achieve-escambia", json={"name": "x"}, headers=tokens["la_admin"]
+        ),
+        404,
+    )
 
 
 # ------------------------------------------------------------------ nodes and edges
@@ -133,19 +140,23 @@ def test_list_nodes_with_filters_and_pages(client):
     assert page["total"] == 15 and len(page["items"]) == 5 and page["next_cursor"]
     seen = [n["id"] for n in page["items"]]
     while page["next_cursor"]:
-        page = client.get(f"{LA}/nodes", params={"kind": "constellation", "limit": 5,
-                                                  "cursor": page["next_cursor"]}).json()
+        page = client.get(
+            f"{LA}/nodes",
+            params={"kind": "constellation", "limit": 5, "cursor": page["next_cursor"]},
+        ).json()
         seen += [n["id"] for n in page["items"]]
     assert len(seen) == len(set(seen)) == 15
-    by_offset = client.get(f"{LA}/nodes", params={"kind": "constellation", "limit": 5,
-                                                   "offset": 5}).json()
+    by_offset = client.get(
+        f"{LA}/nodes", params={"kind": "constellation", "limit": 5, "offset": 5}
+    ).json()
     assert [n["id"] for n in by_offset["items"]] == seen[5:10]
     dormant = client.get(f"{LA}/nodes", params={"prop": "status=dormant"}).json()
     assert [n["id"] for n in dormant["items"]] == ["joint-advocacy"]
     found = client.get(f"{LA}/nodes", params={"q": "regional stem"}).json()
     assert [n["label"] for n in found["items"]] == ["L.A. Regional STEM Hub"]
-    early = client.get(f"{LA}/nodes", params={"kind": "constellation",
-                                              "as_of": "2010-01-01"}).json()
+    early = client.get(
+        f"{LA}/nodes", params={"kind": "constellation", "as_of": "2010-01-01"}
+    ).json()
     assert early["total"] < 15
     is_problem(client.get(f"{LA}/nodes", params={"limit": 0}), 422)
     is_problem(client.get(f"{LA}/nodes", params={"as_of": "soon"}), 422)
@@ -153,8 +164,12 @@ def test_list_nodes_with_filters_and_pages(client):
 
 def test_node_lifecycle_with_etags(client, tokens):
     h = tokens["editor"]
-    body = {"kind": "organization", "label": "Los Angeles Public Library",
-            "properties": {"sector": "government"}, "tags": ["partner"]}
+    body = {
+        "kind": "organization",
+        "label": "Los Angeles Public Library",
+        "properties": {"sector": "government"},
+        "tags": ["partner"],
+    }
     is_problem(client.post(f"{LA}/nodes", json=body), 401)
     is_problem(client.post(f"{LA}/nodes", json=body, headers=tokens["viewer"]), 403)
     r = client.post(f"{LA}/nodes", json=body, headers=h)
@@ -165,13 +180,17 @@ def test_node_lifecycle_with_etags(client, tokens):
     assert client.get(url).headers["etag"] == '"1"'
     # no If-Match: refused by default
     is_problem(client.patch(url, json={"label": "LAPL"}, headers=h), 428)
-    r = client.patch(url, json={"label": "LAPL", "properties": {"staff_capacity": 1}},
-                     headers=h | {"If-Match": '"1"'})
+    r = client.patch(
+        url,
+        json={"label": "LAPL", "properties": {"staff_capacity": 1}},
+        headers=h | {"If-Match": '"1"'},
+    )
     assert r.status_code == 200 and r.headers["etag"] == '"2"'
     assert r.json()["properties"] == {"sector": "government", "staff_capacity": 1.0}
     # a second editor still holding version 1 cannot overwrite
-    body412 = is_problem(client.patch(url, json={"label": "Overwrite"},
-                                      headers=h | {"If-Match": '"1"'}), 412)
+    body412 = is_problem(
+        client.patch(url, json={"label": "Overwrite"}, headers=h | {"If-Match": '"1"'}), 412
+    )
     assert "changed since you read it" in body412["detail"]
     assert client.get(url).json()["label"] == "LAPL"
     is_problem(client.patch(url, json={"label": "x"}, headers=h | {"If-Match": "banana"}), 412)
@@ -193,57 +212,97 @@ def test_archive_and_restore_do_only_what_their_address_says(client, tokens, ent
     if entity == "nodes":
         r = client.post(f"{LA}/nodes", json={"kind": "goal", "label": "Lone goal"}, headers=h)
     else:
-        r = client.post(f"{LA}/edges", json={"kind": "participates_in", "source": "lausd",
-                                             "target": "health-sector-collaborative"}, headers=h)
+        r = client.post(
+            f"{LA}/edges",
+            json={
+                "kind": "participates_in",
+                "source": "lausd",
+                "target": "health-sector-collaborative",
+            },
+            headers=h,
+        )
     url = f"{LA}/{entity}/{r.json()['id']}"
     # no query parameter may switch the action: not to a delete, not to a restore
     r = client.post(f"{url}/archive", params={"action": "delete"}, headers=h | {"If-Match": '"1"'})
     assert r.status_code == 200 and r.json()["archived_at"]
     assert client.get(url).json()["archived_at"]
-    r = client.post(f"{url}/restore", params={"action": "archive"},
-                    headers=h | {"If-Match": '"2"'})
+    r = client.post(f"{url}/restore", params={"action": "archive"}, headers=h | {"If-Match": '"2"'})
     assert r.status_code == 200 and r.json()["archived_at"] is None
     operation = client.get("/openapi.json").json()["paths"][
-        f"/api/workspaces/{{workspace}}/{entity}/{{record_id}}/archive"]["post"]
+        f"/api/workspaces/{{workspace}}/{entity}/{{record_id}}/archive"
+    ]["post"]
     assert "action" not in [p["name"] for p in operation["parameters"]]
 
 
 def test_invalid_nodes_get_field_locations(client, tokens):
     h = tokens["editor"]
-    r = client.post(f"{LA}/nodes", json={"kind": "organization", "label": "X",
-                                         "properties": {"sector": "martian"}}, headers=h)
+    r = client.post(
+        f"{LA}/nodes",
+        json={"kind": "organization", "label": "X", "properties": {"sector": "martian"}},
+        headers=h,
+    )
     body = is_problem(r, 422)
     assert any(e["loc"][-1] == "sector" for e in body["errors"])
-    body = is_problem(client.post(f"{LA}/nodes", json={"kind": "planet", "label": "X"},
-                                  headers=h), 422)
+    body = is_problem(
+        client.post(f"{LA}/nodes", json={"kind": "planet", "label": "X"}, headers=h), 422
+    )
     assert body["errors"][0]["loc"][:2] == ["body", "kind"] or "kind" in body["detail"]
-    is_problem(client.post(f"{LA}/nodes", content=b"{not json", headers=h | {
-        "content-type": "application/json"}), 422)
+    is_problem(
+        client.post(
+            f"{LA}/nodes", content=b"{not json", headers=h | {"content-type": "application/json"}
+        ),
+        422,
+    )
     url = f"{LA}/nodes/unite-la"
     etag = client.get(url).headers["etag"]
-    body = is_problem(client.patch(url, json={"properties": {"staff_capacity": "lots"}},
-                                   headers=h | {"If-Match": etag}), 422)
+    body = is_problem(
+        client.patch(
+            url, json={"properties": {"staff_capacity": "lots"}}, headers=h | {"If-Match": etag}
+        ),
+        422,
+    )
     assert "properties.staff_capacity" in body["detail"]
-    is_problem(client.post(f"{LA}/nodes", json={"kind": "goal", "label": "Dup",
-                                                "id": "unite-la"}, headers=h), 409)
+    is_problem(
+        client.post(
+            f"{LA}/nodes", json={"kind": "goal", "label": "Dup", "id": "unite-la"}, headers=h
+        ),
+        409,
+    )
 
 
 def test_edges(client, tokens):
     h = tokens["la_editor"]
-    r = client.post(f"{LA}/edges", json={"kind": "funds", "source": "california-community-"
-                                          "foundation", "target": "joint-advocacy",
-                                          "properties": {"amount": 5000, "currency": "USD"}},
-                    headers=h)
+    r = client.post(
+        f"{LA}/edges",
+        json={
+            "kind": "funds",
+            "source": "california-community-foundation",
+            "target": "joint-advocacy",
+            "properties": {"amount": 5000, "currency": "USD"},
+        },
+        headers=h,
+    )
     assert r.status_code == 201, r.text
     edge = r.json()
     url = f"{LA}/edges/{edge['id']}"
     assert client.get(url).json()["properties"]["amount"] == 5000
-    body = is_problem(client.post(f"{LA}/edges", json={"kind": "convenes",
-                                                       "source": "joint-advocacy",
-                                                       "target": "unite-la"}, headers=h), 422)
+    body = is_problem(
+        client.post(
+            f"{LA}/edges",
+            json={"kind": "convenes", "source": "joint-advocacy", "target": "unite-la"},
+            headers=h,
+        ),
+        422,
+    )
     assert "from organization to constellation" in body["detail"]
-    is_problem(client.post(f"{LA}/edges", json={"kind": "funds", "source": "unite-la",
-                                                 "target": "ghost"}, headers=h), 422)
+    is_problem(
+        client.post(
+            f"{LA}/edges",
+            json={"kind": "funds", "source": "unite-la", "target": "ghost"},
+            headers=h,
+        ),
+        422,
+    )
     page = client.get(f"{LA}/edges", params={"node": "unite-la", "kind": "convenes"}).json()
     assert page["total"] >= 5 and all(e["source"] == "unite-la" for e in page["items"])
     r = client.patch(url, json={"properties": {"amount": 6000}}, headers=h | {"If-Match": '"1"'})
@@ -253,22 +312,26 @@ def test_edges(client, tokens):
     etag = client.get(f"{LA}/nodes/joint-advocacy").headers["etag"]
     is_problem(client.delete(f"{LA}/nodes/joint-advocacy", headers=h | {"If-Match": etag}), 409)
     # the scoped editor cannot write elsewhere
-    is_problem(client.post("/api/workspaces/achieve-escambia/nodes",
-                           json={"kind": "goal", "label": "x"}, headers=h), 404)
+    is_problem(
+        client.post(
+            "/api/workspaces/achieve-escambia/nodes", json={"kind": "goal", "label": "x"}, headers=h
+        ),
+        404,
+    )
 
 
 def test_neighbourhood_and_workspace_changes(client):
     one = client.get(f"{LA}/nodes/la-educator-pathways-partnership/neighbourhood").json()
     ids = {n["id"] for n in one["nodes"]}
     assert {"ucla", "usc", "lmu"} <= ids
-    two = client.get(f"{LA}/nodes/la-educator-pathways-partnership/neighbourhood",
-                     params={"hops": 2}).json()
+    two = client.get(
+        f"{LA}/nodes/la-educator-pathways-partnership/neighbourhood", params={"hops": 2}
+    ).json()
     assert len(two["nodes"]) > len(one["nodes"])
     assert all(e["source"] in {n["id"] for n in two["nodes"]} for e in two["edges"])
     is_problem(client.get(f"{LA}/nodes/nobody/neighbourhood"), 404)
     is_problem(client.get(f"{LA}/nodes/unite-la/neighbourhood", params={"hops": 3}), 422)
-    assert client.get(f"{LA}/changes", params={"limit": 5}).json()[0]["workspace"] == \
-        "la-compact"
+    assert client.get(f"{LA}/changes", params={"limit": 5}).json()[0]["workspace"] == "la-compact"
 
 
 # ------------------------------------------------------------------ analysis
@@ -281,14 +344,15 @@ def test_audit_is_the_cli_json(client, app_store):
     with app_store.repository() as repo:
         direct = audit_workspace(repo, "achieve-escambia").model_dump(mode="json")
     assert data["findings"] == direct["findings"]
-    orphans = {f["subjects"][0]["label"] for f in data["findings"]
-               if f["check"] == "orphan_goals"}
+    orphans = {f["subjects"][0]["label"] for f in data["findings"] if f["check"] == "orphan_goals"}
     assert orphans == {"Academic Success", "Graduation Rate"}
 
 
 def test_audit_parameters_and_checks(client):
-    r = client.get(f"{LA}/audit", params={"check": "convener_overload",
-                                          "max_active_convened": 10, "as_of": "2017-05-23"})
+    r = client.get(
+        f"{LA}/audit",
+        params={"check": "convener_overload", "max_active_convened": 10, "as_of": "2017-05-23"},
+    )
     data = r.json()
     assert data["as_of"] == "2017-05-23"
     assert data["summary"]["params"]["max_active_convened"] == 10
@@ -300,22 +364,27 @@ def test_audit_parameters_and_checks(client):
 def test_analysis_is_recomputed_after_a_write(client, tokens):
     before = client.get(f"{LA}/audit").json()
     assert any(f["check"] == "leaderless_constellations" for f in before["findings"])
-    r = client.post(f"{LA}/edges", json={"kind": "convenes", "source": "unite-la",
-                                          "target": "subsidized-jobs-workgroup"},
-                    headers=tokens["editor"])
+    r = client.post(
+        f"{LA}/edges",
+        json={"kind": "convenes", "source": "unite-la", "target": "subsidized-jobs-workgroup"},
+        headers=tokens["editor"],
+    )
     assert r.status_code == 201
     after = client.get(f"{LA}/audit").json()
     assert not any(f["check"] == "leaderless_constellations" for f in after["findings"])
 
 
 def test_diff_trend_whatif(client):
-    d = client.get("/api/workspaces/achieve-escambia/audit/diff",
-                   params={"from": "2017-06-01", "to": "2018-06-01"}).json()
+    d = client.get(
+        "/api/workspaces/achieve-escambia/audit/diff",
+        params={"from": "2017-06-01", "to": "2018-06-01"},
+    ).json()
     assert any(n["label"] == "Career Readiness CAN" for n in d["nodes"]["added"])
-    is_problem(client.get("/api/workspaces/achieve-escambia/audit/diff",
-                          params={"from": "2017-06-01"}), 422)
-    trend = client.get("/api/workspaces/achieve-escambia/audit/trend",
-                       params={"years": 3}).json()
+    is_problem(
+        client.get("/api/workspaces/achieve-escambia/audit/diff", params={"from": "2017-06-01"}),
+        422,
+    )
+    trend = client.get("/api/workspaces/achieve-escambia/audit/trend", params={"years": 3}).json()
     assert len(trend) == 3 and all(0 <= p["score"] <= 100 for p in trend)
     w = client.post(f"{LA}/whatif", json={"without": ["UNITE-LA"]}).json()
     assert any(f["check"] == "leaderless_constellations" for f in w["appeared"])
@@ -327,8 +396,10 @@ def test_diff_trend_whatif(client):
 def test_recommendations_and_funding(client):
     recs = client.get(f"{LA}/recommendations", params={"org": "LAUSD", "limit": 3}).json()
     assert len(recs) == 3 and recs[0]["reason"]
-    posted = client.post(f"{LA}/recommendations", json={
-        "sector": "business", "goals": ["All students graduate from high school"]}).json()
+    posted = client.post(
+        f"{LA}/recommendations",
+        json={"sector": "business", "goals": ["All students graduate from high school"]},
+    ).json()
     assert posted and "business sector" in posted[0]["reason"]
     is_problem(client.get(f"{LA}/recommendations", params={"org": "Nobody"}), 404)
     is_problem(client.get(f"{LA}/recommendations"), 422)
@@ -356,8 +427,11 @@ def test_body_too_large_is_413(client, tokens):
     def chunks():
         yield json.dumps(big).encode()
 
-    r = client.post(f"{LA}/nodes", content=chunks(), headers=tokens["editor"] | {
-        "content-type": "application/json"})
+    r = client.post(
+        f"{LA}/nodes",
+        content=chunks(),
+        headers=tokens["editor"] | {"content-type": "application/json"},
+    )
     is_problem(r, 413)
 
 
@@ -371,8 +445,7 @@ def test_unknown_addresses_are_problems(client):
 
 @pytest.mark.parametrize("value", ["\x00", "a\x00b"])
 def test_values_the_database_refuses_are_422_not_500(client, tokens, value):
-    r = client.post(f"{LA}/nodes", json={"kind": "goal", "label": value},
-                    headers=tokens["editor"])
+    r = client.post(f"{LA}/nodes", json={"kind": "goal", "label": value}, headers=tokens["editor"])
     assert r.status_code in (201, 422), r.text
 
 
@@ -410,15 +483,22 @@ def test_without_if_match_when_the_settings_allow_it(settings, app_store, tokens
 
     relaxed = settings.model_copy(update={"require_if_match": False})
     with TestClient(create_app(relaxed, store=app_store)) as other:
-        r = other.patch(f"{LA}/nodes/unite-la", json={"properties": {"staff_capacity": 4}},
-                        headers=tokens["editor"])
+        r = other.patch(
+            f"{LA}/nodes/unite-la",
+            json={"properties": {"staff_capacity": 4}},
+            headers=tokens["editor"],
+        )
         assert r.status_code == 200 and r.json()["properties"]["staff_capacity"] == 4
 
 
 def test_web_sign_in_sets_an_httponly_cookie_that_works_like_the_token(client, tokens):
     secret = tokens["private_viewer"]["Authorization"].removeprefix("Bearer ")
-    assert client.get("/api/session").json() == {"signed_in": False, "name": None,
-                                                  "role": None, "workspace": None}
+    assert client.get("/api/session").json() == {
+        "signed_in": False,
+        "name": None,
+        "role": None,
+        "workspace": None,
+    }
     is_problem(client.post("/api/session", json={"token": "cst_bad_token"}), 401)
     r = client.post("/api/session", json={"token": secret})
     assert r.status_code == 200 and r.json()["role"] == "viewer"
@@ -444,37 +524,56 @@ def test_map_page_and_saved_positions(client, tokens):
     assert r.json()["ignored"] == ["nobody"]
     node = client.get(f"{LA}/nodes/unite-la").json()
     assert node["attributes"]["map_position"] == {"x": 10.5, "y": -3.0}
-    is_problem(client.put(f"{LA}/map/positions", json={"positions": {"unite-la": {"x": "far"}}},
-                          headers=tokens["editor"]), 422)
+    is_problem(
+        client.put(
+            f"{LA}/map/positions",
+            json={"positions": {"unite-la": {"x": "far"}}},
+            headers=tokens["editor"],
+        ),
+        422,
+    )
 
 
 def test_a_workspace_made_again_under_the_same_id_never_sees_the_old_analysis(client, tokens):
     admin = tokens["admin"]
     client.post("/api/workspaces", json={"slug": "x", "public_read": True}, headers=admin)
-    client.post("/api/workspaces/x/nodes", json={"kind": "goal", "label": "Old secret goal"},
-                headers=admin)
+    client.post(
+        "/api/workspaces/x/nodes", json={"kind": "goal", "label": "Old secret goal"}, headers=admin
+    )
     assert "Old secret goal" in client.get("/api/workspaces/x/audit").text
     assert client.delete("/api/workspaces/x", headers=admin).status_code == 204
     client.post("/api/workspaces", json={"slug": "x", "public_read": True}, headers=admin)
-    client.post("/api/workspaces/x/nodes", json={"kind": "organization", "label": "New org"},
-                headers=admin)
+    client.post(
+        "/api/workspaces/x/nodes", json={"kind": "organization", "label": "New org"}, headers=admin
+    )
     assert "Old secret goal" not in client.get("/api/workspaces/x/audit").text
     assert "Old secret goal" not in client.get("/api/workspaces/x/map").text
 
 
-@pytest.mark.parametrize("body", [
-    {"kind": "goal", "label": "Deep", "attributes": {"x": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[
-        1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}},
-    {"kind": "goal", "label": "Bell\x07", "id": "bell"},
-    {"kind": "goal", "label": "Slash", "id": "a/b"},
-    {"kind": "goal", "label": "Dot", "id": ".."},
-    {"kind": "organization", "label": "Inf", "properties": {"staff_capacity": float("inf")}},
-    {"kind": "goal", "label": "Key", "attributes": {"a\x01b": 1}},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {
+            "kind": "goal",
+            "label": "Deep",
+            "attributes": {
+                "x": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]
+            },
+        },
+        {"kind": "goal", "label": "Bell\x07", "id": "bell"},
+        {"kind": "goal", "label": "Slash", "id": "a/b"},
+        {"kind": "goal", "label": "Dot", "id": ".."},
+        {"kind": "organization", "label": "Inf", "properties": {"staff_capacity": float("inf")}},
+        {"kind": "goal", "label": "Key", "attributes": {"a\x01b": 1}},
+    ],
+)
 def test_values_that_would_break_reads_or_exports_are_refused(client, tokens, body):
     content = json.dumps(body, allow_nan=True)
-    r = client.post(f"{LA}/nodes", content=content, headers=tokens["editor"] | {
-        "content-type": "application/json"})
+    r = client.post(
+        f"{LA}/nodes",
+        content=content,
+        headers=tokens["editor"] | {"content-type": "application/json"},
+    )
     is_problem(r, 422)
     assert client.get(f"{LA}/export", params={"format": "native"}).status_code == 200
 
@@ -483,14 +582,18 @@ def test_non_latin_ids_work_end_to_end(client, tokens):
     h = tokens["editor"]
     r = client.post(f"{LA}/nodes", json={"id": "日本", "kind": "goal", "label": "J"}, headers=h)
     assert r.status_code == 201 and r.headers["location"].endswith("/nodes/%E6%97%A5%E6%9C%AC")
-    r = client.post(f"{LA}/edges", json={"kind": "advances", "source": "youth-leadership",
-                                          "target": "日本"}, headers=h)
+    r = client.post(
+        f"{LA}/edges",
+        json={"kind": "advances", "source": "youth-leadership", "target": "日本"},
+        headers=h,
+    )
     assert r.status_code == 201
     assert client.get(r.headers["location"]).json()["target"] == "日本"
 
 
-@pytest.mark.parametrize("prop", ["x=99999999999999999999999", 'sector={"a":1}', "sector=[1]",
-                                  "sector=null", "%00=1"])
+@pytest.mark.parametrize(
+    "prop", ["x=99999999999999999999999", 'sector={"a":1}', "sector=[1]", "sector=null", "%00=1"]
+)
 def test_bad_property_filters_are_422(client, prop):
     is_problem(client.get(f"{LA}/nodes?prop={prop}"), 422)
 
@@ -501,12 +604,16 @@ def test_cookie_writes_must_come_from_our_own_pages(client, tokens):
     body = {"kind": "goal", "label": "Forged"}
     body403 = is_problem(client.post(f"{LA}/nodes", json=body), 403)
     assert "own pages" in body403["detail"]
-    is_problem(client.post(f"{LA}/nodes", json=body,
-                           headers={"Origin": "http://evil.example"}), 403)
+    is_problem(
+        client.post(f"{LA}/nodes", json=body, headers={"Origin": "http://evil.example"}), 403
+    )
     r = client.post(f"{LA}/nodes", json=body, headers={"Origin": "http://testserver"})
     assert r.status_code == 201
-    r = client.post(f"{LA}/nodes", json={"kind": "goal", "label": "Fetched"},
-                    headers={"Sec-Fetch-Site": "same-origin"})
+    r = client.post(
+        f"{LA}/nodes",
+        json={"kind": "goal", "label": "Fetched"},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
     assert r.status_code == 201
 
 
@@ -523,8 +630,9 @@ def test_a_stale_cookie_reads_as_anonymous(client, app_store, tokens):
 
 def test_change_log_hides_actors_from_anonymous_readers_and_outlives_a_delete(client, tokens):
     h = tokens["editor"]
-    node = client.post(f"{LA}/nodes", json={"kind": "goal", "label": "Short-lived"},
-                       headers=h).json()
+    node = client.post(
+        f"{LA}/nodes", json={"kind": "goal", "label": "Short-lived"}, headers=h
+    ).json()
     url = f"{LA}/nodes/{node['id']}"
     assert client.get(f"{url}/changes").json()[0]["actor"] is None
     assert client.get(f"{url}/changes", headers=h).json()[0]["actor"].startswith("editor")
@@ -537,10 +645,14 @@ def test_change_log_hides_actors_from_anonymous_readers_and_outlives_a_delete(cl
 
 def test_limits_on_dates_and_paging(client, tokens):
     is_problem(client.get(f"{LA}/audit/trend", params={"as_of": "0001-01-01"}), 422)
-    is_problem(client.get(f"{LA}/changes", params={"offset": 10 ** 22}), 422)
+    is_problem(client.get(f"{LA}/changes", params={"offset": 10**22}), 422)
     total = client.get(f"{LA}/nodes", params={"limit": 1}).json()["total"]
     page = client.get(f"{LA}/nodes", params={"limit": total}).json()
     assert len(page["items"]) == total and page["next_cursor"] is None
     big = {"kind": "goal", "label": "x", "attributes": {"blob": "x" * 70_000}}
-    is_problem(client.patch(f"{LA}/nodes/import", json=big,
-                            headers=tokens["editor"] | {"If-Match": '"1"'}), 413)
+    is_problem(
+        client.patch(
+            f"{LA}/nodes/import", json=big, headers=tokens["editor"] | {"If-Match": '"1"'}
+        ),
+        413,
+    )

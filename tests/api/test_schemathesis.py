@@ -19,8 +19,12 @@ from constellation.demo import load_demo
 from constellation.store import Store
 from constellation.store.tokens import create_token
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +50,15 @@ def test_no_server_error_and_responses_match_the_schema(served):
     assert len(operations) > 20
 
     for operation in operations:
+
         @given(case=operation.as_strategy())
-        @settings(max_examples=12, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=12,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case):
             if "workspace" in (case.path_parameters or {}) and case.method != "DELETE":
                 case.path_parameters["workspace"] = "la-compact"  # get past the 404 mostly
@@ -59,8 +69,9 @@ def test_no_server_error_and_responses_match_the_schema(served):
         try:
             run()
         except Exception as exc:  # a failing check: keep going, report them all
-            failures.append(f"{operation.method.upper()} {operation.path}: "
-                            f"{str(exc).strip()[:1500]}")
+            failures.append(
+                f"{operation.method.upper()} {operation.path}: {str(exc).strip()[:1500]}"
+            )
     assert not failures, "\n\n".join(failures)
     assert len(statuses) > 5 * len(operations), "the fuzzer really sent requests"
     assert any(200 <= code < 300 for code in statuses), "some requests got through"

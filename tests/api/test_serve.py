@@ -13,6 +13,7 @@ from constellation.store.tokens import create_token
 
 from ..serving import EXE, start_serve, stop
 
+
 @pytest.fixture(params=[1, 2], ids=["one-worker", "two-workers"])
 def server(request, db_url, tmp_path):
     base, proc = start_serve(db_url, tmp_path, "--workers", str(request.param), "--demo")
@@ -27,8 +28,9 @@ def test_serve_demo_answers_over_http(server, db_url):
     listed = {w["slug"] for w in httpx.get(f"{base}/api/workspaces").json()}
     assert listed == {"la-compact", "achieve-escambia"}
     audit = httpx.get(f"{base}/api/workspaces/achieve-escambia/audit", timeout=30).json()
-    assert {f["subjects"][0]["label"] for f in audit["findings"]
-            if f["check"] == "orphan_goals"} == {"Academic Success", "Graduation Rate"}
+    assert {
+        f["subjects"][0]["label"] for f in audit["findings"] if f["check"] == "orphan_goals"
+    } == {"Academic Success", "Graduation Rate"}
     assert httpx.get(f"{base}/openapi.json").json()["info"]["title"] == "Constellation"
 
 
@@ -45,9 +47,11 @@ def test_every_worker_sees_a_write_at_once(server, db_url):
         for _ in range(8):  # warm both workers' caches (new connections spread them)
             before = httpx.get(url, timeout=30).json()
             assert any(f["check"] == "leaderless_constellations" for f in before["findings"])
-        r = client.post(f"{base}/api/workspaces/la-compact/edges", headers=auth,
-                        json={"kind": "convenes", "source": "unite-la",
-                              "target": "subsidized-jobs-workgroup"})
+        r = client.post(
+            f"{base}/api/workspaces/la-compact/edges",
+            headers=auth,
+            json={"kind": "convenes", "source": "unite-la", "target": "subsidized-jobs-workgroup"},
+        )
         assert r.status_code == 201, r.text
     for _ in range(8):
         after = httpx.get(url, timeout=30).json()
@@ -66,7 +70,12 @@ def test_serve_refuses_a_busy_port(sqlite_url, tmp_path):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = subprocess.run([EXE, "serve", "--db", sqlite_url, "--port", str(port)],
-                                capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        result = subprocess.run(
+            [EXE, "serve", "--db", sqlite_url, "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr

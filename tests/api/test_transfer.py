@@ -11,17 +11,25 @@ EDGES = b"From,To,Type\nLos Angeles Public Library,L.A. Regional STEM Hub,Partic
 
 
 def upload(client, headers, *files, workspace="la-compact", **form):
-    return client.post(f"/api/workspaces/{workspace}/import", headers=headers,
-                       files=[("files", f) for f in files],
-                       data={k: str(v).lower() if isinstance(v, bool) else v
-                             for k, v in form.items()})
+    return client.post(
+        f"/api/workspaces/{workspace}/import",
+        headers=headers,
+        files=[("files", f) for f in files],
+        data={k: str(v).lower() if isinstance(v, bool) else v for k, v in form.items()},
+    )
 
 
 def test_formats_are_listed(client):
     formats = client.get("/api/formats").json()
     assert "kumu" in formats["import"] and "360giving" in formats["import"]
-    assert {f["name"] for f in formats["export"]} >= {"native", "kumu-xlsx", "graphml", "gexf",
-                                                      "cytoscape", "csv"}
+    assert {f["name"] for f in formats["export"]} >= {
+        "native",
+        "kumu-xlsx",
+        "graphml",
+        "gexf",
+        "cytoscape",
+        "csv",
+    }
 
 
 def test_upload_imports_all_or_nothing_and_idempotently(client, tokens):
@@ -45,12 +53,12 @@ def test_a_bad_file_is_refused_with_where_and_why(client, tokens):
     body = is_problem(upload(client, tokens["editor"], ("elements.csv", bad, "text/csv")), 422)
     assert "Planet" in body["detail"]
     assert any("elements.csv" in (e.get("position") or "") for e in body["errors"])
-    hostile = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' \
-              b'<graphml><graph><node id="&e;"/></graph></graphml>'
-    is_problem(upload(client, tokens["editor"], ("evil.graphml", hostile, "application/xml")),
-               422)
-    is_problem(upload(client, tokens["editor"], ("x.csv", KUMU, "text/csv"), format="dbase"),
-               422)
+    hostile = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        b'<graphml><graph><node id="&e;"/></graph></graphml>'
+    )
+    is_problem(upload(client, tokens["editor"], ("evil.graphml", hostile, "application/xml")), 422)
+    is_problem(upload(client, tokens["editor"], ("x.csv", KUMU, "text/csv"), format="dbase"), 422)
 
 
 def test_upload_needs_an_editor(client, tokens):
@@ -74,10 +82,15 @@ def test_export_downloads_and_native_round_trips(client, tokens):
     is_problem(client.get(f"{LA}/export", params={"format": "pdf"}), 422)
     admin = tokens["admin"]
     assert client.post("/api/workspaces", json={"slug": "copy"}, headers=admin).status_code == 201
-    report = upload(client, admin, ("la.constellation.json", json.dumps(document).encode(),
-                                    "application/json"), workspace="copy")
+    report = upload(
+        client,
+        admin,
+        ("la.constellation.json", json.dumps(document).encode(), "application/json"),
+        workspace="copy",
+    )
     assert report.status_code == 200, report.text
-    copied = client.get("/api/workspaces/copy/export", params={"format": "native"},
-                        headers=admin).json()
+    copied = client.get(
+        "/api/workspaces/copy/export", params={"format": "native"}, headers=admin
+    ).json()
     assert len(copied["nodes"]) == len(document["nodes"])
     assert len(copied["edges"]) == len(document["edges"])

@@ -47,8 +47,9 @@ def test_workspaces_json(demo_db):
 
 
 def test_nodes_json_has_ids_kinds_labels_and_properties(demo_db):
-    code, out, _ = run("nodes", "--db", demo_db, "-w", "la-compact", "--kind", "constellation",
-                       "--format", "json")
+    code, out, _ = run(
+        "nodes", "--db", demo_db, "-w", "la-compact", "--kind", "constellation", "--format", "json"
+    )
     assert code == 0
     rows = json.loads(out)
     labels = {r["label"] for r in rows}
@@ -58,23 +59,37 @@ def test_nodes_json_has_ids_kinds_labels_and_properties(demo_db):
 
 
 def test_edges_json_and_filters(demo_db):
-    code, out, _ = run("edges", "--db", demo_db, "-w", "la-compact", "--kind", "convenes",
-                       "--format", "json")
+    code, out, _ = run(
+        "edges", "--db", demo_db, "-w", "la-compact", "--kind", "convenes", "--format", "json"
+    )
     assert code == 0
     rows = json.loads(out)
     assert rows and all({"id", "kind", "source", "target", "properties"} <= set(r) for r in rows)
     assert any(r["source"] == "unite-la" for r in rows)
-    code, out, _ = run("edges", "--db", demo_db, "-w", "la-compact", "--node", "unite-la",
-                       "--format", "json")
+    code, out, _ = run(
+        "edges", "--db", demo_db, "-w", "la-compact", "--node", "unite-la", "--format", "json"
+    )
     assert all("unite-la" in (r["source"], r["target"]) for r in json.loads(out))
 
 
 def test_as_of_filters_by_validity(demo_db):
-    code, out, _ = run("nodes", "--db", demo_db, "-w", "la-compact", "--kind", "constellation",
-                       "--as-of", "2009-01-01", "--format", "json")
+    code, out, _ = run(
+        "nodes",
+        "--db",
+        demo_db,
+        "-w",
+        "la-compact",
+        "--kind",
+        "constellation",
+        "--as-of",
+        "2009-01-01",
+        "--format",
+        "json",
+    )
     early = {r["id"] for r in json.loads(out)}
-    code, out, _ = run("nodes", "--db", demo_db, "-w", "la-compact", "--kind", "constellation",
-                       "--format", "json")
+    code, out, _ = run(
+        "nodes", "--db", demo_db, "-w", "la-compact", "--kind", "constellation", "--format", "json"
+    )
     now = {r["id"] for r in json.loads(out)}
     assert early < now
 
@@ -82,8 +97,12 @@ def test_as_of_filters_by_validity(demo_db):
 def test_table_output_reads_well(demo_db):
     code, out, _ = run("nodes", "--db", demo_db, "-w", "achieve-escambia", "--kind", "goal")
     assert code == 0
-    for goal in ("Kindergarten Readiness", "Academic Success", "Graduation Rate",
-                 "Career Readiness"):
+    for goal in (
+        "Kindergarten Readiness",
+        "Academic Success",
+        "Graduation Rate",
+        "Career Readiness",
+    ):
         assert goal in out
 
 
@@ -117,8 +136,9 @@ def test_console_script_runs_as_a_real_process(tmp_path):
     exe = shutil.which("constellation", path=str(pathlib.Path(sys.executable).parent))
     assert exe, "the console script is installed with the package"
     env = os.environ | {"CONSTELLATION_DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}
-    result = subprocess.run([exe, "demo"], capture_output=True, text=True, env=env,
-                            cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [exe, "demo"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "la-compact" in result.stdout
     assert (tmp_path / "c.db").exists()

@@ -22,8 +22,18 @@ def test_token_create_prints_the_secret_alone_on_the_last_line(db_url):
     store = Store(db_url)
     with store.repository() as repo:
         repo.create_workspace("la")
-    code, out, _ = run("token", "create", "--role", "editor", "--workspace", "la",
-                       "--name", "Carrie's laptop", "--db", db_url)
+    code, out, _ = run(
+        "token",
+        "create",
+        "--role",
+        "editor",
+        "--workspace",
+        "la",
+        "--name",
+        "Carrie's laptop",
+        "--db",
+        db_url,
+    )
     assert code == 0
     secret = out.rstrip("\n").splitlines()[-1]
     assert secret.startswith("cst_") and " " not in secret
@@ -43,8 +53,9 @@ def test_token_create_prints_the_secret_alone_on_the_last_line(db_url):
 
 
 def test_token_errors_are_clear(sqlite_url):
-    code, _, err = run("token", "create", "--role", "editor", "--workspace", "nowhere",
-                       "--db", sqlite_url)
+    code, _, err = run(
+        "token", "create", "--role", "editor", "--workspace", "nowhere", "--db", sqlite_url
+    )
     assert code == 1 and "no workspace 'nowhere'" in err
     code, _, err = run("token", "create", "--role", "owner", "--db", sqlite_url)
     assert code == 2 and "owner" in err

@@ -32,7 +32,7 @@ def state(store, workspace):
 
 def line_of(content: bytes, needle: bytes) -> int:
     """The line (from 1) of the first occurrence of `needle`."""
-    return content[:content.index(needle)].count(b"\n") + 1
+    return content[: content.index(needle)].count(b"\n") + 1
 
 
 def xlsx(sheets: dict[str, list[list]]) -> bytes:

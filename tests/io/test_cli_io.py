@@ -24,21 +24,24 @@ def test_import_dry_run_then_import_then_nothing_changes(db_url, tmp_path):
     book.write_bytes(paypal_like())
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text("node_kinds: {Company: organization}\ndefault_edge_kind: related_to\n")
-    code, out, err = run("import", str(book), "--mapping", str(mapping), "--dry-run",
-                         "--db", db_url, "-w", "paypal")
+    code, out, err = run(
+        "import", str(book), "--mapping", str(mapping), "--dry-run", "--db", db_url, "-w", "paypal"
+    )
     assert code == 0, err
     assert "Dry run: nothing was written" in out and "would be created" in out
     assert "roelof-botha" in out
     code, out, err = run("workspaces", "--db", db_url, "--format", "json")
     assert json.loads(out) == []
-    code, out, err = run("import", str(book), "--mapping", str(mapping), "--db", db_url,
-                         "-w", "paypal")
+    code, out, err = run(
+        "import", str(book), "--mapping", str(mapping), "--db", db_url, "-w", "paypal"
+    )
     assert code == 0, err
     assert "Imported paypal-mafia.xlsx (kumu) into paypal" in out
     assert "Workspace paypal was created." in out
     assert "(ignore)" in err  # the note about the skipped sheet
-    code, out, err = run("import", str(book), "--mapping", str(mapping), "--db", db_url,
-                         "-w", "paypal")
+    code, out, err = run(
+        "import", str(book), "--mapping", str(mapping), "--db", db_url, "-w", "paypal"
+    )
     assert code == 0
     assert "│ nodes │       0 │       0 │         7 │" in out
 
@@ -67,13 +70,29 @@ def test_bad_mapping_file_is_reported(db_url, tmp_path):
 
 
 def test_export_every_format_to_a_file_and_native_back_in(db_url, tmp_path, store):
-    do_import(store, "la", [("e.csv", b"Label,Type\nUNITE-LA,Organization\nData,Constellation\n"),
-                            ("c.csv", b"From,To,Type\nUNITE-LA,Data,convenes\n")])
-    for fmt in ("native", "kumu", "kumu-xlsx", "kumu-csv", "graphml", "gexf", "cytoscape",
-                "csv", "360giving"):
+    do_import(
+        store,
+        "la",
+        [
+            ("e.csv", b"Label,Type\nUNITE-LA,Organization\nData,Constellation\n"),
+            ("c.csv", b"From,To,Type\nUNITE-LA,Data,convenes\n"),
+        ],
+    )
+    for fmt in (
+        "native",
+        "kumu",
+        "kumu-xlsx",
+        "kumu-csv",
+        "graphml",
+        "gexf",
+        "cytoscape",
+        "csv",
+        "360giving",
+    ):
         target = tmp_path / f"out-{fmt}"
-        code, out, err = run("export", "--db", db_url, "-w", "la", "--format", fmt,
-                             "--out", str(target))
+        code, out, err = run(
+            "export", "--db", db_url, "-w", "la", "--format", fmt, "--out", str(target)
+        )
         assert code == 0, err
         assert target.stat().st_size > 0 and f"as {fmt} to" in err
     code, out, err = run("export", "--db", db_url, "--format", "native", "--out", "-")
@@ -95,7 +114,11 @@ def test_export_unknown_format_is_refused(db_url):
 def test_progress_is_reported_for_large_files(store):
     rows = "label,kind\n" + "".join(f"Org {i},organization\n" for i in range(3000))
     seen = []
-    do_import(store, "big", [("n.csv", rows.encode())],
-              progress=lambda stage, done, total: seen.append((stage, done, total)))
+    do_import(
+        store,
+        "big",
+        [("n.csv", rows.encode())],
+        progress=lambda stage, done, total: seen.append((stage, done, total)),
+    )
     assert [s[0] for s in seen] == ["reading", "checking", "done"]
     assert seen[-1] == ("done", 3000, 3000)

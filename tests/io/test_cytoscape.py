@@ -9,11 +9,15 @@ from .conftest import do_export
 
 def test_cytoscape_elements_with_kinds_colours_and_data(store, empty):
     with store.repository() as repo:
-        repo.bulk_upsert(empty, [
-            {"id": "unite", "kind": "organization", "label": "UNITE-LA", "tags": ["signer"]},
-            {"id": "data", "kind": "constellation", "label": "<b>Data</b>"},
-            {"id": "old", "kind": "goal", "label": "Archived goal"}],
-            [{"kind": "convenes", "source": "unite", "target": "data"}])
+        repo.bulk_upsert(
+            empty,
+            [
+                {"id": "unite", "kind": "organization", "label": "UNITE-LA", "tags": ["signer"]},
+                {"id": "data", "kind": "constellation", "label": "<b>Data</b>"},
+                {"id": "old", "kind": "goal", "label": "Archived goal"},
+            ],
+            [{"kind": "convenes", "source": "unite", "target": "data"}],
+        )
         repo.archive_node(empty, "old")
     content, media_type, filename = do_export(store, empty, "cytoscape")
     assert (media_type, filename) == ("application/json", "ws.cyjs")
@@ -26,5 +30,8 @@ def test_cytoscape_elements_with_kinds_colours_and_data(store, empty):
     assert nodes["data"]["data"]["label"] == "<b>Data</b>"  # data, not markup: the page escapes
     [edge] = doc["elements"]["edges"]
     assert {k: edge["data"][k] for k in ("source", "target", "kind")} == {
-        "source": "unite", "target": "data", "kind": "convenes"}
+        "source": "unite",
+        "target": "data",
+        "kind": "convenes",
+    }
     assert edge["data"]["properties"] == {"role": "primary"}

@@ -73,10 +73,14 @@ def test_sloppy_gexf_is_read_and_the_rest_reported(store, empty):
         assert repo.get_node(empty, "c1").attributes == {"7": "x"}
         assert repo.get_edge(empty, "e1").kind == "advances"  # id '0' read per class
     notes = {n.message: n.position for n in report.notes}
-    assert notes[next(m for m in notes if "never declared" in m)] == \
-        f"gephi.gexf line {line_of(SLOPPY, b'value=' + bytes([39]) + b'x')}"
-    assert notes[next(m for m in notes if "declared integer" in m)] == \
-        f"gephi.gexf line {line_of(SLOPPY, b'one')}"
+    assert (
+        notes[next(m for m in notes if "never declared" in m)]
+        == f"gephi.gexf line {line_of(SLOPPY, b'value=' + bytes([39]) + b'x')}"
+    )
+    assert (
+        notes[next(m for m in notes if "declared integer" in m)]
+        == f"gephi.gexf line {line_of(SLOPPY, b'one')}"
+    )
 
 
 def test_number_that_is_not_a_number_is_refused(store, empty):
@@ -91,8 +95,9 @@ def test_number_that_is_not_a_number_is_refused(store, empty):
     assert state(store, empty) == before
 
 
-@pytest.mark.parametrize("content", [BILLION_LAUGHS, EXTERNAL], ids=["billion-laughs",
-                                                                   "external-entity"])
+@pytest.mark.parametrize(
+    "content", [BILLION_LAUGHS, EXTERNAL], ids=["billion-laughs", "external-entity"]
+)
 def test_entities_are_refused(store, empty, content):
     content = content.replace(b"graphml", b"gexf")
     with pytest.raises(UnreadableFile, match="entities"):

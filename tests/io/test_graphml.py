@@ -21,8 +21,14 @@ def networkx_file(graph) -> bytes:
 
 def compact_graph():
     g = nx.DiGraph()
-    g.add_node("unite", label="UNITE-LA", kind="organization", sector="Business",
-               staff_capacity=2.5, founded=1999)
+    g.add_node(
+        "unite",
+        label="UNITE-LA",
+        kind="organization",
+        sector="Business",
+        staff_capacity=2.5,
+        founded=1999,
+    )
     g.add_node("data", label="Data Workgroup", type="Constellation", status="active")
     g.add_node("grad", label="All students graduate", kind="goal", number=1)
     g.add_edge("unite", "data", kind="convenes", role="co", weight=0.5)
@@ -89,15 +95,18 @@ def test_sloppy_file_is_read_and_the_rest_reported_precisely(store, empty):
 
 
 def test_value_that_does_not_fit_its_property_is_refused_with_its_line(store, empty):
-    bad = SLOPPY.replace(b"attr.name='founded' attr.type='int'",
-                         b"attr.name='staff_capacity' attr.type='double'")
+    bad = SLOPPY.replace(
+        b"attr.name='founded' attr.type='int'", b"attr.name='staff_capacity' attr.type='double'"
+    )
     before = state(store, empty)
     with pytest.raises(InvalidRecords) as info:
         do_import(store, empty, [("yed.graphml", bad)])
     assert len(info.value.problems) == 1  # not also "no node 'n0'" for its edge
     problem = info.value.problems[0]
-    assert problem.position == f"yed.graphml line {line_of(bad, b'<node id=' + bytes([39]) + b'n0')}" \
+    assert (
+        problem.position == f"yed.graphml line {line_of(bad, b'<node id=' + bytes([39]) + b'n0')}"
         ", column staff_capacity"
+    )
     assert problem.field == "properties.staff_capacity" and problem.record == "n0"
     assert state(store, empty) == before
 
@@ -115,8 +124,12 @@ def test_types_that_map_to_nothing_are_refused_with_their_lines(store, empty):
     assert planet.position == f"space.graphml lines {lines[0]}, {lines[1]}, column kind"
     orbits = next(p for p in info.value.problems if p.record == "orbits")
     assert orbits.position == f"space.graphml line {line_of(content, b'<edge ')}, column kind"
-    report = do_import(store, empty, [("space.graphml", networkx_file(g))], mapping={
-        "default_node_kind": "organization", "default_edge_kind": "related_to"})
+    report = do_import(
+        store,
+        empty,
+        [("space.graphml", networkx_file(g))],
+        mapping={"default_node_kind": "organization", "default_edge_kind": "related_to"},
+    )
     with store.repository() as repo:
         assert repo.get_edge(empty, "a--related_to--b").properties == {"relation": "orbits"}
     assert report.counts()["nodes"]["created"] == 2
@@ -139,8 +152,9 @@ EXTERNAL = b"""<?xml version="1.0"?>
 """
 
 
-@pytest.mark.parametrize("content", [BILLION_LAUGHS, EXTERNAL], ids=["billion-laughs",
-                                                                   "external-entity"])
+@pytest.mark.parametrize(
+    "content", [BILLION_LAUGHS, EXTERNAL], ids=["billion-laughs", "external-entity"]
+)
 def test_entities_are_refused(store, empty, content):
     before = state(store, empty)
     with pytest.raises(UnreadableFile, match="billion laughs") as info:
@@ -151,8 +165,11 @@ def test_entities_are_refused(store, empty, content):
 
 def test_malformed_xml_names_its_line(store, empty):
     with pytest.raises(UnreadableFile) as info:
-        do_import(store, empty, [("broken.graphml", b"<graphml>\n<graph>\n<node id='a'>\n"
-                                                    b"</graph></graphml>")])
+        do_import(
+            store,
+            empty,
+            [("broken.graphml", b"<graphml>\n<graph>\n<node id='a'>\n</graph></graphml>")],
+        )
     assert info.value.problems[0].position == "broken.graphml line 4"
     assert "not well-formed" in info.value.problems[0].message
 
@@ -160,13 +177,28 @@ def test_malformed_xml_names_its_line(store, empty):
 def test_export_is_read_by_networkx_and_imports_back_unchanged(store, empty):
     do_import(store, empty, [("compact.graphml", networkx_file(compact_graph()))])
     with store.repository() as repo:
-        repo.bulk_upsert(empty, [{"id": "x", "kind": "person", "label": "Ana",
-                                  "tags": ["a", "b"], "valid_from": "2020-01-01",
-                                  "attributes": {"list": [1, 2]}}],
-                         [{"kind": "related_to", "source": "x", "target": "grad",
-                           "properties": {"relation": "Champion"}},
-                          {"id": "second", "kind": "convenes", "source": "unite",
-                           "target": "data"}])
+        repo.bulk_upsert(
+            empty,
+            [
+                {
+                    "id": "x",
+                    "kind": "person",
+                    "label": "Ana",
+                    "tags": ["a", "b"],
+                    "valid_from": "2020-01-01",
+                    "attributes": {"list": [1, 2]},
+                }
+            ],
+            [
+                {
+                    "kind": "related_to",
+                    "source": "x",
+                    "target": "grad",
+                    "properties": {"relation": "Champion"},
+                },
+                {"id": "second", "kind": "convenes", "source": "unite", "target": "data"},
+            ],
+        )
     content, media_type, filename = do_export(store, empty, "graphml")
     assert filename == "ws.graphml" and media_type == "application/graphml+xml"
     graph = nx.read_graphml(io.BytesIO(content))
@@ -180,8 +212,7 @@ def test_export_is_read_by_networkx_and_imports_back_unchanged(store, empty):
     copy = do_import(store, "copy", [(filename, content)])
     assert copy.counts()["edges"]["created"] == 4
     with store.repository() as repo:
-        assert repo.get_edge("copy", "x--related_to--grad").properties == {
-            "relation": "Champion"}
+        assert repo.get_edge("copy", "x--related_to--grad").properties == {"relation": "Champion"}
         assert repo.get_node("copy", "x").valid_from.isoformat() == "2020-01-01"
 
 
@@ -201,8 +232,9 @@ DEFAULTS = b"""<?xml version='1.0' encoding='UTF-8'?>
 
 
 def test_declared_defaults_fill_what_an_element_leaves_out(store, empty):
-    report = do_import(store, empty, [("defaults.graphml", DEFAULTS)],
-                       mapping={"default_edge_kind": "related_to"})
+    report = do_import(
+        store, empty, [("defaults.graphml", DEFAULTS)], mapping={"default_edge_kind": "related_to"}
+    )
     with store.repository() as repo:
         nodes = {n.id: n for n in repo.query_nodes(empty)}
         assert {n.kind for n in nodes.values()} == {"organization"}

@@ -14,51 +14,80 @@ from constellation.io import UnreadableFile
 
 from .conftest import do_export, do_import, state, xlsx
 
-MAPPING = ("kumu-mapping.yaml", b"""
+MAPPING = (
+    "kumu-mapping.yaml",
+    b"""
 node_kinds: {Person: person, Company: organization}
 edge_kinds: {Investor: funds}
 default_edge_kind: related_to
-""")
+""",
+)
 
-ELEMENT_HEADER = ["Label", "Type", "Tags", "Description", "Attribution", "Board Affiliations",
-                  "Citizenship", "Education", "Email", "Home", "Image", "Influence",
-                  "Net Worth (Billions)", "Region", "Website"]
+ELEMENT_HEADER = [
+    "Label",
+    "Type",
+    "Tags",
+    "Description",
+    "Attribution",
+    "Board Affiliations",
+    "Citizenship",
+    "Education",
+    "Email",
+    "Home",
+    "Image",
+    "Influence",
+    "Net Worth (Billions)",
+    "Region",
+    "Website",
+]
 CONNECTION_HEADER = ["From", "To", "Label", "Type", "Tags", "Description"]
 
 
 def paypal_like() -> bytes:
     """A replica of the layout of Kumu's PayPal Mafia example workbook (the sample import
     file its documentation links to): same sheets and columns, a few of its rows."""
-    def element(label, type_, tags=None, description=None, image=None, website=None,
-                worth=None):
+
+    def element(label, type_, tags=None, description=None, image=None, website=None, worth=None):
         row = [None] * len(ELEMENT_HEADER)
         row[0], row[1], row[2], row[3] = label, type_, tags, description
         row[10], row[14], row[12] = image, website, worth
         return row
 
-    elements = [ELEMENT_HEADER,
-                element("Roelof Botha", "Person", "PayPal-Mafia",
-                        "Roelof Botha is a partner at Sequoia Capital.\n\nSource: "
-                        "[CrunchBase](http://www.crunchbase.com/person/roelof-botha)",
-                        image="http://example.org/roelof.jpg"),
-                element("Peter Thiel", "Person", "PayPal-Mafia|Founder", worth=2.2),
-                element("Max Levchin", "Person", "PayPal-Mafia"),
-                element("PayPal", "Company", "mafia-founded", website="http://paypal.com/"),
-                element("Yelp", "Company", "mafia-founded"),
-                element("Slide", "Company", None),
-                element("Founders Fund", "Company", None)]
-    connections = [CONNECTION_HEADER,
-                   ["PayPal", "Peter Thiel", "", "Employee/Founder", None, None],
-                   ["Max Levchin", "Slide|Yelp", None, "Investor", None, None],
-                   ["Peter Thiel", "Yelp", None, "Investor", None, "Early investor"],
-                   ["Founders Fund", "Slide", None, "Investor", None, None]]
-    return xlsx({"Elements": elements, "Connections": connections,
-                 "Notes (ignore)": [["anything", "at all"], ["=1+1"]]})
+    elements = [
+        ELEMENT_HEADER,
+        element(
+            "Roelof Botha",
+            "Person",
+            "PayPal-Mafia",
+            "Roelof Botha is a partner at Sequoia Capital.\n\nSource: "
+            "[CrunchBase](http://www.crunchbase.com/person/roelof-botha)",
+            image="http://example.org/roelof.jpg",
+        ),
+        element("Peter Thiel", "Person", "PayPal-Mafia|Founder", worth=2.2),
+        element("Max Levchin", "Person", "PayPal-Mafia"),
+        element("PayPal", "Company", "mafia-founded", website="http://paypal.com/"),
+        element("Yelp", "Company", "mafia-founded"),
+        element("Slide", "Company", None),
+        element("Founders Fund", "Company", None),
+    ]
+    connections = [
+        CONNECTION_HEADER,
+        ["PayPal", "Peter Thiel", "", "Employee/Founder", None, None],
+        ["Max Levchin", "Slide|Yelp", None, "Investor", None, None],
+        ["Peter Thiel", "Yelp", None, "Investor", None, "Early investor"],
+        ["Founders Fund", "Slide", None, "Investor", None, None],
+    ]
+    return xlsx(
+        {
+            "Elements": elements,
+            "Connections": connections,
+            "Notes (ignore)": [["anything", "at all"], ["=1+1"]],
+        }
+    )
 
 
 def test_kumu_workbook_imports_with_a_mapping(store):
-    report = do_import(store, "paypal", [("paypal-mafia.xlsx", paypal_like())],
-                       mapping=MAPPING)
+    report = do_import(store, "paypal", [("paypal-mafia.xlsx", paypal_like())], mapping=MAPPING)
     assert report.format == "kumu" and report.workspace_created
     assert report.counts()["nodes"]["created"] == 7
     assert report.counts()["edges"]["created"] == 5  # "Slide|Yelp" is two connections
@@ -78,18 +107,24 @@ def test_kumu_workbook_imports_with_a_mapping(store):
         assert [(e.source, e.target) for e in funds] == [("founders-fund", "slide")]
         related = repo.query_edges("paypal", kind="related_to")  # a person cannot fund
         assert {(e.source, e.target, e.properties["relation"]) for e in related} == {
-            ("paypal", "peter-thiel", "Employee/Founder"), ("max-levchin", "slide", "Investor"),
-            ("max-levchin", "yelp", "Investor"), ("peter-thiel", "yelp", "Investor")}
+            ("paypal", "peter-thiel", "Employee/Founder"),
+            ("max-levchin", "slide", "Investor"),
+            ("max-levchin", "yelp", "Investor"),
+            ("peter-thiel", "yelp", "Investor"),
+        }
         assert next(e for e in related if e.source == "peter-thiel").attributes == {
-            "Description": "Early investor"}
+            "Description": "Early investor"
+        }
 
 
 def test_second_import_matches_by_label_and_type_and_changes_nothing(store):
     do_import(store, "paypal", [("paypal-mafia.xlsx", paypal_like())], mapping=MAPPING)
     before = state(store, "paypal")
     again = do_import(store, "paypal", [("paypal-mafia.xlsx", paypal_like())], mapping=MAPPING)
-    assert again.counts() == {"nodes": {"created": 0, "updated": 0, "unchanged": 7},
-                              "edges": {"created": 0, "updated": 0, "unchanged": 5}}
+    assert again.counts() == {
+        "nodes": {"created": 0, "updated": 0, "unchanged": 7},
+        "edges": {"created": 0, "updated": 0, "unchanged": 5},
+    }
     assert state(store, "paypal") == before
 
 
@@ -109,8 +144,11 @@ def test_unmapped_types_are_refused_with_their_rows_and_nothing_is_written(store
 
 
 def test_endpoints_that_do_not_fit_are_refused_or_kept_as_related_to(store, empty):
-    mapping = ("m.yaml", b"node_kinds: {Person: person, Company: organization}\n"
-                         b"edge_kinds: {Investor: funds, Employee/Founder: convenes}\n")
+    mapping = (
+        "m.yaml",
+        b"node_kinds: {Person: person, Company: organization}\n"
+        b"edge_kinds: {Investor: funds, Employee/Founder: convenes}\n",
+    )
     with pytest.raises(InvalidRecords) as info:
         do_import(store, empty, [("paypal-mafia.xlsx", paypal_like())], mapping=mapping)
     misfit = next(p for p in info.value.problems if p.record == "Investor")
@@ -133,11 +171,11 @@ def test_endpoints_that_do_not_fit_are_refused_or_kept_as_related_to(store, empt
 def test_ids_match_across_imports_even_when_labels_change(store, empty):
     first = "ID,Label,Type\norg-1,Unite LA,Organization\ncan-1,Data Workgroup,Constellation\n"
     conns = "ID,From,To,Type\nc1,org-1,can-1,Convenes\n"
-    do_import(store, empty, [("elements.csv", first.encode()), ("connections.csv",
-                                                                  conns.encode())])
+    do_import(store, empty, [("elements.csv", first.encode()), ("connections.csv", conns.encode())])
     renamed = first.replace("Unite LA", "UNITE-LA")
-    report = do_import(store, empty, [("elements.csv", renamed.encode()),
-                                      ("connections.csv", conns.encode())])
+    report = do_import(
+        store, empty, [("elements.csv", renamed.encode()), ("connections.csv", conns.encode())]
+    )
     assert report.nodes_updated == ["org-1"] and report.edges_unchanged == ["c1"]
     with store.repository() as repo:
         assert repo.get_node(empty, "org-1").label == "UNITE-LA"
@@ -145,20 +183,33 @@ def test_ids_match_across_imports_even_when_labels_change(store, empty):
 
 
 def test_two_blank_rows_start_a_new_section(store, empty):
-    sheet = [["Label", "Type"], ["UNITE-LA", "Organization"], ["Data", "Constellation"],
-             [None, None], [None, None],
-             ["From", "To", "Type"], ["UNITE-LA", "Data", "convenes"]]
+    sheet = [
+        ["Label", "Type"],
+        ["UNITE-LA", "Organization"],
+        ["Data", "Constellation"],
+        [None, None],
+        [None, None],
+        ["From", "To", "Type"],
+        ["UNITE-LA", "Data", "convenes"],
+    ]
     report = do_import(store, empty, [("one-sheet.xlsx", xlsx({"Sheet1": sheet}))])
     assert report.counts()["edges"]["created"] == 1
 
 
 def test_blueprint_and_project_export_json(store, empty):
-    blueprint = {"elements": [
-        {"label": "A", "type": "Organization", "description": "First", "tags": ["one", "two"],
-         "Favorite Dessert": "shave ice"},
-        {"label": "B", "type": "Constellation"}],
-        "connections": [{"from": "A", "to": "B", "type": "participates in",
-                         "direction": "mutual"}]}
+    blueprint = {
+        "elements": [
+            {
+                "label": "A",
+                "type": "Organization",
+                "description": "First",
+                "tags": ["one", "two"],
+                "Favorite Dessert": "shave ice",
+            },
+            {"label": "B", "type": "Constellation"},
+        ],
+        "connections": [{"from": "A", "to": "B", "type": "participates in", "direction": "mutual"}],
+    }
     report = do_import(store, empty, [("blueprint.json", json.dumps(blueprint).encode())])
     assert report.format == "kumu"
     with store.repository() as repo:
@@ -168,16 +219,35 @@ def test_blueprint_and_project_export_json(store, empty):
         edge = repo.query_edges(empty)[0]
         assert edge.kind == "participates_in" and edge.attributes == {"direction": "mutual"}
 
-    project = {"name": "x", "elements": [
-        {"_id": "elem-1", "attributes": {"label": "Ohio", "element type": "Organization",
-                                         "2010 population": 11536504}},
-        {"_id": "elem-2", "attributes": {"label": "Goal", "element type": "Goal"}}],
-        "connections": [{"_id": "conn-1", "direction": "directed", "from": "elem-1",
-                         "to": "elem-2", "attributes": {"connection type": "related"}}],
-        "loops": [{"_id": "loop-1"}], "maps": []}
+    project = {
+        "name": "x",
+        "elements": [
+            {
+                "_id": "elem-1",
+                "attributes": {
+                    "label": "Ohio",
+                    "element type": "Organization",
+                    "2010 population": 11536504,
+                },
+            },
+            {"_id": "elem-2", "attributes": {"label": "Goal", "element type": "Goal"}},
+        ],
+        "connections": [
+            {
+                "_id": "conn-1",
+                "direction": "directed",
+                "from": "elem-1",
+                "to": "elem-2",
+                "attributes": {"connection type": "related"},
+            }
+        ],
+        "loops": [{"_id": "loop-1"}],
+        "maps": [],
+    }
     mapping = ("m.yaml", b"default_edge_kind: related_to\n")
-    report = do_import(store, "proj", [("project.json", json.dumps(project).encode())],
-                       mapping=mapping)
+    report = do_import(
+        store, "proj", [("project.json", json.dumps(project).encode())], mapping=mapping
+    )
     assert report.nodes_created == ["elem-1", "elem-2"] and report.edges_created == ["conn-1"]
     assert any("loops" in n.message for n in report.notes)
 
@@ -204,23 +274,53 @@ def test_property_errors_name_the_column(store, empty):
 def _populate(store, workspace):
     with store.repository() as repo:
         repo.create_workspace(workspace, name="L.A. Compact")
-        repo.bulk_upsert(workspace, [
-            {"id": "unite-la", "kind": "organization", "label": "UNITE-LA",
-             "properties": {"sector": "business", "description": "Convener"},
-             "attributes": {"Website": "https://unite-la.org"}, "tags": ["signer", "backbone"]},
-            {"id": "data", "kind": "constellation", "label": "=HYPERLINK(\"http://evil\")",
-             "properties": {"status": "active", "launched": "2015-01-01"},
-             "valid_from": "2015-01-01"},
-            {"id": "grad", "kind": "goal", "label": "All students graduate",
-             "properties": {"number": 1}},
-            {"id": "x", "kind": "person", "label": "@someone", "attributes": {"note": "-5 + 3"}},
-        ], [
-            {"kind": "convenes", "source": "unite-la", "target": "data",
-             "properties": {"role": "co", "staff_time": 0.5}},
-            {"kind": "advances", "source": "data", "target": "grad"},
-            {"kind": "related_to", "source": "x", "target": "grad",
-             "properties": {"relation": "Champion"}},
-        ])
+        repo.bulk_upsert(
+            workspace,
+            [
+                {
+                    "id": "unite-la",
+                    "kind": "organization",
+                    "label": "UNITE-LA",
+                    "properties": {"sector": "business", "description": "Convener"},
+                    "attributes": {"Website": "https://unite-la.org"},
+                    "tags": ["signer", "backbone"],
+                },
+                {
+                    "id": "data",
+                    "kind": "constellation",
+                    "label": '=HYPERLINK("http://evil")',
+                    "properties": {"status": "active", "launched": "2015-01-01"},
+                    "valid_from": "2015-01-01",
+                },
+                {
+                    "id": "grad",
+                    "kind": "goal",
+                    "label": "All students graduate",
+                    "properties": {"number": 1},
+                },
+                {
+                    "id": "x",
+                    "kind": "person",
+                    "label": "@someone",
+                    "attributes": {"note": "-5 + 3"},
+                },
+            ],
+            [
+                {
+                    "kind": "convenes",
+                    "source": "unite-la",
+                    "target": "data",
+                    "properties": {"role": "co", "staff_time": 0.5},
+                },
+                {"kind": "advances", "source": "data", "target": "grad"},
+                {
+                    "kind": "related_to",
+                    "source": "x",
+                    "target": "grad",
+                    "properties": {"relation": "Champion"},
+                },
+            ],
+        )
 
 
 @pytest.mark.parametrize("fmt", ["kumu", "kumu-xlsx", "kumu-csv"])
@@ -230,15 +330,29 @@ def test_export_then_import_gives_the_same_network(store, fmt):
     report = do_import(store, "copy", [(filename, content)])
     assert report.format == "kumu"
     again = do_import(store, "la", [(filename, content)])
-    assert again.counts() == {"nodes": {"created": 0, "updated": 0, "unchanged": 4},
-                              "edges": {"created": 0, "updated": 0, "unchanged": 3}}
+    assert again.counts() == {
+        "nodes": {"created": 0, "updated": 0, "unchanged": 4},
+        "edges": {"created": 0, "updated": 0, "unchanged": 3},
+    }
     with store.repository() as repo:
-        for a, b in zip(repo.query_nodes("la"), repo.query_nodes("copy")):
-            assert (a.id, a.kind, a.label, a.properties, a.attributes, a.tags, a.valid_from) == \
-                   (b.id, b.kind, b.label, b.properties, b.attributes, b.tags, b.valid_from)
-        for a, b in zip(repo.query_edges("la"), repo.query_edges("copy")):
-            assert (a.id, a.kind, a.source, a.target, a.properties) == \
-                   (b.id, b.kind, b.source, b.target, b.properties)
+        for a, b in zip(repo.query_nodes("la"), repo.query_nodes("copy"), strict=True):
+            assert (a.id, a.kind, a.label, a.properties, a.attributes, a.tags, a.valid_from) == (
+                b.id,
+                b.kind,
+                b.label,
+                b.properties,
+                b.attributes,
+                b.tags,
+                b.valid_from,
+            )
+        for a, b in zip(repo.query_edges("la"), repo.query_edges("copy"), strict=True):
+            assert (a.id, a.kind, a.source, a.target, a.properties) == (
+                b.id,
+                b.kind,
+                b.source,
+                b.target,
+                b.properties,
+            )
 
 
 def test_xlsx_export_layout_and_formula_escaping(store):
@@ -250,7 +364,7 @@ def test_xlsx_export_layout_and_formula_escaping(store):
     elements = list(book["Elements"].values)
     assert elements[0][:5] == ("ID", "Label", "Type", "Description", "Tags")
     labels = {row[0]: row[1] for row in elements[1:]}
-    assert labels["data"] == "'=HYPERLINK(\"http://evil\")"
+    assert labels["data"] == '\'=HYPERLINK("http://evil")'
     assert labels["x"] == "'@someone"
     assert all(cell.data_type != "f" for row in book["Elements"].iter_rows() for cell in row)
     connections = list(book["Connections"].values)
@@ -286,8 +400,7 @@ def test_workbook_whose_xml_declares_entities_is_refused(store, empty):
         for member in source.infolist():
             data = source.read(member)
             if member.filename == "xl/worksheets/sheet1.xml":
-                data = (b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
-                        + data)
+                data = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>' + data
             archive.writestr(member, data)
     before = state(store, empty)
     with pytest.raises(UnreadableFile, match="billion laughs") as info:
@@ -310,8 +423,12 @@ def test_zip_bomb_posing_as_xlsx_is_refused(store, empty):
 
 def test_a_sheet_with_no_kumu_header_is_refused(store, empty):
     with pytest.raises(InvalidRecords, match="needs an elements sheet"):
-        do_import(store, empty, [("x.xlsx", xlsx({"Sheet1": [["Name", "Kind"], ["A", "B"]]}))],
-                  format="kumu")
+        do_import(
+            store,
+            empty,
+            [("x.xlsx", xlsx({"Sheet1": [["Name", "Kind"], ["A", "B"]]}))],
+            format="kumu",
+        )
 
 
 def test_attribute_names_that_look_like_formulas_are_escaped_as_headers(store):
@@ -319,8 +436,10 @@ def test_attribute_names_that_look_like_formulas_are_escaped_as_headers(store):
 
     with store.repository() as repo:
         repo.create_workspace("hdr")
-        repo.create_node("hdr", {"kind": "organization", "label": "Org",
-                                 "attributes": {"=cmd|' /C calc'!A0": "x"}})
+        repo.create_node(
+            "hdr",
+            {"kind": "organization", "label": "Org", "attributes": {"=cmd|' /C calc'!A0": "x"}},
+        )
     content, _, _ = do_export(store, "hdr", "kumu-xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(content))["Elements"]
     header = [c for c in next(sheet.iter_rows(values_only=False))]
@@ -354,9 +473,14 @@ def test_a_label_that_starts_with_an_apostrophe_survives_the_round_trip(store, e
     """Export adds one apostrophe before a formula-like text; import takes exactly one off,
     so a label the user wrote as ``'=quoted`` comes back as they wrote it."""
     with store.repository() as repo:
-        repo.bulk_upsert(empty, [
-            {"id": "q", "kind": "organization", "label": "'=quoted"},
-            {"id": "g", "kind": "goal", "label": "'-minus goal"}], [])
+        repo.bulk_upsert(
+            empty,
+            [
+                {"id": "q", "kind": "organization", "label": "'=quoted"},
+                {"id": "g", "kind": "goal", "label": "'-minus goal"},
+            ],
+            [],
+        )
     content, _, filename = do_export(store, empty, fmt)
     do_import(store, "copy", [(filename, content)])
     with store.repository() as repo:

@@ -50,27 +50,33 @@ def test_zip_with_other_files_is_refused(store, empty):
         do_import(store, empty, [("tables.zip", buffer.getvalue())])
 
 
-@pytest.mark.parametrize("name, content, expected", [
-    ("x.json", b'{"format": "constellation", "nodes": [], "edges": []}', "native"),
-    ("x.json", b'{"elements": [{"label": "A"}]}', "kumu"),
-    ("x.json", b'{"grants": []}', "360giving"),
-    ("x.graphml", b"<?xml version='1.0'?><graphml/>", "graphml"),
-    ("x.xml", b"<gexf version='1.3'/>", "gexf"),
-    ("x.csv", b"Label,Type\nA,B\n", "kumu"),
-    ("x.csv", b"From,To\nA,B\n", "kumu"),
-    ("x.csv", b"id,label,kind\na,A,goal\n", "csv"),
-    ("x.csv", b"Identifier,Title,Amount Awarded\n", "360giving"),
-])
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("x.json", b'{"format": "constellation", "nodes": [], "edges": []}', "native"),
+        ("x.json", b'{"elements": [{"label": "A"}]}', "kumu"),
+        ("x.json", b'{"grants": []}', "360giving"),
+        ("x.graphml", b"<?xml version='1.0'?><graphml/>", "graphml"),
+        ("x.xml", b"<gexf version='1.3'/>", "gexf"),
+        ("x.csv", b"Label,Type\nA,B\n", "kumu"),
+        ("x.csv", b"From,To\nA,B\n", "kumu"),
+        ("x.csv", b"id,label,kind\na,A,goal\n", "csv"),
+        ("x.csv", b"Identifier,Title,Amount Awarded\n", "360giving"),
+    ],
+)
 def test_format_is_told_from_the_content(name, content, expected):
     assert detect_format(name, content) == expected
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("x.json", b'{"elements": {"nodes": []}}', "Cytoscape.js JSON"),
-    ("x.json", b'{"people": []}', "not a format Constellation reads"),
-    ("x.xml", b"<svg/>", "neither GraphML nor GEXF"),
-    ("x.dat", b"\x00\x01binary", "cannot be told"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("x.json", b'{"elements": {"nodes": []}}', "Cytoscape.js JSON"),
+        ("x.json", b'{"people": []}', "not a format Constellation reads"),
+        ("x.xml", b"<svg/>", "neither GraphML nor GEXF"),
+        ("x.dat", b"\x00\x01binary", "cannot be told"),
+    ],
+)
 def test_unknown_content_is_refused_with_a_hint(name, content, message):
     with pytest.raises(UnreadableFile, match=message):
         detect_format(name, content)
@@ -103,13 +109,14 @@ def test_mapping_file_that_is_not_yaml_is_refused():
         load_mapping("mapping.yaml", b"node_kinds: [unclosed")
     with pytest.raises(UnreadableFile, match="must hold keys"):
         load_mapping("mapping.json", b"[1, 2]")
-    assert load_mapping("mapping.json", b'{"node_kinds": {"Firm": "Organization"}}') \
-        .node_kinds == {"Firm": "organization"}
+    assert load_mapping("mapping.json", b'{"node_kinds": {"Firm": "Organization"}}').node_kinds == {
+        "Firm": "organization"
+    }
 
 
 def test_dry_run_writes_nothing_and_says_what_would_change(store, empty):
     content = b"Label,Type\nUNITE-LA,Organization\nData,Constellation\n"
-    do_import(store, empty, [("e.csv", content[:content.index(b"Data")])])
+    do_import(store, empty, [("e.csv", content[: content.index(b"Data")])])
     before = state(store, empty)
     report = do_import(store, empty, [("e.csv", content)], dry_run=True)
     assert report.dry_run and report.nodes_created == ["data"]

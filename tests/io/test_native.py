@@ -19,22 +19,34 @@ from .conftest import do_export, do_import, state
 _counter = itertools.count()
 
 # any text a person can type: control characters other than tab and newline are refused on input
-text = st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n"),
-               max_size=20)
+text = st.text(
+    alphabet=st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n"), max_size=20
+)
 label = text.filter(lambda s: s.strip() != "")
 floats = st.floats(allow_nan=False, allow_infinity=False, width=64).filter(
-    lambda x: x != 0 or math.copysign(1, x) > 0)
-scalars = st.none() | st.booleans() | st.integers(-2**53, 2**53) | floats | text
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
-                           | st.dictionaries(text, inner, max_size=3), max_leaves=8)
+    lambda x: x != 0 or math.copysign(1, x) > 0
+)
+scalars = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | floats | text
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
+    max_leaves=8,
+)
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 12, 31))
 
 PROPS = {
-    "organization": st.fixed_dictionaries({}, optional={
-        "sector": st.sampled_from(["education", "business", "health", "non-profit"]),
-        "staff_capacity": st.floats(0, 50, allow_nan=False), "website": label}),
-    "constellation": st.fixed_dictionaries({}, optional={
-        "status": st.sampled_from(["planned", "active", "dormant"]), "launched": dates}),
+    "organization": st.fixed_dictionaries(
+        {},
+        optional={
+            "sector": st.sampled_from(["education", "business", "health", "non-profit"]),
+            "staff_capacity": st.floats(0, 50, allow_nan=False),
+            "website": label,
+        },
+    ),
+    "constellation": st.fixed_dictionaries(
+        {},
+        optional={"status": st.sampled_from(["planned", "active", "dormant"]), "launched": dates},
+    ),
     "goal": st.fixed_dictionaries({}, optional={"number": st.integers(0, 99)}),
     "person": st.fixed_dictionaries({}, optional={"title": label}),
 }
@@ -48,27 +60,45 @@ def workspaces(draw):
         kind = draw(st.sampled_from(sorted(PROPS)))
         start = draw(st.none() | dates)
         end = draw(st.none() | dates.filter(lambda d, start=start: start is None or d >= start))
-        nodes.append({"id": f"n{i}", "kind": kind, "label": draw(label),
-                      "properties": {k: v.isoformat() if isinstance(v, dt.date) else v
-                                     for k, v in draw(PROPS[kind]).items()},
-                      "attributes": draw(st.dictionaries(text, json_values, max_size=3)),
-                      "tags": draw(st.lists(label, max_size=3)),
-                      "valid_from": start.isoformat() if start else None,
-                      "valid_to": end.isoformat() if end else None})
+        nodes.append(
+            {
+                "id": f"n{i}",
+                "kind": kind,
+                "label": draw(label),
+                "properties": {
+                    k: v.isoformat() if isinstance(v, dt.date) else v
+                    for k, v in draw(PROPS[kind]).items()
+                },
+                "attributes": draw(st.dictionaries(text, json_values, max_size=3)),
+                "tags": draw(st.lists(label, max_size=3)),
+                "valid_from": start.isoformat() if start else None,
+                "valid_to": end.isoformat() if end else None,
+            }
+        )
     edges = []
     for j in range(draw(st.integers(0, 8))):
         s, t = draw(st.integers(0, n - 1)), draw(st.integers(0, n - 1))
-        edges.append({"id": f"e{j}", "kind": "related_to", "source": f"n{s}", "target": f"n{t}",
-                      "properties": {"relation": draw(label)},
-                      "attributes": draw(st.dictionaries(text, json_values, max_size=2)),
-                      "tags": draw(st.lists(label, max_size=2))})
+        edges.append(
+            {
+                "id": f"e{j}",
+                "kind": "related_to",
+                "source": f"n{s}",
+                "target": f"n{t}",
+                "properties": {"relation": draw(label)},
+                "attributes": draw(st.dictionaries(text, json_values, max_size=2)),
+                "tags": draw(st.lists(label, max_size=2)),
+            }
+        )
     archived = draw(st.sets(st.integers(0, n - 1), max_size=n))
     bumped = draw(st.sets(st.integers(0, n - 1), max_size=n))
     return nodes, edges, archived, bumped
 
 
-@settings(max_examples=20, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=workspaces())
 def test_export_import_export_gives_the_same_document(store, data):
     nodes, edges, archived, bumped = data
@@ -92,18 +122,29 @@ def test_export_import_export_gives_the_same_document(store, data):
     assert {n["version"] for n in doc_b["nodes"] if n["id"] in {f"n{i}" for i in bumped}} <= {2, 3}
     # and once more into the same workspace: nothing changes
     again = do_import(store, b, [(filename, first)])
-    assert not (again.nodes_created or again.nodes_updated or again.edges_created
-                or again.edges_updated)
+    assert not (
+        again.nodes_created or again.nodes_updated or again.edges_created or again.edges_updated
+    )
 
 
 def test_document_keeps_everything(store, empty):
     with store.repository() as repo:
-        repo.bulk_upsert(empty, [
-            {"id": "unite", "kind": "organization", "label": "UNITE-LA",
-             "properties": {"sector": "business"}, "attributes": {"source": "seed 001"},
-             "tags": ["signer"], "valid_from": "2010-01-01"},
-            {"id": "data", "kind": "constellation", "label": "Data Workgroup"}],
-            [{"kind": "convenes", "source": "unite", "target": "data"}])
+        repo.bulk_upsert(
+            empty,
+            [
+                {
+                    "id": "unite",
+                    "kind": "organization",
+                    "label": "UNITE-LA",
+                    "properties": {"sector": "business"},
+                    "attributes": {"source": "seed 001"},
+                    "tags": ["signer"],
+                    "valid_from": "2010-01-01",
+                },
+                {"id": "data", "kind": "constellation", "label": "Data Workgroup"},
+            ],
+            [{"kind": "convenes", "source": "unite", "target": "data"}],
+        )
         repo.archive_node(empty, "data")
     doc = json.loads(do_export(store, empty, "native")[0])
     assert doc["format"] == "constellation" and doc["version"] == 1
@@ -115,12 +156,15 @@ def test_document_keeps_everything(store, empty):
     assert doc["edges"][0]["id"] == "unite--convenes--data"
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"{not json", "not valid JSON"),
-    (b'{"format": "other", "nodes": [], "edges": []}', "'other' format"),
-    (b'{"format": "constellation", "version": 9, "nodes": []}', "version 9"),
-    (b'{"format": "constellation", "nodes": {"a": 1}}', "must be a list"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"{not json", "not valid JSON"),
+        (b'{"format": "other", "nodes": [], "edges": []}', "'other' format"),
+        (b'{"format": "constellation", "version": 9, "nodes": []}', "version 9"),
+        (b'{"format": "constellation", "nodes": {"a": 1}}', "must be a list"),
+    ],
+)
 def test_broken_documents_are_refused_and_nothing_is_written(store, empty, content, message):
     before = state(store, empty)
     with pytest.raises(UnreadableFile, match=message):
@@ -130,10 +174,15 @@ def test_broken_documents_are_refused_and_nothing_is_written(store, empty, conte
 
 def test_bad_records_are_listed_with_their_positions(store, empty):
     before = state(store, empty)
-    doc = {"format": "constellation", "version": 1, "nodes": [
-        {"id": "a", "kind": "organisation", "label": "Typo"},
-        {"id": "b", "kind": "goal", "label": "Goal", "properties": {"number": -1}}],
-        "edges": [{"kind": "advances", "source": "b", "target": "ghost"}]}
+    doc = {
+        "format": "constellation",
+        "version": 1,
+        "nodes": [
+            {"id": "a", "kind": "organisation", "label": "Typo"},
+            {"id": "b", "kind": "goal", "label": "Goal", "properties": {"number": -1}},
+        ],
+        "edges": [{"kind": "advances", "source": "b", "target": "ghost"}],
+    }
     with pytest.raises(InvalidRecords) as info:
         do_import(store, empty, [("backup.json", json.dumps(doc).encode())])
     found = {(p.position, p.field) for p in info.value.problems}
@@ -144,8 +193,11 @@ def test_bad_records_are_listed_with_their_positions(store, empty):
 
 
 def test_refused_import_into_a_new_workspace_leaves_no_workspace(store):
-    doc = {"format": "constellation", "nodes": [{"id": "a", "kind": "planet", "label": "X"}],
-           "edges": []}
+    doc = {
+        "format": "constellation",
+        "nodes": [{"id": "a", "kind": "planet", "label": "X"}],
+        "edges": [],
+    }
     with pytest.raises(InvalidRecords):
         do_import(store, "fresh", [("b.json", json.dumps(doc).encode())])
     assert state(store, "fresh") is None

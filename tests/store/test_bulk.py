@@ -11,10 +11,18 @@ from .test_repository import snapshot
 NODES = [
     {"id": "escambia", "kind": "initiative", "label": "Achieve Escambia"},
     {"id": "kr", "kind": "goal", "label": "Kindergarten Readiness", "properties": {"number": 1}},
-    {"id": "kr-can", "kind": "constellation", "label": "Kindergarten Readiness CAN",
-     "properties": {"constellation_type": "network", "launched": "2016-11-01"}},
-    {"id": "elc", "kind": "organization", "label": "Early Learning Coalition",
-     "properties": {"sector": "early-childhood"}},
+    {
+        "id": "kr-can",
+        "kind": "constellation",
+        "label": "Kindergarten Readiness CAN",
+        "properties": {"constellation_type": "network", "launched": "2016-11-01"},
+    },
+    {
+        "id": "elc",
+        "kind": "organization",
+        "label": "Early Learning Coalition",
+        "properties": {"sector": "early-childhood"},
+    },
 ]
 EDGES = [
     {"kind": "pursues", "source": "escambia", "target": "kr"},
@@ -33,13 +41,17 @@ def ws(store):
 def test_bulk_writes_everything_and_second_run_changes_nothing(store, ws):
     with store.repository() as r:
         first = r.bulk_upsert(ws, NODES, EDGES)
-    assert first.counts() == {"nodes": {"created": 4, "updated": 0, "unchanged": 0},
-                              "edges": {"created": 3, "updated": 0, "unchanged": 0}}
+    assert first.counts() == {
+        "nodes": {"created": 4, "updated": 0, "unchanged": 0},
+        "edges": {"created": 3, "updated": 0, "unchanged": 0},
+    }
     before = snapshot(store, ws)
     with store.repository() as r:
         second = r.bulk_upsert(ws, NODES, EDGES)
-    assert second.counts() == {"nodes": {"created": 0, "updated": 0, "unchanged": 4},
-                               "edges": {"created": 0, "updated": 0, "unchanged": 3}}
+    assert second.counts() == {
+        "nodes": {"created": 0, "updated": 0, "unchanged": 4},
+        "edges": {"created": 0, "updated": 0, "unchanged": 3},
+    }
     assert snapshot(store, ws) == before
 
 
@@ -62,8 +74,12 @@ def test_one_bad_row_writes_nothing_and_every_problem_is_listed(store, ws):
     before = snapshot(store, ws)
     nodes = NODES + [
         {"id": "x1", "kind": "organisation", "label": "Typo Kind"},
-        {"id": "x2", "kind": "organization", "label": "Bad Sector",
-         "properties": {"sector": "space"}},
+        {
+            "id": "x2",
+            "kind": "organization",
+            "label": "Bad Sector",
+            "properties": {"sector": "space"},
+        },
         {"id": "kr", "kind": "goal", "label": "Duplicate id"},
     ]
     edges = EDGES + [
@@ -86,8 +102,7 @@ def test_one_bad_row_writes_nothing_and_every_problem_is_listed(store, ws):
 
 def test_positions_can_name_file_rows(store, ws):
     with pytest.raises(InvalidRecords) as info, store.repository() as r:
-        r.bulk_upsert(ws, [{"kind": "goal"}], [],
-                      positions=(["grants.csv row 2"], []))
+        r.bulk_upsert(ws, [{"kind": "goal"}], [], positions=(["grants.csv row 2"], []))
     assert info.value.problems[0].position == "grants.csv row 2"
     assert info.value.problems[0].field == "label"
 
@@ -118,10 +133,11 @@ def test_kind_of_a_stored_node_cannot_change_by_upsert(store, ws):
 
 def test_many_rows_in_chunks(store, ws):
     """More rows than one IN (...) chunk holds, to exercise the chunking."""
-    nodes = [{"id": f"org-{i}", "kind": "organization", "label": f"Org {i}"}
-             for i in range(6000)]
-    edges = [{"kind": "collaborates_with", "source": f"org-{i}", "target": f"org-{i + 1}"}
-             for i in range(5999)]
+    nodes = [{"id": f"org-{i}", "kind": "organization", "label": f"Org {i}"} for i in range(6000)]
+    edges = [
+        {"kind": "collaborates_with", "source": f"org-{i}", "target": f"org-{i + 1}"}
+        for i in range(5999)
+    ]
     with store.repository() as r:
         report = r.bulk_upsert(ws, nodes, edges)
         assert len(report.nodes_created) == 6000 and len(report.edges_created) == 5999

@@ -25,24 +25,54 @@ def ws(store):
     with store.repository() as r:
         r.create_workspace("la", name="L.A. Compact")
         r.create_workspace("other")
-        r.create_node("la", {"kind": "organization", "label": "UNITE-LA",
-                             "properties": {"sector": "business", "staff_capacity": 2},
-                             "tags": ["signer", "backbone"]})
-        r.create_node("la", {"kind": "constellation", "label": "Data Workgroup",
-                             "properties": {"status": "active"}, "valid_from": "2015-01-01"})
-        r.create_node("la", {"kind": "goal", "label": "All students graduate from high school",
-                             "id": "goal-1"})
-        r.create_edge("la", {"kind": "convenes", "source": "unite-la", "target": "data-workgroup",
-                             "properties": {"role": "primary"}})
-        r.create_node("other", {"kind": "organization", "label": "Stranger",
-                                "properties": {"sector": "health"}})
+        r.create_node(
+            "la",
+            {
+                "kind": "organization",
+                "label": "UNITE-LA",
+                "properties": {"sector": "business", "staff_capacity": 2},
+                "tags": ["signer", "backbone"],
+            },
+        )
+        r.create_node(
+            "la",
+            {
+                "kind": "constellation",
+                "label": "Data Workgroup",
+                "properties": {"status": "active"},
+                "valid_from": "2015-01-01",
+            },
+        )
+        r.create_node(
+            "la",
+            {"kind": "goal", "label": "All students graduate from high school", "id": "goal-1"},
+        )
+        r.create_edge(
+            "la",
+            {
+                "kind": "convenes",
+                "source": "unite-la",
+                "target": "data-workgroup",
+                "properties": {"role": "primary"},
+            },
+        )
+        r.create_node(
+            "other",
+            {"kind": "organization", "label": "Stranger", "properties": {"sector": "health"}},
+        )
     return "la"
 
 
 def test_create_and_get_normalise_kind_and_properties(store, ws):
     with store.repository() as r:
-        node = r.create_node(ws, {"kind": "Stewardship Group", "label": "Stewardship group",
-                                  "properties": {"has_bylaws": "yes"}})
+        node = r.create_node(
+            ws,
+            {
+                "kind": "Stewardship Group",
+                "label": "Stewardship group",
+                "properties": {"has_bylaws": "yes"},
+            },
+        )
         assert node.kind == "stewardship_group"
         assert node.properties == {"has_bylaws": True}
         assert node.id == "stewardship-group"
@@ -70,15 +100,32 @@ def test_explicit_duplicate_id_is_refused(store, ws):
     ("record", "field", "words"),
     [
         ({"kind": "organisation", "label": "X"}, "kind", "unknown node kind 'organisation'"),
-        ({"kind": "organization", "label": "X", "properties": {"staff_capacity": "lots"}},
-         "properties.staff_capacity", "valid number"),
-        ({"kind": "organization", "label": "X", "properties": {"sector": "martian"}},
-         "properties.sector", "education"),
-        ({"kind": "organization", "label": "X", "properties": {"colour": "red"}},
-         "properties.colour", "Extra inputs"),
+        (
+            {"kind": "organization", "label": "X", "properties": {"staff_capacity": "lots"}},
+            "properties.staff_capacity",
+            "valid number",
+        ),
+        (
+            {"kind": "organization", "label": "X", "properties": {"sector": "martian"}},
+            "properties.sector",
+            "education",
+        ),
+        (
+            {"kind": "organization", "label": "X", "properties": {"colour": "red"}},
+            "properties.colour",
+            "Extra inputs",
+        ),
         ({"kind": "organization", "label": ""}, "label", "at least 1"),
-        ({"kind": "organization", "label": "X", "valid_from": "2020-01-01",
-          "valid_to": "2019-01-01"}, "valid_to", "before valid_from"),
+        (
+            {
+                "kind": "organization",
+                "label": "X",
+                "valid_from": "2020-01-01",
+                "valid_to": "2019-01-01",
+            },
+            "valid_to",
+            "before valid_from",
+        ),
     ],
 )
 def test_bad_node_is_refused_naming_the_field(store, ws, record, field, words):
@@ -95,16 +142,36 @@ def test_bad_node_is_refused_naming_the_field(store, ws, record, field, words):
 @pytest.mark.parametrize(
     ("edge", "field", "words"),
     [
-        ({"kind": "convenes", "source": "data-workgroup", "target": "unite-la"}, "kind",
-         "from organization to constellation, not from constellation to organization"),
-        ({"kind": "funds", "source": "unite-la", "target": "nowhere"}, "target",
-         "no node 'nowhere'"),
-        ({"kind": "funds", "source": "unite-la", "target": "data-workgroup",
-          "properties": {"amount": "a lot"}}, "properties.amount", "valid number"),
-        ({"kind": "likes", "source": "unite-la", "target": "data-workgroup"}, "kind",
-         "unknown edge kind"),
-        ({"kind": "related_to", "source": "unite-la", "target": "goal-1"}, "properties.relation",
-         "required"),
+        (
+            {"kind": "convenes", "source": "data-workgroup", "target": "unite-la"},
+            "kind",
+            "from organization to constellation, not from constellation to organization",
+        ),
+        (
+            {"kind": "funds", "source": "unite-la", "target": "nowhere"},
+            "target",
+            "no node 'nowhere'",
+        ),
+        (
+            {
+                "kind": "funds",
+                "source": "unite-la",
+                "target": "data-workgroup",
+                "properties": {"amount": "a lot"},
+            },
+            "properties.amount",
+            "valid number",
+        ),
+        (
+            {"kind": "likes", "source": "unite-la", "target": "data-workgroup"},
+            "kind",
+            "unknown edge kind",
+        ),
+        (
+            {"kind": "related_to", "source": "unite-la", "target": "goal-1"},
+            "properties.relation",
+            "required",
+        ),
     ],
 )
 def test_bad_edge_is_refused_naming_the_field(store, ws, edge, field, words):
@@ -118,14 +185,26 @@ def test_bad_edge_is_refused_naming_the_field(store, ws, edge, field, words):
 
 def test_funds_may_point_at_an_organization_or_a_constellation(store, ws):
     with store.repository() as r:
-        r.create_node(ws, {"kind": "organization", "label": "Bechtel Foundation",
-                           "properties": {"sector": "philanthropy"}})
-        to_group = r.create_edge(ws, {"kind": "funds", "source": "bechtel-foundation",
-                                      "target": "data-workgroup",
-                                      "properties": {"amount": 50000, "currency": "USD",
-                                                     "funding_type": "Joint"}})
-        to_org = r.create_edge(ws, {"kind": "funds", "source": "bechtel-foundation",
-                                    "target": "unite-la"})
+        r.create_node(
+            ws,
+            {
+                "kind": "organization",
+                "label": "Bechtel Foundation",
+                "properties": {"sector": "philanthropy"},
+            },
+        )
+        to_group = r.create_edge(
+            ws,
+            {
+                "kind": "funds",
+                "source": "bechtel-foundation",
+                "target": "data-workgroup",
+                "properties": {"amount": 50000, "currency": "USD", "funding_type": "Joint"},
+            },
+        )
+        to_org = r.create_edge(
+            ws, {"kind": "funds", "source": "bechtel-foundation", "target": "unite-la"}
+        )
         assert to_group.properties["funding_type"] == "joint"
         assert to_org.target == "unite-la"
 
@@ -133,8 +212,9 @@ def test_funds_may_point_at_an_organization_or_a_constellation(store, ws):
 def test_edge_across_workspaces_is_refused(store, ws):
     before = snapshot(store, "other")
     with pytest.raises(InvalidRecords) as info, store.repository() as r:
-        r.create_edge("other", {"kind": "collaborates_with", "source": "stranger",
-                                "target": "unite-la"})
+        r.create_edge(
+            "other", {"kind": "collaborates_with", "source": "stranger", "target": "unite-la"}
+        )
     assert info.value.problems[0].field == "target"
     assert "no node 'unite-la' in this workspace" in info.value.problems[0].message
     assert snapshot(store, "other") == before
@@ -142,9 +222,12 @@ def test_edge_across_workspaces_is_refused(store, ws):
 
 def test_update_merges_properties_and_bumps_version(store, ws):
     with store.repository() as r:
-        updated = r.update_node(ws, "unite-la", {"properties": {"staff_capacity": 3,
-                                                                "sector": None},
-                                                 "tags": ["signer"]}, expected_version=1)
+        updated = r.update_node(
+            ws,
+            "unite-la",
+            {"properties": {"staff_capacity": 3, "sector": None}, "tags": ["signer"]},
+            expected_version=1,
+        )
     assert updated.version == 2
     assert updated.properties == {"staff_capacity": 3.0}
     assert updated.tags == ["signer"]
@@ -221,31 +304,41 @@ def test_delete_refuses_a_node_with_edges_unless_cascading(store, ws):
 
 def test_queries_filter_by_kind_tag_text_property_and_date(store, ws):
     with store.repository() as r:
-        r.create_node(ws, {"kind": "constellation", "label": "Old Task Force",
-                           "properties": {"status": "disbanded", "has_charter": True},
-                           "valid_from": "2010-01-01", "valid_to": "2012-12-31"})
+        r.create_node(
+            ws,
+            {
+                "kind": "constellation",
+                "label": "Old Task Force",
+                "properties": {"status": "disbanded", "has_charter": True},
+                "valid_from": "2010-01-01",
+                "valid_to": "2012-12-31",
+            },
+        )
         ids = lambda rows: sorted(n.id for n in rows)  # noqa: E731
-        assert ids(r.query_nodes(ws, kind="constellation")) == ["data-workgroup",
-                                                                 "old-task-force"]
+        assert ids(r.query_nodes(ws, kind="constellation")) == ["data-workgroup", "old-task-force"]
         assert ids(r.query_nodes(ws, tag="backbone")) == ["unite-la"]
         assert ids(r.query_nodes(ws, text="workgroup")) == ["data-workgroup"]
         assert ids(r.query_nodes(ws, text="100%")) == []
         assert ids(r.query_nodes(ws, properties={"status": "disbanded"})) == ["old-task-force"]
         assert ids(r.query_nodes(ws, properties={"has_charter": True})) == ["old-task-force"]
         assert ids(r.query_nodes(ws, properties={"staff_capacity": 2})) == ["unite-la"]
-        assert ids(r.query_nodes(ws, kind="constellation",
-                                 as_of=dt.date(2011, 6, 1))) == ["old-task-force"]
+        assert ids(r.query_nodes(ws, kind="constellation", as_of=dt.date(2011, 6, 1))) == [
+            "old-task-force"
+        ]
         # both ends of the period are inclusive
-        assert ids(r.query_nodes(ws, kind="constellation",
-                                 as_of=dt.date(2012, 12, 31))) == ["old-task-force"]
-        assert ids(r.query_nodes(ws, kind="constellation",
-                                 as_of=dt.date(2016, 1, 1))) == ["data-workgroup"]
+        assert ids(r.query_nodes(ws, kind="constellation", as_of=dt.date(2012, 12, 31))) == [
+            "old-task-force"
+        ]
+        assert ids(r.query_nodes(ws, kind="constellation", as_of=dt.date(2016, 1, 1))) == [
+            "data-workgroup"
+        ]
         assert r.count_nodes(ws, kind="constellation") == 2
         page = r.query_nodes(ws, limit=2)
         rest = r.query_nodes(ws, after=page[-1].id)
         assert len(page) + len(rest) == r.count_nodes(ws)
         assert [e.id for e in r.query_edges(ws, node="data-workgroup")] == [
-            "unite-la--convenes--data-workgroup"]
+            "unite-la--convenes--data-workgroup"
+        ]
         assert r.query_edges(ws, kind="funds") == []
 
 
@@ -283,8 +376,15 @@ def test_every_write_bumps_the_revision(store, ws):
 
 def test_a_second_edge_of_the_same_kind_between_the_same_pair_gets_its_own_id(store, ws):
     with store.repository() as r:
-        again = r.create_edge(ws, {"kind": "convenes", "source": "unite-la",
-                                   "target": "data-workgroup", "valid_from": "2020-01-01"})
+        again = r.create_edge(
+            ws,
+            {
+                "kind": "convenes",
+                "source": "unite-la",
+                "target": "data-workgroup",
+                "valid_from": "2020-01-01",
+            },
+        )
         assert again.id == "unite-la--convenes--data-workgroup-2"
         assert r.count_edges(ws, node="unite-la") == 2
 
@@ -292,26 +392,37 @@ def test_a_second_edge_of_the_same_kind_between_the_same_pair_gets_its_own_id(st
 def test_an_update_that_changes_nothing_keeps_the_version(store, ws):
     with store.repository() as r:
         before = r.get_node(ws, "unite-la")
-        same = r.update_node(ws, "unite-la", {"label": "UNITE-LA", "properties": {
-            "sector": "business"}}, expected_version=1)
+        same = r.update_node(
+            ws,
+            "unite-la",
+            {"label": "UNITE-LA", "properties": {"sector": "business"}},
+            expected_version=1,
+        )
         assert same.version == before.version == 1
         assert [c.action for c in r.changes(ws, entity_id="unite-la")] == ["create"]
-        edge = r.update_edge(ws, "unite-la--convenes--data-workgroup",
-                             {"properties": {"role": "primary"}})
+        edge = r.update_edge(
+            ws, "unite-la--convenes--data-workgroup", {"properties": {"role": "primary"}}
+        )
         assert edge.version == 1
 
 
 def test_neighbourhood_walks_only_through_live_nodes(store):
     with store.repository() as r:
         r.create_workspace("n")
-        r.bulk_upsert("n", [
-            {"id": "y", "kind": "organization", "label": "Y"},
-            {"id": "x", "kind": "organization", "label": "X", "valid_to": "2010-01-01"},
-            {"id": "a", "kind": "organization", "label": "A"},
-            {"id": "z", "kind": "organization", "label": "Z"}],
-            [{"kind": "collaborates_with", "source": "x", "target": "y"},
-             {"kind": "collaborates_with", "source": "y", "target": "a"},
-             {"kind": "collaborates_with", "source": "a", "target": "z"}])
+        r.bulk_upsert(
+            "n",
+            [
+                {"id": "y", "kind": "organization", "label": "Y"},
+                {"id": "x", "kind": "organization", "label": "X", "valid_to": "2010-01-01"},
+                {"id": "a", "kind": "organization", "label": "A"},
+                {"id": "z", "kind": "organization", "label": "Z"},
+            ],
+            [
+                {"kind": "collaborates_with", "source": "x", "target": "y"},
+                {"kind": "collaborates_with", "source": "y", "target": "a"},
+                {"kind": "collaborates_with", "source": "a", "target": "z"},
+            ],
+        )
         r.archive_node("n", "a")
         nodes, edges = r.neighbourhood("n", "y", hops=2, as_of=dt.date(2020, 1, 1))
         assert [n.id for n in nodes] == ["y"] and edges == []

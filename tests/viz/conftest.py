@@ -34,17 +34,31 @@ def demo(store):
 def hostile_records() -> tuple[list[dict], list[dict]]:
     """A small network whose label, properties, tags and attributes carry the payload."""
     nodes = [
-        {"id": "evil", "kind": "organization", "label": PAYLOAD,
-         "properties": {"description": PAYLOAD, "sector": "community"},
-         "tags": [PAYLOAD, "plain"], "attributes": {"note": PAYLOAD, PAYLOAD: "key too"}},
-        {"id": "group", "kind": "constellation", "label": "Group </script><script>alert(2)"
-         "</script>", "properties": {"status": "active", "magnetic_attractor": PAYLOAD}},
+        {
+            "id": "evil",
+            "kind": "organization",
+            "label": PAYLOAD,
+            "properties": {"description": PAYLOAD, "sector": "community"},
+            "tags": [PAYLOAD, "plain"],
+            "attributes": {"note": PAYLOAD, PAYLOAD: "key too"},
+        },
+        {
+            "id": "group",
+            "kind": "constellation",
+            "label": "Group </script><script>alert(2)</script>",
+            "properties": {"status": "active", "magnetic_attractor": PAYLOAD},
+        },
         {"id": "goal", "kind": "goal", "label": "Goal \" ' & <b>bold</b>"},
     ]
     edges = [
         {"id": "e1", "kind": "convenes", "source": "evil", "target": "group"},
-        {"id": "e2", "kind": "advances", "source": "group", "target": "goal",
-         "properties": {"note": PAYLOAD}},
+        {
+            "id": "e2",
+            "kind": "advances",
+            "source": "group",
+            "target": "goal",
+            "properties": {"note": PAYLOAD},
+        },
     ]
     return nodes, edges
 

@@ -36,12 +36,24 @@ class MapPage:
         self.problems: list[str] = []
         self.dialogs: list[str] = []
         page = self.page
-        page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
-                if m.type in ("error", "warning") else None)
+        page.on(
+            "console",
+            lambda m: (
+                self.problems.append(f"console {m.type}: {m.text}")
+                if m.type in ("error", "warning")
+                else None
+            ),
+        )
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url}"))
-        page.on("request", lambda r: None if r.url.startswith((origin, "data:"))
-                else self.problems.append(f"request elsewhere: {r.url}"))
+        page.on(
+            "request",
+            lambda r: (
+                None
+                if r.url.startswith((origin, "data:"))
+                else self.problems.append(f"request elsewhere: {r.url}")
+            ),
+        )
         page.on("dialog", self._dialog)
         self.open(url)
 
@@ -57,22 +69,31 @@ class MapPage:
         return self.page.evaluate(script, arg)
 
     def visible_nodes(self) -> set[str]:
-        return set(self.js("() => window.network.body.data.nodes.get({filter: n => !n.hidden})"
-                           ".map(n => n.id)"))
+        return set(
+            self.js(
+                "() => window.network.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.id)"
+            )
+        )
 
     def visible_edges(self) -> set[str]:
-        return set(self.js("() => window.network.body.data.edges.get({filter: e => !e.hidden})"
-                           ".map(e => e.id)"))
+        return set(
+            self.js(
+                "() => window.network.body.data.edges.get({filter: e => !e.hidden}).map(e => e.id)"
+            )
+        )
 
     def node_point(self, node_id: str) -> tuple[float, float]:
         """Bring a node into view and return where it is on the screen."""
-        point = self.js("""(id) => {
+        point = self.js(
+            """(id) => {
             const net = window.network;
             net.focus(id, {scale: 1.6, animation: false});
             net.redraw();
             const p = net.canvasToDOM(net.getPositions([id])[id]);
             return {x: p.x, y: p.y, at: net.getNodeAt(p)};
-        }""", node_id)
+        }""",
+            node_id,
+        )
         assert point["at"] == node_id, f"another node covers {node_id}: {point['at']}"
         box = self.page.locator("#map").bounding_box()
         return box["x"] + point["x"], box["y"] + point["y"]
@@ -82,7 +103,8 @@ class MapPage:
         # vis-network selects the node and runs our click handler in the same task, so
         # once the selection shows, the details panel has been drawn (however slow the machine).
         self.page.wait_for_function(
-            "id => window.network.getSelectedNodes().includes(id)", arg=node_id)
+            "id => window.network.getSelectedNodes().includes(id)", arg=node_id
+        )
         return self.page.locator("#details").inner_text()
 
     def settle(self) -> None:
@@ -112,8 +134,9 @@ def maps(tmp_path_factory):
     files = {}
     for ws in ("la-compact", "hostile"):
         files[ws] = folder / f"{ws}.html"
-        result = runner.invoke(app, ["map", "--db", url, "-w", ws, "--as-of", AS_OF,
-                                     "--out", str(files[ws])])
+        result = runner.invoke(
+            app, ["map", "--db", url, "-w", ws, "--as-of", AS_OF, "--out", str(files[ws])]
+        )
         assert result.exit_code == 0, result.stderr
     yield store, files
     store.close()
@@ -189,8 +212,9 @@ def test_filters_hide_what_they_should(demo_page):
     page.locator("#filter-status input[data-status=active]").uncheck()
     shown = p.visible_nodes()
     assert "la-regional-stem-hub" not in shown and "joint-advocacy" in shown  # dormant stays
-    assert not any(records[n]["kind"] == "constellation" and records[n]["status"] == "active"
-                   for n in shown)
+    assert not any(
+        records[n]["kind"] == "constellation" and records[n]["status"] == "active" for n in shown
+    )
     page.locator("#filter-status input[data-status=active]").check()
 
     page.locator("#filter-date").fill("2014-01-01")
@@ -206,22 +230,39 @@ def test_filters_hide_what_they_should(demo_page):
 
 
 def test_the_date_filter_reads_each_group_status_on_that_day(browser, tmp_path):
-    G = build_graph([
-        {"id": "d", "kind": "constellation", "label": "Dormant later",
-         "properties": {"status": "dormant", "launched": "2020-01-01"}},
-        {"id": "x", "kind": "constellation", "label": "Disbanded later",
-         "properties": {"status": "disbanded", "launched": "2015-01-01",
-                        "disbanded": "2021-01-01"}}],
-        workspace="dates", as_of=dt.date(2019, 1, 1))
+    G = build_graph(
+        [
+            {
+                "id": "d",
+                "kind": "constellation",
+                "label": "Dormant later",
+                "properties": {"status": "dormant", "launched": "2020-01-01"},
+            },
+            {
+                "id": "x",
+                "kind": "constellation",
+                "label": "Disbanded later",
+                "properties": {
+                    "status": "disbanded",
+                    "launched": "2015-01-01",
+                    "disbanded": "2021-01-01",
+                },
+            },
+        ],
+        workspace="dates",
+        as_of=dt.date(2019, 1, 1),
+    )
     path = tmp_path / "dates.html"
     path.write_text(build_map(G), encoding="utf-8")
     p = MapPage(browser, path.as_uri())
     try:
         page = p.page
-        expected = {"2019-06-01": {"d": "planned", "x": "active"},
-                    "2020-06-01": {"d": "dormant", "x": "active"},
-                    "2021-06-01": {"d": "dormant", "x": "disbanded"},
-                    "2014-06-01": {"d": "planned", "x": "planned"}}
+        expected = {
+            "2019-06-01": {"d": "planned", "x": "active"},
+            "2020-06-01": {"d": "dormant", "x": "active"},
+            "2021-06-01": {"d": "dormant", "x": "disbanded"},
+            "2014-06-01": {"d": "planned", "x": "planned"},
+        }
         for day, statuses in expected.items():
             page.locator("#filter-date").fill(day)
             page.locator("#filter-date").dispatch_event("change")
@@ -305,7 +346,9 @@ def test_a_saved_layout_comes_back_in_the_same_browser(browser, maps):
         assert stored["positions"]["unite-la"] == {"x": 1234, "y": -678}
         p.open(maps[1]["la-compact"].as_uri())
         assert p.js("() => window.network.getPositions(['unite-la'])['unite-la']") == {
-            "x": 1234, "y": -678}
+            "x": 1234,
+            "y": -678,
+        }
         assert "restored" in p.page.locator("#layout-status").inner_text()
         p.page.click("#forget-layout")
         assert p.js("() => localStorage.getItem('constellation-map:la-compact')") is None
@@ -336,8 +379,9 @@ def served(maps):
             if urlparse(self.path).path != "/api/workspaces/la-compact/map":
                 return self._send(404, b"{}", "application/json")
             with store.repository() as repo:
-                html = map_workspace(repo, "la-compact", dt.date.fromisoformat(AS_OF),
-                                     save_url=save_url)
+                html = map_workspace(
+                    repo, "la-compact", dt.date.fromisoformat(AS_OF), save_url=save_url
+                )
             self._send(200, html.encode("utf-8"), "text/html; charset=utf-8")
 
         def do_PUT(self):
@@ -369,14 +413,17 @@ def test_a_saved_layout_comes_back_from_the_server(browser, served):
         p.js("() => window.network.moveNode('unite-la', -321.0, 654.0)")
         p.page.click("#save-layout")
         p.page.wait_for_function(
-            "() => document.getElementById('layout-status').textContent.startsWith('Saved for')")
+            "() => document.getElementById('layout-status').textContent.startsWith('Saved for')"
+        )
         assert puts and puts[-1]["positions"]["unite-la"] == {"x": -321.0, "y": 654.0}
         assert len(puts[-1]["positions"]) == p.js("() => window.network.body.data.nodes.length")
         p.close()
         p = MapPage(browser, url, origin=origin)  # a new browser profile: no localStorage
         assert p.js("() => window.constellationMap.data.meta.layout") == "saved"
         assert p.js("() => window.network.getPositions(['unite-la'])['unite-la']") == {
-            "x": -321.0, "y": 654.0}
+            "x": -321.0,
+            "y": 654.0,
+        }
         assert p.problems == []
     finally:
         p.close()
@@ -384,14 +431,23 @@ def test_a_saved_layout_comes_back_from_the_server(browser, served):
 
 def test_a_large_map_opens_in_seconds_with_server_positions(browser, tmp_path):
     n = 2000
-    nodes = [{"id": f"o{i}", "kind": "organization", "label": f"Organization {i}"}
-             for i in range(n - 200)]
-    nodes += [{"id": f"c{i}", "kind": "constellation", "label": f"Group {i}"}
-              for i in range(200)]
-    edges = [{"kind": "participates_in", "source": f"o{i}", "target": f"c{(i * 7) % 200}"}
-             for i in range(n - 200)]
-    edges += [{"kind": "participates_in", "source": f"o{(i * 13) % (n - 200)}",
-               "target": f"c{(i * 3) % 200}"} for i in range(3 * n)]
+    nodes = [
+        {"id": f"o{i}", "kind": "organization", "label": f"Organization {i}"}
+        for i in range(n - 200)
+    ]
+    nodes += [{"id": f"c{i}", "kind": "constellation", "label": f"Group {i}"} for i in range(200)]
+    edges = [
+        {"kind": "participates_in", "source": f"o{i}", "target": f"c{(i * 7) % 200}"}
+        for i in range(n - 200)
+    ]
+    edges += [
+        {
+            "kind": "participates_in",
+            "source": f"o{(i * 13) % (n - 200)}",
+            "target": f"c{(i * 3) % 200}",
+        }
+        for i in range(3 * n)
+    ]
     path = tmp_path / "large.html"
     path.write_text(build_map(build_graph(nodes, edges)), encoding="utf-8")
     p = MapPage(browser, path.as_uri())

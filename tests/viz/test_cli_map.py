@@ -12,9 +12,22 @@ runner = CliRunner()
 
 def test_map_writes_one_file_and_says_where(demo, db_url, tmp_path):
     out = tmp_path / "la.html"
-    result = runner.invoke(app, ["map", "--db", db_url, "--workspace", "la-compact",
-                                 "--out", str(out), "--as-of", "2017-05-23",
-                                 "--size-by", "betweenness"])
+    result = runner.invoke(
+        app,
+        [
+            "map",
+            "--db",
+            db_url,
+            "--workspace",
+            "la-compact",
+            "--out",
+            str(out),
+            "--as-of",
+            "2017-05-23",
+            "--size-by",
+            "betweenness",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     assert str(out.resolve()) in result.stdout.replace("\n", "")
     assert "KiB" in result.stdout
@@ -29,8 +42,10 @@ def test_map_refuses_what_it_cannot_do(demo, db_url, tmp_path):
     assert result.exit_code == 1 and "several workspaces" in result.stderr
     result = runner.invoke(app, ["map", "--db", db_url, "-w", "la-compact", "--size-by", "x"])
     assert result.exit_code == 2
-    result = runner.invoke(app, ["map", "--db", db_url, "-w", "la-compact",
-                                 "--out", str(tmp_path / "missing" / "m.html")])
+    result = runner.invoke(
+        app,
+        ["map", "--db", db_url, "-w", "la-compact", "--out", str(tmp_path / "missing" / "m.html")],
+    )
     assert result.exit_code == 1 and "cannot write" in result.stderr
     result = runner.invoke(app, ["map", "--db", db_url, "-w", "nowhere"])
     assert result.exit_code == 1 and "no workspace 'nowhere'" in result.stderr

@@ -73,8 +73,11 @@ def test_findings_are_marked_on_their_nodes(la_map):
     _html, data, _G, _now = la_map
     items = {n["id"]: n for n in data["nodes"]}
     checks = {f["check"]: f for f in data["findings"]}
-    overload = next(f for f in data["findings"] if f["check"] == "convener_overload"
-                    and f["subjects"][0] == "unite-la")
+    overload = next(
+        f
+        for f in data["findings"]
+        if f["check"] == "convener_overload" and f["subjects"][0] == "unite-la"
+    )
     unite = items["unite-la"]
     assert overload["severity"] == "high"
     assert unite["label"].startswith(MARKS["high"]["badge"] + " ")
@@ -87,11 +90,16 @@ def test_findings_are_marked_on_their_nodes(la_map):
     leaderless = checks["leaderless_constellations"]
     assert items[leaderless["subjects"][0]]["color"]["border"] == MARKS["high"]["color"]
     medium = next(f for f in data["findings"] if f["severity"] == "medium")
-    assert items[medium["subjects"][0]]["shadow"]["color"] in (MARKS["medium"]["color"],
-                                                               MARKS["high"]["color"])
+    assert items[medium["subjects"][0]]["shadow"]["color"] in (
+        MARKS["medium"]["color"],
+        MARKS["high"]["color"],
+    )
     assert {"message", "suggestion", "title", "evidence"} <= set(overload)
-    unmarked = [n for n in data["nodes"] if n["id"] not in
-                {f["subjects"][0] for f in data["findings"] if f["severity"] in MARKS}]
+    unmarked = [
+        n
+        for n in data["nodes"]
+        if n["id"] not in {f["subjects"][0] for f in data["findings"] if f["severity"] in MARKS}
+    ]
     assert unmarked and all("shadow" not in n for n in unmarked)
 
 
@@ -107,11 +115,16 @@ def test_orphan_goals_are_marked(demo):
 
 def test_duplicate_backbones_are_marked():
     G = build_graph(
-        [{"id": "ed", "kind": "issue_area", "label": "Education"},
-         {"id": "a", "kind": "organization", "label": "A"},
-         {"id": "b", "kind": "organization", "label": "B"}],
-        [{"kind": "backbone_for", "source": "a", "target": "ed"},
-         {"kind": "backbone_for", "source": "b", "target": "ed"}])
+        [
+            {"id": "ed", "kind": "issue_area", "label": "Education"},
+            {"id": "a", "kind": "organization", "label": "A"},
+            {"id": "b", "kind": "organization", "label": "B"},
+        ],
+        [
+            {"kind": "backbone_for", "source": "a", "target": "ed"},
+            {"kind": "backbone_for", "source": "b", "target": "ed"},
+        ],
+    )
     data = page_data(build_map(G))
     finding = next(f for f in data["findings"] if f["check"] == "duplicate_backbones")
     items = {n["id"]: n for n in data["nodes"]}
@@ -136,8 +149,9 @@ def test_filters_know_goals_areas_and_statuses(la_map):
 
 def test_sizes_follow_the_chosen_measure(demo):
     with demo.repository() as repo:
-        by = {m: page_data(map_workspace(repo, "la-compact", AS_OF, size_by=m))
-              for m in SIZE_MEASURES}
+        by = {
+            m: page_data(map_workspace(repo, "la-compact", AS_OF, size_by=m)) for m in SIZE_MEASURES
+        }
     deg, btw, partners = (by[m]["records"] for m in SIZE_MEASURES)
     assert deg["unite-la"]["measure"] > deg["aala"]["measure"]
     assert btw["unite-la"]["measure"] > 0 and isinstance(btw["unite-la"]["measure"], float)
@@ -169,15 +183,18 @@ def test_every_label_and_value_is_escaped(hostile):
 def test_large_maps_get_server_positions_and_no_physics():
     n = SERVER_LAYOUT_ABOVE + 1
     nodes = [{"id": f"o{i}", "kind": "organization", "label": f"Org {i}"} for i in range(n)]
-    edges = [{"kind": "collaborates_with", "source": f"o{i}", "target": f"o{(i * 7 + 1) % n}"}
-             for i in range(n)]
+    edges = [
+        {"kind": "collaborates_with", "source": f"o{i}", "target": f"o{(i * 7 + 1) % n}"}
+        for i in range(n)
+    ]
     data = page_data(build_map(build_graph(nodes, edges), audit=False))
     assert data["meta"]["layout"] == "server" and data["meta"]["physics"] is False
     assert data["options"]["physics"] == {"enabled": False}
     assert data["options"]["layout"]["improvedLayout"] is False
     assert data["options"]["edges"]["smooth"] is False
-    assert all(isinstance(item["x"], float) and isinstance(item["y"], float)
-               for item in data["nodes"])
+    assert all(
+        isinstance(item["x"], float) and isinstance(item["y"], float) for item in data["nodes"]
+    )
     assert len({(item["x"], item["y"]) for item in data["nodes"]}) == n
 
 
@@ -189,8 +206,9 @@ def test_small_maps_let_the_browser_arrange_them(la_map):
 
 
 def test_the_threshold_and_physics_can_be_chosen():
-    G = build_graph([{"id": "a", "kind": "goal", "label": "A"},
-                     {"id": "b", "kind": "goal", "label": "B"}])
+    G = build_graph(
+        [{"id": "a", "kind": "goal", "label": "A"}, {"id": "b", "kind": "goal", "label": "B"}]
+    )
     forced = page_data(build_map(G, server_layout_above=1))
     assert forced["meta"]["layout"] == "server"
     assert page_data(build_map(G, physics=False))["meta"]["layout"] == "server"
@@ -215,8 +233,14 @@ def test_date_choices_and_served_flag(la_map):
     assert data["as_of_choices"] == sorted(data["as_of_choices"])
     assert "2015-03-01" in data["as_of_choices"]  # Subsidized Jobs Workgroup launched
     G = la_map[2]
-    chosen = page_data(build_map(G, as_of_choices=[dt.date(2019, 5, 1)], audit=False,
-                                 save_url="/api/workspaces/la-compact/map/positions"))
+    chosen = page_data(
+        build_map(
+            G,
+            as_of_choices=[dt.date(2019, 5, 1)],
+            audit=False,
+            save_url="/api/workspaces/la-compact/map/positions",
+        )
+    )
     assert chosen["as_of_choices"] == ["2019-05-01"]
     assert chosen["meta"]["save_url"] == "/api/workspaces/la-compact/map/positions"
 
@@ -231,13 +255,24 @@ def test_an_empty_workspace_still_draws(store):
 def test_a_group_keeps_its_recorded_status_for_other_dates():
     """A dormant group launched after the map's date is 'planned' on that date, and the page
     gets what the record says so that after the launch it reads 'dormant' again."""
-    G = build_graph([
-        {"id": "d", "kind": "constellation", "label": "Dormant later",
-         "properties": {"status": "dormant", "launched": "2020-01-01"}},
-        {"id": "x", "kind": "constellation", "label": "Disbanded later",
-         "properties": {"status": "disbanded", "disbanded": "2021-01-01"}},
-        {"id": "a", "kind": "constellation", "label": "Plainly active"}],
-        as_of=dt.date(2019, 1, 1))
+    G = build_graph(
+        [
+            {
+                "id": "d",
+                "kind": "constellation",
+                "label": "Dormant later",
+                "properties": {"status": "dormant", "launched": "2020-01-01"},
+            },
+            {
+                "id": "x",
+                "kind": "constellation",
+                "label": "Disbanded later",
+                "properties": {"status": "disbanded", "disbanded": "2021-01-01"},
+            },
+            {"id": "a", "kind": "constellation", "label": "Plainly active"},
+        ],
+        as_of=dt.date(2019, 1, 1),
+    )
     records = page_data(build_map(G))["records"]
     assert (records["d"]["status"], records["d"]["recorded_status"]) == ("planned", "dormant")
     assert (records["x"]["status"], records["x"]["recorded_status"]) == ("active", "disbanded")

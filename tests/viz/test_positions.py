@@ -15,11 +15,21 @@ from tests.viz.conftest import page_data
 def test_saved_positions_come_back_on_the_map(demo):
     with demo.repository(actor="carrie") as repo:
         before = repo.get_node("la-compact", "unite-la")
-        result = save_positions(repo, "la-compact", {
-            "unite-la": {"x": 12.34, "y": -5}, "la-compact": {"x": 0, "y": 0},
-            "no-such-node": {"x": 1, "y": 1}})
-    assert result.model_dump() == {"workspace": "la-compact", "updated": 2, "unchanged": 0,
-                                   "ignored": ["no-such-node"]}
+        result = save_positions(
+            repo,
+            "la-compact",
+            {
+                "unite-la": {"x": 12.34, "y": -5},
+                "la-compact": {"x": 0, "y": 0},
+                "no-such-node": {"x": 1, "y": 1},
+            },
+        )
+    assert result.model_dump() == {
+        "workspace": "la-compact",
+        "updated": 2,
+        "unchanged": 0,
+        "ignored": ["no-such-node"],
+    }
     with demo.repository() as repo:
         after = repo.get_node("la-compact", "unite-la")
         change = repo.changes("la-compact", entity="node", entity_id="unite-la", limit=1)[0]
@@ -49,15 +59,24 @@ def test_saving_the_same_positions_twice_changes_nothing(demo):
 def test_a_full_layout_turns_physics_off(demo):
     with demo.repository() as repo:
         ids = [n.id for n in repo.query_nodes("la-compact")]
-        save_positions(repo, "la-compact", {i: {"x": k * 10, "y": -k} for k, i in
-                                            enumerate(ids)})
+        save_positions(repo, "la-compact", {i: {"x": k * 10, "y": -k} for k, i in enumerate(ids)})
         data = page_data(map_workspace(repo, "la-compact"))
     assert data["meta"]["layout"] == "saved" and data["meta"]["physics"] is False
     assert all(n["x"] == 10 * ids.index(n["id"]) for n in data["nodes"])
 
 
-@pytest.mark.parametrize("bad", [{"x": 1}, {"x": "1", "y": 2}, {"x": math.nan, "y": 0},
-                                 {"x": math.inf, "y": 0}, [1, 2], None, {"x": True, "y": 0}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"x": 1},
+        {"x": "1", "y": 2},
+        {"x": math.nan, "y": 0},
+        {"x": math.inf, "y": 0},
+        [1, 2],
+        None,
+        {"x": True, "y": 0},
+    ],
+)
 def test_malformed_positions_are_refused_whole(demo, bad):
     with demo.repository() as repo:
         with pytest.raises(InvalidRecords) as caught:
@@ -73,9 +92,11 @@ def test_unknown_workspace(store):
 
 def test_server_layout_is_stable_keeps_fixed_nodes_and_separates_leaves():
     nodes = [{"id": "hub", "kind": "organization", "label": "Hub"}] + [
-        {"id": f"leaf{i}", "kind": "organization", "label": f"Leaf {i}"} for i in range(30)]
-    edges = [{"kind": "collaborates_with", "source": "hub", "target": f"leaf{i}"}
-             for i in range(30)]
+        {"id": f"leaf{i}", "kind": "organization", "label": f"Leaf {i}"} for i in range(30)
+    ]
+    edges = [
+        {"kind": "collaborates_with", "source": "hub", "target": f"leaf{i}"} for i in range(30)
+    ]
     G = build_graph(nodes, edges)
     first, second = server_layout(G), server_layout(G)
     assert first == second
@@ -86,8 +107,16 @@ def test_server_layout_is_stable_keeps_fixed_nodes_and_separates_leaves():
 
 
 def test_saved_positions_skips_malformed_attributes():
-    G = build_graph([
-        {"id": "a", "kind": "goal", "label": "A", "attributes": {"map_position": {"x": 1, "y": 2}}},
-        {"id": "b", "kind": "goal", "label": "B", "attributes": {"map_position": "left"}},
-        {"id": "c", "kind": "goal", "label": "C"}])
+    G = build_graph(
+        [
+            {
+                "id": "a",
+                "kind": "goal",
+                "label": "A",
+                "attributes": {"map_position": {"x": 1, "y": 2}},
+            },
+            {"id": "b", "kind": "goal", "label": "B", "attributes": {"map_position": "left"}},
+            {"id": "c", "kind": "goal", "label": "C"},
+        ]
+    )
     assert saved_positions(G) == {"a": {"x": 1.0, "y": 2.0}}

@@ -55,11 +55,20 @@ def live(tmp_path_factory):
     with store.repository() as repo:
         load_demo(repo, "la-compact")
         load_demo(repo, "achieve-escambia")
-        repo.create_node("la-compact", {"kind": "organization", "label": XSS, "id": "xss-org",
-                                        "properties": {"description": XSS, "sector": "community"},
-                                        "tags": [XSS]})
-        repo.create_edge("la-compact", {"kind": "participates_in", "source": "xss-org",
-                                        "target": "la-regional-stem-hub"})
+        repo.create_node(
+            "la-compact",
+            {
+                "kind": "organization",
+                "label": XSS,
+                "id": "xss-org",
+                "properties": {"description": XSS, "sector": "community"},
+                "tags": [XSS],
+            },
+        )
+        repo.create_edge(
+            "la-compact",
+            {"kind": "participates_in", "source": "xss-org", "target": "la-regional-stem-hub"},
+        )
     with store.session() as s:
         _, secret = create_token(s, "editor", None, "browser test")
     store.close()

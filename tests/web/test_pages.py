@@ -64,8 +64,7 @@ def test_who_convenes_what_marks_and_filters(page, live):
     page.check("#problems")
     shown = page.locator("#table tbody tr").count()
     assert 0 < shown < total
-    assert all(("flag-" in (rows.nth(i).get_attribute("class") or ""))
-               for i in range(shown))
+    assert all(("flag-" in (rows.nth(i).get_attribute("class") or "")) for i in range(shown))
     page.uncheck("#problems")
     page.select_option("#status", "dormant")
     assert page.locator("#table tbody tr").count() == 1
@@ -82,10 +81,12 @@ def test_find_a_constellation_for_an_organization_and_a_profile(page, live):
     page.click("#by-org button[type=submit]")
     page.wait_for_selector("#ranked li")
     items = page.locator("#ranked li")
-    expected = httpx.get(f"{live[0]}/api/workspaces/la-compact/recommendations",
-                         params={"org": "lausd", "limit": 10}).json()
+    expected = httpx.get(
+        f"{live[0]}/api/workspaces/la-compact/recommendations", params={"org": "lausd", "limit": 10}
+    ).json()
     assert [items.nth(i).get_attribute("data-id") for i in range(items.count())] == [
-        r["constellation"]["id"] for r in expected]
+        r["constellation"]["id"] for r in expected
+    ]
     assert expected[0]["reason"] in items.first.text_content()
     page.select_option("#sector", "business")
     page.select_option("#goals", index=0)
@@ -101,13 +102,16 @@ def test_funding_page_shows_opportunities_with_amounts(page, live):
     assert page.locator("#joint .entry").count() >= 1
     assert "USD" in page.text_content("#joint")
     funder = "california-community-foundation"
-    expected = httpx.get(f"{live[0]}/api/workspaces/la-compact/funding",
-                         params={"funder": funder}).json()
+    expected = httpx.get(
+        f"{live[0]}/api/workspaces/la-compact/funding", params={"funder": funder}
+    ).json()
     page.select_option("#funder", funder)
     # a funder sees only the unfunded groups that fit its portfolio (in the demo, one fewer)
     page.wait_for_function(
         "n => document.querySelector('#unfunded h2').textContent === "
-        "`Active constellations with no funding (${n})`", arg=len(expected["unfunded"]))
+        "`Active constellations with no funding (${n})`",
+        arg=len(expected["unfunded"]),
+    )
     assert page.locator("#joint .entry").count() == len(expected["joint_opportunities"])
     assert page.locator("#unfunded .entry").count() == len(expected["unfunded"])
     shoot(page, "funding")
@@ -132,15 +136,19 @@ def test_an_edit_through_the_form_lands_in_the_database(page, live):
     # change it again through the form (If-Match is sent from the ETag it read)
     page.fill("#find", "Los Angeles Public Library")
     page.press("#find", "Enter")
-    page.wait_for_function("document.querySelector('#f-label').value === 'Los Angeles Public Library'"
-                           " && document.querySelector('#f-kind').disabled")
+    page.wait_for_function(
+        "document.querySelector('#f-label').value === 'Los Angeles Public Library'"
+        " && document.querySelector('#f-kind').disabled"
+    )
     page.fill("#f-staff_capacity", "2")
     page.click("#save-node")
     page.wait_for_selector("#node-saved:has-text('version 2')")
     store = Store(db)
     with store.repository() as repo:
-        assert repo.find_node("la-compact", "Los Angeles Public Library").properties[
-            "staff_capacity"] == 2
+        assert (
+            repo.find_node("la-compact", "Los Angeles Public Library").properties["staff_capacity"]
+            == 2
+        )
     store.close()
 
 
@@ -199,8 +207,13 @@ def test_hostile_names_show_as_text_and_run_nothing(page, live, name):
     page.wait_for_timeout(300)
     assert page.dialogs == []
     assert page.locator("img[src=x]").count() == 0
-    assert page.evaluate("() => [...document.querySelectorAll('*')].some("
-                         "e => e.getAttribute && e.getAttribute('onerror'))") is False
+    assert (
+        page.evaluate(
+            "() => [...document.querySelectorAll('*')].some("
+            "e => e.getAttribute && e.getAttribute('onerror'))"
+        )
+        is False
+    )
 
 
 def test_upload_form_imports_a_file_and_reports_problems(page, live, tmp_path):

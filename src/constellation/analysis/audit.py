@@ -34,19 +34,29 @@ from constellation.analysis.index import index_of
 from constellation.analysis.params import AuditParams, resolve
 from constellation.analysis.registry import CHECKS
 
-__all__ = ["run_checks", "run_audit", "audit_workspace", "health_score", "compare_findings",
-           "CHECKS"]
+__all__ = [
+    "run_checks",
+    "run_audit",
+    "audit_workspace",
+    "health_score",
+    "compare_findings",
+    "CHECKS",
+]
 
 
-def run_checks(G: nx.MultiDiGraph, params: AuditParams | dict | None = None,
-               checks: Iterable[str] | None = None) -> list[Finding]:
+def run_checks(
+    G: nx.MultiDiGraph,
+    params: AuditParams | dict | None = None,
+    checks: Iterable[str] | None = None,
+) -> list[Finding]:
     """Findings of the chosen checks (all by default), most severe first."""
     p = resolve(params)
     chosen = list(checks) if checks else list(CHECKS)
     unknown = [c for c in chosen if c not in CHECKS]
     if unknown:
-        raise ValueError(f"unknown check(s) {', '.join(unknown)}; the checks are: "
-                         + ", ".join(CHECKS))
+        raise ValueError(
+            f"unknown check(s) {', '.join(unknown)}; the checks are: " + ", ".join(CHECKS)
+        )
     index_of(G, fresh=True)
     findings = [f for c in chosen for f in CHECKS[c].function(G, p)]
     order = {c: i for i, c in enumerate(CHECKS)}
@@ -54,8 +64,9 @@ def run_checks(G: nx.MultiDiGraph, params: AuditParams | dict | None = None,
     return findings
 
 
-def health_score(G: nx.MultiDiGraph, findings: list[Finding],
-                 checks: Iterable[str] | None = None) -> dict[str, Any]:
+def health_score(
+    G: nx.MultiDiGraph, findings: list[Finding], checks: Iterable[str] | None = None
+) -> dict[str, Any]:
     """The score and, per check, the numbers it is made of (see the module docstring)."""
     ix = index_of(G)
     per_check = Counter(f.check for f in findings)
@@ -66,18 +77,30 @@ def health_score(G: nx.MultiDiGraph, findings: list[Finding],
         if population == 0:
             continue
         rate = 1 - min(1.0, per_check[cid] / population)
-        parts[cid] = {"findings": per_check[cid], "population": population,
-                      "of": c.population_label, "pass_rate": round(rate, 3),
-                      "weight": c.weight}
+        parts[cid] = {
+            "findings": per_check[cid],
+            "population": population,
+            "of": c.population_label,
+            "pass_rate": round(rate, 3),
+            "weight": c.weight,
+        }
         total_weight += c.weight
         weighted += c.weight * rate
     score = round(100 * weighted / total_weight) if total_weight else 100
-    return {"score": score, "by_check": parts,
-            "formula": "100 × weighted mean over checks of (1 − min(1, findings / population))"}
+    return {
+        "score": score,
+        "by_check": parts,
+        "formula": "100 × weighted mean over checks of (1 − min(1, findings / population))",
+    }
 
 
-def run_audit(G: nx.MultiDiGraph, params: AuditParams | dict | None = None,
-              checks: Iterable[str] | None = None, *, figures: bool = True) -> AuditReport:
+def run_audit(
+    G: nx.MultiDiGraph,
+    params: AuditParams | dict | None = None,
+    checks: Iterable[str] | None = None,
+    *,
+    figures: bool = True,
+) -> AuditReport:
     """Run the checks and summarise: counts by check and severity, network figures, health.
 
     >>> from constellation.graph import build_graph
@@ -100,14 +123,14 @@ def run_audit(G: nx.MultiDiGraph, params: AuditParams | dict | None = None,
             "by_check": {c: by_check[c] for c in chosen if by_check[c]},
             "by_severity": {s.value: by_severity[s.value] for s in Severity},
         },
-        "checks": [{"id": c, "title": CHECKS[c].title, "family": CHECKS[c].family}
-                   for c in chosen],
+        "checks": [{"id": c, "title": CHECKS[c].title, "family": CHECKS[c].family} for c in chosen],
         "params": p.model_dump(),
     }
     if figures:
         summary["network"] = network.network_figures(G, p)
-    return AuditReport(workspace=G.graph["workspace"], as_of=G.graph["as_of"],
-                       summary=summary, findings=findings)
+    return AuditReport(
+        workspace=G.graph["workspace"], as_of=G.graph["as_of"], summary=summary, findings=findings
+    )
 
 
 def compare_findings(before: AuditReport, after: AuditReport) -> dict[str, Any]:
@@ -122,9 +145,13 @@ def compare_findings(before: AuditReport, after: AuditReport) -> dict[str, Any]:
     }
 
 
-def audit_workspace(repo, workspace: str, as_of: dt.date | None = None,
-                    params: AuditParams | dict | None = None,
-                    checks: Iterable[str] | None = None) -> AuditReport:
+def audit_workspace(
+    repo,
+    workspace: str,
+    as_of: dt.date | None = None,
+    params: AuditParams | dict | None = None,
+    checks: Iterable[str] | None = None,
+) -> AuditReport:
     """Load the workspace as of a date and audit it: what the CLI and the API call."""
     from constellation.graph import load_graph
 

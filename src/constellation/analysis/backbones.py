@@ -14,11 +14,16 @@ from constellation.analysis.registry import check
 __all__ = ["duplicate_backbones"]
 
 
-@check("duplicate_backbones", title="Duplicate backbones", weight=2,
-       population=lambda ix: len({t for t in ix.into["backbone_for"]}),
-       population_label="issue areas with a backbone")
-def duplicate_backbones(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
-                        ) -> list[Finding]:
+@check(
+    "duplicate_backbones",
+    title="Duplicate backbones",
+    weight=2,
+    population=lambda ix: len({t for t in ix.into["backbone_for"]}),
+    population_label="issue areas with a backbone",
+)
+def duplicate_backbones(
+    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+) -> list[Finding]:
     """Issue areas that more than one organization claims to be the backbone for.
 
     A backbone supports the whole civic infrastructure of an issue area; seed 004 warns
@@ -63,17 +68,24 @@ def duplicate_backbones(G: nx.MultiDiGraph, params: AuditParams | dict | None = 
             continue
         scopes = defaultdict(list)
         for s, data in claims:
-            scopes[data.get("initiative") or data.get("geography") or "(whole workspace)"].append(
-                s)
+            scopes[data.get("initiative") or data.get("geography") or "(whole workspace)"].append(s)
         names = ", ".join(G.nodes[o]["label"] for o in orgs)
-        findings.append(Finding(
-            check="duplicate_backbones", severity=Severity.HIGH,
-            subjects=[subject(G, area)] + [subject(G, o) for o in orgs],
-            message=f"{len(orgs)} organizations claim to be the backbone for "
-                    f"{G.nodes[area]['label']}: {names}.",
-            evidence={"issue_area": area, "backbones": len(orgs), "claimants": orgs,
-                      "by_scope": {k: sorted(v) for k, v in scopes.items()}},
-            suggestion="Agree on one backbone for this issue area; the others can lead as "
-                       "conveners of the constellations that fit their strengths.",
-            key=make_key("duplicate_backbones", area)))
+        findings.append(
+            Finding(
+                check="duplicate_backbones",
+                severity=Severity.HIGH,
+                subjects=[subject(G, area)] + [subject(G, o) for o in orgs],
+                message=f"{len(orgs)} organizations claim to be the backbone for "
+                f"{G.nodes[area]['label']}: {names}.",
+                evidence={
+                    "issue_area": area,
+                    "backbones": len(orgs),
+                    "claimants": orgs,
+                    "by_scope": {k: sorted(v) for k, v in scopes.items()},
+                },
+                suggestion="Agree on one backbone for this issue area; the others can lead as "
+                "conveners of the constellations that fit their strengths.",
+                key=make_key("duplicate_backbones", area),
+            )
+        )
     return findings

@@ -11,8 +11,13 @@ from constellation.analysis.index import index_of
 from constellation.analysis.params import AuditParams, resolve
 from constellation.analysis.registry import check
 
-__all__ = ["unaligned_constellations", "narrow_constellations", "dormant_constellations",
-           "missing_plans", "PLANS"]
+__all__ = [
+    "unaligned_constellations",
+    "narrow_constellations",
+    "dormant_constellations",
+    "missing_plans",
+    "PLANS",
+]
 
 PLANS = {
     "has_charter": "charter",
@@ -23,11 +28,16 @@ PLANS = {
 """The documents seed 000 asks every network to develop, by property."""
 
 
-@check("unaligned_constellations", title="Unaligned constellations", weight=2,
-       population=lambda ix: len(ix.live_constellations),
-       population_label="active and forming constellations")
-def unaligned_constellations(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
-                             ) -> list[Finding]:
+@check(
+    "unaligned_constellations",
+    title="Unaligned constellations",
+    weight=2,
+    population=lambda ix: len(ix.live_constellations),
+    population_label="active and forming constellations",
+)
+def unaligned_constellations(
+    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+) -> list[Finding]:
     """Active or forming constellations that advance no goal or indicator.
 
     Seed 001: constellations are "action-focused, aligned to overall vision".
@@ -43,22 +53,30 @@ def unaligned_constellations(G: nx.MultiDiGraph, params: AuditParams | dict | No
     ix = index_of(G)
     return [
         Finding(
-            check="unaligned_constellations", severity=Severity.MEDIUM,
+            check="unaligned_constellations",
+            severity=Severity.MEDIUM,
             subjects=[subject(G, c)],
             message=f"{G.nodes[c]['label']} advances none of the common-agenda goals.",
             evidence={"status": ix.status(c), "goals": 0, "indicators": 0},
             suggestion="Link it to the goal or indicator it works toward, or ask whether it "
-                       "still belongs in the partnership.",
-            key=make_key("unaligned_constellations", c))
-        for c in ix.live_constellations if not ix.targets("advances", c)
+            "still belongs in the partnership.",
+            key=make_key("unaligned_constellations", c),
+        )
+        for c in ix.live_constellations
+        if not ix.targets("advances", c)
     ]
 
 
-@check("narrow_constellations", title="Thin or single-sector constellations", weight=1,
-       population=lambda ix: len(ix.active_constellations),
-       population_label="active constellations")
-def narrow_constellations(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
-                          ) -> list[Finding]:
+@check(
+    "narrow_constellations",
+    title="Thin or single-sector constellations",
+    weight=1,
+    population=lambda ix: len(ix.active_constellations),
+    population_label="active constellations",
+)
+def narrow_constellations(
+    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+) -> list[Finding]:
     """Active constellations with too few member organizations or too few sectors.
 
     Seed 000: conveners "develop membership for the CAN that is cross-sector". Members are
@@ -89,30 +107,48 @@ def narrow_constellations(G: nx.MultiDiGraph, params: AuditParams | dict | None 
             continue
         label = G.nodes[c]["label"]
         if thin:
-            message = f"{label} has only {len(members)} member organization" + (
-                "s" if len(members) != 1 else "") + f" (fewer than {p.min_partners})."
+            message = (
+                f"{label} has only {len(members)} member organization"
+                + ("s" if len(members) != 1 else "")
+                + f" (fewer than {p.min_partners})."
+            )
         else:
-            message = (f"{label} draws its {len(members)} members from {len(sectors)} sector"
-                       + ("s" if len(sectors) != 1 else "") + f" ({', '.join(sectors)}).")
-        findings.append(Finding(
-            check="narrow_constellations",
-            severity=Severity.MEDIUM if thin and single else Severity.LOW,
-            subjects=[subject(G, c)],
-            message=message,
-            evidence={"members": len(members), "sectors": sectors,
-                      "members_without_sector": sum(1 for m in members if not ix.sector(m)),
-                      "min_partners": p.min_partners, "min_sectors": p.min_sectors},
-            suggestion="Invite partners from the sectors it lacks; the partner recommendations "
-                       "show which organizations fit.",
-            key=make_key("narrow_constellations", c)))
+            message = (
+                f"{label} draws its {len(members)} members from {len(sectors)} sector"
+                + ("s" if len(sectors) != 1 else "")
+                + f" ({', '.join(sectors)})."
+            )
+        findings.append(
+            Finding(
+                check="narrow_constellations",
+                severity=Severity.MEDIUM if thin and single else Severity.LOW,
+                subjects=[subject(G, c)],
+                message=message,
+                evidence={
+                    "members": len(members),
+                    "sectors": sectors,
+                    "members_without_sector": sum(1 for m in members if not ix.sector(m)),
+                    "min_partners": p.min_partners,
+                    "min_sectors": p.min_sectors,
+                },
+                suggestion="Invite partners from the sectors it lacks; the partner recommendations "
+                "show which organizations fit.",
+                key=make_key("narrow_constellations", c),
+            )
+        )
     return findings
 
 
-@check("dormant_constellations", title="Dormant constellations", weight=1,
-       population=lambda ix: len(ix.nodes("constellation")),
-       population_label="constellations")
-def dormant_constellations(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
-                           ) -> list[Finding]:
+@check(
+    "dormant_constellations",
+    title="Dormant constellations",
+    weight=1,
+    population=lambda ix: len(ix.nodes("constellation")),
+    population_label="constellations",
+)
+def dormant_constellations(
+    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+) -> list[Finding]:
     """Constellations marked dormant, and active ones with no activity for a long time.
 
     Seed 001: constellations "galvanize quickly and disband when need is no longer
@@ -137,34 +173,49 @@ def dormant_constellations(G: nx.MultiDiGraph, params: AuditParams | dict | None
         data = G.nodes[c]
         status = ix.status(c)
         last = data.get("last_activity")
-        last_day = dt.date.fromisoformat(last) if last else (
-            data["updated_at"].date() if data.get("updated_at") else None)
+        last_day = (
+            dt.date.fromisoformat(last)
+            if last
+            else (data["updated_at"].date() if data.get("updated_at") else None)
+        )
         quiet = (as_of - last_day).days if last_day else None
         if status == "dormant":
             message = f"{data['label']} is marked dormant."
         elif status == "active" and quiet is not None and quiet > p.dormant_after_days:
-            message = (f"{data['label']} is active on paper but has had no recorded activity "
-                       f"for {quiet} days.")
+            message = (
+                f"{data['label']} is active on paper but has had no recorded activity "
+                f"for {quiet} days."
+            )
         else:
             continue
-        findings.append(Finding(
-            check="dormant_constellations", severity=Severity.LOW,
-            subjects=[subject(G, c)],
-            message=message,
-            evidence={"status": status, "last_activity": last_day.isoformat() if last_day
-                      else None, "days_quiet": quiet,
-                      "dormant_after_days": p.dormant_after_days},
-            suggestion="Decide with its conveners: revive it with a new action plan, or "
-                       "disband it and record what it achieved.",
-            key=make_key("dormant_constellations", c)))
+        findings.append(
+            Finding(
+                check="dormant_constellations",
+                severity=Severity.LOW,
+                subjects=[subject(G, c)],
+                message=message,
+                evidence={
+                    "status": status,
+                    "last_activity": last_day.isoformat() if last_day else None,
+                    "days_quiet": quiet,
+                    "dormant_after_days": p.dormant_after_days,
+                },
+                suggestion="Decide with its conveners: revive it with a new action plan, or "
+                "disband it and record what it achieved.",
+                key=make_key("dormant_constellations", c),
+            )
+        )
     return findings
 
 
-@check("missing_plans", title="Missing charters and plans", weight=1,
-       population=lambda ix: len(ix.active_constellations),
-       population_label="active constellations")
-def missing_plans(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
-                  ) -> list[Finding]:
+@check(
+    "missing_plans",
+    title="Missing charters and plans",
+    weight=1,
+    population=lambda ix: len(ix.active_constellations),
+    population_label="active constellations",
+)
+def missing_plans(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> list[Finding]:
     """Active constellations without a charter, action plan, data plan or disparities plan.
 
     Seed 000: the facilitator and conveners "guide the CAN toward the development of a
@@ -190,15 +241,21 @@ def missing_plans(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
         if not missing:
             continue
         core = {"charter", "action plan"} & set(missing)
-        findings.append(Finding(
-            check="missing_plans", severity=Severity.MEDIUM if core else Severity.LOW,
-            subjects=[subject(G, c)],
-            message=f"{data['label']} has no " + _join(missing) + ".",
-            evidence={"missing": missing,
-                      "unknown": [PLANS[p] for p in PLANS if data.get(p) is None]},
-            suggestion="Work with the conveners through the continuous-improvement process "
-                       "to draft the " + _join(missing, "and") + ".",
-            key=make_key("missing_plans", c)))
+        findings.append(
+            Finding(
+                check="missing_plans",
+                severity=Severity.MEDIUM if core else Severity.LOW,
+                subjects=[subject(G, c)],
+                message=f"{data['label']} has no " + _join(missing) + ".",
+                evidence={
+                    "missing": missing,
+                    "unknown": [PLANS[p] for p in PLANS if data.get(p) is None],
+                },
+                suggestion="Work with the conveners through the continuous-improvement process "
+                "to draft the " + _join(missing, "and") + ".",
+                key=make_key("missing_plans", c),
+            )
+        )
     return findings
 
 

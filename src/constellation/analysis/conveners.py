@@ -11,8 +11,7 @@ from constellation.analysis.index import Index, index_of
 from constellation.analysis.params import AuditParams, resolve
 from constellation.analysis.registry import check
 
-__all__ = ["convener_overload", "leaderless_constellations", "convener_load",
-           "who_convenes_what"]
+__all__ = ["convener_overload", "leaderless_constellations", "convener_load", "who_convenes_what"]
 
 
 def convener_load(ix: Index, org: str, params: AuditParams) -> dict:
@@ -33,9 +32,13 @@ def convener_load(ix: Index, org: str, params: AuditParams) -> dict:
         load += partners * (1.0 if role == "primary" else params.co_convener_weight)
     staff = ix.G.nodes[org].get("staff_capacity")
     capacity = staff * params.partners_per_fte if staff is not None else None
-    return {"active_constellations": len(groups), "constellations": sorted(groups),
-            "load": round(load, 2), "staff_capacity": staff,
-            "capacity": round(capacity, 2) if capacity is not None else None}
+    return {
+        "active_constellations": len(groups),
+        "constellations": sorted(groups),
+        "load": round(load, 2),
+        "staff_capacity": staff,
+        "capacity": round(capacity, 2) if capacity is not None else None,
+    }
 
 
 def _overloaded(figures: dict[str, Any], params: AuditParams) -> tuple[bool, bool]:
@@ -45,10 +48,16 @@ def _overloaded(figures: dict[str, Any], params: AuditParams) -> tuple[bool, boo
     return too_many, too_heavy
 
 
-@check("convener_overload", title="Convener overload", weight=2,
-       population=lambda ix: len(ix.out["convenes"]), population_label="conveners")
-def convener_overload(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
-                      ) -> list[Finding]:
+@check(
+    "convener_overload",
+    title="Convener overload",
+    weight=2,
+    population=lambda ix: len(ix.out["convenes"]),
+    population_label="conveners",
+)
+def convener_overload(
+    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+) -> list[Finding]:
     """Organizations convening more active constellations than their capacity carries.
 
     Overloaded means more than `max_active_convened` active constellations, or a
@@ -89,30 +98,49 @@ def convener_overload(G: nx.MultiDiGraph, params: AuditParams | dict | None = No
             continue
         reasons = []
         if too_many:
-            reasons.append(f"convenes {figures['active_constellations']} active constellations "
-                           f"(more than {p.max_active_convened})")
+            reasons.append(
+                f"convenes {figures['active_constellations']} active constellations "
+                f"(more than {p.max_active_convened})"
+            )
         if too_heavy:
-            reasons.append(f"carries a load of {figures['load']:g} partners against a capacity "
-                           f"of {figures['capacity']:g}")
-        found.append((figures["load"], figures["active_constellations"], Finding(
-            check="convener_overload",
-            severity=Severity.HIGH if too_many and too_heavy else Severity.MEDIUM,
-            subjects=[subject(G, org)] + [subject(G, c) for c in figures["constellations"]],
-            message=f"{G.nodes[org]['label']} " + " and ".join(reasons) + ".",
-            evidence=figures | {"max_active_convened": p.max_active_convened,
-                                "partners_per_fte": p.partners_per_fte},
-            suggestion="Ask a partner to co-convene or take over one of these groups, or "
-                       "raise the staff time committed to convening.",
-            key=make_key("convener_overload", org))))
+            reasons.append(
+                f"carries a load of {figures['load']:g} partners against a capacity "
+                f"of {figures['capacity']:g}"
+            )
+        found.append(
+            (
+                figures["load"],
+                figures["active_constellations"],
+                Finding(
+                    check="convener_overload",
+                    severity=Severity.HIGH if too_many and too_heavy else Severity.MEDIUM,
+                    subjects=[subject(G, org)] + [subject(G, c) for c in figures["constellations"]],
+                    message=f"{G.nodes[org]['label']} " + " and ".join(reasons) + ".",
+                    evidence=figures
+                    | {
+                        "max_active_convened": p.max_active_convened,
+                        "partners_per_fte": p.partners_per_fte,
+                    },
+                    suggestion="Ask a partner to co-convene or take over one of these groups, or "
+                    "raise the staff time committed to convening.",
+                    key=make_key("convener_overload", org),
+                ),
+            )
+        )
     found.sort(key=lambda t: (-t[0], -t[1], t[2].key))
     return [f for *_, f in found]
 
 
-@check("leaderless_constellations", title="Leaderless constellations", weight=3,
-       population=lambda ix: len(ix.live_constellations),
-       population_label="active and forming constellations")
-def leaderless_constellations(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
-                              ) -> list[Finding]:
+@check(
+    "leaderless_constellations",
+    title="Leaderless constellations",
+    weight=3,
+    population=lambda ix: len(ix.live_constellations),
+    population_label="active and forming constellations",
+)
+def leaderless_constellations(
+    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+) -> list[Finding]:
     """Active or forming constellations with no convener.
 
     Seed 001: a constellation needs "energetic leadership by 1 or more partners".
@@ -133,21 +161,24 @@ def leaderless_constellations(G: nx.MultiDiGraph, params: AuditParams | dict | N
         if not ix.is_live(c) or ix.conveners(c):
             continue
         partners = sorted(ix.members(c))
-        findings.append(Finding(
-            check="leaderless_constellations",
-            severity=Severity.HIGH if status == "active" else Severity.MEDIUM,
-            subjects=[subject(G, c)],
-            message=f"{G.nodes[c]['label']} is {status} but nobody convenes it.",
-            evidence={"status": status, "conveners": 0, "partners": len(partners)},
-            suggestion="Ask one of its partners with the skills, bandwidth and content "
-                       "knowledge to convene it (seed 001's convener criteria)."
-                       if partners else "Find a convener, or fold it into another group.",
-            key=make_key("leaderless_constellations", c)))
+        findings.append(
+            Finding(
+                check="leaderless_constellations",
+                severity=Severity.HIGH if status == "active" else Severity.MEDIUM,
+                subjects=[subject(G, c)],
+                message=f"{G.nodes[c]['label']} is {status} but nobody convenes it.",
+                evidence={"status": status, "conveners": 0, "partners": len(partners)},
+                suggestion="Ask one of its partners with the skills, bandwidth and content "
+                "knowledge to convene it (seed 001's convener criteria)."
+                if partners
+                else "Find a convener, or fold it into another group.",
+                key=make_key("leaderless_constellations", c),
+            )
+        )
     return findings
 
 
-def who_convenes_what(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
-                      ) -> list[dict]:
+def who_convenes_what(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> list[dict]:
     """One row per constellation: its conveners (with their load), goals, status, partners
     and sectors, and whether it is leaderless or led by an overloaded convener.
 
@@ -172,20 +203,30 @@ def who_convenes_what(G: nx.MultiDiGraph, params: AuditParams | dict | None = No
         members = ix.members(c)
         partners = members - set(conveners)
         status = ix.status(c)
-        rows.append({
-            "constellation": subject(G, c).model_dump(),
-            "status": status,
-            "type": G.nodes[c].get("constellation_type"),
-            "conveners": [subject(G, org).model_dump() | {
-                "role": data.get("role", "primary"), "overloaded": org in overloaded,
-                "active_constellations": loads[org]["active_constellations"],
-                "load": loads[org]["load"], "capacity": loads[org]["capacity"]}
-                for org, data in sorted(conveners.items(), key=lambda t: G.nodes[t[0]]["label"])],
-            "goals": [subject(G, g).model_dump() for g in
-                      sorted(ix.goals_advanced(c), key=lambda g: G.nodes[g]["label"])],
-            "partners": len(partners),
-            "sectors": sorted({s for m in members if (s := ix.sector(m))}),
-            "leaderless": ix.is_live(c) and not conveners,
-            "overloaded_convener": any(org in overloaded for org in conveners),
-        })
+        rows.append(
+            {
+                "constellation": subject(G, c).model_dump(),
+                "status": status,
+                "type": G.nodes[c].get("constellation_type"),
+                "conveners": [
+                    subject(G, org).model_dump()
+                    | {
+                        "role": data.get("role", "primary"),
+                        "overloaded": org in overloaded,
+                        "active_constellations": loads[org]["active_constellations"],
+                        "load": loads[org]["load"],
+                        "capacity": loads[org]["capacity"],
+                    }
+                    for org, data in sorted(conveners.items(), key=lambda t: G.nodes[t[0]]["label"])
+                ],
+                "goals": [
+                    subject(G, g).model_dump()
+                    for g in sorted(ix.goals_advanced(c), key=lambda g: G.nodes[g]["label"])
+                ],
+                "partners": len(partners),
+                "sectors": sorted({s for m in members if (s := ix.sector(m))}),
+                "leaderless": ix.is_live(c) and not conveners,
+                "overloaded_convener": any(org in overloaded for org in conveners),
+            }
+        )
     return rows

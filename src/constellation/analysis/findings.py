@@ -14,8 +14,17 @@ from pydantic import BaseModel, Field
 
 from constellation.errors import InvalidRecords, NotFound, Problem
 
-__all__ = ["Severity", "Subject", "Finding", "AuditReport", "subject", "label_of", "label_list",
-           "require_organization", "SEVERITY_ORDER"]
+__all__ = [
+    "Severity",
+    "Subject",
+    "Finding",
+    "AuditReport",
+    "subject",
+    "label_of",
+    "label_list",
+    "require_organization",
+    "SEVERITY_ORDER",
+]
 
 
 class Severity(StrEnum):
@@ -66,8 +75,7 @@ def label_of(G: nx.MultiDiGraph, node: str) -> str:
     return G.nodes[node].get("label", node)
 
 
-def label_list(G: nx.MultiDiGraph, nodes, *, quote: bool = False, most: int | None = None
-               ) -> str:
+def label_list(G: nx.MultiDiGraph, nodes, *, quote: bool = False, most: int | None = None) -> str:
     """Nodes' labels for a sentence: sorted, comma-separated, past `most` cut short.
 
     Goal labels are sentences ("All students graduate …"): `quote` them in a message.
@@ -92,9 +100,16 @@ def require_organization(G: nx.MultiDiGraph, node: str, field: str, doing: str) 
         raise NotFound("node", node, G.graph.get("workspace"))
     kind = G.nodes[node].get("kind")
     if kind != "organization":
-        raise InvalidRecords([Problem(
-            f"{label_of(G, node)} is a {kind}, not an organization; only organizations "
-            f"{doing}", field=field, record=node)])
+        raise InvalidRecords(
+            [
+                Problem(
+                    f"{label_of(G, node)} is a {kind}, not an organization; only organizations "
+                    f"{doing}",
+                    field=field,
+                    record=node,
+                )
+            ]
+        )
 
 
 def make_key(check: str, *parts: str) -> str:

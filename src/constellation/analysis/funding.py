@@ -40,31 +40,45 @@ class FundingParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     min_shared_partners: int = Field(
-        1, ge=1, description="Two active groups on the same goal 'share partners' when at "
-        "least this many member organizations belong to both.")
+        1,
+        ge=1,
+        description="Two active groups on the same goal 'share partners' when at "
+        "least this many member organizations belong to both.",
+    )
     min_shared_goals: int = Field(
-        1, ge=1, description="Two funders are co-funders when their portfolios share at least "
-        "this many goals.")
+        1,
+        ge=1,
+        description="Two funders are co-funders when their portfolios share at least "
+        "this many goals.",
+    )
 
 
 class FundingReport(BaseModel):
     """`constellation funding --format json` prints exactly this."""
 
     joint_opportunities: list[Finding] = Field(
-        default_factory=list, description="Active groups on one goal that share partners and "
-        "have no joint funding between them.")
+        default_factory=list,
+        description="Active groups on one goal that share partners and "
+        "have no joint funding between them.",
+    )
     unfunded: list[Finding] = Field(
-        default_factory=list, description="Active groups with no current funding (that fit "
-        "the funder's portfolio, when a funder is given).")
+        default_factory=list,
+        description="Active groups with no current funding (that fit "
+        "the funder's portfolio, when a funder is given).",
+    )
     co_funders: list[Finding] = Field(
-        default_factory=list, description="Funders whose portfolios share goals.")
+        default_factory=list, description="Funders whose portfolios share goals."
+    )
     notes: list[str] = Field(
-        default_factory=list, description="What the lists cannot say by themselves, e.g. "
-        "that the funder asked about funds nothing on this date.")
+        default_factory=list,
+        description="What the lists cannot say by themselves, e.g. "
+        "that the funder asked about funds nothing on this date.",
+    )
 
 
-def funding_opportunities(G: nx.MultiDiGraph, funder: str | None = None,
-                          params: FundingParams | dict | None = None) -> FundingReport:
+def funding_opportunities(
+    G: nx.MultiDiGraph, funder: str | None = None, params: FundingParams | dict | None = None
+) -> FundingReport:
     """Where joint funding could go: clusters to fund together, unfunded groups, co-funders.
 
     * **Joint opportunities** — for each goal, the active constellations advancing it
@@ -147,18 +161,21 @@ def funding_opportunities(G: nx.MultiDiGraph, funder: str | None = None,
             notes.append(
                 f"{label_of(G, funder)} funds nothing on {as_of.isoformat()}: with no portfolio "
                 f"to match, every unfunded group and every joint opportunity is listed, and "
-                f"no co-funder can be found.")
+                f"no co-funder can be found."
+            )
     if not any(grants["out"].values()):
         notes.append(
             f"No funding is current on {as_of.isoformat()}: grants that ended before this "
-            f"date are not counted; look at an earlier date to see them.")
+            f"date are not counted; look at an earlier date to see them."
+        )
     joint, skipped = _joint_opportunities(G, ix, grants, p, funder, portfolio)
     notes.extend(skipped)
     return FundingReport(
         joint_opportunities=joint,
         unfunded=_unfunded(G, ix, grants, funder, portfolio),
         co_funders=_co_funders(G, ix, grants, p, funder),
-        notes=notes)
+        notes=notes,
+    )
 
 
 # --- funding on the date -------------------------------------------------------------------
@@ -204,8 +221,11 @@ def _sums(grants: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
             continue
         currency = data.get("currency")
         totals[currency.upper() if currency else UNKNOWN_CURRENCY] += float(amount)
-    return {"totals": dict(sorted(totals.items())), "amount_unknown": unknown,
-            "grants": len(grants)}
+    return {
+        "totals": dict(sorted(totals.items())),
+        "amount_unknown": unknown,
+        "grants": len(grants),
+    }
 
 
 def _money(sums: dict[str, Any]) -> str:
@@ -230,7 +250,8 @@ def _portfolio(ix: Index, given: list[tuple[str, dict]]) -> dict[str, set[str]]:
             goals |= ix.goals_advanced(target)
         elif kind == "organization":
             for c in set(ix.targets("convenes", target)) | set(
-                    ix.targets("participates_in", target)):
+                ix.targets("participates_in", target)
+            ):
                 if ix.status(c) != "disbanded":
                     goals |= ix.goals_advanced(c)
             areas.update(ix.targets("backbone_for", target))
@@ -269,21 +290,31 @@ def _joint_opportunities(G, ix: Index, grants, p: FundingParams, funder, portfol
             continue
         H = nx.Graph()
         H.add_nodes_from(on_goal[goal])
-        H.add_edges_from((a, b) for a, b in combinations(on_goal[goal], 2)
-                         if len(members[a] & members[b]) >= p.min_shared_partners)
+        H.add_edges_from(
+            (a, b)
+            for a, b in combinations(on_goal[goal], 2)
+            if len(members[a] & members[b]) >= p.min_shared_partners
+        )
         for cluster in nx.connected_components(H):
             if len(cluster) < 2:
                 continue
             groups = sorted(cluster, key=lambda c: (label_of(G, c), c))
             already = sorted(f for f, cs in joint_by_funder.items() if len(cs & cluster) >= 2)
             if already:
-                skipped.append(f"The groups on the goal “{label_of(G, goal)}” "
-                               f"({label_list(G, groups)}) already share joint funding from "
-                               f"{label_list(G, already)}.")
+                skipped.append(
+                    f"The groups on the goal “{label_of(G, goal)}” "
+                    f"({label_list(G, groups)}) already share joint funding from "
+                    f"{label_list(G, already)}."
+                )
                 continue
             findings.append(_joint_finding(G, grants, goal, groups, members, funder))
-    findings.sort(key=lambda f: (-len(f.evidence["constellations"]),
-                                 -len(f.evidence["shared_partners"]), f.key))
+    findings.sort(
+        key=lambda f: (
+            -len(f.evidence["constellations"]),
+            -len(f.evidence["shared_partners"]),
+            f.key,
+        )
+    )
     return findings, skipped
 
 
@@ -297,23 +328,32 @@ def _joint_finding(G, grants, goal, groups, members, funder) -> Finding:
     funders = sorted({f for c in groups for f in funding[c]["funders"]})
     shown = label_list(G, shared, most=3)
     if funders:
-        suggestion = (f"Bring their conveners together with their current funders "
-                      f"({label_list(G, funders)}) to plan one joint proposal")
+        suggestion = (
+            f"Bring their conveners together with their current funders "
+            f"({label_list(G, funders)}) to plan one joint proposal"
+        )
     else:
         suggestion = "Bring their conveners together to plan one joint funding proposal"
     suggestion += " (seed 001: constellations seek joint fundraising)."
     evidence = {
-        "goal": goal, "constellations": groups, "shared_partners": shared,
-        "funding": funding, "unfunded": [c for c in groups if not funding[c]["grants"]]}
+        "goal": goal,
+        "constellations": groups,
+        "shared_partners": shared,
+        "funding": funding,
+        "unfunded": [c for c in groups if not funding[c]["grants"]],
+    }
     if funder is not None:
         evidence["funder_already_funds"] = [c for c in groups if funder in funding[c]["funders"]]
     return Finding(
-        check="joint_opportunity", severity=Severity.INFO,
+        check="joint_opportunity",
+        severity=Severity.INFO,
         subjects=[subject(G, goal)] + [subject(G, c) for c in groups],
         message=f"{len(groups)} active groups on the goal “{label_of(G, goal)}” share partners "
-                f"({shown}) and have no joint funding between them: {label_list(G, groups)}.",
-        evidence=evidence, suggestion=suggestion,
-        key=make_key("joint_opportunity", goal, *groups))
+        f"({shown}) and have no joint funding between them: {label_list(G, groups)}.",
+        evidence=evidence,
+        suggestion=suggestion,
+        key=make_key("joint_opportunity", goal, *groups),
+    )
 
 
 def _unfunded(G, ix: Index, grants, funder, portfolio) -> list[Finding]:
@@ -323,32 +363,49 @@ def _unfunded(G, ix: Index, grants, funder, portfolio) -> list[Finding]:
             continue
         goals = ix.goals_advanced(c)
         conveners = ix.conveners(c)
-        evidence = {"status": "active", "members": len(ix.members(c)),
-                    "conveners": len(conveners), "goals": sorted(goals)}
+        evidence = {
+            "status": "active",
+            "members": len(ix.members(c)),
+            "conveners": len(conveners),
+            "goals": sorted(goals),
+        }
         message = f"{label_of(G, c)} is active with no funding."
         subjects = [subject(G, c)]
         if portfolio is not None:
             goals_fit, areas_fit = _fits(ix, goals, portfolio)
             if not (goals_fit or areas_fit):
                 continue
-            evidence |= {"matching_goals": sorted(goals_fit),
-                         "matching_issue_areas": sorted(areas_fit)}
+            evidence |= {
+                "matching_goals": sorted(goals_fit),
+                "matching_issue_areas": sorted(areas_fit),
+            }
             if goals_fit:
                 what = f"works on {label_list(G, goals_fit, quote=True)}"
             else:
                 what = f"works in the issue area {label_list(G, areas_fit)}"
-            message = (f"{label_of(G, c)} is active with no funding and {what}, which "
-                       f"{label_of(G, funder)} already funds.")
+            message = (
+                f"{label_of(G, c)} is active with no funding and {what}, which "
+                f"{label_of(G, funder)} already funds."
+            )
             subjects += [subject(G, g) for g in sorted(goals_fit)]
         if conveners:
-            suggestion = (f"Ask its convener ({label_list(G, conveners)}) whether a funding "
-                          f"request, or a share of a joint grant, would help.")
+            suggestion = (
+                f"Ask its convener ({label_list(G, conveners)}) whether a funding "
+                f"request, or a share of a joint grant, would help."
+            )
         else:
             suggestion = "Nobody convenes it: find a convener first, who can then seek funding."
-        findings.append(Finding(
-            check="unfunded_constellation", severity=Severity.LOW, subjects=subjects,
-            message=message, evidence=evidence, suggestion=suggestion,
-            key=make_key("unfunded_constellation", c)))
+        findings.append(
+            Finding(
+                check="unfunded_constellation",
+                severity=Severity.LOW,
+                subjects=subjects,
+                message=message,
+                evidence=evidence,
+                suggestion=suggestion,
+                key=make_key("unfunded_constellation", c),
+            )
+        )
     if portfolio is not None:
         findings.sort(key=lambda f: -len(f.evidence["matching_goals"]))
     return findings
@@ -370,18 +427,31 @@ def _co_funders(G, ix: Index, grants, p: FundingParams, funder) -> list[Finding]
         either = portfolios[a]["goals"] | portfolios[b]["goals"]
         share = round(len(shared) / len(either), 2)
         goal_names = label_list(G, shared, quote=True)
-        found.append(Finding(
-            check="co_funders", severity=Severity.INFO,
-            subjects=[subject(G, a), subject(G, b)] + [subject(G, g) for g in sorted(shared)],
-            message=f"{label_of(G, a)} and {label_of(G, b)} both fund work on {len(shared)} "
-                    f"goal(s): {goal_names}.",
-            evidence={"shared_goals": sorted(shared), "overlap_share": share,
-                      "funders": {f: sums[f] | {
-                          "recipients": sorted(portfolios[f]["recipients"]),
-                          "total": _money(sums[f])} for f in (a, b)}},
-            suggestion="Compare priorities and consider pooling grants for the groups on "
-                       "these goals.",
-            key=make_key("co_funders", *sorted((a, b)))))
-    found.sort(key=lambda f: (-f.evidence["overlap_share"], -len(f.evidence["shared_goals"]),
-                              f.key))
+        found.append(
+            Finding(
+                check="co_funders",
+                severity=Severity.INFO,
+                subjects=[subject(G, a), subject(G, b)] + [subject(G, g) for g in sorted(shared)],
+                message=f"{label_of(G, a)} and {label_of(G, b)} both fund work on {len(shared)} "
+                f"goal(s): {goal_names}.",
+                evidence={
+                    "shared_goals": sorted(shared),
+                    "overlap_share": share,
+                    "funders": {
+                        f: sums[f]
+                        | {
+                            "recipients": sorted(portfolios[f]["recipients"]),
+                            "total": _money(sums[f]),
+                        }
+                        for f in (a, b)
+                    },
+                },
+                suggestion="Compare priorities and consider pooling grants for the groups on "
+                "these goals.",
+                key=make_key("co_funders", *sorted((a, b))),
+            )
+        )
+    found.sort(
+        key=lambda f: (-f.evidence["overlap_share"], -len(f.evidence["shared_goals"]), f.key)
+    )
     return found

@@ -14,10 +14,14 @@ from constellation.analysis.registry import check
 __all__ = ["orphan_goals", "unmeasured_goals"]
 
 
-@check("orphan_goals", title="Orphan goals", weight=3,
-       population=lambda ix: len(ix.nodes("goal")), population_label="goals")
-def orphan_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
-                 ) -> list[Finding]:
+@check(
+    "orphan_goals",
+    title="Orphan goals",
+    weight=3,
+    population=lambda ix: len(ix.nodes("goal")),
+    population_label="goals",
+)
+def orphan_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> list[Finding]:
     """Goals that no active constellation advances, directly or through an indicator.
 
     A goal on the common agenda with nobody working on it is a gap the stewardship group
@@ -57,27 +61,41 @@ def orphan_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
         label = G.nodes[goal]["label"]
         waiting = [c for c in groups if ix.status(c) in ("planned", "forming")]
         if waiting:
-            suggestion = ("Launch " + ", ".join(G.nodes[c]["label"] for c in waiting)
-                          + ", or find a convener who can.")
+            suggestion = (
+                "Launch "
+                + ", ".join(G.nodes[c]["label"] for c in waiting)
+                + ", or find a convener who can."
+            )
         elif groups:
             suggestion = "Revive a dormant group or form a new constellation for this goal."
         else:
             suggestion = "Find a magnetic attractor and a convener to form a constellation."
-        findings.append(Finding(
-            check="orphan_goals", severity=Severity.HIGH,
-            subjects=[subject(G, goal)] + [subject(G, c) for c in groups],
-            message=f"No active constellation works on the goal {label}.",
-            evidence={"active_constellations": 0, "inactive_constellations": dict(statuses),
-                      "indicators": len(ix.sources("measures", goal))},
-            suggestion=suggestion, key=make_key("orphan_goals", goal)))
+        findings.append(
+            Finding(
+                check="orphan_goals",
+                severity=Severity.HIGH,
+                subjects=[subject(G, goal)] + [subject(G, c) for c in groups],
+                message=f"No active constellation works on the goal {label}.",
+                evidence={
+                    "active_constellations": 0,
+                    "inactive_constellations": dict(statuses),
+                    "indicators": len(ix.sources("measures", goal)),
+                },
+                suggestion=suggestion,
+                key=make_key("orphan_goals", goal),
+            )
+        )
     return findings
 
 
-@check("unmeasured_goals", title="Unmeasured goals and indicators", weight=1,
-       population=lambda ix: len(ix.nodes("goal")) + len(ix.nodes("indicator")),
-       population_label="goals and indicators")
-def unmeasured_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
-                     ) -> list[Finding]:
+@check(
+    "unmeasured_goals",
+    title="Unmeasured goals and indicators",
+    weight=1,
+    population=lambda ix: len(ix.nodes("goal")) + len(ix.nodes("indicator")),
+    population_label="goals and indicators",
+)
+def unmeasured_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> list[Finding]:
     """Goals with no indicator, and indicators with no data.
 
     Shared measurement is a condition of collective impact: a goal nobody measures cannot
@@ -98,21 +116,30 @@ def unmeasured_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = Non
     findings = []
     for goal in ix.nodes("goal"):
         if not ix.sources("measures", goal):
-            findings.append(Finding(
-                check="unmeasured_goals", severity=Severity.MEDIUM,
-                subjects=[subject(G, goal)],
-                message=f"The goal {G.nodes[goal]['label']} has no indicator to measure it.",
-                evidence={"indicators": 0},
-                suggestion="Agree on an outcome indicator, its baseline and target.",
-                key=make_key("unmeasured_goals", goal)))
+            findings.append(
+                Finding(
+                    check="unmeasured_goals",
+                    severity=Severity.MEDIUM,
+                    subjects=[subject(G, goal)],
+                    message=f"The goal {G.nodes[goal]['label']} has no indicator to measure it.",
+                    evidence={"indicators": 0},
+                    suggestion="Agree on an outcome indicator, its baseline and target.",
+                    key=make_key("unmeasured_goals", goal),
+                )
+            )
     for ind in ix.nodes("indicator"):
         values = G.nodes[ind].get("values") or []
         if not values:
-            findings.append(Finding(
-                check="unmeasured_goals", severity=Severity.LOW,
-                subjects=[subject(G, ind)] + [subject(G, g) for g in ix.targets("measures", ind)],
-                message=f"The indicator {G.nodes[ind]['label']} has no data yet.",
-                evidence={"values": 0, "baseline": G.nodes[ind].get("baseline")},
-                suggestion="Record a baseline and the latest dated value (data plan).",
-                key=make_key("unmeasured_goals", ind)))
+            findings.append(
+                Finding(
+                    check="unmeasured_goals",
+                    severity=Severity.LOW,
+                    subjects=[subject(G, ind)]
+                    + [subject(G, g) for g in ix.targets("measures", ind)],
+                    message=f"The indicator {G.nodes[ind]['label']} has no data yet.",
+                    evidence={"values": 0, "baseline": G.nodes[ind].get("baseline")},
+                    suggestion="Record a baseline and the latest dated value (data plan).",
+                    key=make_key("unmeasured_goals", ind),
+                )
+            )
     return findings

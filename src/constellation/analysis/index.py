@@ -68,7 +68,8 @@ class Index:
     def members(self, constellation: str) -> set[str]:
         """Organizations that convene or take part in a constellation."""
         return set(self.conveners(constellation)) | set(
-            self.sources("participates_in", constellation))
+            self.sources("participates_in", constellation)
+        )
 
     def goals_advanced(self, constellation: str) -> set[str]:
         """Goals a constellation advances, directly or through an indicator measuring them."""

@@ -23,11 +23,16 @@ ACTORS = ("organization", "person")
 """Node kinds whose departure can break the network."""
 
 
-@check("single_points_of_failure", title="Single points of failure", weight=2,
-       population=lambda ix: sum(len(ix.nodes(k)) for k in ACTORS),
-       population_label="organizations and people")
-def single_points_of_failure(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
-                             ) -> list[Finding]:
+@check(
+    "single_points_of_failure",
+    title="Single points of failure",
+    weight=2,
+    population=lambda ix: sum(len(ix.nodes(k)) for k in ACTORS),
+    population_label="organizations and people",
+)
+def single_points_of_failure(
+    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+) -> list[Finding]:
     """Organizations or people whose departure leaves groups leaderless or splits the network.
 
     Two kinds of finding, one per actor:
@@ -70,16 +75,23 @@ def single_points_of_failure(G: nx.MultiDiGraph, params: AuditParams | dict | No
         sole.setdefault(org, []).append(c)
     for org, groups in sorted(sole.items()):
         names = ", ".join(G.nodes[c]["label"] for c in sorted(groups))
-        findings.append(Finding(
-            check="single_points_of_failure",
-            severity=Severity.HIGH if len(groups) > 1 else Severity.MEDIUM,
-            subjects=[subject(G, org)] + [subject(G, c) for c in sorted(groups)],
-            message=f"If {G.nodes[org]['label']} left, {len(groups)} active constellation"
-                    + ("s" if len(groups) > 1 else "") + f" would have no convener: {names}.",
-            evidence={"reason": "sole_convener", "constellations": sorted(groups),
-                      "succession_plan": False},
-            suggestion="Agree a succession plan, or invite a co-convener.",
-            key=make_key("single_points_of_failure", org, "sole_convener")))
+        findings.append(
+            Finding(
+                check="single_points_of_failure",
+                severity=Severity.HIGH if len(groups) > 1 else Severity.MEDIUM,
+                subjects=[subject(G, org)] + [subject(G, c) for c in sorted(groups)],
+                message=f"If {G.nodes[org]['label']} left, {len(groups)} active constellation"
+                + ("s" if len(groups) > 1 else "")
+                + f" would have no convener: {names}.",
+                evidence={
+                    "reason": "sole_convener",
+                    "constellations": sorted(groups),
+                    "succession_plan": False,
+                },
+                suggestion="Agree a succession plan, or invite a co-convener.",
+                key=make_key("single_points_of_failure", org, "sole_convener"),
+            )
+        )
 
     topo = topology_of(G, p)
     cuts = [n for n in topo.articulation_points() if G.nodes[n]["kind"] in ACTORS]
@@ -88,25 +100,34 @@ def single_points_of_failure(G: nx.MultiDiGraph, params: AuditParams | dict | No
         evidence: dict[str, Any] = {"reason": "cut_point", "degree": topo.degree(node)}
         if rank < p.spof_detail_limit:
             sizes = topo.split_sizes(node)
-            evidence |= {"parts_after": len(sizes), "cut_off": sum(sizes[1:]),
-                         "part_sizes": sizes[:10]}
-            message = (f"If {G.nodes[node]['label']} left, {sum(sizes[1:])} node"
-                       + ("s" if sum(sizes[1:]) != 1 else "")
-                       + " would be cut off from the rest of the network.")
+            evidence |= {
+                "parts_after": len(sizes),
+                "cut_off": sum(sizes[1:]),
+                "part_sizes": sizes[:10],
+            }
+            message = (
+                f"If {G.nodes[node]['label']} left, {sum(sizes[1:])} node"
+                + ("s" if sum(sizes[1:]) != 1 else "")
+                + " would be cut off from the rest of the network."
+            )
         else:
-            message = (f"{G.nodes[node]['label']} is the only link between parts of the "
-                       f"network.")
-        findings.append(Finding(
-            check="single_points_of_failure", severity=Severity.LOW,
-            subjects=[subject(G, node)], message=message, evidence=evidence,
-            suggestion="Build a second tie: a co-convener, another representative, or a "
-                       "partnership between the parts it connects.",
-            key=make_key("single_points_of_failure", node, "cut_point")))
+            message = f"{G.nodes[node]['label']} is the only link between parts of the network."
+        findings.append(
+            Finding(
+                check="single_points_of_failure",
+                severity=Severity.LOW,
+                subjects=[subject(G, node)],
+                message=message,
+                evidence=evidence,
+                suggestion="Build a second tie: a co-convener, another representative, or a "
+                "partnership between the parts it connects.",
+                key=make_key("single_points_of_failure", node, "cut_point"),
+            )
+        )
     return findings
 
 
-def network_figures(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
-                    ) -> dict[str, Any]:
+def network_figures(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> dict[str, Any]:
     """Size, density, components, brokers by betweenness and communities.
 
     >>> from constellation.graph import build_graph
@@ -127,15 +148,26 @@ def network_figures(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
         "components": topo.components(),
     }
     if topo.n == 0:
-        return figures | {"brokers": [], "communities": {"count": 0, "sizes": []},
-                          "measures": {"method": "none", "approximate": False}}
+        return figures | {
+            "brokers": [],
+            "communities": {"count": 0, "sizes": []},
+            "measures": {"method": "none", "approximate": False},
+        }
     betweenness, measures = topo.betweenness()
     sizes, measures["communities"] = topo.community_sizes()
-    brokers = sorted(((v, b) for v, b in betweenness.items()
-                      if G.nodes[v]["kind"] in ACTORS and b > 0), key=lambda t: (-t[1], t[0]))
+    brokers = sorted(
+        ((v, b) for v, b in betweenness.items() if G.nodes[v]["kind"] in ACTORS and b > 0),
+        key=lambda t: (-t[1], t[0]),
+    )
     figures["brokers"] = [
-        {"id": v, "kind": G.nodes[v]["kind"], "label": G.nodes[v]["label"],
-         "betweenness": round(b, 4)} for v, b in brokers[: p.brokers]]
+        {
+            "id": v,
+            "kind": G.nodes[v]["kind"],
+            "label": G.nodes[v]["label"],
+            "betweenness": round(b, 4),
+        }
+        for v, b in brokers[: p.brokers]
+    ]
     figures["communities"] = {"count": len(sizes), "sizes": sizes[:20]}
     figures["measures"] = measures
     return figures

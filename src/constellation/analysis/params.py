@@ -17,34 +17,61 @@ class AuditParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     max_active_convened: int = Field(
-        3, ge=0, description="An organization convening more active constellations than this "
-        "is overloaded (seed 001: 'Do you have the bandwidth?').")
+        3,
+        ge=0,
+        description="An organization convening more active constellations than this "
+        "is overloaded (seed 001: 'Do you have the bandwidth?').",
+    )
     partners_per_fte: float = Field(
-        10.0, gt=0, description="Partner organizations one full-time convening staff member "
-        "can support; capacity = staff_capacity × this.")
+        10.0,
+        gt=0,
+        description="Partner organizations one full-time convening staff member "
+        "can support; capacity = staff_capacity × this.",
+    )
     co_convener_weight: float = Field(
-        0.5, ge=0, le=1, description="Share of a constellation's load a co-convener carries "
-        "(a primary convener carries all of it).")
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of a constellation's load a co-convener carries "
+        "(a primary convener carries all of it).",
+    )
     min_partners: int = Field(
-        3, ge=0, description="A constellation with fewer member organizations is thin.")
+        3, ge=0, description="A constellation with fewer member organizations is thin."
+    )
     min_sectors: int = Field(
-        2, ge=0, description="A constellation whose members span fewer sectors is not "
-        "cross-sector (seed 000).")
+        2,
+        ge=0,
+        description="A constellation whose members span fewer sectors is not "
+        "cross-sector (seed 000).",
+    )
     dormant_after_days: int = Field(
-        365, ge=1, description="An active constellation with no recorded activity or change "
-        "for this long looks dormant.")
+        365,
+        ge=1,
+        description="An active constellation with no recorded activity or change "
+        "for this long looks dormant.",
+    )
     brokers: int = Field(5, ge=0, description="How many brokers the summary lists.")
     exact_measures_up_to: int = Field(
-        500, ge=0, description="Up to this many nodes the structural measures are computed "
-        "with networkx; above it, with igraph built straight from the id pairs.")
+        500,
+        ge=0,
+        description="Up to this many nodes the structural measures are computed "
+        "with networkx; above it, with igraph built straight from the id pairs.",
+    )
     betweenness_exact_up_to: int = Field(
-        2000, ge=0, description="Above this many nodes betweenness is estimated from a "
-        "sample of source nodes (igraph) and marked approximate.")
+        2000,
+        ge=0,
+        description="Above this many nodes betweenness is estimated from a "
+        "sample of source nodes (igraph) and marked approximate.",
+    )
     betweenness_sample: int = Field(
-        100, ge=1, description="Source nodes sampled for estimated betweenness.")
+        100, ge=1, description="Source nodes sampled for estimated betweenness."
+    )
     spof_detail_limit: int = Field(
-        50, ge=0, description="Articulation points for which the split sizes are computed; "
-        "the rest are listed with less detail.")
+        50,
+        ge=0,
+        description="Articulation points for which the split sizes are computed; "
+        "the rest are listed with less detail.",
+    )
 
 
 DEFAULTS = AuditParams()

@@ -30,35 +30,58 @@ class RecommendParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     weight_goal_fit: float = Field(
-        40, ge=0, description="Goals the organization cares about that the group advances.")
+        40, ge=0, description="Goals the organization cares about that the group advances."
+    )
     weight_sector_gap: float = Field(
-        20, ge=0, description="The organization's sector is missing among the group's members.")
+        20, ge=0, description="The organization's sector is missing among the group's members."
+    )
     weight_shared_partners: float = Field(
-        20, ge=0, description="Members of the group the organization already works with.")
+        20, ge=0, description="Members of the group the organization already works with."
+    )
     weight_convener_capacity: float = Field(
-        10, ge=0, description="The group's convener has room for one more partner.")
+        10, ge=0, description="The group's convener has room for one more partner."
+    )
     weight_status: float = Field(10, ge=0, description="How alive the group is.")
     partners_for_full_score: int = Field(
-        3, ge=1, description="Shared partners that earn the whole shared-partners part.")
+        3, ge=1, description="Shared partners that earn the whole shared-partners part."
+    )
     min_sectors: int = Field(
-        2, ge=1, description="A group whose members span fewer sectors is single-sector "
-        "(as `AuditParams.min_sectors`); bringing a new sector to it earns the whole part.")
+        2,
+        ge=1,
+        description="A group whose members span fewer sectors is single-sector "
+        "(as `AuditParams.min_sectors`); bringing a new sector to it earns the whole part.",
+    )
     multi_sector_gap_score: float = Field(
-        0.5, ge=0, le=1, description="Part score for bringing a missing sector to a group "
-        "that is already cross-sector.")
+        0.5,
+        ge=0,
+        le=1,
+        description="Part score for bringing a missing sector to a group "
+        "that is already cross-sector.",
+    )
     leaderless_score: float = Field(
-        0.75, ge=0, le=1, description="Convener part for a group nobody convenes: an opening "
-        "to convene it, though a bigger ask than joining.")
+        0.75,
+        ge=0,
+        le=1,
+        description="Convener part for a group nobody convenes: an opening "
+        "to convene it, though a bigger ask than joining.",
+    )
     unknown_capacity_score: float = Field(
-        0.5, ge=0, le=1, description="Convener part when no convener's staff capacity is "
-        "recorded and none leads too many groups.")
+        0.5,
+        ge=0,
+        le=1,
+        description="Convener part when no convener's staff capacity is "
+        "recorded and none leads too many groups.",
+    )
     status_scores: dict[str, float] = Field(
         default_factory=lambda: {"active": 1.0, "forming": 0.8, "planned": 0.5, "dormant": 0.2},
         description="Status part by status; a status left out (always: disbanded) is never "
-        "recommended.")
+        "recommended.",
+    )
     audit: AuditParams = Field(
-        default_factory=AuditParams, description="Convener load and capacity figures "
-        "(`partners_per_fte`, `co_convener_weight`, `max_active_convened`).")
+        default_factory=AuditParams,
+        description="Convener load and capacity figures "
+        "(`partners_per_fte`, `co_convener_weight`, `max_active_convened`).",
+    )
 
     @field_validator("status_scores")
     @classmethod
@@ -84,9 +107,11 @@ class Profile(BaseModel):
     sector: str | None = Field(None, description="education, business, health …")
     goals: list[str] = Field(default_factory=list, description="Goals it cares about (ids).")
     issue_areas: list[str] = Field(
-        default_factory=list, description="Issue areas it cares about (ids); their goals count.")
+        default_factory=list, description="Issue areas it cares about (ids); their goals count."
+    )
     partners: list[str] = Field(
-        default_factory=list, description="Organizations it already works with (ids).")
+        default_factory=list, description="Organizations it already works with (ids)."
+    )
 
     @field_validator("sector")
     @classmethod
@@ -118,10 +143,13 @@ class Recommendation(BaseModel):
     evidence: dict[str, Any] = Field(default_factory=dict, description="The numbers behind it.")
 
 
-def recommend(G: nx.MultiDiGraph, org: str | None = None,
-              profile: Profile | dict | None = None,
-              params: RecommendParams | dict | None = None,
-              limit: int = 10) -> list[Recommendation]:
+def recommend(
+    G: nx.MultiDiGraph,
+    org: str | None = None,
+    profile: Profile | dict | None = None,
+    params: RecommendParams | dict | None = None,
+    limit: int = 10,
+) -> list[Recommendation]:
     """Constellations an organization could join, best first, each with its reason.
 
     A good fit is a group that works on the goals the organization cares about, lacks
@@ -201,8 +229,9 @@ def recommend(G: nx.MultiDiGraph, org: str | None = None,
     if org is not None:
         require_organization(G, org, "org", "join constellations")
     elif profile is None:
-        raise InvalidRecords([Problem("give the id of an organization, or a profile of one",
-                                      field="org")])
+        raise InvalidRecords(
+            [Problem("give the id of an organization, or a profile of one", field="org")]
+        )
     prof = _profile(G, profile) or Profile()
     own = _own_groups(ix, org) if org else set()
     interests, signed_only = _interests(ix, org, own, prof)
@@ -224,17 +253,28 @@ def recommend(G: nx.MultiDiGraph, org: str | None = None,
             ("status", _status(status, p)),
         ):
             score = round(score, 4)
-            parts[name] = Part(score=score, weight=weights[name],
-                               points=round(score * weights[name], 2), detail=detail)
+            parts[name] = Part(
+                score=score,
+                weight=weights[name],
+                points=round(score * weights[name], 2),
+                detail=detail,
+            )
             if clause:
                 clauses.append(clause)
             evidence.update(numbers)
         total = round(sum(part.points for part in parts.values()), 1)
         reason = "; ".join(clauses) + "."
-        found.append(Recommendation(constellation=subject(G, c), score=total, parts=parts,
-                                    reason=reason[0].upper() + reason[1:], evidence=evidence))
+        found.append(
+            Recommendation(
+                constellation=subject(G, c),
+                score=total,
+                parts=parts,
+                reason=reason[0].upper() + reason[1:],
+                evidence=evidence,
+            )
+        )
     found.sort(key=lambda r: (-r.score, r.constellation.label, r.constellation.id))
-    return found[:max(limit, 0)]
+    return found[: max(limit, 0)]
 
 
 # --- inputs ------------------------------------------------------------------------------
@@ -252,10 +292,17 @@ def _profile(G: nx.MultiDiGraph, profile: Profile | dict | None) -> Profile | No
     except ValidationError as exc:
         raise InvalidRecords(problems_from_validation(exc, "profile.")) from None
     problems = [
-        Problem(f"{i!r} is not a{'n' if kind[0] in 'aeiou' else ''} {kind.replace('_', ' ')} "
-                f"in this workspace", field=f"profile.{field}", record=i)
-        for field, kind in (("goals", "goal"), ("issue_areas", "issue_area"),
-                            ("partners", "organization"))
+        Problem(
+            f"{i!r} is not a{'n' if kind[0] in 'aeiou' else ''} {kind.replace('_', ' ')} "
+            f"in this workspace",
+            field=f"profile.{field}",
+            record=i,
+        )
+        for field, kind in (
+            ("goals", "goal"),
+            ("issue_areas", "issue_area"),
+            ("partners", "organization"),
+        )
         for i in getattr(prof, field)
         if i not in G or G.nodes[i].get("kind") != kind
     ]
@@ -268,8 +315,7 @@ def _own_groups(ix: Index, org: str) -> set[str]:
     return set(ix.targets("convenes", org)) | set(ix.targets("participates_in", org))
 
 
-def _interests(ix: Index, org: str | None, own: set[str], prof: Profile
-               ) -> tuple[set[str], bool]:
+def _interests(ix: Index, org: str | None, own: set[str], prof: Profile) -> tuple[set[str], bool]:
     """Goals the organization cares about, and whether they come only from what it signed."""
     goals = set(prof.goals)
     areas = set(prof.issue_areas)
@@ -306,8 +352,12 @@ def _partners(ix: Index, org: str | None, own: set[str], prof: Profile) -> set[s
 def _goal_fit(ix: Index, c: str, interests: set[str], signed_only: bool):
     advanced = ix.goals_advanced(c)
     matched = interests & advanced
-    numbers = {"goals_matched": len(matched), "your_goals": len(interests),
-               "goals_advanced": len(advanced), "matched_goals": sorted(matched)}
+    numbers = {
+        "goals_matched": len(matched),
+        "your_goals": len(interests),
+        "goals_advanced": len(advanced),
+        "matched_goals": sorted(matched),
+    }
     if not interests:
         return 0.0, "none of your goals is known", "we know none of your goals yet", numbers
     yours = "the goals you signed up to" if signed_only else "your goals"
@@ -315,8 +365,12 @@ def _goal_fit(ix: Index, c: str, interests: set[str], signed_only: bool):
     if not matched:
         return 0.0, detail, f"advances none of {yours}", numbers
     names = label_list(ix.G, matched, quote=True, most=3)
-    return (len(matched) / len(interests), f"{detail}: {names}",
-            f"advances {len(matched)} of {yours} ({names})", numbers)
+    return (
+        len(matched) / len(interests),
+        f"{detail}: {names}",
+        f"advances {len(matched)} of {yours} ({names})",
+        numbers,
+    )
 
 
 def _sector_gap(ix: Index, c: str, sector: str | None, p: RecommendParams):
@@ -327,8 +381,12 @@ def _sector_gap(ix: Index, c: str, sector: str | None, p: RecommendParams):
     if sector in sectors:
         return 0.0, f"it already has {sector} members", None, numbers
     if not sectors:
-        return (1.0, f"no member's sector is recorded; you would bring {sector}",
-                f"would bring the {sector} sector (no member's sector is recorded yet)", numbers)
+        return (
+            1.0,
+            f"no member's sector is recorded; you would bring {sector}",
+            f"would bring the {sector} sector (no member's sector is recorded yet)",
+            numbers,
+        )
     if len(sectors) < p.min_sectors:
         only = ", ".join(sorted(sectors))
         text = f"would bring the {sector} sector to a single-sector group ({only} only)"
@@ -339,27 +397,38 @@ def _sector_gap(ix: Index, c: str, sector: str | None, p: RecommendParams):
 
 def _shared_partners(ix: Index, c: str, partners: set[str], p: RecommendParams):
     shared = ix.members(c) & partners
-    numbers = {"members": len(ix.members(c)), "shared_partners": len(shared),
-               "shared_partner_ids": sorted(shared)}
+    numbers = {
+        "members": len(ix.members(c)),
+        "shared_partners": len(shared),
+        "shared_partner_ids": sorted(shared),
+    }
     if not shared:
         return 0.0, "you work with none of its members yet", None, numbers
     names = label_list(ix.G, shared, most=3)
-    return (min(1.0, len(shared) / p.partners_for_full_score),
-            f"you already work with {len(shared)} of its members: {names}",
-            f"you already work with {len(shared)} of its members ({names})", numbers)
+    return (
+        min(1.0, len(shared) / p.partners_for_full_score),
+        f"you already work with {len(shared)} of its members: {names}",
+        f"you already work with {len(shared)} of its members ({names})",
+        numbers,
+    )
 
 
 def _convener_capacity(ix: Index, c: str, p: RecommendParams):
     conveners = sorted(ix.conveners(c))
     if not conveners:
-        return (p.leaderless_score, "nobody convenes it: an opening to convene it",
-                "nobody convenes it yet, an opening to lead it", {"conveners": 0})
+        return (
+            p.leaderless_score,
+            "nobody convenes it: an opening to convene it",
+            "nobody convenes it yet, an opening to lead it",
+            {"conveners": 0},
+        )
     figures, best, states = [], 0.0, set()
     for org in conveners:
         f = convener_load(ix, org, p.audit)
         spare = None if f["capacity"] is None else round(f["capacity"] - f["load"], 2)
         if f["active_constellations"] > p.audit.max_active_convened or (
-                spare is not None and spare < 1):
+            spare is not None and spare < 1
+        ):
             state, score = "stretched", 0.0
         elif spare is None:
             state, score = "unknown", p.unknown_capacity_score
@@ -367,9 +436,16 @@ def _convener_capacity(ix: Index, c: str, p: RecommendParams):
             state, score = "room", spare / f["capacity"]
         states.add(state)
         best = max(best, score)
-        figures.append({"id": org, "active_constellations": f["active_constellations"],
-                        "load": f["load"], "capacity": f["capacity"], "spare": spare,
-                        "state": state})
+        figures.append(
+            {
+                "id": org,
+                "active_constellations": f["active_constellations"],
+                "load": f["load"],
+                "capacity": f["capacity"],
+                "spare": spare,
+                "state": state,
+            }
+        )
     one = len(conveners) == 1
     if "room" in states:
         clause = "its convener has room" if one else "one of its conveners has room"
@@ -382,16 +458,22 @@ def _convener_capacity(ix: Index, c: str, p: RecommendParams):
     detail = "; ".join(
         f"{ix.G.nodes[f['id']].get('label', f['id'])} convenes {f['active_constellations']} "
         f"active group(s), load {f['load']:g}"
-        + (f" of a capacity of {f['capacity']:g}" if f["capacity"] is not None
-           else " (capacity not recorded)")
-        for f in figures)
-    return min(1.0, best), detail, clause, {"conveners": len(conveners),
-                                            "convener_load": figures}
+        + (
+            f" of a capacity of {f['capacity']:g}"
+            if f["capacity"] is not None
+            else " (capacity not recorded)"
+        )
+        for f in figures
+    )
+    return min(1.0, best), detail, clause, {"conveners": len(conveners), "convener_load": figures}
 
 
-_STATUS_WORDS = {"active": "active", "forming": "forming now",
-                 "planned": "planned, not launched yet",
-                 "dormant": "dormant: joining could help revive it"}
+_STATUS_WORDS = {
+    "active": "active",
+    "forming": "forming now",
+    "planned": "planned, not launched yet",
+    "dormant": "dormant: joining could help revive it",
+}
 
 
 def _status(status: str, p: RecommendParams):

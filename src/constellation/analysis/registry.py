@@ -29,11 +29,15 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
-def check(id: str, *, title: str, weight: float, population: Callable[[Index], int],
-          population_label: str):
+def check(
+    id: str, *, title: str, weight: float, population: Callable[[Index], int], population_label: str
+):
     """Register a check function under a stable id."""
+
     def register(fn):
-        CHECKS[id] = Check(id, fn.__module__.rsplit(".", 1)[-1], title, fn, weight, population,
-                           population_label)
+        CHECKS[id] = Check(
+            id, fn.__module__.rsplit(".", 1)[-1], title, fn, weight, population, population_label
+        )
         return fn
+
     return register

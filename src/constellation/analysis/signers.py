@@ -12,11 +12,16 @@ from constellation.analysis.registry import check
 __all__ = ["disengaged_signers"]
 
 
-@check("disengaged_signers", title="Disengaged signers", weight=1,
-       population=lambda ix: 2 * len(ix.out["signs"]),
-       population_label="signers × two tests")
-def disengaged_signers(G: nx.MultiDiGraph, params: AuditParams | dict | None = None
-                       ) -> list[Finding]:
+@check(
+    "disengaged_signers",
+    title="Disengaged signers",
+    weight=1,
+    population=lambda ix: 2 * len(ix.out["signs"]),
+    population_label="signers × two tests",
+)
+def disengaged_signers(
+    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+) -> list[Finding]:
     """Signers that take part in no constellation, or have nobody on the stewardship group.
 
     Seed 001: signers "provide high level commitment on behalf of an agency", and the
@@ -41,28 +46,41 @@ def disengaged_signers(G: nx.MultiDiGraph, params: AuditParams | dict | None = N
     findings = []
     for org in sorted(ix.out["signs"]):
         label = G.nodes[org]["label"]
-        active = [c for c in ix.targets("convenes", org) + ix.targets("participates_in", org)
-                  if ix.is_live(c)]
+        active = [
+            c
+            for c in ix.targets("convenes", org) + ix.targets("participates_in", org)
+            if ix.is_live(c)
+        ]
         if not active:
-            findings.append(Finding(
-                check="disengaged_signers", severity=Severity.MEDIUM,
-                subjects=[subject(G, org)] + [subject(G, i) for i in ix.targets("signs", org)],
-                message=f"{label} signed the shared agenda but takes part in no active "
-                        f"constellation.",
-                evidence={"reason": "in_no_constellation", "constellations": 0},
-                suggestion="Show it the constellations that fit its work (partner "
-                           "recommendations) and invite it to join one.",
-                key=make_key("disengaged_signers", org, "in_no_constellation")))
+            findings.append(
+                Finding(
+                    check="disengaged_signers",
+                    severity=Severity.MEDIUM,
+                    subjects=[subject(G, org)] + [subject(G, i) for i in ix.targets("signs", org)],
+                    message=f"{label} signed the shared agenda but takes part in no active "
+                    f"constellation.",
+                    evidence={"reason": "in_no_constellation", "constellations": 0},
+                    suggestion="Show it the constellations that fit its work (partner "
+                    "recommendations) and invite it to join one.",
+                    key=make_key("disengaged_signers", org, "in_no_constellation"),
+                )
+            )
         people = ix.sources("represents", org)
         seated = [p for p in people if set(ix.targets("member_of", p)) & stewards]
         if stewards and not seated:
-            findings.append(Finding(
-                check="disengaged_signers", severity=Severity.LOW,
-                subjects=[subject(G, org)],
-                message=f"{label} signed the shared agenda but nobody represents it on the "
-                        f"stewardship group.",
-                evidence={"reason": "no_stewardship_representative",
-                          "representatives": len(people)},
-                suggestion="Ask it to name a senior deputy to the stewardship group.",
-                key=make_key("disengaged_signers", org, "no_stewardship_representative")))
+            findings.append(
+                Finding(
+                    check="disengaged_signers",
+                    severity=Severity.LOW,
+                    subjects=[subject(G, org)],
+                    message=f"{label} signed the shared agenda but nobody represents it on the "
+                    f"stewardship group.",
+                    evidence={
+                        "reason": "no_stewardship_representative",
+                        "representatives": len(people),
+                    },
+                    suggestion="Ask it to name a senior deputy to the stewardship group.",
+                    key=make_key("disengaged_signers", org, "no_stewardship_representative"),
+                )
+            )
     return findings

@@ -20,13 +20,18 @@ def _node_entry(G: nx.MultiDiGraph, n: str) -> dict[str, str]:
 
 
 def _edge_entries(G: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
-    return {k: {"id": k, "kind": d["kind"], "source": s, "target": t}
-            for s, t, k, d in G.edges(keys=True, data=True)}
+    return {
+        k: {"id": k, "kind": d["kind"], "source": s, "target": t}
+        for s, t, k, d in G.edges(keys=True, data=True)
+    }
 
 
-def diff_graphs(before: nx.MultiDiGraph, after: nx.MultiDiGraph,
-                params: AuditParams | dict | None = None,
-                checks: Iterable[str] | None = None) -> dict[str, Any]:
+def diff_graphs(
+    before: nx.MultiDiGraph,
+    after: nx.MultiDiGraph,
+    params: AuditParams | dict | None = None,
+    checks: Iterable[str] | None = None,
+) -> dict[str, Any]:
     """What changed between two graphs of one workspace: records and findings.
 
     Nodes and edges *added* are in `after` but not `before`; *ended* the other way round.
@@ -65,30 +70,45 @@ def diff_graphs(before: nx.MultiDiGraph, after: nx.MultiDiGraph,
     }
 
 
-def diff_workspace(repo, workspace: str, date_from: dt.date, date_to: dt.date,
-                   params: AuditParams | dict | None = None,
-                   checks: Iterable[str] | None = None) -> dict[str, Any]:
+def diff_workspace(
+    repo,
+    workspace: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    params: AuditParams | dict | None = None,
+    checks: Iterable[str] | None = None,
+) -> dict[str, Any]:
     """`diff_graphs` of one workspace as of two dates: what `constellation diff` prints."""
     from constellation.graph import load_graph
 
-    return diff_graphs(load_graph(repo, workspace, date_from),
-                       load_graph(repo, workspace, date_to), params, checks)
+    return diff_graphs(
+        load_graph(repo, workspace, date_from), load_graph(repo, workspace, date_to), params, checks
+    )
 
 
-def health_trend(repo, workspace: str, dates: Iterable[dt.date],
-                 params: AuditParams | dict | None = None) -> list[dict[str, Any]]:
+def health_trend(
+    repo, workspace: str, dates: Iterable[dt.date], params: AuditParams | dict | None = None
+) -> list[dict[str, Any]]:
     """The health score and finding counts at each date, oldest first."""
     from constellation.graph import load_graph
 
-    return trend_points(run_audit(load_graph(repo, workspace, day), params, figures=False)
-                        for day in sorted(set(dates)))
+    return trend_points(
+        run_audit(load_graph(repo, workspace, day), params, figures=False)
+        for day in sorted(set(dates))
+    )
 
 
 def trend_points(reports: Iterable[AuditReport]) -> list[dict[str, Any]]:
     """One point of the trend per audit: its date, score and finding counts."""
-    return [{"date": r.as_of, "score": r.summary["health"]["score"],
-             "findings": r.summary["counts"]["total"],
-             "by_severity": r.summary["counts"]["by_severity"]} for r in reports]
+    return [
+        {
+            "date": r.as_of,
+            "score": r.summary["health"]["score"],
+            "findings": r.summary["counts"]["total"],
+            "by_severity": r.summary["counts"]["by_severity"],
+        }
+        for r in reports
+    ]
 
 
 def yearly_dates(end: dt.date, years: int = 5) -> list[dt.date]:

@@ -37,8 +37,11 @@ class Topology:
             import igraph as ig
 
             position = {v: i for i, v in enumerate(self.ids)}
-            pairs = {(a, b) if a < b else (b, a)
-                     for s, t in G.edges() if (a := position[s]) != (b := position[t])}
+            pairs = {
+                (a, b) if a < b else (b, a)
+                for s, t in G.edges()
+                if (a := position[s]) != (b := position[t])
+            }
             self.ig = ig.Graph(n=self.n, edges=list(pairs))
             self.position = position
 
@@ -82,7 +85,9 @@ class Topology:
         p = self.params
         if self.exact:
             return nx.betweenness_centrality(self.nx, normalized=True), {
-                "method": "networkx", "approximate": False}
+                "method": "networkx",
+                "approximate": False,
+            }
         if self.n <= p.betweenness_exact_up_to:
             raw = self.ig.betweenness(directed=False)
             how = {"method": "igraph", "approximate": False}
@@ -90,9 +95,12 @@ class Topology:
             k = min(p.betweenness_sample, self.n)
             sources = random.Random(0).sample(range(self.n), k)
             raw = [b * self.n / k for b in self.ig.betweenness(directed=False, sources=sources)]
-            how = {"method": "igraph", "approximate": True,
-                   "note": f"betweenness estimated from shortest paths out of {k} sampled "
-                           f"nodes (more than {p.betweenness_exact_up_to} nodes)"}
+            how = {
+                "method": "igraph",
+                "approximate": True,
+                "note": f"betweenness estimated from shortest paths out of {k} sampled "
+                f"nodes (more than {p.betweenness_exact_up_to} nodes)",
+            }
         scale = 2.0 / ((self.n - 1) * (self.n - 2)) if self.n > 2 else 1.0
         return {self.ids[i]: b * scale for i, b in enumerate(raw)}, how
 

@@ -18,13 +18,13 @@ __all__ = ["Scenario", "what_if", "apply_scenario"]
 class Scenario(BaseModel):
     """A change to try: organizations that leave, conveners that stop, groups that disband."""
 
-    without: list[str] = Field(default_factory=list,
-                               description="Organizations (or people) that leave entirely.")
-    stop_convening: list[str] = Field(default_factory=list,
-                                      description="Organizations that stop convening, "
-                                      "but stay as partners.")
-    disband: list[str] = Field(default_factory=list,
-                               description="Constellations that disband.")
+    without: list[str] = Field(
+        default_factory=list, description="Organizations (or people) that leave entirely."
+    )
+    stop_convening: list[str] = Field(
+        default_factory=list, description="Organizations that stop convening, but stay as partners."
+    )
+    disband: list[str] = Field(default_factory=list, description="Constellations that disband.")
 
 
 def apply_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> nx.MultiDiGraph:
@@ -36,11 +36,21 @@ def apply_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> nx.MultiDiGraph:
                 raise NotFound("node", node, G.graph.get("workspace"))
             kind = G.nodes[node]["kind"]
             if field == "stop_convening" and kind != "organization":
-                problems.append(Problem(f"{node!r} is a {kind}; only organizations convene",
-                                        field=field, record=node))
+                problems.append(
+                    Problem(
+                        f"{node!r} is a {kind}; only organizations convene",
+                        field=field,
+                        record=node,
+                    )
+                )
             if field == "disband" and kind != "constellation":
-                problems.append(Problem(f"{node!r} is a {kind}; only constellations disband",
-                                        field=field, record=node))
+                problems.append(
+                    Problem(
+                        f"{node!r} is a {kind}; only constellations disband",
+                        field=field,
+                        record=node,
+                    )
+                )
     if problems:
         raise InvalidRecords(problems)
     H = G.copy()
@@ -48,20 +58,27 @@ def apply_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> nx.MultiDiGraph:
     H.graph.pop("_topology", None)
     H.remove_nodes_from(scenario.without)
     stopping = set(scenario.stop_convening)
-    stopped = [(s, t, k) for s, t, k, kind in H.edges(keys=True, data="kind")
-               if kind == "convenes" and s in stopping]
+    stopped = [
+        (s, t, k)
+        for s, t, k, kind in H.edges(keys=True, data="kind")
+        if kind == "convenes" and s in stopping
+    ]
     H.remove_edges_from(stopped)
     # they stay in the group as partners
-    H.add_edges_from((s, t, f"{k} (now a partner)", {"kind": "participates_in"})
-                     for s, t, k in stopped)
+    H.add_edges_from(
+        (s, t, f"{k} (now a partner)", {"kind": "participates_in"}) for s, t, k in stopped
+    )
     for c in scenario.disband:
         H.nodes[c]["status"] = "disbanded"
     return H
 
 
-def what_if(G: nx.MultiDiGraph, scenario: Scenario | dict,
-            params: AuditParams | dict | None = None,
-            checks: Iterable[str] | None = None) -> dict[str, Any]:
+def what_if(
+    G: nx.MultiDiGraph,
+    scenario: Scenario | dict,
+    params: AuditParams | dict | None = None,
+    checks: Iterable[str] | None = None,
+) -> dict[str, Any]:
     """Audit G before and after the scenario and say what breaks and what is resolved.
 
     >>> from constellation.graph import build_graph
@@ -83,10 +100,8 @@ def what_if(G: nx.MultiDiGraph, scenario: Scenario | dict,
         "workspace": G.graph["workspace"],
         "as_of": G.graph["as_of"],
         "scenario": scenario.model_dump(),
-        "before": {"health": before.summary["health"]["score"],
-                   "counts": before.summary["counts"]},
-        "after": {"health": after.summary["health"]["score"],
-                  "counts": after.summary["counts"]},
+        "before": {"health": before.summary["health"]["score"], "counts": before.summary["counts"]},
+        "after": {"health": after.summary["health"]["score"], "counts": after.summary["counts"]},
         "appeared": changed["appeared"],
         "resolved": changed["resolved"],
     }

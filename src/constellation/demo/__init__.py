@@ -35,7 +35,10 @@ def load_demo(repo: Repository, name: str) -> UpsertReport:
     doc = demo_document(name)
     meta = doc["workspace"]
     if not any(w.slug == meta["slug"] for w in repo.list_workspaces()):
-        repo.create_workspace(meta["slug"], name=meta.get("name"),
-                              description=meta.get("description"),
-                              public_read=meta.get("public_read", True))
+        repo.create_workspace(
+            meta["slug"],
+            name=meta.get("name"),
+            description=meta.get("description"),
+            public_read=meta.get("public_read", True),
+        )
     return repo.bulk_upsert(meta["slug"], doc.get("nodes", []), doc.get("edges", []))

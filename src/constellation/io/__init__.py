@@ -53,9 +53,18 @@ from constellation.io._common import (
 from constellation.io.mapping import Mapping, Resolver, load_mapping
 from constellation.records import UpsertReport
 
-__all__ = ["EXPORT_FORMATS", "IMPORT_FORMATS", "FileTooLarge", "ImportReport", "Mapping",
-           "UnreadableFile", "detect_format", "export_workspace", "import_files",
-           "load_mapping"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "IMPORT_FORMATS",
+    "FileTooLarge",
+    "ImportReport",
+    "Mapping",
+    "UnreadableFile",
+    "detect_format",
+    "export_workspace",
+    "import_files",
+    "load_mapping",
+]
 
 IMPORT_FORMATS = ("auto", "native", "kumu", "graphml", "gexf", "csv", "360giving")
 
@@ -69,8 +78,9 @@ class ImportReport(UpsertReport):
     format: str
     files: list[str]
     workspace_created: bool = False
-    notes: list[Problem] = Field(default_factory=list,
-                                 description="What was read but left out, and why.")
+    notes: list[Problem] = Field(
+        default_factory=list, description="What was read but left out, and why."
+    )
 
 
 def _mb(n: int) -> str:
@@ -93,8 +103,11 @@ _XLSX, _ZIP, _OLE = b"PK\x03\x04", b"PK", b"\xd0\xcf\x11\xe0"
 
 
 def _is_xlsx(content: bytes) -> bool:
-    return content.startswith(_XLSX) and b"[Content_Types].xml" in content[:4096] or (
-        content.startswith(_XLSX) and b"xl/" in content)
+    return (
+        content.startswith(_XLSX)
+        and b"[Content_Types].xml" in content[:4096]
+        or (content.startswith(_XLSX) and b"xl/" in content)
+    )
 
 
 class JsonDocuments:
@@ -115,22 +128,27 @@ class JsonDocuments:
 
 
 def _csv_header(name: str, content: bytes) -> list[str]:
-    for _, cells in kumu.csv_rows(name, content[:65536].rsplit(b"\n", 1)[0] + b"\n"
-                                  if len(content) > 65536 else content):
+    for _, cells in kumu.csv_rows(
+        name, content[:65536].rsplit(b"\n", 1)[0] + b"\n" if len(content) > 65536 else content
+    ):
         if any(str(c).strip() for c in cells):
             return [str(c).strip() for c in cells]
     return []
 
 
-def detect_format(name: str, content: bytes, mapping: Mapping | None = None,
-                  docs: JsonDocuments | None = None) -> str:
+def detect_format(
+    name: str, content: bytes, mapping: Mapping | None = None, docs: JsonDocuments | None = None
+) -> str:
     """Which format a file is in, from its content first and its name second. A JSON file's
     document is kept in `docs`, when given, for the reader."""
     suffix = PurePath(name).suffix.lower()
     head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
     if content.startswith(_OLE) or suffix == ".xls":
-        raise refuse("this is an old Excel (.xls) file; open it and save it as .xlsx (Excel "
-                     "Workbook), then import that", position=name)
+        raise refuse(
+            "this is an old Excel (.xls) file; open it and save it as .xlsx (Excel "
+            "Workbook), then import that",
+            position=name,
+        )
     if content.startswith(_ZIP):
         if _is_xlsx(content) or suffix == ".xlsx":
             return "kumu"
@@ -151,18 +169,26 @@ def detect_format(name: str, content: bytes, mapping: Mapping | None = None,
         if giving360.looks_360_json(data):
             return "360giving"
         if isinstance(data, dict) and isinstance(data.get("elements"), dict):
-            raise refuse("this looks like Cytoscape.js JSON, which Constellation exports but "
-                         "does not import; export GraphML from Cytoscape instead", position=name)
+            raise refuse(
+                "this looks like Cytoscape.js JSON, which Constellation exports but "
+                "does not import; export GraphML from Cytoscape instead",
+                position=name,
+            )
         if kumu.looks_kumu_json(data):
             return "kumu"
-        raise refuse("this JSON is not a format Constellation reads: it expects a "
-                     "Constellation export (nodes, edges), a Kumu blueprint (elements, "
-                     "connections) or 360Giving grants (grants)", position=name)
+        raise refuse(
+            "this JSON is not a format Constellation reads: it expects a "
+            "Constellation export (nodes, edges), a Kumu blueprint (elements, "
+            "connections) or 360Giving grants (grants)",
+            position=name,
+        )
     header = _csv_header(name, content)
     if giving360.looks_360_csv(header):
         return "360giving"
-    if mapping is not None and (mapping.columns.nodes != mapping.columns.nodes.__class__()
-                                or mapping.columns.edges != mapping.columns.edges.__class__()):
+    if mapping is not None and (
+        mapping.columns.nodes != mapping.columns.nodes.__class__()
+        or mapping.columns.edges != mapping.columns.edges.__class__()
+    ):
         return "csv"
     names = [h.casefold() for h in header]
     if {"kind", "source", "target"} & set(names):
@@ -171,8 +197,11 @@ def detect_format(name: str, content: bytes, mapping: Mapping | None = None,
         return "kumu"
     if suffix in (".csv", ".tsv", ".txt"):
         return "csv"
-    raise refuse("the format of this file cannot be told from its content; name it with "
-                 "--format (one of: " + ", ".join(IMPORT_FORMATS[1:]) + ")", position=name)
+    raise refuse(
+        "the format of this file cannot be told from its content; name it with "
+        "--format (one of: " + ", ".join(IMPORT_FORMATS[1:]) + ")",
+        position=name,
+    )
 
 
 def _unzip(name: str, content: bytes) -> list[tuple[str, bytes]]:
@@ -182,8 +211,11 @@ def _unzip(name: str, content: bytes) -> list[tuple[str, bytes]]:
         if member.is_dir() or member.filename.startswith(("__MACOSX/", ".")):
             continue
         if not member.filename.lower().endswith((".csv", ".tsv", ".txt")):
-            raise refuse(f"this zip holds {member.filename!r}; a zip upload may hold only CSV "
-                         "files (such as nodes.csv and edges.csv)", position=name)
+            raise refuse(
+                f"this zip holds {member.filename!r}; a zip upload may hold only CSV "
+                "files (such as nodes.csv and edges.csv)",
+                position=name,
+            )
         out.append((f"{name}:{member.filename}", archive.read(member)))
     if not out:
         raise refuse("this zip holds no CSV file", position=name)
@@ -193,8 +225,13 @@ def _unzip(name: str, content: bytes) -> list[tuple[str, bytes]]:
 # ------------------------------------------------------------------------ import
 
 
-def _read(fmt: str, files: list[tuple[str, bytes]], resolver: Resolver,
-          index: NodeIndex, docs: JsonDocuments) -> Batch:
+def _read(
+    fmt: str,
+    files: list[tuple[str, bytes]],
+    resolver: Resolver,
+    index: NodeIndex,
+    docs: JsonDocuments,
+) -> Batch:
     batch = Batch()
     if fmt == "csv":
         return csv_tables.read(files, resolver, index)
@@ -221,14 +258,12 @@ def _read(fmt: str, files: list[tuple[str, bytes]], resolver: Resolver,
             if head in (b"{", b"["):
                 data = docs.get(name, content)
                 if not giving360.looks_360_json(data):
-                    raise refuse("360Giving JSON is an object with a \"grants\" list",
-                                 position=name)
+                    raise refuse('360Giving JSON is an object with a "grants" list', position=name)
                 batch.extend(giving360.read_json(name, data))
             else:
                 batch.extend(giving360.read_csv(name, content))
         else:
-            raise refuse(f"unknown format {fmt!r}; the formats are: "
-                         + ", ".join(IMPORT_FORMATS))
+            raise refuse(f"unknown format {fmt!r}; the formats are: " + ", ".join(IMPORT_FORMATS))
     return batch
 
 
@@ -248,14 +283,23 @@ def _with_columns(problems: list[Problem], columns: dict[str, dict[str, str]]) -
 def _without_echoes(problems: list[Problem], batch: Batch) -> list[Problem]:
     """Leave out "no node 'x'" for edges whose node is in the file but was refused itself:
     the node's own problem says what to fix."""
-    echoes = {f"no node {n['id']!r} in this workspace" for n in batch.nodes
-              if isinstance(n.get("id"), str)}
+    echoes = {
+        f"no node {n['id']!r} in this workspace"
+        for n in batch.nodes
+        if isinstance(n.get("id"), str)
+    }
     return [p for p in problems if not (p.field in ("source", "target") and p.message in echoes)]
 
 
-def import_files(repo, workspace: str, files: list[tuple[str, bytes]], format: str = "auto",
-                 mapping: Mapping | dict | tuple[str, bytes] | None = None,
-                 dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
+def import_files(
+    repo,
+    workspace: str,
+    files: list[tuple[str, bytes]],
+    format: str = "auto",
+    mapping: Mapping | dict | tuple[str, bytes] | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Import files into a workspace (created if missing), all or nothing.
 
     `files` are ``(filename, content)`` pairs: one file, or for CSV tables the node
@@ -272,18 +316,27 @@ def import_files(repo, workspace: str, files: list[tuple[str, bytes]], format: s
         raise refuse("no file to import")
     for name, content in files:
         if len(content) > settings.max_upload_bytes:
-            raise FileTooLarge([Problem(
-                f"this file is {_mb(len(content))}; the largest file an import takes is "
-                f"{_mb(settings.max_upload_bytes)} (setting CONSTELLATION_MAX_UPLOAD_BYTES). "
-                "Split it, or ask whoever runs Constellation to raise the limit",
-                position=name)])
+            raise FileTooLarge(
+                [
+                    Problem(
+                        f"this file is {_mb(len(content))}; the largest file an import takes is "
+                        f"{_mb(settings.max_upload_bytes)} "
+                        "(setting CONSTELLATION_MAX_UPLOAD_BYTES). "
+                        "Split it, or ask whoever runs Constellation to raise the limit",
+                        position=name,
+                    )
+                ]
+            )
     if format not in IMPORT_FORMATS:
         raise refuse(f"unknown format {format!r}; the formats are: " + ", ".join(IMPORT_FORMATS))
     the_mapping = _as_mapping(mapping)
     expanded: list[tuple[str, bytes]] = []
     for name, content in files:
-        if content.startswith(_ZIP) and not _is_xlsx(content) and \
-                not name.lower().endswith(".xlsx"):
+        if (
+            content.startswith(_ZIP)
+            and not _is_xlsx(content)
+            and not name.lower().endswith(".xlsx")
+        ):
             expanded += _unzip(name, content)
         else:
             expanded.append((name, content))
@@ -293,9 +346,12 @@ def import_files(repo, workspace: str, files: list[tuple[str, bytes]], format: s
         found = {n: detect_format(n, c, the_mapping, docs) for n, c in expanded}
         kinds = set(found.values())
         if len(kinds) > 1:
-            raise refuse("these files are in different formats (" + ", ".join(
-                f"{n}: {f}" for n, f in found.items()) + "); import them one at a time, or "
-                "name the format with --format")
+            raise refuse(
+                "these files are in different formats ("
+                + ", ".join(f"{n}: {f}" for n, f in found.items())
+                + "); import them one at a time, or "
+                "name the format with --format"
+            )
         fmt = kinds.pop()
     if progress:
         progress("reading", 0, None)
@@ -316,13 +372,20 @@ def import_files(repo, workspace: str, files: list[tuple[str, bytes]], format: s
     try:
         if not exists:
             meta = batch.workspace or {}
-            repo.create_workspace(workspace, name=meta.get("name") or workspace,
-                                  description=meta.get("description"),
-                                  public_read=bool(meta.get("public_read", False)))
+            repo.create_workspace(
+                workspace,
+                name=meta.get("name") or workspace,
+                description=meta.get("description"),
+                public_read=bool(meta.get("public_read", False)),
+            )
         try:
-            report = repo.bulk_upsert(workspace, batch.nodes, batch.edges,
-                                      dry_run=dry_run or bool(problems),
-                                      positions=(batch.node_positions, batch.edge_positions))
+            report = repo.bulk_upsert(
+                workspace,
+                batch.nodes,
+                batch.edges,
+                dry_run=dry_run or bool(problems),
+                positions=(batch.node_positions, batch.edge_positions),
+            )
         except InvalidRecords as exc:
             problems += exc.problems
         if problems:
@@ -332,17 +395,25 @@ def import_files(repo, workspace: str, files: list[tuple[str, bytes]], format: s
             created_edges = set(report.edges_created)
             repo.restore_state(
                 workspace,
-                nodes={k: v for k, v in batch.restore.get("nodes", {}).items()
-                       if k in created_nodes},
-                edges={k: v for k, v in batch.restore.get("edges", {}).items()
-                       if k in created_edges})
+                nodes={
+                    k: v for k, v in batch.restore.get("nodes", {}).items() if k in created_nodes
+                },
+                edges={
+                    k: v for k, v in batch.restore.get("edges", {}).items() if k in created_edges
+                },
+            )
     finally:
         if savepoint is not None and savepoint.is_active:
             savepoint.rollback()
     if progress:
         progress("done", batch.rows, batch.rows)
-    return ImportReport(**report.model_dump(), format=fmt, files=[n for n, _ in files],
-                        workspace_created=not exists, notes=batch.notes)
+    return ImportReport(
+        **report.model_dump(),
+        format=fmt,
+        files=[n for n, _ in files],
+        workspace_created=not exists,
+        notes=batch.notes,
+    )
 
 
 # ------------------------------------------------------------------------ export
@@ -353,24 +424,50 @@ def _native(repo, ws):
 
 
 EXPORT_FORMATS: dict[str, tuple[Callable, str, str, str]] = {
-    "native": (_native, "application/json", ".constellation.json",
-               "the whole workspace, nothing lost (archived records, versions, timestamps)"),
-    "kumu": (lambda r, w: dumps(kumu.export_blueprint(r, w)), "application/json", ".kumu.json",
-             "Kumu blueprint JSON (elements, connections)"),
-    "kumu-xlsx": (kumu.export_xlsx,
-                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                  ".kumu.xlsx", "Kumu spreadsheet: Elements and Connections sheets"),
-    "kumu-csv": (kumu.export_csv_zip, "application/zip", ".kumu-csv.zip",
-                 "Kumu's two CSV files, elements.csv and connections.csv, in a zip"),
-    "graphml": (graphml.export, "application/graphml+xml", ".graphml",
-                "GraphML for Gephi, yEd, Cytoscape desktop"),
+    "native": (
+        _native,
+        "application/json",
+        ".constellation.json",
+        "the whole workspace, nothing lost (archived records, versions, timestamps)",
+    ),
+    "kumu": (
+        lambda r, w: dumps(kumu.export_blueprint(r, w)),
+        "application/json",
+        ".kumu.json",
+        "Kumu blueprint JSON (elements, connections)",
+    ),
+    "kumu-xlsx": (
+        kumu.export_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".kumu.xlsx",
+        "Kumu spreadsheet: Elements and Connections sheets",
+    ),
+    "kumu-csv": (
+        kumu.export_csv_zip,
+        "application/zip",
+        ".kumu-csv.zip",
+        "Kumu's two CSV files, elements.csv and connections.csv, in a zip",
+    ),
+    "graphml": (
+        graphml.export,
+        "application/graphml+xml",
+        ".graphml",
+        "GraphML for Gephi, yEd, Cytoscape desktop",
+    ),
     "gexf": (gexf.export, "application/gexf+xml", ".gexf", "GEXF for Gephi"),
-    "cytoscape": (lambda r, w: dumps(cytoscape.export_document(r, w)), "application/json",
-                  ".cyjs", "Cytoscape.js JSON for embedding in a web page"),
-    "csv": (csv_tables.export, "application/zip", ".csv.zip",
-            "nodes.csv and edges.csv in a zip"),
-    "360giving": (lambda r, w: dumps(giving360.export_document(r, w)), "application/json",
-                  ".360giving.json", "the funds edges as 360Giving grants"),
+    "cytoscape": (
+        lambda r, w: dumps(cytoscape.export_document(r, w)),
+        "application/json",
+        ".cyjs",
+        "Cytoscape.js JSON for embedding in a web page",
+    ),
+    "csv": (csv_tables.export, "application/zip", ".csv.zip", "nodes.csv and edges.csv in a zip"),
+    "360giving": (
+        lambda r, w: dumps(giving360.export_document(r, w)),
+        "application/json",
+        ".360giving.json",
+        "the funds edges as 360Giving grants",
+    ),
 }
 
 
@@ -382,8 +479,10 @@ def export_workspace(repo, workspace: str, format: str) -> tuple[bytes, str, str
     in CSV and XLSX.
     """
     if format not in EXPORT_FORMATS:
-        raise refuse(f"unknown export format {format!r}; the formats are: "
-                     + ", ".join(EXPORT_FORMATS), field="format")
+        raise refuse(
+            f"unknown export format {format!r}; the formats are: " + ", ".join(EXPORT_FORMATS),
+            field="format",
+        )
     repo.get_workspace(workspace)
     write, media_type, suffix, _ = EXPORT_FORMATS[format]
     return write(repo, workspace), media_type, f"{workspace}{suffix}"

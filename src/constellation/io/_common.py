@@ -20,9 +20,21 @@ from typing import Any
 from constellation.config import get_settings
 from constellation.errors import InvalidRecords, Problem
 
-__all__ = ["Batch", "UnreadableFile", "FileTooLarge", "escape_cell", "unescape_cell", "row_ranges",
-           "jsonable", "validity",
-           "check_zip", "parse_xml", "xml_local", "split_multi", "decode_text"]
+__all__ = [
+    "Batch",
+    "UnreadableFile",
+    "FileTooLarge",
+    "escape_cell",
+    "unescape_cell",
+    "row_ranges",
+    "jsonable",
+    "validity",
+    "check_zip",
+    "parse_xml",
+    "xml_local",
+    "split_multi",
+    "decode_text",
+]
 
 
 class UnreadableFile(InvalidRecords):
@@ -59,15 +71,17 @@ class Batch:
     restore: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     """Native format: stored state (version, archived_at, timestamps) of records, by id."""
 
-    def add_node(self, record: dict[str, Any], position: str,
-                 columns: dict[str, str] | None = None) -> None:
+    def add_node(
+        self, record: dict[str, Any], position: str, columns: dict[str, str] | None = None
+    ) -> None:
         self.nodes.append(record)
         self.node_positions.append(position)
         if columns:
             self.columns[position] = columns
 
-    def add_edge(self, record: dict[str, Any], position: str,
-                 columns: dict[str, str] | None = None) -> None:
+    def add_edge(
+        self, record: dict[str, Any], position: str, columns: dict[str, str] | None = None
+    ) -> None:
         self.edges.append(record)
         self.edge_positions.append(position)
         if columns:
@@ -122,8 +136,11 @@ def unescape_cell(value: Any) -> Any:
 
 def validity(record) -> dict[str, str]:
     """A record's validity period as ISO dates, leaving out an open end."""
-    return {key: value.isoformat() for key in ("valid_from", "valid_to")
-            if (value := getattr(record, key)) is not None}
+    return {
+        key: value.isoformat()
+        for key in ("valid_from", "valid_to")
+        if (value := getattr(record, key)) is not None
+    }
 
 
 def jsonable(value: Any) -> Any:
@@ -182,8 +199,10 @@ def decode_text(name: str, content: bytes) -> str:
         try:
             return content.decode("cp1252")
         except UnicodeDecodeError:
-            raise refuse("the file is not text in UTF-8 or Windows-1252; save it as UTF-8 "
-                         "and try again", position=name) from None
+            raise refuse(
+                "the file is not text in UTF-8 or Windows-1252; save it as UTF-8 and try again",
+                position=name,
+            ) from None
 
 
 def parse_json(name: str, content: bytes) -> Any:
@@ -191,13 +210,16 @@ def parse_json(name: str, content: bytes) -> Any:
     try:
         return json.loads(decode_text(name, content))
     except json.JSONDecodeError as exc:
-        raise refuse(f"this is not valid JSON: {exc.msg} at line {exc.lineno}, column "
-                     f"{exc.colno}", position=name) from None
+        raise refuse(
+            f"this is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            position=name,
+        ) from None
     except RecursionError:
         raise refuse("this JSON nests too deeply to be a network", position=name) from None
 
 
 # ------------------------------------------------------------------------ zip
+
 
 def check_zip(name: str, content: bytes, what: str = "file") -> zipfile.ZipFile:
     """Open a zip (an XLSX is one) after checking it cannot unpack into a bomb."""
@@ -206,8 +228,11 @@ def check_zip(name: str, content: bytes, what: str = "file") -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise refuse(f"this {what} is damaged and cannot be opened ({exc}); open it in "
-                     "your spreadsheet program, save it again and retry", position=name) from None
+        raise refuse(
+            f"this {what} is damaged and cannot be opened ({exc}); open it in "
+            "your spreadsheet program, save it again and retry",
+            position=name,
+        ) from None
     total = 0
     for m in members:
         total += m.file_size
@@ -217,16 +242,20 @@ def check_zip(name: str, content: bytes, what: str = "file") -> zipfile.ZipFile:
                 f"refused: {m.filename!r} inside this {what} would unpack from {packed:,} to "
                 f"{m.file_size:,} bytes (more than {settings.max_zip_ratio} times its packed "
                 "size), which is how zip bombs look; a real spreadsheet does not do that",
-                position=name)
+                position=name,
+            )
         if total > settings.max_unpacked_bytes:
             raise refuse(
                 f"refused: this {what} would unpack to more than "
                 f"{settings.max_unpacked_bytes:,} bytes (the limit is "
-                "CONSTELLATION_MAX_UNPACKED_BYTES); split it into smaller files", position=name)
+                "CONSTELLATION_MAX_UNPACKED_BYTES); split it into smaller files",
+                position=name,
+            )
     return archive
 
 
 # ------------------------------------------------------------------------ XML
+
 
 def parse_xml(name: str, content: bytes):
     """Parse XML safely (no entities, no external references) keeping each element's line.
@@ -251,8 +280,9 @@ def parse_xml(name: str, content: bytes):
             return elem
 
     builder = _Builder(element_factory=_Element)
-    parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True,
-                              forbid_external=True)
+    parser = DefusedXMLParser(
+        target=builder, forbid_dtd=False, forbid_entities=True, forbid_external=True
+    )
     builder.expat = getattr(parser, "parser", None)
     try:
         parser.feed(content)
@@ -260,9 +290,11 @@ def parse_xml(name: str, content: bytes):
     except DefusedXmlException as exc:
         raise refuse(
             "refused: the file declares XML entities or refers to outside files "
-            f"({exc.__class__.__name__}); such files can exhaust memory (\"billion laughs\") or "
+            f'({exc.__class__.__name__}); such files can exhaust memory ("billion laughs") or '
             "read files they should not, so they are never read. Export it again from the "
-            "program that made it", position=name) from None
+            "program that made it",
+            position=name,
+        ) from None
     except ParseError as exc:
         line = getattr(exc, "position", (None,))[0]
         where = f"{name} line {line}" if line else name
@@ -346,9 +378,8 @@ class NodeIndex:
         if self._by_label is None:
             wanted = [i for i in set(ids) if i not in self._kinds and i not in self._absent]
             for start in range(0, len(wanted), 5000):
-                chunk = wanted[start:start + 5000]
-                for n in self.repo.query_nodes(self.workspace, ids=chunk,
-                                               include_archived=True):
+                chunk = wanted[start : start + 5000]
+                for n in self.repo.query_nodes(self.workspace, ids=chunk, include_archived=True):
                     self._kinds[n.id] = n.kind
             self._absent.update(i for i in wanted if i not in self._kinds)
         return {i: self._kinds[i] for i in ids if i in self._kinds}

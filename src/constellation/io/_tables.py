@@ -38,8 +38,7 @@ class ForeignEdge:
     attributes: dict[str, Any]
 
 
-def pick(attributes: Collection[str], named: str | None,
-         defaults: tuple[str, ...]) -> str | None:
+def pick(attributes: Collection[str], named: str | None, defaults: tuple[str, ...]) -> str | None:
     """The key holding a value (a record's keys, or a table's header): the one the mapping
     names, else the first default present (case aside)."""
     if named:
@@ -53,8 +52,15 @@ def _pick(keys: tuple, defaults: tuple[str, ...]) -> str | None:
     return next((lower[key] for key in defaults if key in lower), None)
 
 
-def build(nodes: list[ForeignNode], edges: list[ForeignEdge], unit: str, resolver: Resolver,
-          index: NodeIndex, node_cols: ColumnMap, edge_cols: ColumnMap) -> Batch:
+def build(
+    nodes: list[ForeignNode],
+    edges: list[ForeignEdge],
+    unit: str,
+    resolver: Resolver,
+    index: NodeIndex,
+    node_cols: ColumnMap,
+    edge_cols: ColumnMap,
+) -> Batch:
     batch = Batch()
     kinds: dict[str, str] = {}
     by_label: dict[str, list[str]] = {}
@@ -73,11 +79,17 @@ def build(nodes: list[ForeignNode], edges: list[ForeignEdge], unit: str, resolve
             refused.update(x for x in (n.id, label) if x)
             continue
         label = label or (n.id or "")
-        node_id = n.id or index.match(kind, label) or (index.new_id(label, taken) if label
-                                                        else None)
+        node_id = (
+            n.id or index.match(kind, label) or (index.new_id(label, taken) if label else None)
+        )
         props, extra_attrs, extra, columns = split_fields(kind, attrs)
-        record = {"kind": kind, "label": label, "properties": props, "attributes": extra_attrs,
-                  **extra}
+        record = {
+            "kind": kind,
+            "label": label,
+            "properties": props,
+            "attributes": extra_attrs,
+            **extra,
+        }
         if node_id:
             record["id"] = node_id
             kinds[node_id] = kind
@@ -101,28 +113,41 @@ def build(nodes: list[ForeignNode], edges: list[ForeignEdge], unit: str, resolve
     ids = [e.id for e in edges if e.id]
     unique_ids = len(ids) == len(set(ids))
     if not unique_ids:
-        batch.notes.append(_note(edges[0].where, "edge ids repeat in this file, so they were not kept "
-                                 "(edges get ids made from their ends and kind)"))
+        batch.notes.append(
+            _note(
+                edges[0].where,
+                "edge ids repeat in this file, so they were not kept "
+                "(edges get ids made from their ends and kind)",
+            )
+        )
     for e in edges:
         attrs = dict(e.attributes)
         kind_key = pick(attrs, edge_cols.kind, EDGE_KIND_KEYS)
         foreign_type = cell_text(attrs.pop(kind_key, None)) if kind_key else ""
         source, target = resolve(e.source), resolve(e.target)
-        if (source in refused and source not in kinds) or (target in refused and
-                                                          target not in kinds):
+        if (source in refused and source not in kinds) or (
+            target in refused and target not in kinds
+        ):
             # an end was refused for its type (reported already); still check this type
             resolver.edge_kind(foreign_type, None, None, e.where, e.at, unit, column=kind_key)
             continue
         position = f"{e.where} {unit} {e.at}" if e.at is not None else e.where
-        kind, relation = resolver.edge_kind(foreign_type, known.get(source), known.get(target),
-                                            e.where, e.at, unit, column=kind_key)
+        kind, relation = resolver.edge_kind(
+            foreign_type, known.get(source), known.get(target), e.where, e.at, unit, column=kind_key
+        )
         if kind is None:
             continue
         related = relation_of(foreign_type, relation, attrs) if relation is not None else None
         props, extra_attrs, extra, columns = split_fields(None if relation else kind, attrs)
         props = related or props
-        record = {"kind": kind, "source": source, "target": target, "properties": props,
-                  "attributes": extra_attrs, **extra}
+        record = {
+            "kind": kind,
+            "source": source,
+            "target": target,
+            "properties": props,
+            "attributes": extra_attrs,
+            **extra,
+        }
         if e.id and unique_ids:
             record["id"] = e.id
         if kind_key:

@@ -24,8 +24,10 @@ __all__ = ["read", "export", "is_edge_table"]
 
 
 def is_edge_table(header: list[str], cols: ColumnMap) -> bool:
-    return bool(pick(header, cols.source, ("source", "from"))
-                and pick(header, cols.target, ("target", "to")))
+    return bool(
+        pick(header, cols.source, ("source", "from"))
+        and pick(header, cols.target, ("target", "to"))
+    )
 
 
 def _table(name: str, content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -52,29 +54,37 @@ def read(files: list[tuple[str, bytes]], resolver: Resolver, index: NodeIndex) -
             target = pick(header, cols.edges.target, ("target", "to"))
             id_col = pick(header, cols.edges.id, ("id",))
             for at, cells in rows:
-                record = dict(zip(header, cells + [""] * (len(header) - len(cells))))
+                record = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
                 record.pop("", None)
                 ends = [cell_text(record.pop(c, "")) for c in (source, target)]
                 foreign_id = cell_text(record.pop(id_col, "")) if id_col else ""
-                for col, end in zip((source, target), ends):
+                for col, end in zip((source, target), ends, strict=True):
                     if not end:
-                        problems.append(Problem(f"the {col} cell is empty", field=col,
-                                                position=f"{name} row {at}, column {col}"))
+                        problems.append(
+                            Problem(
+                                f"the {col} cell is empty",
+                                field=col,
+                                position=f"{name} row {at}, column {col}",
+                            )
+                        )
                 if all(ends):
                     edges.append(ForeignEdge(name, at, foreign_id or None, *ends, record))
             continue
         label = pick(header, cols.nodes.label, ("label", "name"))
         if label is None:
             wanted = cols.nodes.label or "label"
-            problems.append(Problem(
-                f"a node table needs a {wanted!r} column (an edge table needs source and "
-                f"target columns); this one has: {', '.join(h for h in header if h)}. Name "
-                "the columns in the mapping file under columns.nodes / columns.edges",
-                position=f"{name} row 1"))
+            problems.append(
+                Problem(
+                    f"a node table needs a {wanted!r} column (an edge table needs source and "
+                    f"target columns); this one has: {', '.join(h for h in header if h)}. Name "
+                    "the columns in the mapping file under columns.nodes / columns.edges",
+                    position=f"{name} row 1",
+                )
+            )
             continue
         id_col = pick(header, cols.nodes.id, ("id",))
         for at, cells in rows:
-            record = dict(zip(header, cells + [""] * (len(header) - len(cells))))
+            record = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
             record.pop("", None)
             foreign_id = cell_text(record.pop(id_col, "")) if id_col else ""
             nodes.append(ForeignNode(name, at, foreign_id or None, record))
@@ -90,13 +100,13 @@ def export(repo, workspace: str) -> bytes:
     node_rows = [{"id": i} | r for i, r in nodes]
     edge_rows = [{"id": i, "source": s, "target": t} | r for i, s, t, r in edges]
     files = {}
-    for name, rows, first in (("nodes.csv", node_rows, ["id", "label", "kind", "tags"]),
-                              ("edges.csv", edge_rows, ["id", "source", "target", "kind",
-                                                        "tags"])):
+    for name, rows, first in (
+        ("nodes.csv", node_rows, ["id", "label", "kind", "tags"]),
+        ("edges.csv", edge_rows, ["id", "source", "target", "kind", "tags"]),
+    ):
         header = dict.fromkeys(first)
         for row in rows:
             header.update(dict.fromkeys(row))
         columns = list(header)
-        files[name] = write_csv(columns, ([escape_cell(r.get(c)) for c in columns]
-                                          for r in rows))
+        files[name] = write_csv(columns, ([escape_cell(r.get(c)) for c in columns] for r in rows))
     return zip_files(files)

@@ -21,15 +21,27 @@ def export_document(repo, workspace: str) -> dict[str, Any]:
     nodes = []
     for n in repo.query_nodes(workspace):
         spec = vocab.NODE_KINDS[n.kind]
-        nodes.append({"data": _data(n) | {"label": n.label, "color": spec.color,
-                                          "shape": spec.shape},
-                      "classes": n.kind})
+        nodes.append(
+            {
+                "data": _data(n) | {"label": n.label, "color": spec.color, "shape": spec.shape},
+                "classes": n.kind,
+            }
+        )
     edges = []
     for e in repo.query_edges(workspace):
         spec = vocab.EDGE_KINDS[e.kind]
-        edges.append({"data": _data(e) | {"source": e.source, "target": e.target,
-                                          "color": spec.color, "dashes": spec.dashes},
-                      "classes": e.kind})
+        edges.append(
+            {
+                "data": _data(e)
+                | {
+                    "source": e.source,
+                    "target": e.target,
+                    "color": spec.color,
+                    "dashes": spec.dashes,
+                },
+                "classes": e.kind,
+            }
+        )
     return {
         "format_version": "1.0",
         "generated_by": "constellation",
@@ -40,5 +52,10 @@ def export_document(repo, workspace: str) -> dict[str, Any]:
 
 
 def _data(record) -> dict[str, Any]:
-    return {"id": record.id, "kind": record.kind, "tags": list(record.tags),
-            "properties": record.properties, "attributes": record.attributes} | validity(record)
+    return {
+        "id": record.id,
+        "kind": record.kind,
+        "tags": list(record.tags),
+        "properties": record.properties,
+        "attributes": record.attributes,
+    } | validity(record)

@@ -25,8 +25,10 @@ _SKIP = {"networkx_key"}
 def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Batch:
     root = parse_xml(name, content)
     if xml_local(root.tag) != "gexf":
-        raise refuse(f"this is not GEXF: its root element is <{xml_local(root.tag)}>, not "
-                     "<gexf>", position=name)
+        raise refuse(
+            f"this is not GEXF: its root element is <{xml_local(root.tag)}>, not <gexf>",
+            position=name,
+        )
     notes = Notes(name)
     declared: dict[tuple[str, str], dict[str, Any]] = {}
     for group in root.iter():
@@ -41,12 +43,16 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
                 notes.add("an <attribute> without an id was ignored", attr.sourceline)
                 continue
             if (attr_id, domain) in declared:
-                notes.add(f"attribute {attr_id!r} is declared twice for {domain}s; the later "
-                          "one is used", attr.sourceline)
+                notes.add(
+                    f"attribute {attr_id!r} is declared twice for {domain}s; the later one is used",
+                    attr.sourceline,
+                )
             default = next((c.text for c in attr if xml_local(c.tag) == "default"), None)
-            declared[(attr_id, domain)] = {"name": attr.get("title") or attr_id,
-                                           "type": attr.get("type", "string"),
-                                           "default": default}
+            declared[(attr_id, domain)] = {
+                "name": attr.get("title") or attr_id,
+                "type": attr.get("type", "string"),
+                "default": default,
+            }
 
     defaults: dict[str, dict[str, Any]] = {}
 
@@ -63,17 +69,20 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
                 key = value.get("for") or value.get("id")
                 spec = declared.get((key, domain))
                 if spec is None:
-                    notes.add(f"<attvalue for={key!r}> names an attribute never declared for "
-                              f"{domain}s; its value was kept as text under the name {key!r}",
-                              value.sourceline)
+                    notes.add(
+                        f"<attvalue for={key!r}> names an attribute never declared for "
+                        f"{domain}s; its value was kept as text under the name {key!r}",
+                        value.sourceline,
+                    )
                     spec = {"name": key, "type": "string"}
                 if spec["name"] in _SKIP:
                     continue
                 text = value.get("value")
                 if text is None:
                     continue
-                found[spec["name"]] = convert(text, spec["type"], notes, value.sourceline,
-                                              spec["name"])
+                found[spec["name"]] = convert(
+                    text, spec["type"], notes, value.sourceline, spec["name"]
+                )
         return found
 
     def node_attrs(elem) -> dict[str, Any]:
@@ -88,8 +97,9 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
             if elem.get(xml_attr) is not None:
                 attrs.setdefault(xml_attr, elem.get(xml_attr))
         if elem.get("weight") is not None:
-            attrs.setdefault("weight", convert(elem.get("weight"), "double", notes,
-                                               elem.sourceline, "weight"))
+            attrs.setdefault(
+                "weight", convert(elem.get("weight"), "double", notes, elem.sourceline, "weight")
+            )
         return attrs
 
     nodes, edges = walk(name, root, notes, node_attrs, edge_attrs)
@@ -100,6 +110,5 @@ def export(repo, workspace: str) -> bytes:
     import networkx as nx
 
     buffer = io.BytesIO()
-    nx.write_gexf(to_networkx(repo, workspace, edge_id_attribute=True), buffer,
-                  encoding="utf-8")
+    nx.write_gexf(to_networkx(repo, workspace, edge_id_attribute=True), buffer, encoding="utf-8")
     return buffer.getvalue()

@@ -22,48 +22,91 @@ from constellation.io.kumu import _blank, csv_rows
 __all__ = ["read_json", "read_csv", "looks_360_json", "looks_360_csv", "export_document"]
 
 ORG_TITLES = {
-    "Identifier": "id", "Name": "name", "Department": "department",
-    "Contact Name": "contactName", "Charity Number": "charityNumber",
-    "Company Number": "companyNumber", "Street Address": "streetAddress",
-    "City": "addressLocality", "County": "addressRegion", "Country": "addressCountry",
-    "Postal Code": "postalCode", "Phone Number": "telephone",
-    "Alternate Name": "alternateName", "Email": "email", "Description": "description",
-    "Organisation Type": "organisationType", "Web Address": "url",
+    "Identifier": "id",
+    "Name": "name",
+    "Department": "department",
+    "Contact Name": "contactName",
+    "Charity Number": "charityNumber",
+    "Company Number": "companyNumber",
+    "Street Address": "streetAddress",
+    "City": "addressLocality",
+    "County": "addressRegion",
+    "Country": "addressCountry",
+    "Postal Code": "postalCode",
+    "Phone Number": "telephone",
+    "Alternate Name": "alternateName",
+    "Email": "email",
+    "Description": "description",
+    "Organisation Type": "organisationType",
+    "Web Address": "url",
     "Last Modified": "dateModified",
 }
-EVENT_TITLES = {"Title": "title", "Start Date": "startDate", "End Date": "endDate",
-                "Duration (months)": "duration", "Description": "description",
-                "Last Modified": "dateModified"}
+EVENT_TITLES = {
+    "Title": "title",
+    "Start Date": "startDate",
+    "End Date": "endDate",
+    "Duration (months)": "duration",
+    "Description": "description",
+    "Last Modified": "dateModified",
+}
 GRANT_TITLES = {
-    "Identifier": "id", "Title": "title", "Description": "description",
-    "Currency": "currency", "Amount Applied For": "amountAppliedFor",
-    "Amount Awarded": "amountAwarded", "Amount Disbursed": "amountDisbursed",
-    "Award Date": "awardDate", "URL": "url", "From An Open Call?": "fromOpenCall",
-    "Related Activity": "relatedActivity", "Last Modified": "dateModified",
-    "Data Source": "dataSource", "For Regrant Type": "regrantType",
+    "Identifier": "id",
+    "Title": "title",
+    "Description": "description",
+    "Currency": "currency",
+    "Amount Applied For": "amountAppliedFor",
+    "Amount Awarded": "amountAwarded",
+    "Amount Disbursed": "amountDisbursed",
+    "Award Date": "awardDate",
+    "URL": "url",
+    "From An Open Call?": "fromOpenCall",
+    "Related Activity": "relatedActivity",
+    "Last Modified": "dateModified",
+    "Data Source": "dataSource",
+    "For Regrant Type": "regrantType",
     "Location Scope": "locationScope",
 }
-NESTED = {"Recipient Org": ("recipientOrganization", ORG_TITLES),
-          "Funding Org": ("fundingOrganization", ORG_TITLES),
-          "Planned Dates": ("plannedDates", EVENT_TITLES),
-          "Actual Dates": ("actualDates", EVENT_TITLES),
-          "Grant Programme": ("grantProgramme", {"Code": "code", "Title": "title",
-                                                 "URL": "url", "Description": "description"}),
-          "Beneficiary Location": ("beneficiaryLocation", {"Name": "name",
-                                                           "Country Code": "countryCode"})}
+NESTED = {
+    "Recipient Org": ("recipientOrganization", ORG_TITLES),
+    "Funding Org": ("fundingOrganization", ORG_TITLES),
+    "Planned Dates": ("plannedDates", EVENT_TITLES),
+    "Actual Dates": ("actualDates", EVENT_TITLES),
+    "Grant Programme": (
+        "grantProgramme",
+        {"Code": "code", "Title": "title", "URL": "url", "Description": "description"},
+    ),
+    "Beneficiary Location": (
+        "beneficiaryLocation",
+        {"Name": "name", "Country Code": "countryCode"},
+    ),
+}
 
-JSON_COLUMNS = {"id": "id", "properties.amount": "amountAwarded", "properties.currency": "currency",
-                "properties.title": "title", "properties.purpose": "description",
-                "properties.period_start": "plannedDates.startDate",
-                "properties.period_end": "plannedDates.endDate",
-                "valid_from": "plannedDates.startDate", "valid_to": "plannedDates.endDate",
-                "source": "fundingOrganization.id", "target": "recipientOrganization.id"}
-CSV_COLUMNS = {"id": "Identifier", "properties.amount": "Amount Awarded", "properties.currency": "Currency",
-               "properties.title": "Title", "properties.purpose": "Description",
-               "properties.period_start": "Planned Dates:Start Date",
-               "properties.period_end": "Planned Dates:End Date",
-               "valid_from": "Planned Dates:Start Date", "valid_to": "Planned Dates:End Date",
-               "source": "Funding Org:Identifier", "target": "Recipient Org:Identifier"}
+JSON_COLUMNS = {
+    "id": "id",
+    "properties.amount": "amountAwarded",
+    "properties.currency": "currency",
+    "properties.title": "title",
+    "properties.purpose": "description",
+    "properties.period_start": "plannedDates.startDate",
+    "properties.period_end": "plannedDates.endDate",
+    "valid_from": "plannedDates.startDate",
+    "valid_to": "plannedDates.endDate",
+    "source": "fundingOrganization.id",
+    "target": "recipientOrganization.id",
+}
+CSV_COLUMNS = {
+    "id": "Identifier",
+    "properties.amount": "Amount Awarded",
+    "properties.currency": "Currency",
+    "properties.title": "Title",
+    "properties.purpose": "Description",
+    "properties.period_start": "Planned Dates:Start Date",
+    "properties.period_end": "Planned Dates:End Date",
+    "valid_from": "Planned Dates:Start Date",
+    "valid_to": "Planned Dates:End Date",
+    "source": "Funding Org:Identifier",
+    "target": "Recipient Org:Identifier",
+}
 
 
 def looks_360_json(data: Any) -> bool:
@@ -72,8 +115,9 @@ def looks_360_json(data: Any) -> bool:
 
 def looks_360_csv(header: list[str]) -> bool:
     names = set(header)
-    return "Identifier" in names and bool(names & {"Amount Awarded", "Funding Org:Identifier",
-                                                   "Recipient Org:Identifier"})
+    return "Identifier" in names and bool(
+        names & {"Amount Awarded", "Funding Org:Identifier", "Recipient Org:Identifier"}
+    )
 
 
 def read_json(name: str, data: dict[str, Any]) -> Batch:
@@ -99,7 +143,7 @@ def read_csv(name: str, content: bytes) -> Batch:
     orgs: dict[str, tuple[dict, str]] = {}
     for at, cells in rows[1:]:
         grant: dict[str, Any] = {}
-        for title, value in zip(header, cells):
+        for title, value in zip(header, cells, strict=False):
             if not title or value is None or not str(value).strip():
                 continue
             prefix, sep, rest = title.partition(":")
@@ -125,56 +169,88 @@ def _day(value: Any) -> str | None:
     return text[:10] if text else None
 
 
-def _grant(batch: Batch, orgs: dict, grant: dict[str, Any], position: str,
-           columns: dict[str, str]) -> None:
+def _grant(
+    batch: Batch, orgs: dict, grant: dict[str, Any], position: str, columns: dict[str, str]
+) -> None:
     grant = {k: jsonable(v) for k, v in grant.items()}
     funder = _first(grant.pop("fundingOrganization", None))
     recipient = _first(grant.pop("recipientOrganization", None))
     individual = grant.pop("recipientIndividual", None)
     grant_id = cell_text(grant.pop("id", None))
     if not grant_id:
-        batch.problems.append(Problem("the grant has no identifier", field="id",
-                                      position=f"{position}, column {columns['id']}"))
+        batch.problems.append(
+            Problem(
+                "the grant has no identifier",
+                field="id",
+                position=f"{position}, column {columns['id']}",
+            )
+        )
         return
     if not recipient and individual:
-        batch.notes.append(Problem("a grant to an individual was left out: only "
-                                   "organisations and constellations can be funded here",
-                                   record=grant_id, position=position))
+        batch.notes.append(
+            Problem(
+                "a grant to an individual was left out: only "
+                "organisations and constellations can be funded here",
+                record=grant_id,
+                position=position,
+            )
+        )
         return
     ok = True
-    for role, org, column in (("funding", funder, columns["source"]),
-                              ("recipient", recipient, columns["target"])):
+    for role, org, column in (
+        ("funding", funder, columns["source"]),
+        ("recipient", recipient, columns["target"]),
+    ):
         if not cell_text(org.get("id")):
-            batch.problems.append(Problem(f"the grant names no {role} organisation "
-                                          "identifier", field=column, record=grant_id,
-                                          position=f"{position}, column {column}"))
+            batch.problems.append(
+                Problem(
+                    f"the grant names no {role} organisation identifier",
+                    field=column,
+                    record=grant_id,
+                    position=f"{position}, column {column}",
+                )
+            )
             ok = False
     if not ok:
         return
     for org in (funder, recipient):
         org_id = cell_text(org["id"])
         known = orgs.get(org_id, ({}, position))[0]
-        orgs[org_id] = (known | {k: v for k, v in org.items() if v not in (None, "")},
-                        orgs.get(org_id, (None, position))[1])
+        orgs[org_id] = (
+            known | {k: v for k, v in org.items() if v not in (None, "")},
+            orgs.get(org_id, (None, position))[1],
+        )
     planned = _first(grant.pop("plannedDates", None))
     award = _day(grant.get("awardDate"))
     start, end = _day(planned.get("startDate")), _day(planned.get("endDate"))
-    props = {"amount": grant.pop("amountAwarded", None), "currency": grant.pop("currency", None),
-             "title": grant.pop("title", None), "purpose": grant.pop("description", None),
-             "period_start": start, "period_end": end, "funding_type": "grant"}
+    props = {
+        "amount": grant.pop("amountAwarded", None),
+        "currency": grant.pop("currency", None),
+        "title": grant.pop("title", None),
+        "purpose": grant.pop("description", None),
+        "period_start": start,
+        "period_end": end,
+        "funding_type": "grant",
+    }
     attrs = {k: v for k, v in grant.items() if v not in (None, "", [], {})}
     if planned.get("duration") not in (None, ""):
         attrs["plannedDuration"] = planned["duration"]
-    edge = {"id": grant_id, "kind": "funds", "source": cell_text(funder["id"]),
-            "target": cell_text(recipient["id"]),
-            "properties": {k: v for k, v in props.items() if v not in (None, "")},
-            "attributes": attrs, "tags": ["360giving"]}
+    edge = {
+        "id": grant_id,
+        "kind": "funds",
+        "source": cell_text(funder["id"]),
+        "target": cell_text(recipient["id"]),
+        "properties": {k: v for k, v in props.items() if v not in (None, "")},
+        "attributes": attrs,
+        "tags": ["360giving"],
+    }
     if start or award:
         edge["valid_from"] = start or award
     if end and (start or award) and end >= (start or award):
         edge["valid_to"] = end
-    batch.add_edge(edge, position, {k: v for k, v in columns.items()
-                                    if k not in ("source", "target")})
+    batch.add_edge(
+        edge, position, {k: v for k, v in columns.items() if k not in ("source", "target")}
+    )
 
 
 def _add_orgs(batch: Batch, orgs: dict[str, tuple[dict, str]]) -> None:
@@ -185,9 +261,16 @@ def _add_orgs(batch: Batch, orgs: dict[str, tuple[dict, str]]) -> None:
         if org.get("url"):
             props["website"] = org["url"]
         attrs = {k: v for k, v in org.items() if k not in ("id", "name", "description", "url")}
-        batch.add_node({"id": org_id, "kind": "organization",
-                        "label": cell_text(org.get("name")) or org_id,
-                        "properties": props, "attributes": attrs}, position)
+        batch.add_node(
+            {
+                "id": org_id,
+                "kind": "organization",
+                "label": cell_text(org.get("name")) or org_id,
+                "properties": props,
+                "attributes": attrs,
+            },
+            position,
+        )
 
 
 def export_document(repo, workspace: str) -> dict[str, Any]:
@@ -199,19 +282,28 @@ def export_document(repo, workspace: str) -> dict[str, Any]:
         source, target = nodes.get(e.source), nodes.get(e.target)
         grant: dict[str, Any] = {
             "id": e.id,
-            "title": p.get("title") or f"{source.label if source else e.source} funds "
-                                        f"{target.label if target else e.target}",
+            "title": p.get("title")
+            or f"{source.label if source else e.source} funds "
+            f"{target.label if target else e.target}",
             "description": p.get("purpose") or p.get("title") or "",
             "currency": p.get("currency"),
             "amountAwarded": p.get("amount"),
-            "awardDate": a.get("awardDate") or (e.valid_from.isoformat() if e.valid_from
-                                                else p.get("period_start")),
+            "awardDate": a.get("awardDate")
+            or (e.valid_from.isoformat() if e.valid_from else p.get("period_start")),
             "fundingOrganization": [_org(source, e.source)],
             "recipientOrganization": [_org(target, e.target)],
         }
         if p.get("period_start") or p.get("period_end"):
-            grant["plannedDates"] = [{k: v for k, v in (("startDate", p.get("period_start")),
-                                                        ("endDate", p.get("period_end"))) if v}]
+            grant["plannedDates"] = [
+                {
+                    k: v
+                    for k, v in (
+                        ("startDate", p.get("period_start")),
+                        ("endDate", p.get("period_end")),
+                    )
+                    if v
+                }
+            ]
         grants.append({k: v for k, v in grant.items() if v is not None})
     return {"grants": grants}
 

@@ -42,8 +42,9 @@ class Notes:
         out = []
         for message, lines in self._lines.items():
             real = [x for x in lines if x]
-            where = self.name + (f" line{'s' if len(set(real)) > 1 else ''} {row_ranges(real)}"
-                                 if real else "")
+            where = self.name + (
+                f" line{'s' if len(set(real)) > 1 else ''} {row_ranges(real)}" if real else ""
+            )
             out.append(Problem(message, position=where))
         return out
 
@@ -64,24 +65,29 @@ def convert(value: str, kind: str, notes: Notes, line: int | None, name: str) ->
         if kind in ("float", "double"):
             return float(text)
     except ValueError:
-        notes.add(f"attribute {name!r} is declared {kind} but holds {value!r}; kept as text",
-                  line)
+        notes.add(f"attribute {name!r} is declared {kind} but holds {value!r}; kept as text", line)
     return value
 
 
-def declared_defaults(specs: dict[tuple[str, str], dict[str, Any]], domain: str,
-                      notes: Notes) -> dict[str, Any]:
+def declared_defaults(
+    specs: dict[tuple[str, str], dict[str, Any]], domain: str, notes: Notes
+) -> dict[str, Any]:
     """The declared defaults of one domain's attributes (GraphML keys, GEXF attributes), by
     name and converted to their types: worked out once per file, copied for each element."""
-    return {s["name"]: convert(s["default"], s["type"], notes, None, s["name"])
-            for (_, d), s in specs.items() if d == domain and s["default"] is not None}
+    return {
+        s["name"]: convert(s["default"], s["type"], notes, None, s["name"])
+        for (_, d), s in specs.items()
+        if d == domain and s["default"] is not None
+    }
 
 
 def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Batch:
     root = parse_xml(name, content)
     if xml_local(root.tag) != "graphml":
-        raise refuse(f"this is not GraphML: its root element is <{xml_local(root.tag)}>, not "
-                     "<graphml>", position=name)
+        raise refuse(
+            f"this is not GraphML: its root element is <{xml_local(root.tag)}>, not <graphml>",
+            position=name,
+        )
     notes = Notes(name)
     keys: dict[tuple[str, str], dict[str, Any]] = {}
     for key in root.iter():
@@ -93,12 +99,15 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
             notes.add("a <key> without an id was ignored", key.sourceline)
             continue
         if (key_id, domain) in keys:
-            notes.add(f"key {key_id!r} is declared twice for {domain}; the later one is used",
-                      key.sourceline)
+            notes.add(
+                f"key {key_id!r} is declared twice for {domain}; the later one is used",
+                key.sourceline,
+            )
         default = next((c.text for c in key if xml_local(c.tag) == "default"), None)
         keys[(key_id, domain)] = {
             "name": key.get("attr.name") or key.get("yfiles.type") or key_id,
-            "type": key.get("attr.type", "string"), "default": default,
+            "type": key.get("attr.type", "string"),
+            "default": default,
         }
 
     defaults: dict[str, dict[str, Any]] = {}
@@ -113,31 +122,46 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
             key_id = data.get("key")
             spec = keys.get((key_id, domain)) or keys.get((key_id, "all"))
             if spec is None:
-                notes.add(f"<data key={key_id!r}> uses a key that is never declared for "
-                          f"{domain}s; its value was kept as text under the name {key_id!r}",
-                          data.sourceline)
+                notes.add(
+                    f"<data key={key_id!r}> uses a key that is never declared for "
+                    f"{domain}s; its value was kept as text under the name {key_id!r}",
+                    data.sourceline,
+                )
                 spec = {"name": key_id, "type": "string"}
             if len(data):  # yEd graphics or other nested XML
-                label = next((x.text for x in data.iter()
-                              if xml_local(x.tag) in ("NodeLabel", "EdgeLabel")
-                              and x.text and x.text.strip()), None)
+                label = next(
+                    (
+                        x.text
+                        for x in data.iter()
+                        if xml_local(x.tag) in ("NodeLabel", "EdgeLabel")
+                        and x.text
+                        and x.text.strip()
+                    ),
+                    None,
+                )
                 if label is not None:
                     found.setdefault("label", label.strip())
                 else:
-                    notes.add(f"nested XML in <data key={key_id!r}> (drawing information) was "
-                              "not imported", data.sourceline)
+                    notes.add(
+                        f"nested XML in <data key={key_id!r}> (drawing information) was "
+                        "not imported",
+                        data.sourceline,
+                    )
                 continue
-            found[spec["name"]] = convert(data.text or "", spec["type"], notes,
-                                          data.sourceline, spec["name"])
+            found[spec["name"]] = convert(
+                data.text or "", spec["type"], notes, data.sourceline, spec["name"]
+            )
         return found
 
-    nodes, edges = walk(name, root, notes, lambda e: data_of(e, "node"),
-                        lambda e: data_of(e, "edge"))
+    nodes, edges = walk(
+        name, root, notes, lambda e: data_of(e, "node"), lambda e: data_of(e, "edge")
+    )
     return finish(name, "GraphML", nodes, edges, resolver, index, notes)
 
 
-def walk(name: str, root, notes: Notes, node_attrs, edge_attrs
-         ) -> tuple[list[ForeignNode], list[ForeignEdge]]:
+def walk(
+    name: str, root, notes: Notes, node_attrs, edge_attrs
+) -> tuple[list[ForeignNode], list[ForeignEdge]]:
     """Every <node> and <edge> in document order (nested graphs too), with the attributes
     `node_attrs(elem)` and `edge_attrs(elem)` read; elements without ids or ends are noted."""
     nodes: list[ForeignNode] = []
@@ -152,8 +176,9 @@ def walk(name: str, root, notes: Notes, node_attrs, edge_attrs
         elif tag == "edge":
             ends = edge_ends(elem, notes)
             if ends:
-                edges.append(ForeignEdge(name, elem.sourceline, elem.get("id"), *ends,
-                                         edge_attrs(elem)))
+                edges.append(
+                    ForeignEdge(name, elem.sourceline, elem.get("id"), *ends, edge_attrs(elem))
+                )
         elif tag in ("hyperedge", "port"):
             notes.add(f"<{tag}> elements are not imported", elem.sourceline)
     return nodes, edges
@@ -168,8 +193,15 @@ def edge_ends(elem, notes: Notes) -> tuple[str, str] | None:
     return source, target
 
 
-def finish(name: str, title: str, nodes: list[ForeignNode], edges: list[ForeignEdge],
-           resolver: Resolver, index: NodeIndex, notes: Notes) -> Batch:
+def finish(
+    name: str,
+    title: str,
+    nodes: list[ForeignNode],
+    edges: list[ForeignEdge],
+    resolver: Resolver,
+    index: NodeIndex,
+    notes: Notes,
+) -> Batch:
     """The batch of a graph file's nodes and edges, with its notes."""
     if not nodes and not edges:
         raise refuse(f"this {title} file holds no nodes and no edges", position=name)

@@ -40,8 +40,17 @@ from constellation.io._common import (
 )
 from constellation.io.mapping import Resolver, canon, flatten, relation_of, split_fields
 
-__all__ = ["Table", "read_xlsx", "read_csv", "read_json", "from_tables", "export_blueprint",
-           "export_xlsx", "export_csv_zip", "looks_kumu_json"]
+__all__ = [
+    "Table",
+    "read_xlsx",
+    "read_csv",
+    "read_json",
+    "from_tables",
+    "export_blueprint",
+    "export_xlsx",
+    "export_csv_zip",
+    "looks_kumu_json",
+]
 
 
 @dataclass
@@ -56,8 +65,9 @@ class Table:
     def records(self) -> list[tuple[int, dict[str, Any]]]:
         out = []
         for at, cells in self.rows:
-            record = {h: (cells[i] if i < len(cells) else None)
-                      for i, h in enumerate(self.header) if h}
+            record = {
+                h: (cells[i] if i < len(cells) else None) for i, h in enumerate(self.header) if h
+            }
             out.append((at, record))
         return out
 
@@ -118,8 +128,7 @@ def read_xlsx(name: str, content: bytes, notes: list[Problem]) -> list[Table]:
                 continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                rows = [(i, list(r))
-                        for i, r in enumerate(sheet.iter_rows(values_only=True), 1)]
+                rows = [(i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), 1)]
             tables += _sections(where, rows)
     except Exception as exc:  # raised while a sheet's XML is read
         raise _unreadable(name, exc) from None
@@ -135,14 +144,20 @@ def _unreadable(name: str, exc: BaseException):
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, DefusedXmlException):
-            return refuse("refused: the workbook's XML declares entities or refers to outside "
-                          "files, which can exhaust memory (\"billion laughs\") or read files "
-                          "it should not; a real spreadsheet does not. Save it again from your "
-                          "spreadsheet program", position=name)
+            return refuse(
+                "refused: the workbook's XML declares entities or refers to outside "
+                'files, which can exhaust memory ("billion laughs") or read files '
+                "it should not; a real spreadsheet does not. Save it again from your "
+                "spreadsheet program",
+                position=name,
+            )
         cause = cause.__cause__ or cause.__context__
-    return refuse(f"this XLSX workbook cannot be read ({exc.__class__.__name__}: "
-                  f"{str(exc).splitlines()[0] if str(exc) else ''}); open it in your "
-                  "spreadsheet program, save it as .xlsx and retry", position=name)
+    return refuse(
+        f"this XLSX workbook cannot be read ({exc.__class__.__name__}: "
+        f"{str(exc).splitlines()[0] if str(exc) else ''}); open it in your "
+        "spreadsheet program, save it as .xlsx and retry",
+        position=name,
+    )
 
 
 def read_csv(name: str, content: bytes) -> list[Table]:
@@ -173,7 +188,7 @@ def read_json(name: str, data: dict[str, Any], notes: list[Problem]) -> list[Tab
     for what in ("elements", "connections"):
         items = data.get(what) or []
         if not isinstance(items, list):
-            raise refuse(f"\"{what}\" must be a list", position=name, field=what)
+            raise refuse(f'"{what}" must be a list', position=name, field=what)
         header: list[str] = []
         records: list[dict[str, Any]] = []
         for i, item in enumerate(items):
@@ -189,8 +204,12 @@ def read_json(name: str, data: dict[str, Any], notes: list[Problem]) -> list[Tab
         if table.rows:
             out.append(table)
     if data.get("loops"):
-        notes.append(Problem("Kumu loops are not imported (they have no counterpart here)",
-                             position=f"{name} loops"))
+        notes.append(
+            Problem(
+                "Kumu loops are not imported (they have no counterpart here)",
+                position=f"{name} loops",
+            )
+        )
     return out
 
 
@@ -227,16 +246,23 @@ def from_tables(tables: list[Table], resolver: Resolver, index: NodeIndex) -> Ba
     for t in tables:
         kind = table_kind(t.header)
         if kind is None:
-            batch.notes.append(Problem(
-                "skipped: its first row names neither Label (an elements sheet) nor From and "
-                "To (a connections sheet)", position=t.where))
+            batch.notes.append(
+                Problem(
+                    "skipped: its first row names neither Label (an elements sheet) nor From and "
+                    "To (a connections sheet)",
+                    position=t.where,
+                )
+            )
         else:
             (elements if kind == "elements" else connections).append(t)
     if not elements and not connections:
-        batch.problems.append(Problem(
-            "nothing to import: Kumu's layout needs an elements sheet whose first row has "
-            "Label, or a connections sheet whose first row has From and To",
-            position=", ".join(t.where for t in tables) or None))
+        batch.problems.append(
+            Problem(
+                "nothing to import: Kumu's layout needs an elements sheet whose first row has "
+                "Label, or a connections sheet whose first row has From and To",
+                position=", ".join(t.where for t in tables) or None,
+            )
+        )
         return batch
 
     # elements: one per ID, or per label and type, the later row filling in the earlier
@@ -254,20 +280,28 @@ def from_tables(tables: list[Table], resolver: Resolver, index: NodeIndex) -> Ba
                 continue
             position = f"{t.where} {t.unit} {at}"
             if not label:
-                batch.problems.append(Problem("the Label cell is empty", field="label",
-                                              record=foreign_id or None,
-                                              position=f"{position}, column "
-                                                       f"{label_col or 'Label'}"))
+                batch.problems.append(
+                    Problem(
+                        "the Label cell is empty",
+                        field="label",
+                        record=foreign_id or None,
+                        position=f"{position}, column {label_col or 'Label'}",
+                    )
+                )
                 continue
             kind = resolver.node_kind(foreign_type, t.where, at, t.unit, column=type_col)
             if kind is None:  # reported once per type by the resolver
                 refused.update(x for x in (foreign_id, label.casefold()) if x)
                 continue
-            key = foreign_id if (uses_ids and foreign_id) else (label.casefold(),
-                                                                foreign_type.casefold())
+            key = (
+                foreign_id
+                if (uses_ids and foreign_id)
+                else (label.casefold(), foreign_type.casefold())
+            )
             entry = merged.setdefault(key, {"fields": {}, "columns": {}})
-            entry.update(id=foreign_id or None, label=label, kind=kind, position=position,
-                         type_col=type_col)
+            entry.update(
+                id=foreign_id or None, label=label, kind=kind, position=position, type_col=type_col
+            )
             entry["fields"].update(record)
 
     taken = {e["id"] for e in merged.values() if e["id"]}
@@ -280,8 +314,18 @@ def from_tables(tables: list[Table], resolver: Resolver, index: NodeIndex) -> Ba
         props, attrs, extra, columns = split_fields(kind, entry["fields"])
         if entry["type_col"]:
             columns["kind"] = entry["type_col"]
-        batch.add_node({"id": node_id, "kind": kind, "label": label, "properties": props,
-                        "attributes": attrs, **extra}, entry["position"], columns)
+        batch.add_node(
+            {
+                "id": node_id,
+                "kind": kind,
+                "label": label,
+                "properties": props,
+                "attributes": attrs,
+                **extra,
+            },
+            entry["position"],
+            columns,
+        )
         by_id[node_id] = node_id
         by_label.setdefault(label.casefold(), []).append(node_id)
         kinds[node_id] = kind
@@ -301,9 +345,13 @@ def from_tables(tables: list[Table], resolver: Resolver, index: NodeIndex) -> Ba
             ends: list[tuple[str, str]] = []
             for col, refs, default in ((from_col, sources, "From"), (to_col, targets, "To")):
                 if not refs:
-                    batch.problems.append(Problem(f"the {default} cell is empty",
-                                                  field=default.lower(),
-                                                  position=f"{position}, column {col or default}"))
+                    batch.problems.append(
+                        Problem(
+                            f"the {default} cell is empty",
+                            field=default.lower(),
+                            position=f"{position}, column {col or default}",
+                        )
+                    )
             for s in sources:
                 for tg in targets:
                     ends.append((s, tg))
@@ -319,10 +367,15 @@ def from_tables(tables: list[Table], resolver: Resolver, index: NodeIndex) -> Ba
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            batch.problems.append(Problem(
-                f"{len(found)} elements are labelled {ref!r} ({', '.join(found)}); give the "
-                "elements an ID column and use the IDs in From and To", field=column.lower(),
-                record=ref, position=f"{position}, column {column}"))
+            batch.problems.append(
+                Problem(
+                    f"{len(found)} elements are labelled {ref!r} ({', '.join(found)}); give the "
+                    "elements an ID column and use the IDs in From and To",
+                    field=column.lower(),
+                    record=ref,
+                    position=f"{position}, column {column}",
+                )
+            )
             return None
         if index.kinds([ref]):
             return ref
@@ -333,17 +386,27 @@ def from_tables(tables: list[Table], resolver: Resolver, index: NodeIndex) -> Ba
         if default:
             node_id = index.new_id(ref, taken)
             batch.add_node({"id": node_id, "kind": default, "label": ref}, position)
-            batch.notes.append(Problem(f"{ref!r} is in no elements sheet; it was added as a "
-                                       f"{default} (default_node_kind)", record=ref,
-                                       position=f"{position}, column {column}"))
+            batch.notes.append(
+                Problem(
+                    f"{ref!r} is in no elements sheet; it was added as a "
+                    f"{default} (default_node_kind)",
+                    record=ref,
+                    position=f"{position}, column {column}",
+                )
+            )
             by_id[node_id] = node_id
             by_label.setdefault(ref.casefold(), []).append(node_id)
             kinds[node_id] = default
             return node_id
-        batch.problems.append(Problem(
-            f"no element {ref!r} in the elements sheet or in the workspace; add it to the "
-            "elements sheet, or set default_node_kind in the mapping file to create it",
-            field=column.lower(), record=ref, position=f"{position}, column {column}"))
+        batch.problems.append(
+            Problem(
+                f"no element {ref!r} in the elements sheet or in the workspace; add it to the "
+                "elements sheet, or set default_node_kind in the mapping file to create it",
+                field=column.lower(),
+                record=ref,
+                position=f"{position}, column {column}",
+            )
+        )
         return None
 
     stored_kinds: dict[str, str] = {}
@@ -363,20 +426,30 @@ def from_tables(tables: list[Table], resolver: Resolver, index: NodeIndex) -> Ba
                 if x not in kinds and x not in stored_kinds:
                     stored_kinds |= index.kinds([x])
             kind, relation = resolver.edge_kind(
-                foreign_type, kinds.get(source) or stored_kinds.get(source),
-                kinds.get(target) or stored_kinds.get(target), t.where, at, t.unit,
-                column=type_col)
+                foreign_type,
+                kinds.get(source) or stored_kinds.get(source),
+                kinds.get(target) or stored_kinds.get(target),
+                t.where,
+                at,
+                t.unit,
+                column=type_col,
+            )
             if kind is None:
                 continue
             fields = dict(record)
-            related = relation_of(foreign_type, relation, fields) if relation is not None \
-                else None
+            related = relation_of(foreign_type, relation, fields) if relation is not None else None
             props, attrs, extra, columns = split_fields(None if relation else kind, fields)
             props = related or props
             if direction and direction.lower() != "directed":
                 attrs["direction"] = direction
-            edge = {"kind": kind, "source": source, "target": target, "properties": props,
-                    "attributes": attrs, **extra}
+            edge = {
+                "kind": kind,
+                "source": source,
+                "target": target,
+                "properties": props,
+                "attributes": attrs,
+                **extra,
+            }
             if foreign_id:
                 edge["id"] = foreign_id if len(ends) == 1 else f"{foreign_id}-{n}"
             if type_col:
@@ -397,12 +470,20 @@ def _type_of_edge(kind: str) -> str:
 
 
 def _element_rows(repo, workspace: str) -> tuple[list[dict], list[dict]]:
-    elements = [{"ID": n.id, "Label": n.label, "Type": _type_of_node(n.kind)}
-                | _fields(n, vocab.NODE_KINDS[n.kind]) for n in repo.query_nodes(workspace)]
+    elements = [
+        {"ID": n.id, "Label": n.label, "Type": _type_of_node(n.kind)}
+        | _fields(n, vocab.NODE_KINDS[n.kind])
+        for n in repo.query_nodes(workspace)
+    ]
     connections = []
     for e in repo.query_edges(workspace):
-        row = {"ID": e.id, "From": e.source, "To": e.target, "Type": _type_of_edge(e.kind),
-               "Direction": e.attributes.get("direction") or "directed"}
+        row = {
+            "ID": e.id,
+            "From": e.source,
+            "To": e.target,
+            "Type": _type_of_edge(e.kind),
+            "Direction": e.attributes.get("direction") or "directed",
+        }
         connections.append(row | _fields(e, vocab.EDGE_KINDS[e.kind], skip="direction"))
     return elements, connections
 
@@ -422,11 +503,15 @@ def export_blueprint(repo, workspace: str) -> dict[str, Any]:
     elements, connections = _element_rows(repo, workspace)
 
     def lower(row: dict) -> dict:
-        return {(k.lower() if k in ("ID", "Label", "Type", "Tags", "From", "To", "Direction")
-                 else k): v for k, v in row.items()}
+        return {
+            (k.lower() if k in ("ID", "Label", "Type", "Tags", "From", "To", "Direction") else k): v
+            for k, v in row.items()
+        }
 
-    return {"elements": [lower(r) for r in elements],
-            "connections": [lower(r) for r in connections]}
+    return {
+        "elements": [lower(r) for r in elements],
+        "connections": [lower(r) for r in connections],
+    }
 
 
 def _header(rows: list[dict], first: list[str]) -> list[str]:
@@ -461,14 +546,17 @@ def export_xlsx(repo, workspace: str) -> bytes:
 
     elements, connections = _element_rows(repo, workspace)
     book = openpyxl.Workbook(write_only=True)
-    for title, rows, first in (("Elements", elements, ELEMENT_FIRST),
-                               ("Connections", connections, CONNECTION_FIRST)):
+    for title, rows, first in (
+        ("Elements", elements, ELEMENT_FIRST),
+        ("Connections", connections, CONNECTION_FIRST),
+    ):
         sheet = book.create_sheet(title)
         header = _header(rows, first)
         sheet.append([ILLEGAL_CHARACTERS_RE.sub("", escape_cell(h)) for h in header])
         for cells in _sheet_rows(rows, header):
-            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c
-                          for c in cells])
+            sheet.append(
+                [ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in cells]
+            )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -495,8 +583,10 @@ def export_csv_zip(repo, workspace: str) -> bytes:
     """Kumu's two CSV files, ``elements.csv`` and ``connections.csv``, in one zip."""
     elements, connections = _element_rows(repo, workspace)
     files = {}
-    for name, rows, first in (("elements.csv", elements, ELEMENT_FIRST),
-                              ("connections.csv", connections, CONNECTION_FIRST)):
+    for name, rows, first in (
+        ("elements.csv", elements, ELEMENT_FIRST),
+        ("connections.csv", connections, CONNECTION_FIRST),
+    ):
         header = _header(rows, first)
         files[name] = write_csv(header, _sheet_rows(rows, header))
     return zip_files(files)

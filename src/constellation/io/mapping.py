@@ -44,8 +44,19 @@ from constellation.io._common import jsonable, refuse, row_ranges, split_multi, 
 
 __all__ = ["Mapping", "ColumnMap", "load_mapping", "Resolver", "split_fields", "canon", "RESERVED"]
 
-RESERVED = ("id", "label", "kind", "type", "source", "target", "from", "to", "tags",
-            "valid_from", "valid_to")
+RESERVED = (
+    "id",
+    "label",
+    "kind",
+    "type",
+    "source",
+    "target",
+    "from",
+    "to",
+    "tags",
+    "valid_from",
+    "valid_to",
+)
 """Column names that are never properties or attributes (they are the record's own fields)."""
 
 
@@ -73,8 +84,9 @@ def _kind_name(value: str, what: str) -> str:
     spec = (vocab.node_kind if what == "node" else vocab.edge_kind)(value)
     if spec is None:
         article = "a" if what == "node" else "an"
-        raise ValueError(f"{value!r} is not {article} {what} kind; the kinds are: "
-                         + ", ".join(kinds))
+        raise ValueError(
+            f"{value!r} is not {article} {what} kind; the kinds are: " + ", ".join(kinds)
+        )
     return spec.name
 
 
@@ -126,17 +138,26 @@ def load_mapping(name: str, content: bytes) -> Mapping:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise refuse("the mapping file must hold keys such as node_kinds, edge_kinds, "
-                     "default_node_kind, default_edge_kind and columns", position=name)
+        raise refuse(
+            "the mapping file must hold keys such as node_kinds, edge_kinds, "
+            "default_node_kind, default_edge_kind and columns",
+            position=name,
+        )
     try:
         return Mapping.model_validate(data)
     except ValidationError as exc:
         from constellation.io._common import UnreadableFile
 
-        raise UnreadableFile([
-            Problem(e["msg"].removeprefix("Value error, "),
-                    field=".".join(str(p) for p in e["loc"]) or None, position=name)
-            for e in exc.errors()]) from None
+        raise UnreadableFile(
+            [
+                Problem(
+                    e["msg"].removeprefix("Value error, "),
+                    field=".".join(str(p) for p in e["loc"]) or None,
+                    position=name,
+                )
+                for e in exc.errors()
+            ]
+        ) from None
 
 
 @lru_cache(maxsize=8192)
@@ -159,8 +180,14 @@ class Resolver:
         self._unmapped: dict[tuple, list[int | None]] = defaultdict(list)
         self._misfits: dict[tuple, list[int | None]] = defaultdict(list)
 
-    def node_kind(self, foreign: str | None, where: str, at: int | None = None,
-                  unit: str = "row", column: str | None = None) -> str | None:
+    def node_kind(
+        self,
+        foreign: str | None,
+        where: str,
+        at: int | None = None,
+        unit: str = "row",
+        column: str | None = None,
+    ) -> str | None:
         foreign = (foreign or "").strip()
         key = canon(foreign)
         if key in self._nodes:
@@ -172,9 +199,16 @@ class Resolver:
         self._unmapped[("node", foreign, where, unit, column)].append(at)
         return None
 
-    def edge_kind(self, foreign: str | None, source_kind: str | None, target_kind: str | None,
-                  where: str, at: int | None = None, unit: str = "row",
-                  column: str | None = None) -> tuple[str | None, str | None]:
+    def edge_kind(
+        self,
+        foreign: str | None,
+        source_kind: str | None,
+        target_kind: str | None,
+        where: str,
+        at: int | None = None,
+        unit: str = "row",
+        column: str | None = None,
+    ) -> tuple[str | None, str | None]:
         """The kind for an edge, and the ``relation`` to keep when it falls back to related_to."""
         foreign = (foreign or "").strip()
         key = canon(foreign)
@@ -198,21 +232,34 @@ class Resolver:
         for (what, foreign, where, unit, column), ats in self._unmapped.items():
             shown = f"{what} type {foreign!r}" if foreign else f"a {what} with no type"
             key = foreign or "''"
-            out.append(Problem(
-                f"{shown} maps to no kind: add it to the mapping file (--mapping) under "
-                f"{what}_kinds (for example `{key}: {'organization' if what == 'node' else 'related_to'}`)"
-                f", or set default_{what}_kind there. The {what} kinds are: {kinds[what]}",
-                field="kind", record=foreign or None,
-                position=_where(where, unit, ats, column)))
+            example = "organization" if what == "node" else "related_to"
+            out.append(
+                Problem(
+                    f"{shown} maps to no kind: add it to the mapping file (--mapping) under "
+                    f"{what}_kinds (for example `{key}: {example}`)"
+                    f", or set default_{what}_kind there. The {what} kinds are: {kinds[what]}",
+                    field="kind",
+                    record=foreign or None,
+                    position=_where(where, unit, ats, column),
+                )
+            )
         for (foreign, kind, src, tgt, where, unit, column), ats in self._misfits.items():
             why = vocab.endpoint_error(kind, src, tgt)
-            via = f"type {foreign!r} maps to {kind}, but " if foreign and canon(foreign) != kind \
+            via = (
+                f"type {foreign!r} maps to {kind}, but "
+                if foreign and canon(foreign) != kind
                 else ""
-            out.append(Problem(
-                f"{via}{why}. Map the type to a kind that fits, or set "
-                "`default_edge_kind: related_to` in the mapping file to keep such ties as "
-                "related_to", field="kind", record=foreign or kind,
-                position=_where(where, unit, ats, column)))
+            )
+            out.append(
+                Problem(
+                    f"{via}{why}. Map the type to a kind that fits, or set "
+                    "`default_edge_kind: related_to` in the mapping file to keep such ties as "
+                    "related_to",
+                    field="kind",
+                    record=foreign or kind,
+                    position=_where(where, unit, ats, column),
+                )
+            )
         return out
 
 
@@ -238,7 +285,6 @@ def relation_of(foreign: str | None, relation: str, fields: dict[str, Any]) -> d
             if canon(str(key)) == "relation" and str(fields[key] or "").strip():
                 return {"relation": str(fields.pop(key)).strip()}
     return {"relation": relation}
-
 
 
 @lru_cache(maxsize=1024)
@@ -305,7 +351,7 @@ def split_fields(kind: str | None, fields: dict[str, Any]) -> tuple[dict, dict, 
             value = value.strip()
         key = canon(str(column))
         if str(column).startswith("attributes."):
-            attrs[str(column)[len("attributes."):]] = value
+            attrs[str(column)[len("attributes.") :]] = value
         elif key == "tags":
             extra["tags"] = split_multi(value)
             columns["tags"] = column
@@ -315,8 +361,8 @@ def split_fields(kind: str | None, fields: dict[str, Any]) -> tuple[dict, dict, 
         elif key in names:
             props[key] = coerce_property(kind, key, value)
             columns[f"properties.{key}"] = column
-        elif key.startswith("properties.") and key[len("properties."):] in names:
-            name = key[len("properties."):]
+        elif key.startswith("properties.") and key[len("properties.") :] in names:
+            name = key[len("properties.") :]
             props[name] = coerce_property(kind, name, value)
             columns[f"properties.{name}"] = column
         else:
@@ -345,8 +391,11 @@ def flatten(record: Any, kind_props: set[str]) -> dict[str, Any]:
         row[name] = _cell(value)
     taken = set(RESERVED) | kind_props | set(row)
     for name, value in record.attributes.items():
-        column = name if canon(name) not in taken and not name.startswith(
-            ("attributes.", "properties.")) else f"attributes.{name}"
+        column = (
+            name
+            if canon(name) not in taken and not name.startswith(("attributes.", "properties."))
+            else f"attributes.{name}"
+        )
         row[column] = _cell(value)
     return row
 

@@ -39,10 +39,27 @@ def _sorted(value: Any) -> Any:
 
 def export_document(repo: Repository, workspace: str) -> dict[str, Any]:
     ws = repo.get_workspace(workspace)
-    keep_node = ("id", "kind", "label", "properties", "attributes", "tags", "valid_from",
-                 "valid_to") + STATE
-    keep_edge = ("id", "kind", "source", "target", "properties", "attributes", "tags",
-                 "valid_from", "valid_to") + STATE
+    keep_node = (
+        "id",
+        "kind",
+        "label",
+        "properties",
+        "attributes",
+        "tags",
+        "valid_from",
+        "valid_to",
+    ) + STATE
+    keep_edge = (
+        "id",
+        "kind",
+        "source",
+        "target",
+        "properties",
+        "attributes",
+        "tags",
+        "valid_from",
+        "valid_to",
+    ) + STATE
 
     def record(r, keep):
         data = r.model_dump(mode="json", include=set(keep))
@@ -53,12 +70,14 @@ def export_document(repo: Repository, workspace: str) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "workspace": {"slug": ws.slug, "name": ws.name, "description": ws.description,
-                      "public_read": ws.public_read},
-        "nodes": [record(n, keep_node)
-                  for n in repo.query_nodes(workspace, include_archived=True)],
-        "edges": [record(e, keep_edge)
-                  for e in repo.query_edges(workspace, include_archived=True)],
+        "workspace": {
+            "slug": ws.slug,
+            "name": ws.name,
+            "description": ws.description,
+            "public_read": ws.public_read,
+        },
+        "nodes": [record(n, keep_node) for n in repo.query_nodes(workspace, include_archived=True)],
+        "edges": [record(e, keep_edge) for e in repo.query_edges(workspace, include_archived=True)],
     }
 
 
@@ -67,8 +86,10 @@ def dumps_document(doc: dict[str, Any]) -> bytes:
 
 
 def looks_native(data: Any) -> bool:
-    return isinstance(data, dict) and (data.get("format") == FORMAT or (
-        "nodes" in data and "edges" in data and isinstance(data.get("nodes"), list)))
+    return isinstance(data, dict) and (
+        data.get("format") == FORMAT
+        or ("nodes" in data and "edges" in data and isinstance(data.get("nodes"), list))
+    )
 
 
 def read(name: str, content: bytes, data: Any | None = None) -> Batch:
@@ -76,23 +97,34 @@ def read(name: str, content: bytes, data: Any | None = None) -> Batch:
     if data is None:
         data = parse_json(name, content)
     if not isinstance(data, dict):
-        raise refuse("a Constellation document is a JSON object with \"nodes\" and \"edges\"",
-                     position=name)
+        raise refuse(
+            'a Constellation document is a JSON object with "nodes" and "edges"', position=name
+        )
     if data.get("format", FORMAT) != FORMAT:
-        raise refuse(f"this JSON says it is in the {data.get('format')!r} format, not "
-                     f"{FORMAT!r}", position=name, field="format")
+        raise refuse(
+            f"this JSON says it is in the {data.get('format')!r} format, not {FORMAT!r}",
+            position=name,
+            field="format",
+        )
     if data.get("version", VERSION) != VERSION:
-        raise refuse(f"this document is version {data.get('version')!r} of the format; this "
-                     f"Constellation reads version {VERSION}", position=name, field="version")
+        raise refuse(
+            f"this document is version {data.get('version')!r} of the format; this "
+            f"Constellation reads version {VERSION}",
+            position=name,
+            field="version",
+        )
     batch = Batch()
     meta = data.get("workspace")
     if isinstance(meta, dict):
-        batch.workspace = {k: meta.get(k) for k in ("slug", "name", "description",
-                                                   "public_read") if meta.get(k) is not None}
+        batch.workspace = {
+            k: meta.get(k)
+            for k in ("slug", "name", "description", "public_read")
+            if meta.get(k) is not None
+        }
     for what in ("nodes", "edges"):
         rows = data.get(what, [])
         if not isinstance(rows, list):
-            raise refuse(f"\"{what}\" must be a list of records", position=name, field=what)
+            raise refuse(f'"{what}" must be a list of records', position=name, field=what)
         state = batch.restore.setdefault(what, {})
         for i, row in enumerate(rows):
             position = f"{name} {what}[{i}]"

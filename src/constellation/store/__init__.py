@@ -27,12 +27,18 @@ __all__ = ["Store", "Repository"]
 class Store:
     """An open database. Brings a fresh or older schema up to date on first use."""
 
-    def __init__(self, url: str | None = None, *, auto_upgrade: bool | None = None,
-                 engine: Engine | None = None):
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        auto_upgrade: bool | None = None,
+        engine: Engine | None = None,
+    ):
         settings = get_settings()
         self.url = url or settings.database_url
-        self.engine = engine or make_engine(self.url,
-                                            busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        self.engine = engine or make_engine(
+            self.url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+        )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         if settings.auto_upgrade if auto_upgrade is None else auto_upgrade:
             self.upgrade()

@@ -12,8 +12,15 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-__all__ = ["make_engine", "normalise_url", "migrations_config", "upgrade", "downgrade",
-           "current_revision", "head_revision"]
+__all__ = [
+    "make_engine",
+    "normalise_url",
+    "migrations_config",
+    "upgrade",
+    "downgrade",
+    "current_revision",
+    "head_revision",
+]
 
 
 def normalise_url(url: str) -> str:
@@ -26,7 +33,7 @@ def normalise_url(url: str) -> str:
     """
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -66,8 +73,9 @@ def migrations_config(engine: Engine | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(_migrations_dir()))
     if engine is not None:
-        cfg.set_main_option("sqlalchemy.url",
-                            engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+        cfg.set_main_option(
+            "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
+        )
         cfg.attributes["engine"] = engine
     return cfg
 

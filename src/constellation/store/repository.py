@@ -18,8 +18,20 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Select, and_, cast, exists, func, insert, literal, or_, select, update
-from sqlalchemy import bindparam, text
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, aliased
@@ -68,7 +80,7 @@ def slugify(text: str, fallback: str = "node") -> str:
 
 def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 class Repository:
@@ -84,16 +96,33 @@ class Repository:
 
     # ------------------------------------------------------------------ workspaces
 
-    def create_workspace(self, slug: str, name: str | None = None, description: str | None = None,
-                         public_read: bool = False) -> WorkspaceOut:
+    def create_workspace(
+        self,
+        slug: str,
+        name: str | None = None,
+        description: str | None = None,
+        public_read: bool = False,
+    ) -> WorkspaceOut:
         if not WORKSPACE_ID.match(slug or ""):
-            raise InvalidRecords([Problem(
-                "a workspace id is 1-100 lower-case letters, digits, '-' or '_', starting with a "
-                "letter or digit", field="slug", record=slug)])
+            raise InvalidRecords(
+                [
+                    Problem(
+                        "a workspace id is 1-100 lower-case letters, digits, '-' or '_', "
+                        "starting with a letter or digit",
+                        field="slug",
+                        record=slug,
+                    )
+                ]
+            )
         if self._workspace_row(slug, required=False) is not None:
             raise AlreadyExists("workspace", slug)
-        ws = Workspace(slug=slug, name=name or slug, description=description,
-                       public_read=public_read, revision=0)
+        ws = Workspace(
+            slug=slug,
+            name=name or slug,
+            description=description,
+            public_read=public_read,
+            revision=0,
+        )
         self.session.add(ws)
         self.session.flush()
         self._log(ws.pk, "workspace", slug, "create", None, None, self._workspace_dict(ws))
@@ -113,15 +142,22 @@ class Repository:
         rows = self.session.scalars(select(Workspace).order_by(Workspace.slug)).all()
         return [self._workspace_out(ws, self._counts(ws.pk)) for ws in rows]
 
-    def update_workspace(self, slug: str, *, new_slug: str | None = None, name: str | None = None,
-                         description: str | None = None,
-                         public_read: bool | None = None) -> WorkspaceOut:
+    def update_workspace(
+        self,
+        slug: str,
+        *,
+        new_slug: str | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        public_read: bool | None = None,
+    ) -> WorkspaceOut:
         ws = self._workspace_row(slug)
         before = self._workspace_dict(ws)
         if new_slug and new_slug != slug:
             if not WORKSPACE_ID.match(new_slug):
-                raise InvalidRecords([Problem("not a valid workspace id", field="slug",
-                                              record=new_slug)])
+                raise InvalidRecords(
+                    [Problem("not a valid workspace id", field="slug", record=new_slug)]
+                )
             if self._workspace_row(new_slug, required=False) is not None:
                 raise AlreadyExists("workspace", new_slug)
             ws.slug = new_slug
@@ -166,16 +202,24 @@ class Repository:
         row = self._node_row(ws.pk, node_id)
         return self._node_out(row, ws.slug)
 
-    def update_node(self, workspace: str, node_id: str, changes: dict[str, Any],
-                    expected_version: int | None = None) -> NodeOut:
+    def update_node(
+        self,
+        workspace: str,
+        node_id: str,
+        changes: dict[str, Any],
+        expected_version: int | None = None,
+    ) -> NodeOut:
         """Change a node. `properties` and `attributes` merge (a None value removes a key);
         everything else replaces. Refused if `expected_version` is stale."""
         ws = self._workspace_row(workspace)
         row = self._node_row(ws.pk, node_id)
         self._check_version("node", row, expected_version)
         before = self._node_out(row, ws.slug)
-        merged = self._merge(before, changes, allowed={"label", "properties", "attributes",
-                                                       "tags", "valid_from", "valid_to"})
+        merged = self._merge(
+            before,
+            changes,
+            allowed={"label", "properties", "attributes", "tags", "valid_from", "valid_to"},
+        )
         clean, problems = self._check_node(merged, f"node {node_id!r}")
         if problems:
             raise InvalidRecords(problems)
@@ -185,21 +229,29 @@ class Repository:
         self._write(Node, "node", row, values, before, ws)
         return self.get_node(workspace, node_id)
 
-    def archive_node(self, workspace: str, node_id: str,
-                     expected_version: int | None = None) -> NodeOut:
+    def archive_node(
+        self, workspace: str, node_id: str, expected_version: int | None = None
+    ) -> NodeOut:
         return self._set_archived(Node, "node", workspace, node_id, expected_version, True)
 
-    def restore_node(self, workspace: str, node_id: str,
-                     expected_version: int | None = None) -> NodeOut:
+    def restore_node(
+        self, workspace: str, node_id: str, expected_version: int | None = None
+    ) -> NodeOut:
         return self._set_archived(Node, "node", workspace, node_id, expected_version, False)
 
-    def delete_node(self, workspace: str, node_id: str, expected_version: int | None = None,
-                    cascade: bool = False) -> None:
+    def delete_node(
+        self,
+        workspace: str,
+        node_id: str,
+        expected_version: int | None = None,
+        cascade: bool = False,
+    ) -> None:
         ws = self._workspace_row(workspace)
         row = self._node_row(ws.pk, node_id)
         self._check_version("node", row, expected_version)
-        touching = select(Edge).where(Edge.workspace_pk == ws.pk,
-                                      or_(Edge.source_pk == row.pk, Edge.target_pk == row.pk))
+        touching = select(Edge).where(
+            Edge.workspace_pk == ws.pk, or_(Edge.source_pk == row.pk, Edge.target_pk == row.pk)
+        )
         edges = self.session.scalars(touching).all()
         if edges and not cascade:
             raise InUse(node_id, len(edges))
@@ -207,15 +259,26 @@ class Repository:
             self._delete_row("edge", edge, ws)
         self._delete_row("node", row, ws)
 
-    def query_nodes(self, workspace: str, *, kind: str | None = None, tag: str | None = None,
-                    text: str | None = None, properties: dict[str, Any] | None = None,
-                    as_of: dt.date | None = None, include_archived: bool = False,
-                    ids: Sequence[str] | None = None, after: str | None = None,
-                    limit: int | None = None, offset: int = 0) -> list[NodeOut]:
+    def query_nodes(
+        self,
+        workspace: str,
+        *,
+        kind: str | None = None,
+        tag: str | None = None,
+        text: str | None = None,
+        properties: dict[str, Any] | None = None,
+        as_of: dt.date | None = None,
+        include_archived: bool = False,
+        ids: Sequence[str] | None = None,
+        after: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[NodeOut]:
         """Nodes matching every filter given, ordered by id (so `after` pages by cursor)."""
         ws = self._workspace_row(workspace)
-        stmt = self._node_filters(select(Node), ws.pk, kind, tag, text, properties, as_of,
-                                  include_archived, ids)
+        stmt = self._node_filters(
+            select(Node), ws.pk, kind, tag, text, properties, as_of, include_archived, ids
+        )
         if after is not None:
             stmt = stmt.where(Node.id > after)
         stmt = stmt.order_by(Node.id).offset(offset)
@@ -223,12 +286,29 @@ class Repository:
             stmt = stmt.limit(limit)
         return [self._node_out(r, ws.slug) for r in self.session.scalars(stmt)]
 
-    def count_nodes(self, workspace: str, *, kind: str | None = None, tag: str | None = None,
-                    text: str | None = None, properties: dict[str, Any] | None = None,
-                    as_of: dt.date | None = None, include_archived: bool = False) -> int:
+    def count_nodes(
+        self,
+        workspace: str,
+        *,
+        kind: str | None = None,
+        tag: str | None = None,
+        text: str | None = None,
+        properties: dict[str, Any] | None = None,
+        as_of: dt.date | None = None,
+        include_archived: bool = False,
+    ) -> int:
         ws = self._workspace_row(workspace)
-        stmt = self._node_filters(select(func.count(Node.pk)), ws.pk, kind, tag, text, properties,
-                                  as_of, include_archived, None)
+        stmt = self._node_filters(
+            select(func.count(Node.pk)),
+            ws.pk,
+            kind,
+            tag,
+            text,
+            properties,
+            as_of,
+            include_archived,
+            None,
+        )
         return self.session.scalar(stmt)
 
     def find_node(self, workspace: str, name: str) -> NodeOut:
@@ -238,16 +318,23 @@ class Repository:
         row = self.session.scalar(select(Node).where(Node.workspace_pk == ws.pk, Node.id == name))
         wanted = name.strip().lower()
         if row is None:
-            row = self.session.scalar(select(Node).where(Node.workspace_pk == ws.pk,
-                                                         func.lower(Node.id) == wanted))
+            row = self.session.scalar(
+                select(Node).where(Node.workspace_pk == ws.pk, func.lower(Node.id) == wanted)
+            )
         if row is None:
             rows = self.session.scalars(
-                select(Node).where(Node.workspace_pk == ws.pk,
-                                   func.lower(Node.label) == wanted)).all()
+                select(Node).where(Node.workspace_pk == ws.pk, func.lower(Node.label) == wanted)
+            ).all()
             if len(rows) > 1:
-                raise InvalidRecords([Problem(
-                    f"{len(rows)} nodes are labelled {name!r}; use one of their ids: "
-                    + ", ".join(r.id for r in rows), record=name)])
+                raise InvalidRecords(
+                    [
+                        Problem(
+                            f"{len(rows)} nodes are labelled {name!r}; use one of their ids: "
+                            + ", ".join(r.id for r in rows),
+                            record=name,
+                        )
+                    ]
+                )
             row = rows[0] if rows else None
         if row is None:
             raise NotFound("node", name, ws.slug)
@@ -270,51 +357,91 @@ class Repository:
             raise NotFound("edge", edge_id, ws.slug)
         return rows[0]
 
-    def update_edge(self, workspace: str, edge_id: str, changes: dict[str, Any],
-                    expected_version: int | None = None) -> EdgeOut:
+    def update_edge(
+        self,
+        workspace: str,
+        edge_id: str,
+        changes: dict[str, Any],
+        expected_version: int | None = None,
+    ) -> EdgeOut:
         ws = self._workspace_row(workspace)
         row = self._edge_row(ws.pk, edge_id)
         self._check_version("edge", row, expected_version)
         before = self.get_edge(workspace, edge_id)
-        merged = self._merge(before, changes, allowed={"properties", "attributes", "tags",
-                                                       "valid_from", "valid_to", "source",
-                                                       "target"})
+        merged = self._merge(
+            before,
+            changes,
+            allowed={
+                "properties",
+                "attributes",
+                "tags",
+                "valid_from",
+                "valid_to",
+                "source",
+                "target",
+            },
+        )
         clean, problems = self._check_edge(merged, f"edge {edge_id!r}", ws.pk, {})
         if problems:
             raise InvalidRecords(problems)
         if self._same(before.model_dump(), clean, ("source", "target")):
             return before  # nothing to change: no new version, no log entry
         ends = self._node_kinds(ws.pk, [clean.source, clean.target])
-        values = self._payload(clean) | {"source_pk": ends[clean.source][0],
-                                         "target_pk": ends[clean.target][0]}
+        values = self._payload(clean) | {
+            "source_pk": ends[clean.source][0],
+            "target_pk": ends[clean.target][0],
+        }
         self._write(Edge, "edge", row, values, before, ws)
         return self.get_edge(workspace, edge_id)
 
-    def archive_edge(self, workspace: str, edge_id: str,
-                     expected_version: int | None = None) -> EdgeOut:
+    def archive_edge(
+        self, workspace: str, edge_id: str, expected_version: int | None = None
+    ) -> EdgeOut:
         return self._set_archived(Edge, "edge", workspace, edge_id, expected_version, True)
 
-    def restore_edge(self, workspace: str, edge_id: str,
-                     expected_version: int | None = None) -> EdgeOut:
+    def restore_edge(
+        self, workspace: str, edge_id: str, expected_version: int | None = None
+    ) -> EdgeOut:
         return self._set_archived(Edge, "edge", workspace, edge_id, expected_version, False)
 
-    def delete_edge(self, workspace: str, edge_id: str,
-                    expected_version: int | None = None) -> None:
+    def delete_edge(
+        self, workspace: str, edge_id: str, expected_version: int | None = None
+    ) -> None:
         ws = self._workspace_row(workspace)
         row = self._edge_row(ws.pk, edge_id)
         self._check_version("edge", row, expected_version)
         self._delete_row("edge", row, ws)
 
-    def query_edges(self, workspace: str, *, kind: str | None = None, node: str | None = None,
-                    source: str | None = None, target: str | None = None,
-                    tag: str | None = None, properties: dict[str, Any] | None = None,
-                    as_of: dt.date | None = None, include_archived: bool = False,
-                    after: str | None = None, limit: int | None = None,
-                    offset: int = 0) -> list[EdgeOut]:
+    def query_edges(
+        self,
+        workspace: str,
+        *,
+        kind: str | None = None,
+        node: str | None = None,
+        source: str | None = None,
+        target: str | None = None,
+        tag: str | None = None,
+        properties: dict[str, Any] | None = None,
+        as_of: dt.date | None = None,
+        include_archived: bool = False,
+        after: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[EdgeOut]:
         """Edges matching every filter; `node` matches either end."""
         ws = self._workspace_row(workspace)
-        stmt = self._edge_filters(self._edge_select(ws.pk), ws.pk, kind, node, source, target,
-                                  tag, properties, as_of, include_archived)
+        stmt = self._edge_filters(
+            self._edge_select(ws.pk),
+            ws.pk,
+            kind,
+            node,
+            source,
+            target,
+            tag,
+            properties,
+            as_of,
+            include_archived,
+        )
         if after is not None:
             stmt = stmt.where(Edge.id > after)
         stmt = stmt.order_by(Edge.id).offset(offset)
@@ -322,25 +449,47 @@ class Repository:
             stmt = stmt.limit(limit)
         return self._edge_rows(stmt, ws.slug)
 
-    def count_edges(self, workspace: str, *, kind: str | None = None, node: str | None = None,
-                    source: str | None = None, target: str | None = None,
-                    tag: str | None = None, properties: dict[str, Any] | None = None,
-                    as_of: dt.date | None = None, include_archived: bool = False) -> int:
+    def count_edges(
+        self,
+        workspace: str,
+        *,
+        kind: str | None = None,
+        node: str | None = None,
+        source: str | None = None,
+        target: str | None = None,
+        tag: str | None = None,
+        properties: dict[str, Any] | None = None,
+        as_of: dt.date | None = None,
+        include_archived: bool = False,
+    ) -> int:
         ws = self._workspace_row(workspace)
-        stmt = self._edge_filters(select(func.count(Edge.pk)), ws.pk, kind, node, source, target,
-                                  tag, properties, as_of, include_archived)
+        stmt = self._edge_filters(
+            select(func.count(Edge.pk)),
+            ws.pk,
+            kind,
+            node,
+            source,
+            target,
+            tag,
+            properties,
+            as_of,
+            include_archived,
+        )
         return self.session.scalar(stmt)
 
-    def neighbourhood(self, workspace: str, node_id: str, hops: int = 1,
-                      as_of: dt.date | None = None) -> tuple[list[NodeOut], list[EdgeOut]]:
+    def neighbourhood(
+        self, workspace: str, node_id: str, hops: int = 1, as_of: dt.date | None = None
+    ) -> tuple[list[NodeOut], list[EdgeOut]]:
         """A node with the nodes and edges within `hops` steps of it (either direction)."""
         ws = self._workspace_row(workspace)
         centre = self._node_row(ws.pk, node_id)
         seen, frontier, edge_pks = {centre.pk}, {centre.pk}, set()
         for _ in range(max(1, hops)):
             stmt = select(Edge.pk, Edge.source_pk, Edge.target_pk).where(
-                Edge.workspace_pk == ws.pk, Edge.archived_at.is_(None),
-                or_(Edge.source_pk.in_(frontier), Edge.target_pk.in_(frontier)))
+                Edge.workspace_pk == ws.pk,
+                Edge.archived_at.is_(None),
+                or_(Edge.source_pk.in_(frontier), Edge.target_pk.in_(frontier)),
+            )
             if as_of is not None:
                 stmt = stmt.where(valid_on(Edge, as_of))
             found = self.session.execute(stmt).all()
@@ -352,20 +501,33 @@ class Repository:
             reachable = seen | frontier
             edge_pks.update(pk for pk, s, t in found if s in reachable and t in reachable)
             seen = reachable
-        nodes = self.session.scalars(select(Node).where(Node.pk.in_(seen),
-                                                        Node.archived_at.is_(None))
-                                     .order_by(Node.id)).all()
-        edges = self._edge_rows(self._edge_select(ws.pk).where(Edge.pk.in_(edge_pks))
-                                .order_by(Edge.id), ws.slug) if edge_pks else []
+        nodes = self.session.scalars(
+            select(Node).where(Node.pk.in_(seen), Node.archived_at.is_(None)).order_by(Node.id)
+        ).all()
+        edges = (
+            self._edge_rows(
+                self._edge_select(ws.pk).where(Edge.pk.in_(edge_pks)).order_by(Edge.id), ws.slug
+            )
+            if edge_pks
+            else []
+        )
         live = {n.id for n in nodes}
-        return ([self._node_out(n, ws.slug) for n in nodes],
-                [e for e in edges if e.source in live and e.target in live])
+        return (
+            [self._node_out(n, ws.slug) for n in nodes],
+            [e for e in edges if e.source in live and e.target in live],
+        )
 
     # ------------------------------------------------------------------ change log
 
-    def changes(self, workspace: str, *, entity: str | None = None,
-                entity_id: str | None = None, limit: int = 100,
-                offset: int = 0) -> list[ChangeOut]:
+    def changes(
+        self,
+        workspace: str,
+        *,
+        entity: str | None = None,
+        entity_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[ChangeOut]:
         ws = self._workspace_row(workspace)
         stmt = select(Change).where(Change.workspace_pk == ws.pk)
         if entity:
@@ -373,18 +535,32 @@ class Repository:
         if entity_id:
             stmt = stmt.where(Change.entity_id == entity_id)
         stmt = stmt.order_by(Change.pk.desc()).offset(offset).limit(limit)
-        return [ChangeOut(workspace=ws.slug, entity=c.entity, entity_id=c.entity_id,
-                          action=c.action, version=c.version, actor=c.actor, at=c.at,
-                          before=c.before, after=c.after)
-                for c in self.session.scalars(stmt)]
+        return [
+            ChangeOut(
+                workspace=ws.slug,
+                entity=c.entity,
+                entity_id=c.entity_id,
+                action=c.action,
+                version=c.version,
+                actor=c.actor,
+                at=c.at,
+                before=c.before,
+                after=c.after,
+            )
+            for c in self.session.scalars(stmt)
+        ]
 
     # ------------------------------------------------------------------ bulk
 
-    def bulk_upsert(self, workspace: str, nodes: Sequence[NodeIn | dict[str, Any]] = (),
-                    edges: Sequence[EdgeIn | dict[str, Any]] = (), *,
-                    dry_run: bool = False,
-                    positions: tuple[Sequence[str], Sequence[str]] | None = None,
-                    ) -> UpsertReport:
+    def bulk_upsert(
+        self,
+        workspace: str,
+        nodes: Sequence[NodeIn | dict[str, Any]] = (),
+        edges: Sequence[EdgeIn | dict[str, Any]] = (),
+        *,
+        dry_run: bool = False,
+        positions: tuple[Sequence[str], Sequence[str]] | None = None,
+    ) -> UpsertReport:
         """Create or update many nodes and edges at once, matched by id.
 
         Every row is checked before any is written; if one is wrong, `InvalidRecords`
@@ -392,11 +568,16 @@ class Repository:
         such as a file's row) and nothing is written. Rows equal to what is stored are
         left alone, so loading the same data twice changes nothing.
         """
-        return self._upsert(workspace, list(nodes), list(edges), dry_run=dry_run,
-                            positions=positions)
+        return self._upsert(
+            workspace, list(nodes), list(edges), dry_run=dry_run, positions=positions
+        )
 
-    def restore_state(self, workspace: str, nodes: dict[str, dict[str, Any]] | None = None,
-                      edges: dict[str, dict[str, Any]] | None = None) -> None:
+    def restore_state(
+        self,
+        workspace: str,
+        nodes: dict[str, dict[str, Any]] | None = None,
+        edges: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         """Give records the version, archive time and timestamps a backup says they had.
 
         For restoring a workspace from a native export: `nodes` and `edges` map ids of
@@ -412,19 +593,32 @@ class Repository:
                 values = {k: _when(k, state[k]) for k in keys if k in state}
                 if values:
                     groups.setdefault(tuple(sorted(values)), []).append(
-                        {"_id": ident} | {f"_{k}": v for k, v in values.items()})
+                        {"_id": ident} | {f"_{k}": v for k, v in values.items()}
+                    )
             for names, rows in groups.items():
-                stmt = (update(table.__table__)
-                        .where(table.__table__.c.workspace_pk == ws.pk,
-                               table.__table__.c.id == bindparam("_id"))
-                        .values({k: bindparam(f"_{k}") for k in names}))
+                stmt = (
+                    update(table.__table__)
+                    .where(
+                        table.__table__.c.workspace_pk == ws.pk,
+                        table.__table__.c.id == bindparam("_id"),
+                    )
+                    .values({k: bindparam(f"_{k}") for k in names})
+                )
                 for chunk in _chunks(rows):
                     self.session.execute(stmt, list(chunk))
 
     # ------------------------------------------------------------------ internals
 
-    def _upsert(self, workspace: str, nodes: list, edges: list, *, dry_run: bool = False,
-                create_only: bool = False, positions=None) -> UpsertReport:
+    def _upsert(
+        self,
+        workspace: str,
+        nodes: list,
+        edges: list,
+        *,
+        dry_run: bool = False,
+        create_only: bool = False,
+        positions=None,
+    ) -> UpsertReport:
         ws = self._workspace_row(workspace)
         node_pos = positions[0] if positions else [f"nodes[{i}]" for i in range(len(nodes))]
         edge_pos = positions[1] if positions else [f"edges[{i}]" for i in range(len(edges))]
@@ -441,9 +635,14 @@ class Repository:
                 clean_nodes.append(clean)
                 first = seen_at.setdefault(clean.id, node_pos[i]) if clean.id else None
                 if first is not None and first != node_pos[i]:
-                    problems.append(Problem(f"id {clean.id!r} is used twice in this batch (also "
-                                            f"at {first})", field="id", record=clean.id,
-                                            position=node_pos[i]))
+                    problems.append(
+                        Problem(
+                            f"id {clean.id!r} is used twice in this batch (also at {first})",
+                            field="id",
+                            record=clean.id,
+                            position=node_pos[i],
+                        )
+                    )
         existing_nodes = self._existing(Node, ws.pk, [n.id for n in clean_nodes if n.id])
         if create_only and any(n.id in existing_nodes for n in clean_nodes):
             raise AlreadyExists("node", clean_nodes[0].id, ws.slug)
@@ -464,9 +663,10 @@ class Repository:
                 continue
             clean_edges.append((i, parsed))
         wanted = {e.source for _, e in clean_edges} | {e.target for _, e in clean_edges}
-        stored_kinds = {k: v[1] for k, v in
-                        self._node_kinds(ws.pk, [x for x in wanted if x not in batch_kinds])
-                        .items()}
+        stored_kinds = {
+            k: v[1]
+            for k, v in self._node_kinds(ws.pk, [x for x in wanted if x not in batch_kinds]).items()
+        }
         known = stored_kinds | batch_kinds
         final_edges: list[EdgeIn] = []
         seen_edges: dict[str, str] = {}
@@ -478,14 +678,21 @@ class Repository:
             if clean.id is None:  # a readable id that a second import finds again
                 base = clean.id = f"{clean.source}--{clean.kind}--{clean.target}"
                 n = 2
-                while clean.id in seen_edges or (create_only and self._existing(
-                        Edge, ws.pk, [clean.id])):
+                while clean.id in seen_edges or (
+                    create_only and self._existing(Edge, ws.pk, [clean.id])
+                ):
                     clean.id = f"{base}-{n}"
                     n += 1
             elif clean.id in seen_edges:
-                problems.append(Problem(f"id {clean.id!r} is used twice in this batch (also at "
-                                        f"{seen_edges[clean.id]})", field="id", record=clean.id,
-                                        position=edge_pos[i]))
+                problems.append(
+                    Problem(
+                        f"id {clean.id!r} is used twice in this batch (also at "
+                        f"{seen_edges[clean.id]})",
+                        field="id",
+                        record=clean.id,
+                        position=edge_pos[i],
+                    )
+                )
             seen_edges.setdefault(clean.id, edge_pos[i])
             final_edges.append(clean)
         existing_edges = self._existing(Edge, ws.pk, [e.id for e in final_edges])
@@ -506,8 +713,13 @@ class Repository:
                 report.nodes_unchanged.append(n.id)
             else:
                 if old["kind"] != n.kind:
-                    problems.append(Problem(f"node {n.id!r} is a {old['kind']}; its kind cannot "
-                                            f"change to {n.kind}", field="kind", record=n.id))
+                    problems.append(
+                        Problem(
+                            f"node {n.id!r} is a {old['kind']}; its kind cannot change to {n.kind}",
+                            field="kind",
+                            record=n.id,
+                        )
+                    )
                 changed_nodes.append((old, n))
                 report.nodes_updated.append(n.id)
         new_edges, changed_edges = [], []
@@ -520,8 +732,13 @@ class Repository:
                 report.edges_unchanged.append(e.id)
             else:
                 if old["kind"] != e.kind:
-                    problems.append(Problem(f"edge {e.id!r} is a {old['kind']}; its kind cannot "
-                                            f"change to {e.kind}", field="kind", record=e.id))
+                    problems.append(
+                        Problem(
+                            f"edge {e.id!r} is a {old['kind']}; its kind cannot change to {e.kind}",
+                            field="kind",
+                            record=e.id,
+                        )
+                    )
                 changed_edges.append((old, e))
                 report.edges_updated.append(e.id)
         if problems:
@@ -534,43 +751,99 @@ class Repository:
         log: list[dict] = []
         id_to_pk = {k: v["pk"] for k, v in existing_nodes.items()}
         for chunk in _chunks(new_nodes):
-            rows = [self._payload(n) | {"workspace_pk": ws.pk, "id": n.id, "kind": n.kind,
-                                        "label": n.label, "version": 1, "created_at": now,
-                                        "updated_at": now} for n in chunk]
+            rows = [
+                self._payload(n)
+                | {
+                    "workspace_pk": ws.pk,
+                    "id": n.id,
+                    "kind": n.kind,
+                    "label": n.label,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n in chunk
+            ]
             result = self.session.execute(
-                insert(Node.__table__).returning(Node.__table__.c.pk, Node.__table__.c.id,
-                                                 sort_by_parameter_order=True), rows)
+                insert(Node.__table__).returning(
+                    Node.__table__.c.pk, Node.__table__.c.id, sort_by_parameter_order=True
+                ),
+                rows,
+            )
             for pk, nid in result:
                 id_to_pk[nid] = pk
-            log += [self._log_row(ws.pk, "node", r["id"], "create", 1, None,
-                                  self._out_dict(r, ws.slug, now)) for r in rows]
+            log += [
+                self._log_row(
+                    ws.pk, "node", r["id"], "create", 1, None, self._out_dict(r, ws.slug, now)
+                )
+                for r in rows
+            ]
         for old, n in changed_nodes:
             values = self._payload(n) | {"label": n.label}
             self._versioned_update(Node, "node", old, values, now)
-            log.append(self._log_row(ws.pk, "node", n.id, "update", old["version"] + 1,
-                                     self._out_dict(old, ws.slug),
-                                     self._out_dict(old | values, ws.slug, now,
-                                                    version=old["version"] + 1)))
+            log.append(
+                self._log_row(
+                    ws.pk,
+                    "node",
+                    n.id,
+                    "update",
+                    old["version"] + 1,
+                    self._out_dict(old, ws.slug),
+                    self._out_dict(old | values, ws.slug, now, version=old["version"] + 1),
+                )
+            )
         missing = [x for x in wanted if x not in id_to_pk]
         id_to_pk |= {k: v[0] for k, v in self._node_kinds(ws.pk, missing).items()}
         for chunk in _chunks(new_edges):
-            rows = [self._payload(e) | {"workspace_pk": ws.pk, "id": e.id, "kind": e.kind,
-                                        "source_pk": id_to_pk[e.source],
-                                        "target_pk": id_to_pk[e.target], "version": 1,
-                                        "created_at": now, "updated_at": now} for e in chunk]
+            rows = [
+                self._payload(e)
+                | {
+                    "workspace_pk": ws.pk,
+                    "id": e.id,
+                    "kind": e.kind,
+                    "source_pk": id_to_pk[e.source],
+                    "target_pk": id_to_pk[e.target],
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for e in chunk
+            ]
             self.session.execute(insert(Edge.__table__), rows)
-            log += [self._log_row(ws.pk, "edge", e.id, "create", 1, None,
-                                  self._out_dict(r | {"source": e.source, "target": e.target},
-                                                 ws.slug, now)) for e, r in zip(chunk, rows)]
+            log += [
+                self._log_row(
+                    ws.pk,
+                    "edge",
+                    e.id,
+                    "create",
+                    1,
+                    None,
+                    self._out_dict(r | {"source": e.source, "target": e.target}, ws.slug, now),
+                )
+                for e, r in zip(chunk, rows, strict=True)
+            ]
         for old, e in changed_edges:
-            values = self._payload(e) | {"source_pk": id_to_pk[e.source],
-                                         "target_pk": id_to_pk[e.target]}
+            values = self._payload(e) | {
+                "source_pk": id_to_pk[e.source],
+                "target_pk": id_to_pk[e.target],
+            }
             self._versioned_update(Edge, "edge", old, values, now)
-            log.append(self._log_row(ws.pk, "edge", e.id, "update", old["version"] + 1,
-                                     self._out_dict(old, ws.slug),
-                                     self._out_dict(old | values | {"source": e.source,
-                                                                    "target": e.target},
-                                                    ws.slug, now, version=old["version"] + 1)))
+            log.append(
+                self._log_row(
+                    ws.pk,
+                    "edge",
+                    e.id,
+                    "update",
+                    old["version"] + 1,
+                    self._out_dict(old, ws.slug),
+                    self._out_dict(
+                        old | values | {"source": e.source, "target": e.target},
+                        ws.slug,
+                        now,
+                        version=old["version"] + 1,
+                    ),
+                )
+            )
         for chunk in _chunks(log):
             self.session.execute(insert(Change.__table__), list(chunk))
         if self._dialect == "postgresql" and len(new_nodes) + len(new_edges) >= ANALYZE_ROWS:
@@ -587,19 +860,28 @@ class Repository:
             return None, problems_from_validation(exc, position=position, record=_rid(raw))
         spec = vocab.node_kind(node.kind)
         if spec is None:
-            return None, [Problem(f"unknown node kind {node.kind!r}; the kinds are: "
-                                  + ", ".join(vocab.NODE_KINDS), field="kind",
-                                  record=node.id or node.label, position=position)]
+            return None, [
+                Problem(
+                    f"unknown node kind {node.kind!r}; the kinds are: "
+                    + ", ".join(vocab.NODE_KINDS),
+                    field="kind",
+                    record=node.id or node.label,
+                    position=position,
+                )
+            ]
         node.kind = spec.name
         try:
             node.properties = vocab.validate_properties(spec.name, node.properties)
         except vocab.PropertyError as exc:
-            return None, [Problem(m, field=f"properties.{f}", record=node.id or node.label,
-                                  position=position) for f, m in exc.errors]
+            return None, [
+                Problem(m, field=f"properties.{f}", record=node.id or node.label, position=position)
+                for f, m in exc.errors
+            ]
         return node, []
 
-    def _check_edge(self, raw: Any, position: str | None, workspace_pk: int,
-                    known: dict[str, str]) -> tuple[EdgeIn | None, list[Problem]]:
+    def _check_edge(
+        self, raw: Any, position: str | None, workspace_pk: int, known: dict[str, str]
+    ) -> tuple[EdgeIn | None, list[Problem]]:
         try:
             edge = raw.model_copy() if isinstance(raw, EdgeIn) else EdgeIn.model_validate(raw)
         except ValidationError as exc:
@@ -607,44 +889,80 @@ class Repository:
         record = edge.id or f"{edge.source} -> {edge.target}"
         spec = vocab.edge_kind(edge.kind)
         if spec is None:
-            return None, [Problem(f"unknown edge kind {edge.kind!r}; the kinds are: "
-                                  + ", ".join(vocab.EDGE_KINDS), field="kind", record=record,
-                                  position=position)]
+            return None, [
+                Problem(
+                    f"unknown edge kind {edge.kind!r}; the kinds are: "
+                    + ", ".join(vocab.EDGE_KINDS),
+                    field="kind",
+                    record=record,
+                    position=position,
+                )
+            ]
         edge.kind = spec.name
         problems = []
         try:
             edge.properties = vocab.validate_properties(spec.name, edge.properties)
         except vocab.PropertyError as exc:
-            problems += [Problem(m, field=f"properties.{f}", record=record, position=position)
-                         for f, m in exc.errors]
+            problems += [
+                Problem(m, field=f"properties.{f}", record=record, position=position)
+                for f, m in exc.errors
+            ]
         missing = [x for x in (edge.source, edge.target) if x not in known]
         if missing:
             known |= {k: v[1] for k, v in self._node_kinds(workspace_pk, missing).items()}
         for end in ("source", "target"):
             ident = getattr(edge, end)
             if ident not in known:
-                problems.append(Problem(f"no node {ident!r} in this workspace", field=end,
-                                        record=record, position=position))
+                problems.append(
+                    Problem(
+                        f"no node {ident!r} in this workspace",
+                        field=end,
+                        record=record,
+                        position=position,
+                    )
+                )
         if not problems:
             why = vocab.endpoint_error(spec.name, known[edge.source], known[edge.target])
             if why:
                 problems.append(Problem(why, field="kind", record=record, position=position))
         return (None if problems else edge), problems
 
-    def _merge(self, before: NodeOut | EdgeOut, changes: dict[str, Any],
-               allowed: set[str]) -> dict[str, Any]:
+    def _merge(
+        self, before: NodeOut | EdgeOut, changes: dict[str, Any], allowed: set[str]
+    ) -> dict[str, Any]:
         unknown = sorted(set(changes) - allowed - {"id", "kind", "version"})
         if unknown:
-            raise InvalidRecords([Problem(f"{f!r} cannot be changed here", field=f,
-                                          record=before.id) for f in unknown])
+            raise InvalidRecords(
+                [
+                    Problem(f"{f!r} cannot be changed here", field=f, record=before.id)
+                    for f in unknown
+                ]
+            )
         for fixed in ("id", "kind"):
             if fixed in changes and changes[fixed] != getattr(before, fixed):
-                raise InvalidRecords([Problem(f"the {fixed} of a record cannot change; create a "
-                                              f"new one instead", field=fixed,
-                                              record=before.id)])
-        merged = before.model_dump(include={"id", "kind", "label", "source", "target",
-                                            "properties", "attributes", "tags", "valid_from",
-                                            "valid_to"})
+                raise InvalidRecords(
+                    [
+                        Problem(
+                            f"the {fixed} of a record cannot change; create a new one instead",
+                            field=fixed,
+                            record=before.id,
+                        )
+                    ]
+                )
+        merged = before.model_dump(
+            include={
+                "id",
+                "kind",
+                "label",
+                "source",
+                "target",
+                "properties",
+                "attributes",
+                "tags",
+                "valid_from",
+                "valid_to",
+            }
+        )
         for key, value in changes.items():
             if key in ("properties", "attributes") and isinstance(value, dict):
                 merged[key] = {k: v for k, v in (merged[key] | value).items() if v is not None}
@@ -653,14 +971,20 @@ class Repository:
         return merged
 
     def _payload(self, record: NodeIn | EdgeIn) -> dict[str, Any]:
-        return {"properties": record.properties, "attributes": record.attributes,
-                "tags": record.tags, "valid_from": record.valid_from,
-                "valid_to": record.valid_to}
+        return {
+            "properties": record.properties,
+            "attributes": record.attributes,
+            "tags": record.tags,
+            "valid_from": record.valid_from,
+            "valid_to": record.valid_to,
+        }
 
     @staticmethod
     def _same(old: dict[str, Any], new: NodeIn | EdgeIn, keys: tuple[str, ...]) -> bool:
-        return all(old[k] == getattr(new, k) for k in keys + (
-            "properties", "attributes", "tags", "valid_from", "valid_to"))
+        return all(
+            old[k] == getattr(new, k)
+            for k in keys + ("properties", "attributes", "tags", "valid_from", "valid_to")
+        )
 
     def _existing(self, table, workspace_pk: int, ids: list[str]) -> dict[str, dict[str, Any]]:
         """Stored rows for these ids, as plain dicts (set-based, chunked)."""
@@ -670,17 +994,20 @@ class Repository:
         for chunk in _chunks(sorted(set(ids))):
             if table is Node:
                 nodes = Node.__table__
-                stmt = select(*nodes.c).where(nodes.c.workspace_pk == workspace_pk,
-                                              nodes.c.id.in_(chunk))
+                stmt = select(*nodes.c).where(
+                    nodes.c.workspace_pk == workspace_pk, nodes.c.id.in_(chunk)
+                )
                 for r in self.session.execute(stmt).mappings():
                     found[r["id"]] = dict(r)
             else:
                 edges = Edge.__table__
                 src, tgt = Node.__table__.alias("src"), Node.__table__.alias("tgt")
-                stmt = (select(*edges.c, src.c.id.label("source"), tgt.c.id.label("target"))
-                        .join(src, edges.c.source_pk == src.c.pk)
-                        .join(tgt, edges.c.target_pk == tgt.c.pk)
-                        .where(edges.c.workspace_pk == workspace_pk, edges.c.id.in_(chunk)))
+                stmt = (
+                    select(*edges.c, src.c.id.label("source"), tgt.c.id.label("target"))
+                    .join(src, edges.c.source_pk == src.c.pk)
+                    .join(tgt, edges.c.target_pk == tgt.c.pk)
+                    .where(edges.c.workspace_pk == workspace_pk, edges.c.id.in_(chunk))
+                )
                 for r in self.session.execute(stmt).mappings():
                     found[r["id"]] = dict(r)
         return found
@@ -688,8 +1015,9 @@ class Repository:
     def _node_kinds(self, workspace_pk: int, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
         out: dict[str, tuple[int, str]] = {}
         for chunk in _chunks(sorted(set(ids))):
-            stmt = select(Node.id, Node.pk, Node.kind).where(Node.workspace_pk == workspace_pk,
-                                                             Node.id.in_(chunk))
+            stmt = select(Node.id, Node.pk, Node.kind).where(
+                Node.workspace_pk == workspace_pk, Node.id.in_(chunk)
+            )
             out |= {nid: (pk, kind) for nid, pk, kind in self.session.execute(stmt)}
         return out
 
@@ -701,13 +1029,15 @@ class Repository:
                 return c
         return f"{base}-{len(taken) + 1}"
 
-    def _versioned_update(self, table, what: str, old: dict[str, Any], values: dict[str, Any],
-                          now: dt.datetime) -> None:
+    def _versioned_update(
+        self, table, what: str, old: dict[str, Any], values: dict[str, Any], now: dt.datetime
+    ) -> None:
         """UPDATE … WHERE version = old: a concurrent writer makes this match nothing."""
         result = self.session.execute(
             update(table.__table__)
             .where(table.pk == old["pk"], table.version == old["version"])
-            .values(**values, version=old["version"] + 1, updated_at=now))
+            .values(**values, version=old["version"] + 1, updated_at=now)
+        )
         if result.rowcount != 1:
             current = self.session.scalar(select(table.version).where(table.pk == old["pk"]))
             raise VersionConflict(what, old["id"], old["version"], current or -1)
@@ -717,13 +1047,19 @@ class Repository:
         old = {c.key: getattr(row, c.key) for c in table.__table__.c}
         self._versioned_update(table, what, old, values, now)
         self.session.expire(row)
-        after = (self.get_node(ws.slug, row.id) if table is Node else
-                 self.get_edge(ws.slug, row.id))
+        after = self.get_node(ws.slug, row.id) if table is Node else self.get_edge(ws.slug, row.id)
         self._log(ws.pk, what, row.id, "update", after.version, before, after)
         self._bump(ws)
 
-    def _set_archived(self, table, what: str, workspace: str, ident: str,
-                      expected_version: int | None, archived: bool):
+    def _set_archived(
+        self,
+        table,
+        what: str,
+        workspace: str,
+        ident: str,
+        expected_version: int | None,
+        archived: bool,
+    ):
         ws = self._workspace_row(workspace)
         row = self._node_row(ws.pk, ident) if table is Node else self._edge_row(ws.pk, ident)
         self._check_version(what, row, expected_version)
@@ -736,14 +1072,14 @@ class Repository:
         self._versioned_update(table, what, old, {"archived_at": now if archived else None}, now)
         self.session.expire(row)
         after = get(workspace, ident)
-        self._log(ws.pk, what, ident, "archive" if archived else "restore", after.version,
-                  before, after)
+        self._log(
+            ws.pk, what, ident, "archive" if archived else "restore", after.version, before, after
+        )
         self._bump(ws)
         return after
 
     def _delete_row(self, what: str, row, ws: Workspace) -> None:
-        before = (self._node_out(row, ws.slug) if what == "node"
-                  else self.get_edge(ws.slug, row.id))
+        before = self._node_out(row, ws.slug) if what == "node" else self.get_edge(ws.slug, row.id)
         self.session.delete(row)
         self.session.flush()
         self._log(ws.pk, what, row.id, "delete", before.version, before, None)
@@ -754,27 +1090,64 @@ class Repository:
             raise VersionConflict(what, row.id, expected, row.version)
 
     def _bump(self, ws: Workspace) -> None:
-        self.session.execute(update(Workspace).where(Workspace.pk == ws.pk)
-                             .values(revision=Workspace.revision + 1, updated_at=utcnow()))
+        self.session.execute(
+            update(Workspace)
+            .where(Workspace.pk == ws.pk)
+            .values(revision=Workspace.revision + 1, updated_at=utcnow())
+        )
         self.session.expire(ws, ["revision"])
 
     def _log(self, workspace_pk, entity, entity_id, action, version, before, after) -> None:
-        self.session.execute(insert(Change), [self._log_row(
-            workspace_pk, entity, entity_id, action, version,
-            before.model_dump(mode="json") if hasattr(before, "model_dump") else before,
-            after.model_dump(mode="json") if hasattr(after, "model_dump") else after)])
+        self.session.execute(
+            insert(Change),
+            [
+                self._log_row(
+                    workspace_pk,
+                    entity,
+                    entity_id,
+                    action,
+                    version,
+                    before.model_dump(mode="json") if hasattr(before, "model_dump") else before,
+                    after.model_dump(mode="json") if hasattr(after, "model_dump") else after,
+                )
+            ],
+        )
 
     def _log_row(self, workspace_pk, entity, entity_id, action, version, before, after) -> dict:
-        return {"workspace_pk": workspace_pk, "entity": entity, "entity_id": entity_id,
-                "action": action, "version": version, "actor": self.actor, "at": utcnow(),
-                "before": before, "after": after}
+        return {
+            "workspace_pk": workspace_pk,
+            "entity": entity,
+            "entity_id": entity_id,
+            "action": action,
+            "version": version,
+            "actor": self.actor,
+            "at": utcnow(),
+            "before": before,
+            "after": after,
+        }
 
     @staticmethod
-    def _out_dict(row: dict[str, Any], workspace: str, now: dt.datetime | None = None,
-                  version: int | None = None) -> dict[str, Any]:
+    def _out_dict(
+        row: dict[str, Any],
+        workspace: str,
+        now: dt.datetime | None = None,
+        version: int | None = None,
+    ) -> dict[str, Any]:
         """A stored row as the change log keeps it (JSON-ready, the shape of NodeOut/EdgeOut)."""
-        keep = ("id", "kind", "label", "source", "target", "properties", "attributes", "tags",
-                "valid_from", "valid_to", "archived_at", "version")
+        keep = (
+            "id",
+            "kind",
+            "label",
+            "source",
+            "target",
+            "properties",
+            "attributes",
+            "tags",
+            "valid_from",
+            "valid_to",
+            "archived_at",
+            "version",
+        )
         out = {k: row[k] for k in keep if k in row}
         if version is not None:
             out["version"] = version
@@ -793,15 +1166,17 @@ class Repository:
         return ws
 
     def _node_row(self, workspace_pk: int, node_id: str) -> Node:
-        row = self.session.scalar(select(Node).where(Node.workspace_pk == workspace_pk,
-                                                     Node.id == node_id))
+        row = self.session.scalar(
+            select(Node).where(Node.workspace_pk == workspace_pk, Node.id == node_id)
+        )
         if row is None:
             raise NotFound("node", node_id, self._slug(workspace_pk))
         return row
 
     def _edge_row(self, workspace_pk: int, edge_id: str) -> Edge:
-        row = self.session.scalar(select(Edge).where(Edge.workspace_pk == workspace_pk,
-                                                     Edge.id == edge_id))
+        row = self.session.scalar(
+            select(Edge).where(Edge.workspace_pk == workspace_pk, Edge.id == edge_id)
+        )
         if row is None:
             raise NotFound("edge", edge_id, self._slug(workspace_pk))
         return row
@@ -810,10 +1185,16 @@ class Repository:
         return self.session.scalar(select(Workspace.slug).where(Workspace.pk == workspace_pk))
 
     def _counts(self, workspace_pk: int) -> tuple[int, int]:
-        nodes = self.session.scalar(select(func.count(Node.pk)).where(
-            Node.workspace_pk == workspace_pk, Node.archived_at.is_(None)))
-        edges = self.session.scalar(select(func.count(Edge.pk)).where(
-            Edge.workspace_pk == workspace_pk, Edge.archived_at.is_(None)))
+        nodes = self.session.scalar(
+            select(func.count(Node.pk)).where(
+                Node.workspace_pk == workspace_pk, Node.archived_at.is_(None)
+            )
+        )
+        edges = self.session.scalar(
+            select(func.count(Edge.pk)).where(
+                Edge.workspace_pk == workspace_pk, Edge.archived_at.is_(None)
+            )
+        )
         return nodes, edges
 
     def kind_counts(self, workspace: str) -> dict[str, Counter]:
@@ -821,49 +1202,89 @@ class Repository:
         ws = self._workspace_row(workspace)
         out = {}
         for name, table in (("nodes", Node), ("edges", Edge)):
-            stmt = (select(table.kind, func.count(table.pk))
-                    .where(table.workspace_pk == ws.pk, table.archived_at.is_(None))
-                    .group_by(table.kind))
+            stmt = (
+                select(table.kind, func.count(table.pk))
+                .where(table.workspace_pk == ws.pk, table.archived_at.is_(None))
+                .group_by(table.kind)
+            )
             out[name] = Counter(dict(self.session.execute(stmt).all()))
         return out
 
     @staticmethod
     def _workspace_dict(ws: Workspace) -> dict[str, Any]:
-        return {"slug": ws.slug, "name": ws.name, "description": ws.description,
-                "public_read": ws.public_read}
+        return {
+            "slug": ws.slug,
+            "name": ws.name,
+            "description": ws.description,
+            "public_read": ws.public_read,
+        }
 
     @staticmethod
     def _workspace_out(ws: Workspace, counts: tuple[int, int]) -> WorkspaceOut:
-        return WorkspaceOut(slug=ws.slug, name=ws.name, description=ws.description,
-                            public_read=ws.public_read, revision=ws.revision,
-                            created_at=ws.created_at, nodes=counts[0], edges=counts[1])
+        return WorkspaceOut(
+            slug=ws.slug,
+            name=ws.name,
+            description=ws.description,
+            public_read=ws.public_read,
+            revision=ws.revision,
+            created_at=ws.created_at,
+            nodes=counts[0],
+            edges=counts[1],
+        )
 
     @staticmethod
     def _node_out(row: Node, workspace: str) -> NodeOut:
-        return NodeOut(workspace=workspace, id=row.id, kind=row.kind, label=row.label,
-                       properties=row.properties, attributes=row.attributes, tags=row.tags,
-                       valid_from=row.valid_from, valid_to=row.valid_to,
-                       archived_at=row.archived_at, version=row.version,
-                       created_at=row.created_at, updated_at=row.updated_at)
+        return NodeOut(
+            workspace=workspace,
+            id=row.id,
+            kind=row.kind,
+            label=row.label,
+            properties=row.properties,
+            attributes=row.attributes,
+            tags=row.tags,
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
+            archived_at=row.archived_at,
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
 
     def _edge_select(self, workspace_pk: int) -> Select:
         src, tgt = aliased(Node), aliased(Node)
-        return (select(Edge, src.id.label("source"), tgt.id.label("target"))
-                .join(src, Edge.source_pk == src.pk).join(tgt, Edge.target_pk == tgt.pk)
-                .where(Edge.workspace_pk == workspace_pk))
+        return (
+            select(Edge, src.id.label("source"), tgt.id.label("target"))
+            .join(src, Edge.source_pk == src.pk)
+            .join(tgt, Edge.target_pk == tgt.pk)
+            .where(Edge.workspace_pk == workspace_pk)
+        )
 
     def _edge_rows(self, stmt: Select, workspace: str) -> list[EdgeOut]:
-        return [EdgeOut(workspace=workspace, id=e.id, kind=e.kind, source=s, target=t,
-                        properties=e.properties, attributes=e.attributes, tags=e.tags,
-                        valid_from=e.valid_from, valid_to=e.valid_to,
-                        archived_at=e.archived_at, version=e.version, created_at=e.created_at,
-                        updated_at=e.updated_at)
-                for e, s, t in self.session.execute(stmt)]
+        return [
+            EdgeOut(
+                workspace=workspace,
+                id=e.id,
+                kind=e.kind,
+                source=s,
+                target=t,
+                properties=e.properties,
+                attributes=e.attributes,
+                tags=e.tags,
+                valid_from=e.valid_from,
+                valid_to=e.valid_to,
+                archived_at=e.archived_at,
+                version=e.version,
+                created_at=e.created_at,
+                updated_at=e.updated_at,
+            )
+            for e, s, t in self.session.execute(stmt)
+        ]
 
     # ------------------------------------------------------------------ filters
 
-    def _node_filters(self, stmt, workspace_pk, kind, tag, text, properties, as_of,
-                      include_archived, ids):
+    def _node_filters(
+        self, stmt, workspace_pk, kind, tag, text, properties, as_of, include_archived, ids
+    ):
         stmt = stmt.where(Node.workspace_pk == workspace_pk)
         if kind:
             stmt = stmt.where(Node.kind == vocab.canonical_kind(kind))
@@ -873,8 +1294,19 @@ class Repository:
             stmt = stmt.where(Node.id.in_(list(ids)))
         return self._common_filters(stmt, Node, tag, properties, as_of, include_archived)
 
-    def _edge_filters(self, stmt, workspace_pk, kind, node, source, target, tag, properties,
-                      as_of, include_archived):
+    def _edge_filters(
+        self,
+        stmt,
+        workspace_pk,
+        kind,
+        node,
+        source,
+        target,
+        tag,
+        properties,
+        as_of,
+        include_archived,
+    ):
         stmt = stmt.where(Edge.workspace_pk == workspace_pk)
         if kind:
             stmt = stmt.where(Edge.kind == vocab.canonical_kind(kind))
@@ -911,7 +1343,7 @@ class Repository:
     def _property_equals(self, table, key: str, value: Any):
         if self._dialect == "postgresql":
             return table.properties.op("->")(key) == cast(literal(json.dumps(value)), JSONB)
-        path = '$."' + key.replace('"', '') + '"'
+        path = '$."' + key.replace('"', "") + '"'
         extracted = func.json_extract(table.properties, path)
         if isinstance(value, bool):
             return extracted == int(value)
@@ -922,25 +1354,35 @@ def _check_filter(key: str, value: Any) -> None:
     """A property filter compares one plain value: text, a number, true or false."""
     problems = []
     if not key or not key.isprintable():
-        problems.append(Problem("a property name is printable text", field="properties",
-                                record=repr(key)))
+        problems.append(
+            Problem("a property name is printable text", field="properties", record=repr(key))
+        )
     if isinstance(value, dict | list) or value is None:
-        problems.append(Problem(f"filter {key!r} by one value (text, a number, true or false), "
-                                f"not {json.dumps(value)[:40]}", field=f"properties.{key}"))
-    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2 ** 63:
-        problems.append(Problem(f"the number given for {key!r} is too large",
-                                field=f"properties.{key}"))
+        problems.append(
+            Problem(
+                f"filter {key!r} by one value (text, a number, true or false), "
+                f"not {json.dumps(value)[:40]}",
+                field=f"properties.{key}",
+            )
+        )
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
+        problems.append(
+            Problem(f"the number given for {key!r} is too large", field=f"properties.{key}")
+        )
     elif isinstance(value, float) and not math.isfinite(value):
-        problems.append(Problem(f"the number given for {key!r} is not finite",
-                                field=f"properties.{key}"))
+        problems.append(
+            Problem(f"the number given for {key!r} is not finite", field=f"properties.{key}")
+        )
     if problems:
         raise InvalidRecords(problems)
 
 
 def valid_on(table, day: dt.date):
     """The SQL condition 'valid on this day': both ends of the period are inclusive."""
-    return and_(or_(table.valid_from.is_(None), table.valid_from <= day),
-                or_(table.valid_to.is_(None), table.valid_to >= day))
+    return and_(
+        or_(table.valid_from.is_(None), table.valid_from <= day),
+        or_(table.valid_to.is_(None), table.valid_to >= day),
+    )
 
 
 def _when(key: str, value: Any) -> Any:

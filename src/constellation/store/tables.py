@@ -26,9 +26,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.types import TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 # Named constraints from the first revision on: SQLite's batch migrations need names.
 NAMING_CONVENTION = {
@@ -83,9 +83,7 @@ class Workspace(Base):
     revision: Mapped[int] = mapped_column(BigInteger, default=0)
     """Bumped by every write in the workspace, so caches of analysis can key on it."""
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class _Record:
@@ -122,11 +120,13 @@ class Edge(_Record, Base):
     __table_args__ = (
         UniqueConstraint("workspace_pk", "id", name="uq_edges_workspace_id"),
         ForeignKeyConstraint(
-            ["workspace_pk", "source_pk"], ["nodes.workspace_pk", "nodes.pk"],
+            ["workspace_pk", "source_pk"],
+            ["nodes.workspace_pk", "nodes.pk"],
             name="fk_edges_source_nodes",
         ),
         ForeignKeyConstraint(
-            ["workspace_pk", "target_pk"], ["nodes.workspace_pk", "nodes.pk"],
+            ["workspace_pk", "target_pk"],
+            ["nodes.workspace_pk", "nodes.pk"],
             name="fk_edges_target_nodes",
         ),
         Index("ix_edges_workspace_kind", "workspace_pk", "kind"),

@@ -27,8 +27,15 @@ from sqlalchemy.orm import Session
 from constellation.errors import InvalidRecords, NotFound, Problem
 from constellation.store.tables import Token, Workspace, utcnow
 
-__all__ = ["Role", "Caller", "TokenInfo", "create_token", "list_tokens", "revoke_token",
-           "authenticate"]
+__all__ = [
+    "Role",
+    "Caller",
+    "TokenInfo",
+    "create_token",
+    "list_tokens",
+    "revoke_token",
+    "authenticate",
+]
 
 
 class Role(StrEnum):
@@ -74,19 +81,27 @@ def _hash(secret: str) -> str:
 
 
 def _info(row: Token, workspace: str | None) -> TokenInfo:
-    return TokenInfo(prefix=row.prefix, name=row.name, role=Role(row.role), workspace=workspace,
-                     created_at=row.created_at, last_used_at=row.last_used_at,
-                     revoked_at=row.revoked_at)
+    return TokenInfo(
+        prefix=row.prefix,
+        name=row.name,
+        role=Role(row.role),
+        workspace=workspace,
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        revoked_at=row.revoked_at,
+    )
 
 
-def create_token(session: Session, role: str, workspace: str | None = None,
-                 name: str | None = None) -> tuple[TokenInfo, str]:
+def create_token(
+    session: Session, role: str, workspace: str | None = None, name: str | None = None
+) -> tuple[TokenInfo, str]:
     """Make a token; return its description and the secret, which is not kept."""
     try:
         role = Role(role)
     except ValueError:
-        raise InvalidRecords([Problem(f"role must be one of {', '.join(Role)}", field="role",
-                                      record=str(role))]) from None
+        raise InvalidRecords(
+            [Problem(f"role must be one of {', '.join(Role)}", field="role", record=str(role))]
+        ) from None
     ws_pk = None
     if workspace is not None:
         ws_pk = session.scalar(select(Workspace.pk).where(Workspace.slug == workspace))
@@ -94,17 +109,24 @@ def create_token(session: Session, role: str, workspace: str | None = None,
             raise NotFound("workspace", workspace)
     prefix = secrets.token_hex(4)
     secret = f"cst_{prefix}_{secrets.token_urlsafe(32)}"
-    row = Token(prefix=prefix, secret_hash=_hash(secret), role=role.value,
-                name=name or f"{role.value} token", workspace_pk=ws_pk)
+    row = Token(
+        prefix=prefix,
+        secret_hash=_hash(secret),
+        role=role.value,
+        name=name or f"{role.value} token",
+        workspace_pk=ws_pk,
+    )
     session.add(row)
     session.flush()
     return _info(row, workspace), secret
 
 
 def list_tokens(session: Session) -> list[TokenInfo]:
-    rows = session.execute(select(Token, Workspace.slug)
-                           .join(Workspace, Token.workspace_pk == Workspace.pk, isouter=True)
-                           .order_by(Token.created_at)).all()
+    rows = session.execute(
+        select(Token, Workspace.slug)
+        .join(Workspace, Token.workspace_pk == Workspace.pk, isouter=True)
+        .order_by(Token.created_at)
+    ).all()
     return [_info(t, slug) for t, slug in rows]
 
 

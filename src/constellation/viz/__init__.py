@@ -23,10 +23,18 @@ __all__ = [
     "server_layout",
 ]
 
-_HOME = {"build_map": "map", "map_workspace": "map", "graph_on": "map", "MARKS": "map",
-         "save_positions": "positions", "saved_positions": "positions",
-         "server_layout": "positions", "PositionsSaved": "positions",
-         "SERVER_LAYOUT_ABOVE": "positions", "SIZE_MEASURES": "measures"}
+_HOME = {
+    "build_map": "map",
+    "map_workspace": "map",
+    "graph_on": "map",
+    "MARKS": "map",
+    "save_positions": "positions",
+    "saved_positions": "positions",
+    "server_layout": "positions",
+    "PositionsSaved": "positions",
+    "SERVER_LAYOUT_ABOVE": "positions",
+    "SIZE_MEASURES": "measures",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -45,10 +45,20 @@ from constellation.viz.positions import (
 __all__ = ["MARKS", "build_map", "graph_on", "map_workspace"]
 
 MARKS: dict[str, dict[str, Any]] = {
-    Severity.HIGH.value: {"color": "#d62728", "badge": "\u26a0", "border": 5, "halo": 22,
-                          "label": "High-severity finding"},
-    Severity.MEDIUM.value: {"color": "#f0a202", "badge": "!", "border": 4, "halo": 16,
-                            "label": "Medium-severity finding"},
+    Severity.HIGH.value: {
+        "color": "#d62728",
+        "badge": "\u26a0",
+        "border": 5,
+        "halo": 22,
+        "label": "High-severity finding",
+    },
+    Severity.MEDIUM.value: {
+        "color": "#f0a202",
+        "badge": "!",
+        "border": 4,
+        "halo": 16,
+        "label": "Medium-severity finding",
+    },
 }
 """How a node that is the main subject of a finding is marked on the map (low and info
 findings are listed in its details, not marked)."""
@@ -64,9 +74,16 @@ _LABEL_INSIDE = ("ellipse", "box", "circle", "database", "text")  # vis-network'
 # ------------------------------------------------------------------------------ public
 
 
-def map_workspace(repo, workspace: str, as_of: dt.date | None = None, *,
-                  size_by: str = "degree", save_url: str | None = None,
-                  title: str | None = None, params=None) -> str:
+def map_workspace(
+    repo,
+    workspace: str,
+    as_of: dt.date | None = None,
+    *,
+    size_by: str = "degree",
+    save_url: str | None = None,
+    title: str | None = None,
+    params=None,
+) -> str:
     """The map of a workspace as of a date: what ``constellation map`` writes and
     ``GET /api/workspaces/{w}/map`` serves.
 
@@ -79,16 +96,29 @@ def map_workspace(repo, workspace: str, as_of: dt.date | None = None, *,
 
     G = load_graph(repo, workspace, as_of, every_date=True)
     name = repo.get_workspace(workspace, counts=False).name
-    return build_map(G, size_by=size_by, save_url=save_url, params=params,
-                     title=title or f"{name} \u2014 the map")
+    return build_map(
+        G,
+        size_by=size_by,
+        save_url=save_url,
+        params=params,
+        title=title or f"{name} \u2014 the map",
+    )
 
 
-def build_map(G: nx.MultiDiGraph, report: AuditReport | None = None, *,
-              size_by: str = "degree", title: str | None = None,
-              positions: Mapping[str, Mapping[str, float]] | None = None,
-              physics: bool | None = None, as_of_choices: Iterable[dt.date] | None = None,
-              save_url: str | None = None, audit: bool = True, params=None,
-              server_layout_above: int = SERVER_LAYOUT_ABOVE) -> str:
+def build_map(
+    G: nx.MultiDiGraph,
+    report: AuditReport | None = None,
+    *,
+    size_by: str = "degree",
+    title: str | None = None,
+    positions: Mapping[str, Mapping[str, float]] | None = None,
+    physics: bool | None = None,
+    as_of_choices: Iterable[dt.date] | None = None,
+    save_url: str | None = None,
+    audit: bool = True,
+    params=None,
+    server_layout_above: int = SERVER_LAYOUT_ABOVE,
+) -> str:
     """Draw G as a self-contained HTML page and return it.
 
     Parameters
@@ -109,8 +139,9 @@ def build_map(G: nx.MultiDiGraph, report: AuditReport | None = None, *,
         (positions are then kept in the browser's localStorage only).
     """
     if size_by not in SIZE_MEASURES:
-        raise ValueError(f"unknown size measure {size_by!r}; choose one of "
-                         + ", ".join(SIZE_MEASURES))
+        raise ValueError(
+            f"unknown size measure {size_by!r}; choose one of " + ", ".join(SIZE_MEASURES)
+        )
     as_of = G.graph.get("as_of") or dt.date.today()
     view = graph_on(G, as_of)
     if report is None and audit:
@@ -123,19 +154,24 @@ def build_map(G: nx.MultiDiGraph, report: AuditReport | None = None, *,
     if physics is None:
         physics = n <= server_layout_above and len(saved) < n
     coords = saved if physics or len(saved) == n else server_layout(G, fixed=saved)
-    layout = ("saved" if saved and len(saved) == n else
-              "browser" if physics else "server")
+    layout = "saved" if saved and len(saved) == n else "browser" if physics else "server"
 
     findings, main, involved = _findings(report)
     net = _network(G, measure, coords, physics, main, findings)
     data = {
         "meta": {
-            "workspace": G.graph.get("workspace"), "title": title or G.graph.get("workspace"),
-            "as_of": as_of.isoformat(), "revision": G.graph.get("revision"),
+            "workspace": G.graph.get("workspace"),
+            "title": title or G.graph.get("workspace"),
+            "as_of": as_of.isoformat(),
+            "revision": G.graph.get("revision"),
             "every_date": bool(G.graph.get("every_date")),
-            "nodes": n, "edges": G.number_of_edges(),
-            "size_by": size_by, "measure": measure_note, "physics": physics,
-            "layout": layout, "server_layout_above": server_layout_above,
+            "nodes": n,
+            "edges": G.number_of_edges(),
+            "size_by": size_by,
+            "measure": measure_note,
+            "physics": physics,
+            "layout": layout,
+            "server_layout_above": server_layout_above,
             "save_url": save_url,
             "storage_key": f"constellation-map:{G.graph.get('workspace')}",
             "health": report.summary.get("health", {}).get("score") if report else None,
@@ -145,8 +181,11 @@ def build_map(G: nx.MultiDiGraph, report: AuditReport | None = None, *,
         "marks": MARKS,
         "statuses": [s.value for s in vocab.Status],
         "filters": _filter_choices(G),
-        "as_of_choices": sorted({d.isoformat() for d in as_of_choices} if as_of_choices
-                                is not None else _change_dates(G)),
+        "as_of_choices": sorted(
+            {d.isoformat() for d in as_of_choices}
+            if as_of_choices is not None
+            else _change_dates(G)
+        ),
         "options": _options(n, physics),
         "nodes": net.nodes,
         "edges": net.edges,
@@ -159,6 +198,7 @@ def build_map(G: nx.MultiDiGraph, report: AuditReport | None = None, *,
 
 def graph_on(G: nx.MultiDiGraph, day: dt.date) -> nx.MultiDiGraph:
     """G as it stood on `day`: the records valid that day (G itself if all of them are)."""
+
     def valid(d):
         start, end = d.get("valid_from"), d.get("valid_to")
         return (start is None or start <= day) and (end is None or end >= day)
@@ -168,12 +208,12 @@ def graph_on(G: nx.MultiDiGraph, day: dt.date) -> nx.MultiDiGraph:
     if len(nodes) == G.number_of_nodes() and len(edges) == G.number_of_edges():
         return G
     keep = set(nodes)
-    H = nx.MultiDiGraph(**{k: v for k, v in G.graph.items()
-                           if not k.startswith("_") and k != "every_date"})
+    H = nx.MultiDiGraph(
+        **{k: v for k, v in G.graph.items() if not k.startswith("_") and k != "every_date"}
+    )
     H.graph["as_of"] = day
     H.add_nodes_from((v, G.nodes[v]) for v in nodes)
-    H.add_edges_from((s, t, k, G.edges[s, t, k]) for s, t, k in edges
-                     if s in keep and t in keep)
+    H.add_edges_from((s, t, k, G.edges[s, t, k]) for s, t, k in edges if s in keep and t in keep)
     return H
 
 
@@ -196,11 +236,17 @@ def _findings(report: AuditReport | None):
     findings, main, involved = [], {}, {}
     for i, f in enumerate(report.findings):
         ids = [s.id for s in f.subjects]
-        findings.append({"check": f.check, "title": CHECKS[f.check].title
-                         if f.check in CHECKS else f.check,
-                         "severity": f.severity.value, "message": f.message,
-                         "suggestion": f.suggestion, "subjects": ids,
-                         "evidence": _jsonable(f.evidence)})
+        findings.append(
+            {
+                "check": f.check,
+                "title": CHECKS[f.check].title if f.check in CHECKS else f.check,
+                "severity": f.severity.value,
+                "message": f.message,
+                "suggestion": f.suggestion,
+                "subjects": ids,
+                "evidence": _jsonable(f.evidence),
+            }
+        )
         if ids:
             main.setdefault(ids[0], []).append(i)
             for other in dict.fromkeys(ids[1:]):
@@ -233,7 +279,7 @@ def _text_on(color: str) -> str:
     >>> _text_on("#33a02c"), _text_on("#cab2d6")
     ('#ffffff', '#222222')
     """
-    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
     return "#222222" if 0.299 * r + 0.587 * g + 0.114 * b > 0.6 else "#ffffff"
 
 
@@ -243,7 +289,7 @@ def _darker(color: str, factor: float = 0.7) -> str:
     >>> _darker("#33a02c")
     '#23701e'
     """
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     return "#" + "".join(f"{int(c * factor):02x}" for c in (r, g, b))
 
 
@@ -262,9 +308,12 @@ def _network(G, measure, coords, physics, main, findings):
         options: dict[str, Any] = {
             "kind": d["kind"],
             "value": round(math.sqrt(max(measure.get(node, 0), 0)), 4),
-            "color": {"background": color, "border": border,
-                      "highlight": {"background": color, "border": "#000000"},
-                      "hover": {"background": color, "border": "#000000"}},
+            "color": {
+                "background": color,
+                "border": border,
+                "highlight": {"background": color, "border": "#000000"},
+                "hover": {"background": color, "border": "#000000"},
+            },
         }
         if kind and kind.shape in _LABEL_INSIDE:
             options["font"] = {"strokeWidth": 0, "color": _text_on(color)}
@@ -275,8 +324,13 @@ def _network(G, measure, coords, physics, main, findings):
             label = f"{spec['badge']} {label}"
             options["borderWidth"] = spec["border"]
             options["color"]["border"] = spec["color"]
-            options["shadow"] = {"enabled": True, "color": spec["color"], "size": spec["halo"],
-                                 "x": 0, "y": 0}
+            options["shadow"] = {
+                "enabled": True,
+                "color": spec["color"],
+                "size": spec["halo"],
+                "x": 0,
+                "y": 0,
+            }
         if node in coords:
             options["x"], options["y"] = coords[node]["x"], coords[node]["y"]
             if physics:
@@ -301,10 +355,16 @@ def _records(G, measure, main, involved) -> dict[str, dict[str, Any]]:
     out = {}
     for node, d in G.nodes(data=True):
         props = {k: _jsonable(v) for k, v in d.items() if k not in RESERVED}
-        attrs = {k: _jsonable(v) for k, v in (d.get("attributes") or {}).items()
-                 if k not in _HIDDEN_ATTRIBUTES}
-        r: dict[str, Any] = {"label": str(d.get("label", node)), "kind": d["kind"],
-                             "measure": measure.get(node, 0)}
+        attrs = {
+            k: _jsonable(v)
+            for k, v in (d.get("attributes") or {}).items()
+            if k not in _HIDDEN_ATTRIBUTES
+        }
+        r: dict[str, Any] = {
+            "label": str(d.get("label", node)),
+            "kind": d["kind"],
+            "measure": measure.get(node, 0),
+        }
         if props:
             r["properties"] = props
         if d.get("tags"):
@@ -352,8 +412,9 @@ def _relations(G) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         for g in ix.goals_advanced(c):
             by_goal.setdefault(g, {g}).update(related)
     for g, members in by_goal.items():
-        members.update(ix.sources("measures", g), ix.sources("pursues", g),
-                       ix.targets("in_area", g))
+        members.update(
+            ix.sources("measures", g), ix.sources("pursues", g), ix.targets("in_area", g)
+        )
     by_area: dict[str, set[str]] = {}
     for a in ix.nodes("issue_area"):
         members = {a} | set(ix.sources("backbone_for", a))
@@ -374,8 +435,9 @@ def _edge_info(G) -> dict[str, dict[str, Any]]:
     """Per edge its properties and validity, only for edges that have any."""
     out = {}
     for _s, _t, key, d in G.edges(keys=True, data=True):
-        props = {k: _jsonable(v) for k, v in d.items()
-                 if k not in ("kind", "valid_from", "valid_to")}
+        props = {
+            k: _jsonable(v) for k, v in d.items() if k not in ("kind", "valid_from", "valid_to")
+        }
         info: dict[str, Any] = {"properties": props} if props else {}
         for name, value in (("from", d.get("valid_from")), ("to", d.get("valid_to"))):
             if value is not None:
@@ -393,19 +455,39 @@ def _kinds(G) -> dict[str, list[dict[str, Any]]]:
     for *_e, kind in G.edges(data="kind"):
         edge_counts[kind] = edge_counts.get(kind, 0) + 1
     return {
-        "nodes": [{"name": k.name, "title": k.title, "description": k.description,
-                   "color": k.color, "shape": k.shape, "count": node_counts[k.name]}
-                  for k in vocab.NODE_KINDS.values() if k.name in node_counts],
-        "edges": [{"name": k.name, "description": k.description, "color": k.color,
-                   "dashes": k.dashes, "count": edge_counts[k.name]}
-                  for k in vocab.EDGE_KINDS.values() if k.name in edge_counts],
+        "nodes": [
+            {
+                "name": k.name,
+                "title": k.title,
+                "description": k.description,
+                "color": k.color,
+                "shape": k.shape,
+                "count": node_counts[k.name],
+            }
+            for k in vocab.NODE_KINDS.values()
+            if k.name in node_counts
+        ],
+        "edges": [
+            {
+                "name": k.name,
+                "description": k.description,
+                "color": k.color,
+                "dashes": k.dashes,
+                "count": edge_counts[k.name],
+            }
+            for k in vocab.EDGE_KINDS.values()
+            if k.name in edge_counts
+        ],
     }
 
 
 def _filter_choices(G) -> dict[str, list[dict[str, str]]]:
     def listed(kind):
-        rows = [(d.get("number", 10 ** 6), str(d.get("label", n)), n)
-                for n, d in G.nodes(data=True) if d["kind"] == kind]
+        rows = [
+            (d.get("number", 10**6), str(d.get("label", n)), n)
+            for n, d in G.nodes(data=True)
+            if d["kind"] == kind
+        ]
         return [{"id": n, "label": label} for _num, label, n in sorted(rows)]
 
     return {"goals": listed("goal"), "issue_areas": listed("issue_area")}
@@ -434,28 +516,61 @@ def _options(n: int, physics: bool) -> dict[str, Any]:
         "autoResize": True,
         "nodes": {
             "borderWidth": 1,
-            "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3,
-                     "strokeColor": "#ffffff"},
-            "scaling": {"min": 10, "max": 42,
-                        "label": {"enabled": True, "min": 14, "max": 28,
-                                  "drawThreshold": 5, "maxVisible": 40}},
+            "font": {
+                "size": 14,
+                "face": "system-ui, sans-serif",
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+            },
+            "scaling": {
+                "min": 10,
+                "max": 42,
+                "label": {
+                    "enabled": True,
+                    "min": 14,
+                    "max": 28,
+                    "drawThreshold": 5,
+                    "maxVisible": 40,
+                },
+            },
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-            "width": 1, "selectionWidth": 2,
+            "width": 1,
+            "selectionWidth": 2,
             "smooth": False if large or not physics else {"type": "continuous"},
             "color": {"inherit": False, "opacity": 0.55 if large else 0.8},
         },
-        "physics": ({"enabled": True, "solver": "forceAtlas2Based",
-                     "forceAtlas2Based": {"gravitationalConstant": -80, "springLength": 120,
-                                          "centralGravity": 0.01, "avoidOverlap": 0.5},
-                     "stabilization": {"enabled": True, "iterations": 400,
-                                       "updateInterval": 25, "fit": True}}
-                    if physics else {"enabled": False}),
+        "physics": (
+            {
+                "enabled": True,
+                "solver": "forceAtlas2Based",
+                "forceAtlas2Based": {
+                    "gravitationalConstant": -80,
+                    "springLength": 120,
+                    "centralGravity": 0.01,
+                    "avoidOverlap": 0.5,
+                },
+                "stabilization": {
+                    "enabled": True,
+                    "iterations": 400,
+                    "updateInterval": 25,
+                    "fit": True,
+                },
+            }
+            if physics
+            else {"enabled": False}
+        ),
         "layout": {"improvedLayout": bool(physics and n <= 150), "randomSeed": 7},
-        "interaction": {"hover": not large, "tooltipDelay": 150, "hideEdgesOnDrag": large,
-                        "hideEdgesOnZoom": large, "multiselect": False,
-                        "navigationButtons": False, "keyboard": False},
+        "interaction": {
+            "hover": not large,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+            "multiselect": False,
+            "navigationButtons": False,
+            "keyboard": False,
+        },
     }
 
 
@@ -481,8 +596,11 @@ def _assets() -> dict[str, str]:
     """vis-network's script and styles from the pyvis wheel, and our own script and styles,
     read once."""
     lib = resources.files("pyvis") / "lib"
-    versions = [p for p in lib.iterdir() if p.name.startswith("vis-")
-                and (p / "vis-network.min.js").is_file()]
+    versions = [
+        p
+        for p in lib.iterdir()
+        if p.name.startswith("vis-") and (p / "vis-network.min.js").is_file()
+    ]
     if not versions:
         raise RuntimeError("the pyvis package ships no vis-network script; reinstall pyvis")
 
@@ -491,11 +609,13 @@ def _assets() -> dict[str, str]:
 
     vis = max(versions, key=version)
     own = resources.files("constellation.viz") / "templates"
-    assets = {"vis_js": (vis / "vis-network.min.js").read_text("utf-8"),
-              "vis_css": (vis / "vis-network.css").read_text("utf-8"),
-              "app_js": (own / "map.js").read_text("utf-8"),
-              "app_css": (own / "map.css").read_text("utf-8"),
-              "vis_version": vis.name.removeprefix("vis-")}
+    assets = {
+        "vis_js": (vis / "vis-network.min.js").read_text("utf-8"),
+        "vis_css": (vis / "vis-network.css").read_text("utf-8"),
+        "app_js": (own / "map.js").read_text("utf-8"),
+        "app_css": (own / "map.css").read_text("utf-8"),
+        "vis_version": vis.name.removeprefix("vis-"),
+    }
     for name in ("vis_js", "app_js"):
         if "</script" in assets[name].lower():
             raise RuntimeError(f"{name} cannot be inlined: it contains '</script'")
@@ -514,11 +634,19 @@ def _csp_hash(script: str) -> str:
 def _environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    env = Environment(loader=PackageLoader("constellation.viz", "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":"),
-                                         "allow_nan": False, "sort_keys": False}
+    env = Environment(
+        loader=PackageLoader("constellation.viz", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.policies["json.dumps_kwargs"] = {
+        "ensure_ascii": False,
+        "separators": (",", ":"),
+        "allow_nan": False,
+        "sort_keys": False,
+    }
     return env
 
 
@@ -528,8 +656,12 @@ def _render(data: dict[str, Any]) -> str:
     assets = _assets()
     template = _environment().get_template("map.html.j2")
     return template.render(
-        title=data["meta"]["title"], data=data,
-        vis_js=Markup(assets["vis_js"]), vis_css=Markup(assets["vis_css"]),
-        app_js=Markup(assets["app_js"]), app_css=Markup(assets["app_css"]),
+        title=data["meta"]["title"],
+        data=data,
+        vis_js=Markup(assets["vis_js"]),
+        vis_css=Markup(assets["vis_css"]),
+        app_js=Markup(assets["app_js"]),
+        app_css=Markup(assets["app_css"]),
         vis_version=assets["vis_version"],
-        script_hashes=Markup(" ".join(_csp_hash(assets[k]) for k in ("vis_js", "app_js"))))
+        script_hashes=Markup(" ".join(_csp_hash(assets[k]) for k in ("vis_js", "app_js"))),
+    )

@@ -35,11 +35,14 @@ SIZE_MEASURES: tuple[str, ...] = ("degree", "betweenness", "partners")
 def node_measure(G: nx.MultiDiGraph, measure: str) -> tuple[dict[str, float], dict[str, Any]]:
     """The measure of every node of G, and how it was computed (``{"measure", …}``)."""
     if measure not in SIZE_MEASURES:
-        raise ValueError(f"unknown measure {measure!r}; the measures are: "
-                         + ", ".join(SIZE_MEASURES))
+        raise ValueError(
+            f"unknown measure {measure!r}; the measures are: " + ", ".join(SIZE_MEASURES)
+        )
     if measure == "degree":
         return {n: len(set(G.successors(n)) | set(G.predecessors(n))) for n in G}, {
-            "measure": "degree", "approximate": False}
+            "measure": "degree",
+            "approximate": False,
+        }
     if measure == "betweenness":
         from constellation.analysis.params import DEFAULTS
         from constellation.analysis.topology import topology_of

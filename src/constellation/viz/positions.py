@@ -53,9 +53,11 @@ class PositionsSaved(BaseModel):
     workspace: str
     updated: int = Field(description="Nodes whose saved position changed.")
     unchanged: int = Field(description="Nodes already saved at that position.")
-    ignored: list[str] = Field(default_factory=list,
-                               description="Ids that name no live node (archived or deleted "
-                               "since the map was drawn); nothing was saved for them.")
+    ignored: list[str] = Field(
+        default_factory=list,
+        description="Ids that name no live node (archived or deleted "
+        "since the map was drawn); nothing was saved for them.",
+    )
 
 
 def _point(value: Any) -> dict[str, float] | None:
@@ -66,8 +68,10 @@ def _point(value: Any) -> dict[str, float] | None:
         x, y = value["x"], value["y"]
     except KeyError:
         return None
-    if any(isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)
-           for v in (x, y)):
+    if any(
+        isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)
+        for v in (x, y)
+    ):
         return None
     return {"x": round(float(x), 1), "y": round(float(y), 1)}
 
@@ -82,8 +86,9 @@ def saved_positions(G: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
     return found
 
 
-def save_positions(repo: Repository, workspace: str,
-                   positions: Mapping[str, Mapping[str, float]]) -> PositionsSaved:
+def save_positions(
+    repo: Repository, workspace: str, positions: Mapping[str, Mapping[str, float]]
+) -> PositionsSaved:
     """Save map positions, ``{node id: {"x": float, "y": float}}``, into the nodes.
 
     Each position goes into ``attributes["map_position"]`` through `Repository.bulk_upsert`
@@ -96,8 +101,13 @@ def save_positions(repo: Repository, workspace: str,
     for node_id, value in positions.items():
         point = _point(value)
         if not isinstance(node_id, str) or not node_id or point is None:
-            problems.append(Problem("a position is an object with finite numbers x and y",
-                                    field=f"positions.{node_id}", record=str(node_id)))
+            problems.append(
+                Problem(
+                    "a position is an object with finite numbers x and y",
+                    field=f"positions.{node_id}",
+                    record=str(node_id),
+                )
+            )
         else:
             clean[node_id] = point
     if problems:
@@ -106,24 +116,37 @@ def save_positions(repo: Repository, workspace: str,
     ids = sorted(clean)
     rows = []
     for i in range(0, len(ids), _CHUNK):
-        for node in repo.query_nodes(workspace, ids=ids[i:i + _CHUNK]):
+        for node in repo.query_nodes(workspace, ids=ids[i : i + _CHUNK]):
             attributes = dict(node.attributes)
             attributes[POSITION_ATTRIBUTE] = clean[node.id]
-            rows.append({"id": node.id, "kind": node.kind, "label": node.label,
-                         "properties": node.properties, "attributes": attributes,
-                         "tags": node.tags, "valid_from": node.valid_from,
-                         "valid_to": node.valid_to})
+            rows.append(
+                {
+                    "id": node.id,
+                    "kind": node.kind,
+                    "label": node.label,
+                    "properties": node.properties,
+                    "attributes": attributes,
+                    "tags": node.tags,
+                    "valid_from": node.valid_from,
+                    "valid_to": node.valid_to,
+                }
+            )
     found = {r["id"] for r in rows}
     report = repo.bulk_upsert(workspace, rows) if rows else None
     return PositionsSaved(
         workspace=workspace,
         updated=len(report.nodes_updated) if report else 0,
         unchanged=len(report.nodes_unchanged) if report else 0,
-        ignored=[i for i in ids if i not in found])
+        ignored=[i for i in ids if i not in found],
+    )
 
 
-def server_layout(G: nx.MultiDiGraph, fixed: Mapping[str, Mapping[str, float]] | None = None,
-                  spacing: float = 70.0, seed: int = 7) -> dict[str, dict[str, float]]:
+def server_layout(
+    G: nx.MultiDiGraph,
+    fixed: Mapping[str, Mapping[str, float]] | None = None,
+    spacing: float = 70.0,
+    seed: int = 7,
+) -> dict[str, dict[str, float]]:
     """Positions for every node of G, in canvas pixels, the same every run.
 
     igraph's Fruchterman–Reingold (on a grid above 500 nodes) over the undirected ties;
@@ -137,8 +160,9 @@ def server_layout(G: nx.MultiDiGraph, fixed: Mapping[str, Mapping[str, float]] |
     out: dict[str, dict[str, float]] = {}
     if n:
         index = {v: i for i, v in enumerate(ids)}
-        pairs = {(a, b) if a < b else (b, a)
-                 for s, t in G.edges() if (a := index[s]) != (b := index[t])}
+        pairs = {
+            (a, b) if a < b else (b, a) for s, t in G.edges() if (a := index[s]) != (b := index[t])
+        }
         graph = ig.Graph(n=n, edges=list(pairs))
         ig.set_random_number_generator(random.Random(seed))  # the same layout every run
         try:
@@ -150,7 +174,7 @@ def server_layout(G: nx.MultiDiGraph, fixed: Mapping[str, Mapping[str, float]] |
         scale = spacing * math.sqrt(n) / span
         cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
         taken: dict[tuple[float, float], int] = {}
-        for v, (x, y) in zip(ids, coords):
+        for v, (x, y) in zip(ids, coords, strict=True):
             px, py = round((x - cx) * scale, 1), round((y - cy) * scale, 1)
             k = taken[(px, py)] = taken.get((px, py), 0) + 1
             if k > 1:  # leaves of one hub can land on the same spot: fan them out
