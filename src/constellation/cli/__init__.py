@@ -1,0 +1,13 @@
+"""The command line: one command per job, each a thin layer over the library.
+
+The Typer app lives in ``common``; each module below registers one group of commands on it.
+"""
+
+from constellation.cli import admin, analysis, maps, records, transfer  # noqa: F401 - registers
+from constellation.cli.common import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:  # pragma: no cover
+    app()

@@ -1,0 +1,3 @@
+from constellation.cli import main
+
+main()

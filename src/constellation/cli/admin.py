@@ -1,0 +1,262 @@
+"""Commands that set up and run Constellation: the demo, the schema, API tokens, the service."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from constellation.cli.common import (
+    DbOption,
+    Format,
+    FormatOption,
+    _fail,
+    _print_json,
+    _repository,
+    app,
+    out,
+)
+from constellation.config import get_settings
+from constellation.demo import DEMOS, load_demo
+from constellation.store import Store
+from constellation.store.engine import current_revision, downgrade, head_revision, upgrade
+
+db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    reset: Annotated[bool, typer.Option(help="Delete the demo workspaces first.")] = False,
+) -> None:
+    """Create or refresh the demo networks and show what they hold.
+
+    Loads the L.A. Compact (seed 001) and Achieve Escambia (seed 002) through the same bulk
+    path imports use. Running it again brings them up to date without duplicating anything.
+    """
+    url = db or get_settings().database_url
+    with _repository(url, actor="demo") as repo:
+        existing = {w.slug for w in repo.list_workspaces()}
+        reports = {}
+        for name in DEMOS:
+            if reset and name in existing:
+                repo.delete_workspace(name)
+            reports[name] = load_demo(repo, name)
+        table = Table(title=f"Demo networks in {url}", title_justify="left")
+        table.add_column("workspace", style="bold")
+        table.add_column("nodes", justify="right")
+        table.add_column("edges", justify="right")
+        table.add_column("by kind")
+        table.add_column("this run")
+        for name in DEMOS:
+            ws = repo.get_workspace(name)
+            counts = repo.kind_counts(name)
+            kinds = ", ".join(f"{n} {k}" for k, n in sorted(counts["nodes"].items()))
+            c = reports[name].counts()
+            run = (
+                f"{c['nodes']['created'] + c['edges']['created']} created, "
+                f"{c['nodes']['updated'] + c['edges']['updated']} updated, "
+                f"{c['nodes']['unchanged'] + c['edges']['unchanged']} unchanged"
+            )
+            table.add_row(f"{name}\n[dim]{ws.name}[/]", str(ws.nodes), str(ws.edges), kinds, run)
+        out.print(table)
+    db_flag = f" --db {db}" if db else ""
+    out.print("\nLook at it:")
+    for line in (
+        f"constellation audit --workspace achieve-escambia{db_flag}",
+        f"constellation nodes --workspace la-compact --kind constellation{db_flag}",
+        f"constellation edges --workspace la-compact --kind convenes{db_flag}",
+        f"constellation map --workspace la-compact --out map.html{db_flag}",
+        f"constellation serve --demo{db_flag}   (then open http://localhost:8000/)",
+    ):
+        out.print(f"  [cyan]{line}[/]", highlight=False)
+
+
+# ---------------------------------------------------------------------------- db
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    db: DbOption = None,
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Bring the schema up to date (runs the Alembic migrations)."""
+    store = Store(db or get_settings().database_url, auto_upgrade=False)
+    before = current_revision(store.engine)
+    upgrade(store.engine, revision)
+    after = current_revision(store.engine)
+    store.close()
+    out.print(f"schema at {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision ('base' removes all).")],
+    db: DbOption = None,
+) -> None:
+    """Step the schema back to an earlier revision."""
+    store = Store(db or get_settings().database_url, auto_upgrade=False)
+    downgrade(store.engine, revision)
+    out.print(f"schema at {current_revision(store.engine) or 'base (empty)'}")
+    store.close()
+
+
+@db_app.command("current")
+def db_current(db: DbOption = None) -> None:
+    """Show the schema revision of the database and the newest one this version knows."""
+    store = Store(db or get_settings().database_url, auto_upgrade=False)
+    out.print(f"database: {current_revision(store.engine) or 'empty'}; newest: {head_revision()}")
+    store.close()
+
+
+# ---------------------------------------------------------------------------- listing
+
+
+token_app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+class RoleChoice(StrEnum):
+    viewer = "viewer"
+    editor = "editor"
+    admin = "admin"
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[
+        RoleChoice,
+        typer.Option(
+            help="viewer reads, editor also writes, admin also manages workspaces and tokens."
+        ),
+    ],
+    workspace: Annotated[
+        str | None,
+        typer.Option(
+            "--workspace", "-w", help="Limit the token to this workspace.", show_default=False
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Who or what it is for.", show_default=False)
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Create a token. Its secret is printed once, alone on the last line, and never again."""
+    from constellation.store.tokens import create_token
+
+    with _repository(db) as repo:
+        info, secret = create_token(repo.session, role.value, workspace, name)
+    scope = f"workspace {info.workspace}" if info.workspace else "every workspace"
+    out.print(
+        f"Created {info.role.value} token {info.prefix!r} ({info.name}) for {scope}.",
+        highlight=False,
+    )
+    out.print("Keep the secret below: it is not stored and cannot be shown again.")
+    sys.stdout.write(secret + "\n")
+
+
+@token_app.command("list")
+def token_list(db: DbOption = None, format: FormatOption = Format.table) -> None:
+    """List tokens (never their secrets)."""
+    from constellation.store.tokens import list_tokens
+
+    with _repository(db) as repo:
+        rows = list_tokens(repo.session)
+    if format == Format.json:
+        _print_json([r.model_dump(mode="json") for r in rows])
+        return
+    table = Table()
+    for col in ("prefix", "name", "role", "workspace", "created", "last used", "revoked"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            r.prefix,
+            r.name,
+            r.role.value,
+            r.workspace or "all",
+            f"{r.created_at:%Y-%m-%d}",
+            f"{r.last_used_at:%Y-%m-%d %H:%M}" if r.last_used_at else "",
+            f"{r.revoked_at:%Y-%m-%d}" if r.revoked_at else "",
+        )
+    out.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    prefix: Annotated[str, typer.Argument(help="The token's prefix (see list).")],
+    db: DbOption = None,
+) -> None:
+    """Revoke a token: it stops working at once."""
+    from constellation.store.tokens import revoke_token
+
+    with _repository(db) as repo:
+        info = revoke_token(repo.session, prefix)
+    out.print(f"Token {info.prefix!r} ({info.name}) is revoked.")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    demo_data: Annotated[
+        bool,
+        typer.Option(
+            "--demo", help="First build the demo networks into the database if they are missing."
+        ),
+    ] = False,
+) -> None:
+    """Start the web service: the API, the web pages and the map."""
+    import os
+    import socket
+
+    import uvicorn
+
+    url = db or get_settings().database_url
+    with _repository(url, actor="demo") as repo:
+        present = {w.slug for w in repo.list_workspaces()}
+        if demo_data:
+            for name in DEMOS:
+                if name not in present:
+                    load_demo(repo, name)
+                    out.print(f"Built the demo network {name!r}.")
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise _fail(
+                f"cannot listen on {host}:{port} ({exc.strerror}); is another server "
+                f"running there? Try --port {port + 1}."
+            ) from None
+    os.environ["CONSTELLATION_DATABASE_URL"] = url
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
+    out.print(
+        f"Constellation is serving {url}\n  open  [bold]http://{shown}:{port}/[/]\n"
+        f"  API   http://{shown}:{port}/docs",
+        highlight=False,
+    )
+    if demo_data:
+        out.print(
+            "The demo workspaces are open to read without signing in. To edit, create "
+            "a token:\n  [cyan]constellation token create --role editor"
+            + (f" --db {db}" if db else "")
+            + "[/]",
+            highlight=False,
+        )
+    uvicorn.run(
+        "api.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+
+
+# ---------------------------------------------------------------------------- import / export

@@ -1,0 +1,410 @@
+"""Commands that read the network: the audit, its checks, diff, what-if, recommend, funding."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from constellation.cli.common import (
+    AsOfOption,
+    DbOption,
+    Format,
+    FormatOption,
+    WorkspaceOption,
+    _date,
+    _fail,
+    _parse_props,
+    _print_json,
+    _repository,
+    _table,
+    app,
+    out,
+    resolve_workspace,
+)
+from constellation.errors import ConstellationError, InvalidRecords
+
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+
+
+class AuditFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+CheckOption = Annotated[
+    list[str] | None,
+    typer.Option("--check", help="Run only this check (repeat for several).", show_default=False),
+]
+ParamOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        help="Override a threshold, name=value (repeat); see `constellation checks`.",
+        show_default=False,
+    ),
+]
+
+
+def _audit_params(pairs: list[str] | None):
+    from constellation.analysis.params import resolve
+
+    try:
+        return resolve(_parse_props(pairs))
+    except InvalidRecords as exc:
+        raise _fail(
+            "bad --param: "
+            + "; ".join(f"{p.field.removeprefix('params.')}: {p.message}" for p in exc.problems)
+        ) from None
+
+
+def _check_ids(checks: list[str] | None) -> list[str] | None:
+    from constellation.analysis.audit import CHECKS
+
+    unknown = [c for c in checks or [] if c not in CHECKS]
+    if unknown:
+        raise _fail(f"unknown check {', '.join(unknown)}; the checks are: {', '.join(CHECKS)}")
+    return checks or None
+
+
+def _findings_table(findings, title: str) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    table.add_column("severity")
+    table.add_column("check")
+    table.add_column("finding", overflow="fold", ratio=3)
+    table.add_column("next step", overflow="fold", ratio=2)
+    for f in findings:
+        sev = f.severity.value
+        table.add_row(f"[{SEVERITY_STYLE[sev]}]{sev}[/]", f.check, f.message, f.suggestion)
+    return table
+
+
+@app.command()
+def audit(
+    workspace: WorkspaceOption = None,
+    as_of: AsOfOption = None,
+    check: CheckOption = None,
+    param: ParamOption = None,
+    db: DbOption = None,
+    format: Annotated[
+        AuditFormat, typer.Option("--format", "-f", help="table, json or markdown.")
+    ] = AuditFormat.table,
+) -> None:
+    """Audit a workspace's structural health: gaps, overlaps, overload and risks.
+
+    JSON output is exactly what the HTTP service's audit endpoint returns:
+    {"workspace", "as_of", "summary", "findings"}.
+    """
+    from constellation.analysis.audit import audit_workspace
+    from constellation.analysis.markdown import audit_markdown
+
+    params, checks = _audit_params(param), _check_ids(check)
+    with _repository(db) as repo:
+        ws = resolve_workspace(repo, workspace)
+        report = audit_workspace(repo, ws, _date(as_of), params, checks)
+    if format == AuditFormat.json:
+        _print_json(report.model_dump(mode="json"))
+        return
+    if format == AuditFormat.markdown:
+        sys.stdout.write(audit_markdown(report) + "\n")
+        return
+    s = report.summary
+    counts = ", ".join(
+        f"[{SEVERITY_STYLE[k]}]{n} {k}[/]" for k, n in s["counts"]["by_severity"].items() if n
+    )
+    out.print(
+        f"[bold]{ws}[/] as of {report.as_of}: health [bold]{s['health']['score']}[/]/100, "
+        f"{s['counts']['total']} finding(s)" + (f" ({counts})" if counts else "")
+    )
+    if report.findings:
+        out.print(_findings_table(report.findings, "Findings, most severe first"))
+    net = s.get("network", {})
+    if net:
+        brokers = ", ".join(b["label"] for b in net["brokers"]) or "none"
+        approx = " (approximate)" if net["measures"].get("approximate") else ""
+        out.print(
+            f"Network: {net['nodes']} nodes, {net['edges']} edges, density "
+            f"{net['density']}, {net['components']} component(s), "
+            f"{net['communities']['count']} communities; brokers{approx}: {brokers}.",
+            highlight=False,
+        )
+
+
+@app.command()
+def checks() -> None:
+    """List the checks and every threshold with its default."""
+    from constellation.analysis.audit import CHECKS
+    from constellation.analysis.params import AuditParams
+
+    table = _table("Checks", "id", "title", "family", "what it is")
+    for c in CHECKS.values():
+        doc = (c.function.__doc__ or "").strip().split("\n")[0]
+        table.add_row(c.id, c.title, c.family, doc)
+    out.print(table)
+    table = _table("Thresholds (--param name=value)", "name", "default", "meaning")
+    for name, field in AuditParams.model_fields.items():
+        table.add_row(name, str(field.default), field.description or "")
+    out.print(table)
+
+
+@app.command()
+def diff(
+    date_from: Annotated[
+        dt.datetime,
+        typer.Argument(
+            formats=["%Y-%m-%d"], metavar="DATE1", help="The earlier date (YYYY-MM-DD)."
+        ),
+    ],
+    date_to: Annotated[
+        dt.datetime,
+        typer.Argument(formats=["%Y-%m-%d"], metavar="DATE2", help="The later date (YYYY-MM-DD)."),
+    ],
+    workspace: WorkspaceOption = None,
+    check: CheckOption = None,
+    param: ParamOption = None,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """What changed between two dates: records added and ended, findings appeared and resolved."""
+    from constellation.analysis.timeline import diff_workspace
+
+    params, checks_ = _audit_params(param), _check_ids(check)
+    with _repository(db) as repo:
+        ws = resolve_workspace(repo, workspace)
+        result = diff_workspace(repo, ws, date_from.date(), date_to.date(), params, checks_)
+    if format == Format.json:
+        _print_json(_jsonable(result))
+        return
+    h = result["health"]
+    out.print(
+        f"[bold]{ws}[/] from {result['from']} to {result['to']}: health {h['from']} → {h['to']}",
+        highlight=False,
+    )
+    for what in ("nodes", "edges"):
+        for change in ("added", "ended"):
+            rows = result[what][change]
+            if rows:
+                names = ", ".join(
+                    r.get("label") or f"{r['source']} {r['kind']} {r['target']}" for r in rows[:12]
+                )
+                more = f" and {len(rows) - 12} more" if len(rows) > 12 else ""
+                out.print(f"  {len(rows)} {what} {change}: {names}{more}", highlight=False)
+    f = result["findings"]
+    if f["appeared"]:
+        out.print(_findings_table(f["appeared"], f"{len(f['appeared'])} finding(s) appeared"))
+    if f["resolved"]:
+        out.print(_findings_table(f["resolved"], f"{len(f['resolved'])} finding(s) resolved"))
+    out.print(f"  {f['persisting']} finding(s) unchanged.")
+
+
+def _jsonable(data: Any) -> Any:
+    """Findings (pydantic) and dates inside plain dicts, as JSON-ready values."""
+    from pydantic import BaseModel
+
+    if isinstance(data, BaseModel):
+        return data.model_dump(mode="json")
+    if isinstance(data, dict):
+        return {k: _jsonable(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_jsonable(v) for v in data]
+    if isinstance(data, dt.date):
+        return data.isoformat()
+    return data
+
+
+@app.command()
+def whatif(
+    without: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--without",
+            help="An organization or person that leaves (id or exact label; repeat).",
+            show_default=False,
+        ),
+    ] = None,
+    stop_convening: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stop-convening",
+            help="An organization that stops convening but stays a partner.",
+            show_default=False,
+        ),
+    ] = None,
+    disband: Annotated[
+        list[str] | None,
+        typer.Option("--disband", help="A constellation that disbands.", show_default=False),
+    ] = None,
+    workspace: WorkspaceOption = None,
+    as_of: AsOfOption = None,
+    check: CheckOption = None,
+    param: ParamOption = None,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """If these organizations leave, stop convening, or these groups disband: what breaks?
+
+    Nothing is written: the change is tried on a copy of the network.
+    """
+    from constellation.analysis.whatif import Scenario, what_if
+    from constellation.graph import load_graph
+
+    if not (without or stop_convening or disband):
+        raise _fail("say what changes: --without NAME, --stop-convening NAME or --disband NAME")
+    params, checks_ = _audit_params(param), _check_ids(check)
+    with _repository(db) as repo:
+        ws = resolve_workspace(repo, workspace)
+        scenario = Scenario(
+            without=repo.find_node_ids(ws, without),
+            stop_convening=repo.find_node_ids(ws, stop_convening),
+            disband=repo.find_node_ids(ws, disband),
+        )
+        try:
+            result = what_if(load_graph(repo, ws, _date(as_of)), scenario, params, checks_)
+        except ConstellationError as exc:
+            raise _fail(str(exc)) from None
+    if format == Format.json:
+        _print_json(_jsonable(result))
+        return
+    out.print(
+        f"[bold]{ws}[/]: health {result['before']['health']} → {result['after']['health']}",
+        highlight=False,
+    )
+    if result["appeared"]:
+        out.print(_findings_table(result["appeared"], "What breaks"))
+    else:
+        out.print("Nothing new breaks.")
+    if result["resolved"]:
+        out.print(_findings_table(result["resolved"], "What is no longer a finding"))
+
+
+# ---------------------------------------------------------------------------- partners, funders
+
+
+@app.command()
+def recommend(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help="The organization (id or exact label). Leave out to describe one with the "
+            "options below.",
+            show_default=False,
+        ),
+    ] = None,
+    sector: Annotated[
+        str | None, typer.Option(help="Your sector (for a profile).", show_default=False)
+    ] = None,
+    goal: Annotated[
+        list[str] | None,
+        typer.Option(help="A goal you care about (id or label; repeat).", show_default=False),
+    ] = None,
+    issue_area: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--issue-area", help="An issue area you work in (repeat).", show_default=False
+        ),
+    ] = None,
+    partner: Annotated[
+        list[str] | None,
+        typer.Option(help="An organization you already work with (repeat).", show_default=False),
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many to show.")] = 10,
+    workspace: WorkspaceOption = None,
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Which constellations an organization could join, ranked, and why."""
+    from constellation.analysis.recommend import recommend as rank
+    from constellation.graph import load_graph
+
+    with _repository(db) as repo:
+        ws = resolve_workspace(repo, workspace)
+        org = repo.find_node(ws, name).id if name else None
+        profile = None
+        if sector or goal or issue_area or partner:
+            profile = {
+                "sector": sector,
+                "goals": repo.find_node_ids(ws, goal),
+                "issue_areas": repo.find_node_ids(ws, issue_area),
+                "partners": repo.find_node_ids(ws, partner),
+            }
+        if org is None and profile is None:
+            raise _fail(
+                "name an organization, or describe one with --sector, --goal, "
+                "--issue-area or --partner"
+            )
+        try:
+            found = rank(load_graph(repo, ws, _date(as_of)), org=org, profile=profile, limit=limit)
+        except ConstellationError as exc:
+            raise _fail(str(exc).replace("; nothing was written", "")) from None
+    if format == Format.json:
+        _print_json([r.model_dump(mode="json") for r in found])
+        return
+    who = name or "this profile"
+    if not found:
+        out.print(f"No constellation to recommend for {who}.")
+        return
+    table = Table(title=f"Constellations {who} could join", title_justify="left")
+    for col in ("#", "score", "constellation", "why"):
+        table.add_column(col, overflow="fold", justify="right" if col in "#score" else "left")
+    for i, r in enumerate(found, 1):
+        table.add_row(str(i), f"{r.score:g}", r.constellation.label, r.reason)
+    out.print(table)
+
+
+@app.command()
+def funding(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help="A funder (id or exact label); leave out for the whole workspace.",
+            show_default=False,
+        ),
+    ] = None,
+    workspace: WorkspaceOption = None,
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Joint-funding opportunities, unfunded constellations and co-funders.
+
+    JSON output: {"joint_opportunities", "unfunded", "co_funders"}, each a list of entries
+    shaped like findings (subjects, message, evidence), plus "notes".
+    """
+    from constellation.analysis.funding import funding_opportunities
+    from constellation.graph import load_graph
+
+    with _repository(db) as repo:
+        ws = resolve_workspace(repo, workspace)
+        funder = repo.find_node(ws, name).id if name else None
+        try:
+            report = funding_opportunities(load_graph(repo, ws, _date(as_of)), funder)
+        except ConstellationError as exc:
+            raise _fail(str(exc).replace("; nothing was written", "")) from None
+    if format == Format.json:
+        _print_json(report.model_dump(mode="json"))
+        return
+    for title, entries in (
+        ("Joint-funding opportunities", report.joint_opportunities),
+        ("Active constellations with no funding", report.unfunded),
+        ("Funders whose portfolios overlap", report.co_funders),
+    ):
+        if not entries:
+            out.print(f"[bold]{title}:[/] none.")
+            continue
+        table = Table(title=f"{title} ({len(entries)})", title_justify="left")
+        table.add_column("opportunity", overflow="fold", ratio=3)
+        table.add_column("next step", overflow="fold", ratio=2)
+        for f in entries:
+            table.add_row(f.message, f.suggestion)
+        out.print(table)
+    for note in report.notes:
+        out.print(f"[dim]Note: {note}[/]")
+
+
+# ---------------------------------------------------------------------------- service

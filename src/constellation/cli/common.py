@@ -1,0 +1,149 @@
+"""What every group of commands shares: the app, the consoles, the common options, and the
+helpers that open the store and turn library errors into clear messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from constellation.config import get_settings
+from constellation.errors import ConstellationError, InvalidRecords
+from constellation.store import Repository, Store
+
+app = typer.Typer(
+    name="constellation",
+    help="Map, store and audit collective-impact partnerships: who signs, who convenes what, "
+    "which constellations advance which goals.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+out = Console()
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (default: $CONSTELLATION_DATABASE_URL or sqlite:///constellation.db).",
+        show_default=False,
+    ),
+]
+WorkspaceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace id; optional when the database holds one.",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table or json.")]
+AsOfOption = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Only what was valid on this date (YYYY-MM-DD).",
+        show_default=False,
+    ),
+]
+PropOption = Annotated[
+    list[str] | None,
+    typer.Option(help="key=value property filter; repeat for several.", show_default=False),
+]
+LimitOption = Annotated[int | None, typer.Option(min=1, show_default=False)]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]Error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _repository(db: str | None, actor: str | None = "cli") -> Iterator[Repository]:
+    """Open the store and a transaction; turn library errors into clear messages."""
+    try:
+        store = Store(db or get_settings().database_url)
+    except Exception as exc:  # a bad URL or an unreachable server
+        raise _fail(
+            f"cannot open the database {db or get_settings().database_url!r}: {exc}"
+        ) from None
+    try:
+        with store.repository(actor=actor) as repo:
+            yield repo
+    except InvalidRecords as exc:
+        raise _fail(str(exc)) from None
+    except ConstellationError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+
+
+def resolve_workspace(repo: Repository, workspace: str | None) -> str:
+    """The workspace named, or the only one there is."""
+    if workspace:
+        repo.get_workspace(workspace)
+        return workspace
+    slugs = [w.slug for w in repo.list_workspaces()]
+    if len(slugs) == 1:
+        return slugs[0]
+    if not slugs:
+        raise _fail("the database has no workspace yet; run `constellation demo` or import one")
+    raise _fail(
+        "the database holds several workspaces; pick one with --workspace: " + ", ".join(slugs)
+    )
+
+
+def _parse_props(pairs: list[str] | None) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise _fail(f"--prop takes key=value, not {pair!r}")
+        try:
+            props[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            props[key.strip()] = value
+    return props
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _table(title: str, *columns: str) -> Table:
+    """A titled listing whose long cells wrap instead of being cut off."""
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    return table
+
+
+# ---------------------------------------------------------------------------- demo
+
+
+def _date(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None

@@ -1,0 +1,262 @@
+"""Commands that move data in and out: import and export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from constellation.cli.common import (
+    DbOption,
+    WorkspaceOption,
+    _fail,
+    _repository,
+    app,
+    err,
+    out,
+    resolve_workspace,
+)
+from constellation.errors import InvalidRecords
+
+PROGRESS_ROWS = 2000
+"""Files of more rows than this get a progress bar."""
+
+
+class ImportFormat(StrEnum):
+    auto = "auto"
+    native = "native"
+    kumu = "kumu"
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+    giving360 = "360giving"
+
+
+def _io_export_formats() -> list[str]:
+    from constellation.io import EXPORT_FORMATS
+
+    return list(EXPORT_FORMATS)
+
+
+ExportFormat = StrEnum("ExportFormat", {name: name for name in _io_export_formats()})
+
+
+def _problem_lines(exc: InvalidRecords) -> str:
+    """Every problem, one a line (the library's own message stops at 50)."""
+    head = f"{len(exc.problems)} problem(s); nothing was written:"
+    return head + "\n" + "\n".join(f"  - {p}" for p in exc.problems)
+
+
+def _ids(ids: list[str], most: int = 8) -> str:
+    shown = ", ".join(ids[:most])
+    return shown + (f" … (+{len(ids) - most} more)" if len(ids) > most else "")
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Any]:
+    """A Rich progress bar on stderr for the import's stages, shown once the file turns out
+    to hold more than PROGRESS_ROWS rows (small files print nothing)."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    labels = {
+        "reading": "Reading the file",
+        "checking": "Checking every row and writing",
+        "done": "Done",
+    }
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} of {task.total:,} rows"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    task = None
+
+    def update(stage: str, done: int, total: int | None) -> None:
+        nonlocal task
+        if task is None:
+            if not total or total <= PROGRESS_ROWS:
+                return
+            task = bar.add_task(labels.get(stage, stage), total=total)
+            bar.start()
+        bar.update(task, description=labels.get(stage, stage), total=total or None, completed=done)
+
+    try:
+        yield update
+    finally:
+        if task is not None:
+            bar.stop()
+
+
+@app.command("import")
+def import_(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The file to import; for CSV tables the node table, then the edge table.",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            show_default=False,
+        ),
+    ],
+    workspace: Annotated[
+        str | None,
+        typer.Option(
+            "--workspace",
+            "-w",
+            help="Workspace to import into; created if missing (default: the "
+            "one in a native file, the only one in the database, or one named after the file).",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        ImportFormat,
+        typer.Option("--format", "-f", help="What the file is; auto tells it from the content."),
+    ] = ImportFormat.auto,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            help="YAML or JSON file mapping foreign types to kinds (see README, Import and "
+            "export).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Check everything and show what would change; write nothing."
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Import a network: Kumu, a spreadsheet, GraphML, GEXF, CSV tables, 360Giving, native.
+
+    All or nothing: if any row is wrong, nothing is written and every problem is listed
+    with its file, sheet, row and column. Importing the same file twice changes nothing the
+    second time.
+    """
+    from constellation.io import import_files, load_mapping
+    from constellation.io.native import looks_native
+    from constellation.store.repository import slugify
+
+    if len(files) > 2:
+        raise _fail("import takes one file, or two (a node table and an edge table)")
+    payload = [(f.name, f.read_bytes()) for f in files]
+    the_mapping = None
+    if mapping is not None:
+        try:
+            the_mapping = load_mapping(mapping.name, mapping.read_bytes())
+        except InvalidRecords as exc:
+            raise _fail(_problem_lines(exc)) from None
+    with _repository(db, actor="import") as repo:
+        ws = workspace
+        if ws is None:
+            try:
+                doc = json.loads(payload[0][1]) if payload[0][1][:1] in (b"{",) else None
+            except ValueError:
+                doc = None
+            if looks_native(doc) and isinstance(doc.get("workspace"), dict):
+                ws = doc["workspace"].get("slug")
+            else:
+                slugs = [w.slug for w in repo.list_workspaces()]
+                ws = slugs[0] if len(slugs) == 1 else slugify(Path(files[0].stem).stem, "imported")
+        try:
+            with _progress_bar() as progress:
+                report = import_files(
+                    repo,
+                    ws,
+                    payload,
+                    format=format.value,
+                    mapping=the_mapping,
+                    dry_run=dry_run,
+                    progress=progress,
+                )
+        except InvalidRecords as exc:
+            raise _fail(_problem_lines(exc)) from None
+    counts = report.counts()
+    verb = "would be" if dry_run else "were"
+    title = (
+        f"Dry run: nothing was written to {ws}"
+        if dry_run
+        else f"Imported {', '.join(report.files)} ({report.format}) into {ws}"
+    )
+    out.print(title, highlight=False)
+    table = Table()
+    for col in ("", "created", "updated", "unchanged"):
+        table.add_column(col, justify="left" if not col else "right")
+    for what in ("nodes", "edges"):
+        c = counts[what]
+        table.add_row(what, str(c["created"]), str(c["updated"]), str(c["unchanged"]))
+    out.print(table)
+    if report.workspace_created:
+        out.print(f"Workspace {ws} {'would be' if dry_run else 'was'} created.", highlight=False)
+    if dry_run:
+        for what in ("nodes", "edges"):
+            for change in ("created", "updated"):
+                ids = getattr(report, f"{what}_{change}")
+                if ids:
+                    out.print(f"{what} that {verb} {change}: {_ids(ids)}", highlight=False)
+    for note in report.notes:
+        err.print(f"[yellow]Note:[/] {note}", highlight=False)
+
+
+@app.command("export")
+def export(
+    format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="native (everything, for backups and moves), kumu (blueprint "
+            "JSON), kumu-xlsx, kumu-csv (zip), graphml, gexf, cytoscape, csv (zip of nodes.csv "
+            "and edges.csv) or 360giving.",
+        ),
+    ],
+    workspace: WorkspaceOption = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where to write; '-' for standard output (default: a file named "
+            "after the workspace).",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Export a workspace for Kumu, Gephi, yEd, Cytoscape, a spreadsheet or a backup."""
+    from constellation.io import export_workspace
+
+    with _repository(db) as repo:
+        ws = resolve_workspace(repo, workspace)
+        content, media_type, filename = export_workspace(repo, ws, format.value)
+    if out_file is not None and str(out_file) == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    target = out_file or Path(filename)
+    try:
+        target.write_bytes(content)
+    except OSError as exc:
+        raise _fail(f"cannot write {target}: {exc.strerror}") from None
+    err.print(
+        f"Wrote {ws} as {format.value} to {target} ({len(content):,} bytes, {media_type})",
+        highlight=False,
+    )
+
+
+# ---------------------------------------------------------------------------- map
