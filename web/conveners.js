@@ -1,0 +1,44 @@
+"use strict";
+boot(async () => {
+  const rows = await api(wsPath("/conveners"));
+  const statusSel = document.getElementById("status"), convenerSel = document.getElementById("convener");
+  const goalSel = document.getElementById("goal");
+  const uniq = (items) => [...new Map(items.map((x) => [x.id, x])).values()].sort(byLabel);
+  for (const s of [...new Set(rows.map((r) => r.status))].sort()) statusSel.append(option(s, s));
+  for (const c of uniq(rows.flatMap((r) => r.conveners))) convenerSel.append(option(c.id, c.label));
+  for (const g of uniq(rows.flatMap((r) => r.goals))) goalSel.append(option(g.id, g.label));
+
+  const columns = [
+    { title: "Constellation", value: (r) => r.constellation.label.toLowerCase(),
+      cell: (r) => h("span", {}, mapLink(r.constellation.id, r.constellation.label),
+                     r.leaderless ? [" ", h("span", { class: "badge sev-high" }, "leaderless")] : null) },
+    { title: "Conveners", value: (r) => r.conveners.map((c) => c.label).join(", ").toLowerCase(),
+      cell: (r) => r.conveners.length ? r.conveners.map((c, i) => h("span", {}, i ? "; " : "", c.label,
+        c.role === "co" ? " (co)" : "",
+        c.overloaded ? [" ", h("span", { class: "badge sev-medium",
+          title: `${c.active_constellations} active groups; load ${c.load}` + (c.capacity !== null ? ` of ${c.capacity}` : "") }, "overloaded")] : null))
+        : h("span", { class: "muted" }, "nobody") },
+    { title: "Goals", value: (r) => r.goals.length, cell: (r) => r.goals.map((g) => g.label).join("; ") },
+    { title: "Status", value: (r) => r.status, cell: (r) => r.status },
+    { title: "Partners", value: (r) => r.partners, cell: (r) => String(r.partners) },
+    { title: "Sectors", value: (r) => r.sectors.length, cell: (r) => r.sectors.join(", ") },
+  ];
+  const holder = document.getElementById("table");
+  const render = () => {
+    const text = document.getElementById("search").value.trim().toLowerCase();
+    const only = document.getElementById("problems").checked;
+    const shown = rows.filter((r) =>
+      (!statusSel.value || r.status === statusSel.value)
+      && (!convenerSel.value || r.conveners.some((c) => c.id === convenerSel.value))
+      && (!goalSel.value || r.goals.some((g) => g.id === goalSel.value))
+      && (!only || r.leaderless || r.overloaded_convener)
+      && (!text || r.constellation.label.toLowerCase().includes(text)));
+    clear(holder).append(h("p", { class: "muted", id: "shown" }, `${shown.length} of ${rows.length} constellations`),
+      sortableTable(columns, shown, (r) => ({
+        class: r.leaderless ? "flag-leaderless" : r.overloaded_convener ? "flag-overloaded" : null,
+        dataset: { id: r.constellation.id } })));
+  };
+  for (const id of ["status", "convener", "goal", "problems"]) document.getElementById(id).addEventListener("change", render);
+  document.getElementById("search").addEventListener("input", render);
+  render();
+});

@@ -1,0 +1,241 @@
+"use strict";
+let schema, nodes = [], editing = null;  // editing: {id, etag} of the node being changed
+
+const LONG_TEXT = new Set(["description", "common_vision", "commitment", "magnetic_attractor", "notes", "purpose"]);
+
+/** One input for a property, from its JSON Schema. */
+function inputFor(name, spec, value) {
+  const id = `f-${name}`;
+  let el;
+  if (spec.enum) {
+    el = h("select", { id, name }, option("", "—"), spec.enum.map((v) => option(v, v, v === value)));
+  } else if (spec.type === "boolean") {
+    el = h("select", { id, name, "data-type": "boolean" }, option("", "not known", value === undefined),
+      option("true", "yes", value === true), option("false", "no", value === false));
+  } else if (spec.type === "integer" || spec.type === "number") {
+    el = h("input", { id, name, type: "number", step: spec.type === "integer" ? "1" : "any",
+                      "data-type": "number", value: value ?? "" });
+  } else if (spec.format === "date") {
+    el = h("input", { id, name, type: "date", value: value ?? "" });
+  } else if (spec.type === "array" || spec.type === "object") {
+    el = h("textarea", { id, name, rows: 2, "data-type": "json", placeholder: "JSON, e.g. []" },
+           value === undefined ? "" : JSON.stringify(value));
+  } else if (LONG_TEXT.has(name)) {
+    el = h("textarea", { id, name, rows: 2 }, value ?? "");
+  } else {
+    el = h("input", { id, name, type: "text", value: value ?? "" });
+  }
+  return el;
+}
+
+function fieldRow(form, name, title, input, hint) {
+  form.append(h("label", { for: input.id }, title),
+    h("div", {}, input, hint ? h("div", { class: "muted" }, hint) : null,
+      h("div", { class: "field-error", id: `err-${form.id}-${name}`, role: "alert" })));
+}
+
+function readValue(el) {
+  const raw = el.value.trim();
+  if (raw === "") return undefined;
+  if (el.dataset.type === "boolean") return raw === "true";
+  if (el.dataset.type === "number") return Number(raw);
+  if (el.dataset.type === "json") { try { return JSON.parse(raw); } catch (e) { return raw; } }
+  return raw;
+}
+
+function clearErrors(form) {
+  form.querySelectorAll(".field-error").forEach((e) => { e.textContent = ""; });
+}
+
+/** Put each problem next to its field; the rest in the status box. */
+function showProblems(form, status, error) {
+  clearErrors(form);
+  const errors = (error.problem && error.problem.errors) || [];
+  const names = new Set([...form.elements].map((e) => e.name).filter(Boolean));
+  let placed = 0;
+  for (const e of errors) {
+    const loc = (e.loc || []).map(String);
+    const field = [...loc].reverse().find((part) => names.has(part));
+    const box = field && document.getElementById(`err-${form.id}-${field}`);
+    if (box) { box.textContent = e.msg; placed += 1; }
+  }
+  if (!placed || placed < errors.length || !errors.length) showError(clear(status), error);
+  else clear(status).append(h("div", { class: "error-box", role: "alert" }, "Nothing was saved: see the fields marked above."));
+}
+
+function buildNodeForm(kindName, record) {
+  const form = clear(document.getElementById("node-form"));
+  const kindSel = h("select", { id: "f-kind", name: "kind", disabled: !!record },
+    schema.node_kinds.map((k) => option(k.name, k.title, k.name === kindName)));
+  kindSel.addEventListener("change", () => buildNodeForm(kindSel.value, null));
+  fieldRow(form, "kind", "Kind", kindSel, schema.node_kinds.find((k) => k.name === kindName).description);
+  fieldRow(form, "label", "Name", h("input", { id: "f-label", name: "label", type: "text", required: true,
+                                               value: record ? record.label : "" }));
+  const kind = schema.node_kinds.find((k) => k.name === kindName);
+  for (const [name, spec] of Object.entries(kind.properties)) {
+    fieldRow(form, name, (spec.title || name).replace(/_/g, " "),
+             inputFor(name, spec, record ? record.properties[name] : undefined), spec.description);
+  }
+  fieldRow(form, "tags", "Tags", h("input", { id: "f-tags", name: "tags", type: "text",
+    value: record ? record.tags.join(", ") : "" }), "Separate with commas.");
+  fieldRow(form, "valid_from", "Valid from", h("input", { id: "f-valid_from", name: "valid_from", type: "date",
+    value: record && record.valid_from ? record.valid_from : "" }));
+  fieldRow(form, "valid_to", "Valid to", h("input", { id: "f-valid_to", name: "valid_to", type: "date",
+    value: record && record.valid_to ? record.valid_to : "" }));
+  form.append(h("span"), h("div", {}, h("button", { type: "submit", id: "save-node" },
+    record ? `Save changes to ${record.label}` : "Add this node")));
+}
+
+async function saveNode(event) {
+  event.preventDefault();
+  const form = event.target, status = document.getElementById("node-status");
+  const kindName = form.elements.kind.value;
+  const kind = schema.node_kinds.find((k) => k.name === kindName);
+  const properties = {};
+  for (const name of Object.keys(kind.properties)) {
+    const value = readValue(form.elements[name]);
+    if (value !== undefined) properties[name] = value;
+    else if (editing) properties[name] = null;  // cleared: remove it
+  }
+  const tags = form.elements.tags.value.split(",").map((t) => t.trim()).filter(Boolean);
+  const body = { label: form.elements.label.value.trim(), properties, tags,
+                 valid_from: form.elements.valid_from.value || null, valid_to: form.elements.valid_to.value || null };
+  try {
+    let saved;
+    if (editing) {
+      const result = await api(wsPath(`/nodes/${encodeURIComponent(editing.id)}`),
+        { method: "PATCH", body, headers: { "If-Match": editing.etag }, withHeaders: true });
+      saved = result.data;
+      editing.etag = result.headers.get("ETag");
+    } else {
+      body.kind = kindName;
+      if (!body.valid_from) delete body.valid_from;
+      if (!body.valid_to) delete body.valid_to;
+      for (const [k, v] of Object.entries(body.properties)) if (v === null) delete body.properties[k];
+      saved = await api(wsPath("/nodes"), { method: "POST", body });
+      nodes.push(saved);
+      refreshLists();
+    }
+    clearErrors(form);
+    clear(status).append(h("div", { class: "ok-box", role: "status", id: "node-saved" },
+      `Saved ${saved.label} (${saved.kind}, version ${saved.version}).`));
+  } catch (error) {
+    showProblems(form, status, error);
+  }
+}
+
+function refreshLists() {
+  const list = clear(document.getElementById("node-list"));
+  for (const n of nodes) list.append(h("option", { value: n.label }, n.kind));
+  buildEdgeForm(document.getElementById("e-kind") ? document.getElementById("e-kind").value : "participates_in");
+}
+
+function buildEdgeForm(kindName) {
+  const form = clear(document.getElementById("edge-form"));
+  const kind = schema.edge_kinds.find((k) => k.name === kindName);
+  const kindSel = h("select", { id: "e-kind", name: "kind" },
+    schema.edge_kinds.map((k) => option(k.name, k.name.replace(/_/g, " "), k.name === kindName)));
+  kindSel.addEventListener("change", () => buildEdgeForm(kindSel.value));
+  fieldRow(form, "kind", "Kind", kindSel, kind.description);
+  const ends = (allowed) => nodes.filter((n) => allowed.includes("*") || allowed.includes(n.kind))
+    .sort(byLabel);
+  fieldRow(form, "source", "From", h("select", { id: "e-source", name: "source" },
+    ends(kind.sources).map((n) => option(n.id, `${n.label} (${n.kind})`))), kind.sources.join(" or "));
+  fieldRow(form, "target", "To", h("select", { id: "e-target", name: "target" },
+    ends(kind.targets).map((n) => option(n.id, `${n.label} (${n.kind})`))), kind.targets.join(" or "));
+  for (const [name, spec] of Object.entries(kind.properties)) {
+    const input = inputFor(name, spec, undefined);
+    input.id = `e-${name}`;
+    fieldRow(form, name, name.replace(/_/g, " "), input, spec.description);
+  }
+  form.append(h("span"), h("div", {}, h("button", { type: "submit", id: "save-edge" }, "Add this tie")));
+}
+
+async function saveEdge(event) {
+  event.preventDefault();
+  const form = event.target, status = document.getElementById("edge-status");
+  const kind = schema.edge_kinds.find((k) => k.name === form.elements.kind.value);
+  const properties = {};
+  for (const name of Object.keys(kind.properties)) {
+    const value = readValue(form.elements[name]);
+    if (value !== undefined) properties[name] = value;
+  }
+  const body = { kind: kind.name, source: form.elements.source.value, target: form.elements.target.value, properties };
+  try {
+    const saved = await api(wsPath("/edges"), { method: "POST", body });
+    clearErrors(form);
+    clear(status).append(h("div", { class: "ok-box", role: "status", id: "edge-saved" }, `Saved the tie ${saved.id}.`));
+  } catch (error) {
+    showProblems(form, status, error);
+  }
+}
+
+async function setupImport() {
+  const formats = await api("/api/formats");
+  const select = document.getElementById("import-format");
+  for (const f of formats.import) select.append(option(f, f === "auto" ? "recognise it" : f));
+  document.getElementById("import-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const status = clear(document.getElementById("import-status"));
+    const data = new FormData();
+    for (const file of document.getElementById("import-files").files) data.append("files", file);
+    const mapping = document.getElementById("import-mapping").files[0];
+    if (mapping) data.append("mapping", mapping);
+    data.append("format", select.value);
+    data.append("dry_run", document.getElementById("import-dry").checked ? "true" : "false");
+    try {
+      const r = await api(wsPath("/import"), { method: "POST", body: data });
+      const n = (k) => r[k].length;
+      status.append(h("div", { class: "ok-box", role: "status", id: "import-report" },
+        `${r.dry_run ? "Would create" : "Created"} ${n("nodes_created")} node(s) and ${n("edges_created")} tie(s); `
+        + `${r.dry_run ? "would update" : "updated"} ${n("nodes_updated") + n("edges_updated")}; `
+        + `${n("nodes_unchanged") + n("edges_unchanged")} already up to date (${r.format}).`),
+        (r.notes || []).length ? h("ul", {}, r.notes.map((p) => h("li", { class: "muted" },
+          [p.position, p.field, p.message].filter(Boolean).join(" — ")))) : null);
+    } catch (error) {
+      const box = showError(status, error);
+      const problems = (error.problem && error.problem.errors) || [];
+      if (problems.length) box.append(h("ul", { id: "import-problems" }, problems.map((p) =>
+        h("li", {}, [p.position, p.field, p.message || p.msg].filter(Boolean).join(" — ")))));
+    }
+  });
+  const exports = document.getElementById("exports");
+  for (const f of formats.export) {
+    exports.append(h("button", { type: "button", class: "secondary", title: f.description,
+      onclick: async () => {
+        const response = await fetch(wsPath(`/export?format=${encodeURIComponent(f.name)}`),
+          { credentials: "same-origin" });
+        if (!response.ok) { showError(exports.parentElement, new ApiError(response.status, await response.json())); return; }
+        const link = h("a", { href: URL.createObjectURL(await response.blob()),
+                              download: `${ws()}${f.suffix}` });
+        document.body.append(link); link.click(); link.remove();
+      } }, f.name));
+  }
+}
+
+boot(async () => {
+  schema = await api("/api/schema");
+  document.getElementById("who").textContent = session.signed_in
+    ? "Your changes are saved with your token's name in the change log."
+    : "Editing needs an editor token: sign in at the top of the page. You can look around without one.";
+  const page = await api(wsPath("/nodes?limit=1000"));
+  nodes = page.items;
+  buildNodeForm("organization", null);
+  refreshLists();
+  document.getElementById("node-form").addEventListener("submit", saveNode);
+  document.getElementById("edge-form").addEventListener("submit", saveEdge);
+  document.getElementById("new-node").addEventListener("click", () => {
+    editing = null; document.getElementById("find").value = "";
+    clear(document.getElementById("node-status")); buildNodeForm("organization", null);
+  });
+  document.getElementById("find").addEventListener("change", async (event) => {
+    const wanted = event.target.value.trim().toLowerCase();
+    const found = nodes.find((n) => n.label.toLowerCase() === wanted || n.id === wanted);
+    if (!found || (editing && editing.id === found.id)) return;  // change also fires on blur
+    const result = await api(wsPath(`/nodes/${encodeURIComponent(found.id)}`), { withHeaders: true });
+    editing = { id: found.id, etag: result.headers.get("ETag") };
+    clear(document.getElementById("node-status"));
+    buildNodeForm(result.data.kind, result.data);
+  });
+  await setupImport();
+});

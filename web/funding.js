@@ -1,0 +1,40 @@
+"use strict";
+function money(totals) {
+  const parts = Object.entries(totals || {}).map(([cur, n]) => `${cur} ${Number(n).toLocaleString("en-US")}`);
+  return parts.length ? parts.join(" + ") : "no current funding";
+}
+function entry(f) {
+  const labels = Object.fromEntries(f.subjects.map((s) => [s.id, s.label]));
+  const amounts = [];
+  for (const [id, info] of Object.entries(f.evidence.funding || {})) amounts.push([labels[id] || id, money(info.totals)]);
+  for (const [id, info] of Object.entries(f.evidence.funders || {})) amounts.push([labels[id] || id, info.total || money(info.totals)]);
+  return h("div", { class: "card entry", dataset: { key: f.key } },
+    h("p", {}, f.message),
+    amounts.length ? h("table", {}, h("tbody", {}, amounts.map(([who, what]) =>
+      h("tr", {}, h("td", {}, who), h("td", {}, what))))) : null,
+    h("p", { class: "muted" }, f.suggestion));
+}
+async function load() {
+  const funder = document.getElementById("funder").value;
+  const report = await api(wsPath(funder ? `/funding?funder=${encodeURIComponent(funder)}` : "/funding"));
+  const notes = clear(document.getElementById("notes"));
+  for (const n of report.notes || []) notes.append(h("p", { class: "muted" }, n));
+  for (const [id, list, title] of [["joint", report.joint_opportunities, "Joint-funding opportunities"],
+                                   ["unfunded", report.unfunded, "Active constellations with no funding"],
+                                   ["cofunders", report.co_funders, "Funders whose portfolios overlap"]]) {
+    const box = clear(document.getElementById(id));
+    box.append(h("h2", {}, `${title} (${list.length})`));
+    if (!list.length) box.append(h("p", { class: "muted" }, "None."));
+    list.forEach((f) => box.append(entry(f)));
+  }
+}
+boot(async () => {
+  const grants = await api(wsPath("/edges?kind=funds&limit=1000"));
+  const funders = [...new Set(grants.items.map((e) => e.source))];
+  const named = await Promise.all(funders.map((id) => api(wsPath(`/nodes/${encodeURIComponent(id)}`))));
+  for (const n of named.sort(byLabel)) {
+    document.getElementById("funder").append(option(n.id, n.label));
+  }
+  document.getElementById("funder").addEventListener("change", () => load().catch((e) => showError(document.querySelector("main"), e)));
+  await load();
+});

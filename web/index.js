@@ -1,0 +1,74 @@
+"use strict";
+boot(async () => {
+  const [report, trend] = await Promise.all([api(wsPath("/audit")), api(wsPath("/audit/trend"))]);
+  const name = workspace ? workspace.name : ws();
+  document.getElementById("title").textContent = `${name}: overview`;
+  document.title = `${name} · Constellation`;
+  const s = report.summary;
+
+  const health = clear(document.getElementById("health"));
+  health.append(h("h2", {}, "Health"),
+    h("div", { class: "score", id: "score" }, String(s.health.score)),
+    h("p", { class: "muted" }, `out of 100 as of ${report.as_of}; `,
+      `${s.counts.total} finding(s): `,
+      Object.entries(s.counts.by_severity).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") || "none"),
+    h("p", { class: "muted" }, "The score is the weighted share of goals, groups, conveners and "
+      + "signers each check finds nothing wrong with."));
+
+  const bars = clear(document.getElementById("trend"));
+  const row = h("div", { class: "trend" }), labels = h("div", { class: "trend-labels" });
+  for (const point of trend) {
+    row.append(h("div", { style: `height:${Math.max(2, point.score * 0.6)}px`,
+                          title: `${point.date}: ${point.score}` }, h("span", {}, String(point.score))));
+    labels.append(h("span", {}, String(point.date).slice(0, 4)));
+  }
+  bars.append(row, labels);
+
+  const net = s.network;
+  const counts = clear(document.getElementById("counts"));
+  counts.append(h("h2", {}, "The network"),
+    h("p", {}, `${net.nodes} nodes and ${net.edges} ties; ${net.components} connected part(s); `
+      + `${net.communities.count} communities.`),
+    h("p", {}, "Kinds: ", Object.entries(net.nodes_by_kind).map(([k, n]) => `${n} ${k.replace("_", " ")}`).join(", ")),
+    net.brokers.length ? h("p", {}, "Brokers holding it together: ",
+      net.brokers.map((b) => b.label).join(", "),
+      net.measures.approximate ? " (estimated)" : "") : null);
+
+  const byCheck = new Map();
+  for (const f of report.findings) {
+    if (!byCheck.has(f.check)) byCheck.set(f.check, []);
+    byCheck.get(f.check).push(f);
+  }
+  const titles = Object.fromEntries(s.checks.map((c) => [c.id, c.title]));
+  const section = document.getElementById("findings");
+  if (!report.findings.length) section.append(h("p", {}, "No findings: nothing to fix."));
+  for (const [check, list] of byCheck) {
+    section.append(h("div", { class: "card", id: `check-${check}` },
+      h("h3", {}, `${titles[check] || check} (${list.length})`), list.map(findingItem)));
+  }
+
+  const [assessments, links] = await Promise.all([
+    api(wsPath("/nodes?kind=assessment&limit=200")), api(wsPath("/edges?kind=assesses&limit=1000")),
+  ]);
+  const target = new Map(links.items.map((e) => [e.source, e.target]));
+  const box = document.getElementById("assessments");
+  if (!assessments.items.length) {
+    box.append(h("p", { class: "muted" }, "No self-assessment recorded yet."));
+    return;
+  }
+  const decisions = [["coalesce_stakeholders", "Coalesce the stakeholders"],
+    ["ensure_participation", "Ensure relevant participation"],
+    ["translate_work", "Translate work into ways others participate"],
+    ["communicate_change", "Communicate what is changing"],
+    ["demonstrate_change", "Demonstrate what is changing"]];
+  const labels2 = new Map();
+  await Promise.all([...new Set(target.values())].map(async (id) => {
+    try { labels2.set(id, (await api(wsPath(`/nodes/${encodeURIComponent(id)}`))).label); } catch (e) { labels2.set(id, id); }
+  }));
+  box.append(h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Assessment"), h("th", {}, "Of"),
+      h("th", {}, "Date"), decisions.map(([, t]) => h("th", {}, t)))),
+    h("tbody", {}, assessments.items.map((a) => h("tr", {},
+      h("td", {}, a.label), h("td", {}, labels2.get(target.get(a.id)) || ""),
+      h("td", {}, a.properties.date || ""),
+      decisions.map(([k]) => h("td", {}, a.properties[k] || "")))))));
+});
