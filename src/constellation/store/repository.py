@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 from pydantic import ValidationError
 from sqlalchemy import (
@@ -1159,6 +1159,10 @@ class Repository:
             out["updated_at"] = now.isoformat()
         return out
 
+    @overload
+    def _workspace_row(self, slug: str, required: Literal[True] = True) -> Workspace: ...
+    @overload
+    def _workspace_row(self, slug: str, required: Literal[False]) -> Workspace | None: ...
     def _workspace_row(self, slug: str, required: bool = True) -> Workspace | None:
         ws = self.session.scalar(select(Workspace).where(Workspace.slug == slug))
         if ws is None and required:
