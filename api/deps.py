@@ -11,7 +11,7 @@ from api.problems import Problem
 from constellation.config import Settings
 from constellation.errors import NotFound
 from constellation.store import Repository, Store
-from constellation.store.tokens import Caller, Role, authenticate
+from constellation.store.tokens import Caller, Role
 
 BEARER = "Bearer "
 COOKIE = "constellation_token"
@@ -34,8 +34,8 @@ BAD_TOKEN = (
 
 def caller_for(store: Store, token: str) -> Caller | None:
     """Who a token belongs to, or None when it is unknown or revoked."""
-    with store.session() as session:
-        return authenticate(session, token)
+    with store.repository() as repo:
+        return repo.authenticate(token)
 
 
 def get_caller(
@@ -94,7 +94,8 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 def get_repo(
     store: Annotated[Store, Depends(get_store)], caller: CallerDep
 ) -> Iterator[Repository]:
-    """A repository in one transaction; routes that write commit it themselves."""
+    """A repository in one transaction; routes that write call `repo.commit()` before they
+    answer, so that a failed commit is the answer and not a log line after it."""
     with store.repository(actor=caller.name and f"{caller.name} ({caller.token})") as repo:
         yield repo
 

@@ -67,5 +67,5 @@ class PositionsBody(BaseModel):
 @router.put("/map/positions", summary="Save where nodes sit on the map (editor)")
 def put_positions(workspace: WriteWs, body: PositionsBody, repo: RepoDep) -> PositionsSaved:
     saved = save_positions(repo, workspace, {k: v.model_dump() for k, v in body.positions.items()})
-    repo.session.commit()
+    repo.commit()
     return saved

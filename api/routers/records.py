@@ -92,7 +92,7 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
         response: Response,
     ):
         record = getattr(repo, f"create_{entity}")(workspace, as_record(body))
-        repo.session.commit()
+        repo.commit()
         response.headers["Location"] = f"{request.url.path}/{quote(record.id, safe='')}"
         return tagged(response, record)
 
@@ -118,7 +118,7 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
         version = expected_version(request, if_match)
         changes = body.model_dump(exclude_unset=True)
         record = getattr(repo, f"update_{entity}")(workspace, record_id, changes, version)
-        repo.session.commit()
+        repo.commit()
         return tagged(response, record)
 
     def state_route(action: str):
@@ -135,7 +135,7 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
         ):
             version = expected_version(request, if_match)
             record = getattr(repo, f"{action}_{entity}")(workspace, record_id, version)
-            repo.session.commit()
+            repo.commit()
             return tagged(response, record)
 
         return change_state
@@ -174,7 +174,7 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
             repo.delete_node(workspace, record_id, version, cascade=cascade)
         else:
             repo.delete_edge(workspace, record_id, version)
-        repo.session.commit()
+        repo.commit()
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     @router.get(

@@ -61,7 +61,7 @@ async def upload(
         repo, workspace, uploads, format=format, mapping=mapping_file, dry_run=dry_run
     )
     if not dry_run:
-        repo.session.commit()
+        repo.commit()
     return report.model_dump(mode="json")
 
 

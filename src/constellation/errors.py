@@ -104,3 +104,20 @@ class InUse(ConstellationError):
             f"node {ident!r} still has {edge_count} edge(s); archive it instead, or delete "
             f"with cascade to delete its edges too"
         )
+
+
+class StoreError(ConstellationError):
+    """The database failed or refused a statement. The store raises this (or one of its
+    kinds below) in place of the driver's error, which stays attached as ``__cause__``."""
+
+
+class StoreUnavailable(StoreError):
+    """The database is not answering: down, locked by another writer, or without its schema."""
+
+
+class StoreConflict(StoreError):
+    """A write broke a rule the database keeps: a duplicate key, or a record still in use."""
+
+
+class UnstorableValue(StoreError):
+    """A value the database cannot hold as given: too long, or a character it refuses."""
