@@ -48,8 +48,9 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
-class Problem(Exception):
-    """Raise from a route to answer with a problem document."""
+class HTTPProblem(Exception):
+    """Raise from a route to answer with a problem document (the HTTP body); the library's
+    own `constellation.errors.Problem` is one thing wrong with one record."""
 
     def __init__(
         self,
@@ -78,8 +79,8 @@ def _answer_with(status: int):
 
 
 def install(app: FastAPI) -> None:
-    @app.exception_handler(Problem)
-    async def _problem(_: Request, exc: Problem):
+    @app.exception_handler(HTTPProblem)
+    async def _problem(_: Request, exc: HTTPProblem):
         return problem(exc.status, exc.detail, title=exc.title, headers=exc.headers)
 
     @app.exception_handler(StarletteHTTPException)

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from api.deps import CallerDep, ReadWs, RepoDep, WriteWs, expected_version
-from api.problems import Problem
+from api.problems import HTTPProblem
 from api.routers.workspaces import for_caller
 from api.schemas import (
     EdgeCreate,
@@ -52,7 +52,7 @@ def parse_props(pairs: list[str] | None) -> dict[str, Any]:
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise Problem(422, f"prop takes key=value, not {pair!r}.", title="Invalid request")
+            raise HTTPProblem(422, f"prop takes key=value, not {pair!r}.", title="Invalid request")
         try:
             props[key.strip()] = json.loads(value)
         except ValueError:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from api.deps import ReadWs, RepoDep, WriteWs
-from api.problems import Problem
+from api.problems import HTTPProblem
 from api.schemas import problems
 from constellation.io import EXPORT_FORMATS, IMPORT_FORMATS, export_workspace, import_files
 
@@ -46,13 +46,13 @@ async def upload(
     dry_run: Annotated[bool, Form()] = False,
 ) -> dict[str, Any]:
     if format not in IMPORT_FORMATS:
-        raise Problem(
+        raise HTTPProblem(
             422,
             f"Unknown format {format!r}; the formats are: " + ", ".join(IMPORT_FORMATS) + ".",
             title="Invalid request",
         )
     if not files or len(files) > 2:
-        raise Problem(
+        raise HTTPProblem(
             422, "Send one file, or two (a node table then an edge table).", title="Invalid request"
         )
     uploads = [(f.filename or "upload", await f.read()) for f in files]
@@ -82,7 +82,7 @@ def download(
     format: Annotated[str, Query(description="One of the export formats.")] = "native",
 ) -> Response:
     if format not in EXPORT_FORMATS:
-        raise Problem(
+        raise HTTPProblem(
             422,
             f"Unknown format {format!r}; the formats are: " + ", ".join(EXPORT_FORMATS) + ".",
             title="Invalid request",
