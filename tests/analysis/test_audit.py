@@ -184,8 +184,7 @@ def test_what_if_unite_la_leaves_writes_nothing(demo):
     }
     assert len(leaderless) >= 4
     assert any(
-        f.check == "convener_overload" and f.subjects[0].id == "unite-la"
-        for f in result.resolved
+        f.check == "convener_overload" and f.subjects[0].id == "unite-la" for f in result.resolved
     )
     assert result.after.health < result.before.health
 
