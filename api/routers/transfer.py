@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -10,20 +10,26 @@ from fastapi.responses import Response
 from api.deps import ReadWs, RepoDep, WriteWs
 from api.problems import Problem
 from api.schemas import problems
-from constellation.io import EXPORT_FORMATS, IMPORT_FORMATS, export_workspace, import_files
+from constellation.io import (
+    EXPORT_FORMATS,
+    FORMATS,
+    IMPORT_FORMATS,
+    FormatList,
+    ImportReport,
+    export_workspace,
+    import_files,
+)
 
 router = APIRouter(tags=["import and export"], responses=problems(401, 403, 404, 413, 422))
 
 
-@router.get("/api/formats", summary="The formats import and export understand")
-def formats() -> dict[str, Any]:
-    return {
-        "import": list(IMPORT_FORMATS),
-        "export": [
-            {"name": name, "media_type": media, "suffix": suffix, "description": text}
-            for name, (_, media, suffix, text) in EXPORT_FORMATS.items()
-        ],
-    }
+@router.get(
+    "/api/formats",
+    summary="The formats import and export understand",
+    response_model=FormatList,
+)
+def formats() -> FormatList:
+    return FORMATS.listing()
 
 
 @router.post(
@@ -33,6 +39,7 @@ def formats() -> dict[str, Any]:
     "360Giving) or two (CSV nodes then edges; Kumu elements then connections). Every "
     "row is checked first; on any problem nothing is written and the answer lists "
     "each one with its file, sheet, row and column.",
+    response_model=ImportReport,
 )
 async def upload(
     workspace: WriteWs,
@@ -44,7 +51,7 @@ async def upload(
         UploadFile | None, File(description="A mapping file (YAML or JSON) for foreign types.")
     ] = None,
     dry_run: Annotated[bool, Form()] = False,
-) -> dict[str, Any]:
+) -> ImportReport:
     if format not in IMPORT_FORMATS:
         raise Problem(
             422,
@@ -62,7 +69,7 @@ async def upload(
     )
     if not dry_run:
         repo.session.commit()
-    return report.model_dump(mode="json")
+    return report
 
 
 @router.get(

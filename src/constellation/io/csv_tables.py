@@ -116,8 +116,8 @@ def export(repo, workspace: str) -> bytes:
 
 # ------------------------------------------------------------------------ the record
 
-_OWN_COLUMNS = {"kind", "source", "target"}
-"""Columns that say a CSV file is a node or edge table of ours, not a Kumu sheet."""
+_KUMU_ELEMENTS = {"label", "type"}
+"""Kumu's elements sheet: a Label and a Type column (and any property, even source and target)."""
 
 
 def _sniff(sample: Sample) -> Match:
@@ -129,8 +129,11 @@ def _sniff(sample: Sample) -> Match:
         or mapping.columns.edges != mapping.columns.edges.__class__()
     ):
         return Match.CONTENT  # the mapping file names its columns
-    if _OWN_COLUMNS & {h.casefold() for h in sample.header}:
-        return Match.CONTENT
+    names = {h.casefold() for h in sample.header}
+    if "kind" in names:
+        return Match.CONTENT  # a node or edge table of ours
+    if {"source", "target"} <= names and not _KUMU_ELEMENTS <= names:
+        return Match.CONTENT  # an edge table; an indicator's source and target are properties
     return Match.NAME if sample.suffix in (".csv", ".tsv", ".txt") else Match.NO
 
 

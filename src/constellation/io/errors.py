@@ -34,7 +34,7 @@ def row_ranges(rows: Iterable[int]) -> str:
     >>> row_ranges([2, 3, 4, 7, 9, 10])
     '2-4, 7, 9-10'
     """
-    out: list[str] = []
+    out: list[tuple[int, int]] = []
     for r in sorted(set(rows)):
         if out and r == out[-1][1] + 1:
             out[-1] = (out[-1][0], r)
