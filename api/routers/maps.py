@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.cache import AnalysesDep
 from api.deps import CallerDep, ReadWs, RepoDep, WriteWs
-from api.problems import Problem
+from api.problems import HTTPProblem
 from api.schemas import problems
 from constellation.store.tokens import Role
 from constellation.viz import PositionsSaved, map_workspace, save_positions
@@ -38,7 +38,7 @@ def workspace_map(
     size_by: Annotated[str, Query(description="degree, betweenness or partners")] = "degree",
 ) -> HTMLResponse:
     if size_by not in SIZE_MEASURES:
-        raise Problem(
+        raise HTTPProblem(
             422, f"size_by must be one of {', '.join(SIZE_MEASURES)}.", title="Invalid request"
         )
     may_write = not caller.anonymous and caller.role.allows(Role.EDITOR)
@@ -67,5 +67,5 @@ class PositionsBody(BaseModel):
 @router.put("/map/positions", summary="Save where nodes sit on the map (editor)")
 def put_positions(workspace: WriteWs, body: PositionsBody, repo: RepoDep) -> PositionsSaved:
     saved = save_positions(repo, workspace, {k: v.model_dump() for k, v in body.positions.items()})
-    repo.session.commit()
+    repo.commit()
     return saved

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from api.deps import CallerDep, ReadWs, RepoDep, WriteWs, expected_version
-from api.problems import Problem
+from api.problems import HTTPProblem
 from api.routers.workspaces import for_caller
 from api.schemas import (
     EdgeCreate,
@@ -52,7 +52,7 @@ def parse_props(pairs: list[str] | None) -> dict[str, Any]:
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise Problem(422, f"prop takes key=value, not {pair!r}.", title="Invalid request")
+            raise HTTPProblem(422, f"prop takes key=value, not {pair!r}.", title="Invalid request")
         try:
             props[key.strip()] = json.loads(value)
         except ValueError:
@@ -92,7 +92,7 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
         response: Response,
     ):
         record = getattr(repo, f"create_{entity}")(workspace, as_record(body))
-        repo.session.commit()
+        repo.commit()
         response.headers["Location"] = f"{request.url.path}/{quote(record.id, safe='')}"
         return tagged(response, record)
 
@@ -118,7 +118,7 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
         version = expected_version(request, if_match)
         changes = body.model_dump(exclude_unset=True)
         record = getattr(repo, f"update_{entity}")(workspace, record_id, changes, version)
-        repo.session.commit()
+        repo.commit()
         return tagged(response, record)
 
     def state_route(action: str):
@@ -135,7 +135,7 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
         ):
             version = expected_version(request, if_match)
             record = getattr(repo, f"{action}_{entity}")(workspace, record_id, version)
-            repo.session.commit()
+            repo.commit()
             return tagged(response, record)
 
         return change_state
@@ -174,7 +174,7 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
             repo.delete_node(workspace, record_id, version, cascade=cascade)
         else:
             repo.delete_edge(workspace, record_id, version)
-        repo.session.commit()
+        repo.commit()
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     @router.get(

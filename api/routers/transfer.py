@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from api.deps import ReadWs, RepoDep, WriteWs
-from api.problems import Problem
+from api.problems import HTTPProblem
 from api.schemas import problems
 from constellation.io import (
     EXPORT_FORMATS,
@@ -53,13 +53,13 @@ async def upload(
     dry_run: Annotated[bool, Form()] = False,
 ) -> ImportReport:
     if format not in IMPORT_FORMATS:
-        raise Problem(
+        raise HTTPProblem(
             422,
             f"Unknown format {format!r}; the formats are: " + ", ".join(IMPORT_FORMATS) + ".",
             title="Invalid request",
         )
     if not files or len(files) > 2:
-        raise Problem(
+        raise HTTPProblem(
             422, "Send one file, or two (a node table then an edge table).", title="Invalid request"
         )
     uploads = [(f.filename or "upload", await f.read()) for f in files]
@@ -68,7 +68,7 @@ async def upload(
         repo, workspace, uploads, format=format, mapping=mapping_file, dry_run=dry_run
     )
     if not dry_run:
-        repo.session.commit()
+        repo.commit()
     return report
 
 
@@ -89,7 +89,7 @@ def download(
     format: Annotated[str, Query(description="One of the export formats.")] = "native",
 ) -> Response:
     if format not in EXPORT_FORMATS:
-        raise Problem(
+        raise HTTPProblem(
             422,
             f"Unknown format {format!r}; the formats are: " + ", ".join(EXPORT_FORMATS) + ".",
             title="Invalid request",

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from constellation.config import get_settings
-from constellation.errors import ConstellationError, InvalidRecords
+from constellation.errors import ConstellationError, InvalidQuestion, InvalidRecords
 from constellation.store import Repository, Store
 
 app = typer.Typer(
@@ -89,6 +89,8 @@ def _repository(db: str | None, actor: str | None = "cli") -> Iterator[Repositor
     try:
         with store.repository(actor=actor) as repo:
             yield repo
+    except InvalidQuestion as exc:
+        raise _fail(exc.sentence()) from None
     except InvalidRecords as exc:
         raise _fail(str(exc)) from None
     except ConstellationError as exc:

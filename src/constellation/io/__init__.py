@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from pydantic import Field
@@ -223,8 +224,10 @@ def import_files(
     if progress:
         progress("checking", 0, batch.rows)
 
-    savepoint = repo.session.begin_nested() if (problems or dry_run) and not exists else None
-    try:
+    # a workspace this import creates goes again if nothing is to be kept (a dry run or
+    # problems); otherwise the caller's transaction decides, as for an existing workspace
+    undo = (problems or dry_run) and not exists
+    with repo.savepoint(keep=False) if undo else nullcontext():
         if not exists:
             meta = batch.workspace or {}
             repo.create_workspace(
@@ -257,9 +260,6 @@ def import_files(
                     k: v for k, v in batch.restore.get("edges", {}).items() if k in created_edges
                 },
             )
-    finally:
-        if savepoint is not None and savepoint.is_active:
-            savepoint.rollback()
     if progress:
         progress("done", batch.rows, batch.rows)
     return ImportReport(
