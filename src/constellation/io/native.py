@@ -163,7 +163,7 @@ def _write(repo: Repository, workspace: str) -> bytes:
 
 FORMAT = Format(
     name="native",
-    title="Constellation",
+    title="Constellation export",
     description="Constellation's own JSON: a whole workspace, for backups and moves",
     shapes={"json": "a Constellation export (nodes, edges)"},
     suffixes=(".json",),
