@@ -6,7 +6,9 @@ shown a file its format's writer made, not one written by hand for the test.
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -160,3 +162,30 @@ def test_the_api_lists_every_format_with_its_record(tmp_path):
 )
 def test_csv_tables_and_kumu_sheets_are_told_apart(name, content, expected):
     assert detect_format(name, content) == expected
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_readme_table_names_every_format():
+    """The README's table of formats (written by hand, for its detail) stays true."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| format | import | export (`--format`) | what it is |", 1)[1]
+    table = table.split("\n\n", 1)[0]
+    rows = [line.split(" | ") for line in table.splitlines() if line.startswith("| ")][1:]
+    imports = {n for r in rows for n in re.findall(r"`([\w-]+)`", r[1])}
+    exports = {n for r in rows for n in re.findall(r"`([\w-]+)`", r[2])}
+    assert imports == set(IMPORT_FORMATS) - {"auto"}
+    assert exports == set(EXPORT_FORMATS)
+
+
+def test_no_io_module_reaches_into_another():
+    """Shared helpers have their own modules; nothing imports another module's private names,
+    and no io module is private to the others."""
+    folder = ROOT / "src" / "constellation" / "io"
+    for path in folder.glob("*.py"):
+        assert path.name == "__init__.py" or not path.name.startswith("_"), path.name
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("constellation"):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert not private, f"{path.name} imports {private} from {node.module}"
