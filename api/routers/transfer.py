@@ -35,8 +35,9 @@ def formats() -> FormatList:
 @router.post(
     "/api/workspaces/{workspace}/import",
     summary="Import files into the workspace (editor): all rows or none",
-    description="Upload one file (Kumu JSON or XLSX, GraphML, GEXF, native JSON, "
-    "360Giving) or two (CSV nodes then edges; Kumu elements then connections). Every "
+    description="Upload one file ("
+    + ", ".join(f.title for f in FORMATS if f.read is not None)
+    + ") or two (CSV nodes then edges; Kumu elements then connections). Every "
     "row is checked first; on any problem nothing is written and the answer lists "
     "each one with its file, sheet, row and column.",
     response_model=ImportReport,
@@ -46,7 +47,9 @@ async def upload(
     repo: RepoDep,
     request: Request,
     files: Annotated[list[UploadFile], File(description="One or two files.")],
-    format: Annotated[str, Form(description="auto, or one of the import formats.")] = "auto",
+    format: Annotated[
+        str, Form(description="auto, or one of: " + ", ".join(IMPORT_FORMATS[1:]) + ".")
+    ] = "auto",
     mapping: Annotated[
         UploadFile | None, File(description="A mapping file (YAML or JSON) for foreign types.")
     ] = None,
@@ -86,7 +89,9 @@ async def upload(
 def download(
     workspace: ReadWs,
     repo: RepoDep,
-    format: Annotated[str, Query(description="One of the export formats.")] = "native",
+    format: Annotated[
+        str, Query(description="One of: " + ", ".join(EXPORT_FORMATS) + ".")
+    ] = "native",
 ) -> Response:
     if format not in EXPORT_FORMATS:
         raise HTTPProblem(
