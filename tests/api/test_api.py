@@ -380,6 +380,8 @@ def test_diff_trend_whatif(client):
         params={"from": "2017-06-01", "to": "2018-06-01"},
     ).json()
     assert any(n["label"] == "Career Readiness CAN" for n in d["nodes"]["added"])
+    assert d["from"] == "2017-06-01" and d["to"] == "2018-06-01"
+    assert set(d["health"]) == {"from", "to"} and d["findings"]["persisting"] >= 0
     is_problem(
         client.get("/api/workspaces/achieve-escambia/audit/diff", params={"from": "2017-06-01"}),
         422,
