@@ -374,4 +374,5 @@ def test_funding_on_the_la_compact_demo(tmp_path, demo_databases, pinned_today):
 
     # on today's date the demo's grants have ended: the report explains, not stays silent
     now = funding_opportunities(today)
-    assert now.co_funders or any("No funding is current" in n for n in now.notes)
+    assert now.co_funders == []
+    assert any("No funding is current" in n for n in now.notes)
