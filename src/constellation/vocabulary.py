@@ -563,7 +563,6 @@ EDGE_KINDS: dict[str, EdgeKind] = {
 
 CATEGORY_COLORS: tuple[str, ...] = (
     "#0072b2",
-    "#d95f02",
     "#117733",
     "#aa4499",
     "#b8860b",
@@ -581,7 +580,7 @@ CATEGORY_COLORS: tuple[str, ...] = (
 community …), in order; values past the last share `OTHER_COLOR`, and nodes without the
 field are `NO_VALUE_COLOR`. Like every colour here, each has at least 3:1 contrast on
 white (tests/viz/test_palette.py); the node kinds are also told apart under simulated
-deuteranopia."""
+deuteranopia; none is near the colours of the finding marks (`viz.map.MARKS`)."""
 
 OTHER_COLOR = "#222222"
 NO_VALUE_COLOR = "#7f7f7f"

@@ -102,6 +102,9 @@ def test_node_kinds_stay_apart_for_deuteranopes():
 
 
 def test_finding_marks_use_colours_no_node_kind_uses():
+    """A mark stays a mark whatever the map is coloured by: kinds or the values of a field."""
+    fills = [k.color for k in vocab.NODE_KINDS.values()]
+    fills += [*vocab.CATEGORY_COLORS, vocab.OTHER_COLOR, vocab.NO_VALUE_COLOR]
     for mark in MARKS.values():
-        for kind in vocab.NODE_KINDS.values():
-            assert difference(mark["color"], kind.color) >= 20, (mark["label"], kind.name)
+        for fill in fills:
+            assert difference(mark["color"], fill) >= 20, (mark["label"], fill)

@@ -103,6 +103,25 @@ STATUS_STYLES: dict[str, dict[str, Any]] = {
 `borderWidth`, `shapeProperties.borderDashes`, and a grey border when set); the fill keeps
 the colour of the kind (or of whatever the map is coloured by)."""
 
+CHANGE_STYLES: dict[str, dict[str, Any]] = {
+    "added": {
+        "badge": "+",
+        "color": "#000000",
+        "border": 4,
+        "width": 3,
+        "legend": "added since the first date: + and a thick black outline (ties: thick)",
+    },
+    "ended": {
+        "badge": "\u2212",
+        "color": "#7f7f7f",
+        "border": 2,
+        "opacity": 0.35,
+        "dashes": [4, 3],
+        "legend": "ended since the first date: \u2212, faded, dashed (ties: dashed, faded)",
+    },
+}
+"""How the changes mode (two dates) draws what was added and what ended between them."""
+
 HIDDEN_STATUSES = (vocab.Status.DISBANDED.value,)
 """Statuses the status filter leaves out until someone ticks them."""
 
@@ -241,6 +260,7 @@ def build_map(
         "statuses": [s.value for s in vocab.Status],
         "hidden_statuses": list(HIDDEN_STATUSES),
         "status_styles": STATUS_STYLES,
+        "change_styles": CHANGE_STYLES,
         "category_colors": {
             "values": list(vocab.CATEGORY_COLORS),
             "other": vocab.OTHER_COLOR,

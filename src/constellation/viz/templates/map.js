@@ -105,7 +105,7 @@
     return {
       kinds: new Set(allKinds), edgeKinds: new Set(allEdgeKinds),
       statuses: new Set(data.statuses.filter(function (s) { return data.hidden_statuses.indexOf(s) < 0; })),
-      goal: "", area: "", day: meta.as_of, focus: null, depth: 1
+      goal: "", area: "", day: meta.as_of, since: "", focus: null, depth: 1
     };
   }
   var state = freshState();
@@ -119,7 +119,7 @@
   function nodePasses(id) {
     var r = records[id];
     if (!state.kinds.has(r.kind)) return false;
-    if (!validOn(r.from, r.to, state.day)) return false;
+    if (!validOn(r.from, r.to, state.day) && !(state.since && validOn(r.from, r.to, state.since))) return false;
     var status = statusOn(r, state.day);
     if (status && !state.statuses.has(status)) return false;
     if (state.goal && !(r.goals && r.goals.indexOf(state.goal) >= 0)) return false;
@@ -129,7 +129,15 @@
   function edgePasses(e) {
     if (!state.edgeKinds.has(e.kind)) return false;
     var info = edgeInfo[e.id];
-    return !info || validOn(info.from, info.to, state.day);
+    return !info || validOn(info.from, info.to, state.day) ||
+      !!(state.since && validOn(info.from, info.to, state.since));
+  }
+  /* In the changes mode (a first date, `since`, before the date shown): was the record
+   * added between the two dates, or did it end? */
+  function changeOf(from, to) {
+    if (!state.since || state.since >= state.day) return null;
+    var was = validOn(from, to, state.since), now = validOn(from, to, state.day);
+    return !was && now ? "added" : was && !now ? "ended" : null;
   }
 
   /* Which nodes and ties are shown under the current filters. */
@@ -263,6 +271,11 @@
       var s = audit.counts.by_severity || {};
       parts.push(plural(s.high || 0, "high-severity finding") + ", " + (s.medium || 0) + " medium");
     }
+    var ch = window.mapChanges;
+    if (ch && state.since && state.since < state.day) {
+      parts.push("since " + state.since + ": +" + ch.nodes.added + " / \u2212" + ch.nodes.ended + " nodes, +" +
+        ch.edges.added + " / \u2212" + ch.edges.ended + " ties");
+    }
     $("map-summary").textContent = parts.join(" \u00b7 ");
   }
   summary();
@@ -315,6 +328,15 @@
     });
     box.appendChild(el("p", { cls: "note", text: "Low and info findings, and findings that " +
       "only name a node, are listed in its details. Click a node to see them." }));
+    Object.keys(data.change_styles).forEach(function (name) {
+      var c = data.change_styles[name];
+      var ring = el("span", { cls: "halo" });
+      ring.style.borderColor = c.color;
+      ring.style.borderStyle = c.dashes ? "dashed" : "solid";
+      if (c.opacity) ring.style.opacity = c.opacity;
+      box.appendChild(el("div", { cls: "mark" }, [ring, el("span", { text: c.badge + "  " + c.legend })]));
+    });
+    box.appendChild(el("p", { cls: "note", text: "Constellation status: see the swatches by the status filter." }));
     var note = "Size: " + (MEASURE_NAMES[meta.size_by] || meta.size_by) + " as of " + meta.as_of;
     if (meta.measure && meta.measure.approximate) note += " (estimated: " + meta.measure.note + ")";
     $("legend-size").textContent = note + ".";
@@ -326,6 +348,13 @@
   dateInput.value = meta.as_of;
   data.as_of_choices.forEach(function (d) { $("date-choices").appendChild(el("option", { value: d })); });
   dateInput.addEventListener("change", function () { setDay(dateInput.value || meta.as_of); });
+  $("changes-from").addEventListener("change", function () {
+    state.since = this.value || "";
+    restyle();
+    applyFilters();
+    summary();
+    writeFragment();
+  });
   data.filters.goals.forEach(function (g) {
     $("filter-goal").appendChild(el("option", { value: g.id, text: g.label }));
   });
@@ -814,8 +843,12 @@
   }
 
   /* Every node's colour, size, status style and finding mark, for the view and date shown. */
+  var kindOfEdge = {};
+  data.kinds.edges.forEach(function (k) { kindOfEdge[k.name] = k; });
+  var edgeStyled = {};
   function restyle() {
     colours = colourTable();
+    var changes = { nodes: { added: 0, ended: 0 }, edges: { added: 0, ended: 0 } };
     var updates = [];
     data.nodes.forEach(function (n) {
       var r = records[n.id];
@@ -841,16 +874,50 @@
         item.color.border = m.color;
         item.shadow = { enabled: true, color: m.color, size: m.halo, x: 0, y: 0 };
       }
+      var change = changeOf(r.from, r.to);
+      if (change) {
+        var c = data.change_styles[change];
+        label = c.badge + " " + label;
+        item.borderWidth = c.border;
+        item.color.border = c.color;
+        if (c.opacity) item.opacity = c.opacity;
+        if (c.dashes) item.shapeProperties = { borderDashes: c.dashes };
+        changes.nodes[change] += 1;
+      }
       item.label = label;
       n.title = nodeTooltip(n.id);
       item.title = n.title;
       updates.push(item);
     });
     nodeSet.update(updates);
+    var edgeUpdates = [];
+    data.edges.forEach(function (e) {
+      var info = edgeInfo[e.id] || {};
+      var change = changeOf(info.from, info.to);
+      if (change) changes.edges[change] += 1;
+      if ((edgeStyled[e.id] || null) === change) return;
+      edgeStyled[e.id] = change;
+      var k = kindOfEdge[e.kind] || {};
+      var item = { id: e.id, width: 1, dashes: !!k.dashes, color: { color: e.color, opacity: 0.8 } };
+      if (change === "added") item.width = data.change_styles.added.width;
+      if (change === "ended") { item.dashes = data.change_styles.ended.dashes; item.color.opacity = 0.35; }
+      edgeUpdates.push(item);
+    });
+    if (edgeUpdates.length) edgeSet.update(edgeUpdates);
+    var note = $("changes-status");
+    if (state.since && state.since < state.day) {
+      note.textContent = "Between " + state.since + " and " + state.day + ": " +
+        plural(changes.nodes.added, "node") + " and " + plural(changes.edges.added, "tie") + " added (+), " +
+        plural(changes.nodes.ended, "node") + " and " + plural(changes.edges.ended, "tie") + " ended (\u2212).";
+    } else {
+      note.textContent = state.since ? "The first date must come before the date shown." : "";
+    }
+    window.mapChanges = changes;
     labelWidths = {};
     labelOrder();
     colourLegend();
     placeLabels();
+    refreshTable();
   }
 
   function colourLegend() {
@@ -957,7 +1024,8 @@
           var inside = body.options.shape === "box";
           var top = inside ? p.y - px * 0.7 : p.y + radius + 1;
           var rect = { l: p.x - w / 2, r: p.x + w / 2, t: top, b: top + px * 1.3 };
-          if (forced || isFree(rect, id) && (!shapes[id] || isFree(shapes[id], id))) {
+          var whole = rect.l >= 0 && rect.t >= 0 && rect.r <= box.width && rect.b <= box.height;
+          if (forced || whole && isFree(rect, id) && (!shapes[id] || isFree(shapes[id], id))) {
             placed.push(rect);
             if (shapes[id]) placed.push({ id: id, l: shapes[id].l, r: shapes[id].r, t: shapes[id].t, b: shapes[id].b });
             want = px / scale;
@@ -1068,6 +1136,7 @@
     $("toggle-table").setAttribute("aria-pressed", on ? "true" : "false");
     $("toggle-table").textContent = on ? "Hide the table" : "Show the table";
     if (on) refreshTable();
+    network.setSize("100%", "100%");  // the map gives the table room, or takes it back
     network.redraw();
   }
   $("toggle-table").addEventListener("click", function () { showTable(!tableShown); writeFragment(); });
@@ -1103,6 +1172,7 @@
     if (view.size !== meta.size_by) q.set("size", view.size);
     if (state.focus) { q.set("focus", state.focus); if (state.depth !== 1) q.set("depth", String(state.depth)); }
     if (state.day !== meta.as_of) q.set("as_of", state.day);
+    if (state.since) { q.set("from", state.since); q.set("to", state.day); }
     if (state.goal) q.set("goal", state.goal);
     if (state.area) q.set("area", state.area);
     var fresh = freshState();
@@ -1140,6 +1210,7 @@
     document.querySelectorAll("#legend-nodes input").forEach(function (b) { b.checked = state.kinds.has(b.dataset.kind); });
     document.querySelectorAll("#legend-edges input").forEach(function (b) { b.checked = state.edgeKinds.has(b.dataset.edgeKind); });
     $("color-by").value = view.color;
+    $("changes-from").value = state.since;
     $("size-by").value = view.size;
   }
   ["filter-goal", "filter-area"].forEach(function (id) { $(id).addEventListener("change", writeFragment); });
@@ -1162,10 +1233,14 @@
     var focus = f.focus || query.get("focus");
     if (focus && records[focus] && f.focus) { state.focus = focus; state.depth = f.depth === "2" ? 2 : 1; }
     syncControls();
+    if (f.view === "table") showTable(true);
     network.fit({ animation: false });
     fitScale = network.getScale() * 0.92;
     network.moveTo({ scale: fitScale, animation: false });
-    state.day = f.as_of && /^\d{4}-\d{2}-\d{2}$/.test(f.as_of) ? f.as_of : meta.as_of;
+    var isDay = function (d) { return !!d && /^\d{4}-\d{2}-\d{2}$/.test(d); };
+    state.day = isDay(f.to) ? f.to : isDay(f.as_of) ? f.as_of : meta.as_of;
+    state.since = isDay(f.from) ? f.from : "";
+    $("changes-from").value = state.since;
     dateInput.value = state.day;
     useAudit(state.day);
     restyle();
@@ -1185,7 +1260,6 @@
     if (isFinite(zoom) && zoom > 0 && center.length === 2 && center.every(isFinite)) {
       network.moveTo({ scale: zoom, position: { x: center[0], y: center[1] }, animation: false });
     }
-    if (f.view === "table") showTable(true);
     opened = true;
     writing = false;
     placeLabels();
