@@ -49,7 +49,8 @@ def drawn_labels(p: MapPage) -> list[dict]:
           const lm = net.body.nodes[n.id].labelModule;
           if (!lm.visible()) continue;
           const a = net.canvasToDOM({x: lm.size.left, y: lm.size.top});
-          const b = net.canvasToDOM({x: lm.size.left + lm.size.width, y: lm.size.top + lm.size.height});
+          const b = net.canvasToDOM(
+            {x: lm.size.left + lm.size.width, y: lm.size.top + lm.size.height});
           out.push({id: n.id, px: lm.fontOptions.size * s, l: a.x, t: a.y, r: b.x, b: b.y});
         }
         return out;
