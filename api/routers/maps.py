@@ -41,7 +41,7 @@ def workspace_map(
         raise HTTPProblem(
             422, f"size_by must be one of {', '.join(SIZE_MEASURES)}.", title="Invalid request"
         )
-    may_write = not caller.anonymous and caller.role.allows(Role.EDITOR)
+    may_write = caller.may(Role.EDITOR)
     save_url = f"/api/workspaces/{workspace}/map/positions" if may_write else None
     page = cache.get(
         "map",

@@ -233,7 +233,9 @@ def _findings(report: AuditReport | None):
         return [], {}, {}
     from constellation.analysis.registry import CHECKS
 
-    findings, main, involved = [], {}, {}
+    findings: list[dict[str, Any]] = []
+    main: dict[str, list[int]] = {}
+    involved: dict[str, list[int]] = {}
     for i, f in enumerate(report.findings):
         ids = [s.id for s in f.subjects]
         findings.append(
@@ -340,9 +342,13 @@ def _network(G, measure, coords, physics, main, findings):
         net.node_ids.append(node)
         net.node_map[node] = item
     for s, t, key, d in G.edges(keys=True, data=True):
-        spec = vocab.EDGE_KINDS.get(d["kind"])
-        options = {"id": key, "kind": d["kind"], "color": spec.color if spec else "#888888"}
-        if spec and spec.dashes:
+        edge_kind = vocab.EDGE_KINDS.get(d["kind"])
+        options = {
+            "id": key,
+            "kind": d["kind"],
+            "color": edge_kind.color if edge_kind else "#888888",
+        }
+        if edge_kind and edge_kind.dashes:
             options["dashes"] = True
         item = Edge(s, t, **options).options  # arrows come from the shared edge options
         net.edges.append(item)
