@@ -81,3 +81,83 @@ def test_the_readers_see_what_they_look_for():
         (3, "sqlalchemy.orm"),
     ]
     assert sorted(line for line, _ in session_uses(leaky)) == [5, 6]
+
+
+# The layers, lowest first: a module may import its own layer and those below it, never one
+# above. The interfaces (the CLI, the HTTP service) sit side by side on top and never import
+# each other; the CLI starts the service by its import string, not by importing it.
+LAYERS = {
+    "library": 0,  # vocabulary, records, errors, store, graph, analysis, io, viz, demo
+    "services": 1,
+    "cli": 2,
+    "api": 2,
+}
+
+
+def layer_of(module: str) -> str | None:
+    """The layer of a dotted module name, or None for one outside the project."""
+    if module == "api" or module.startswith("api."):
+        return "api"
+    if module.startswith("constellation.services"):
+        return "services"
+    if module.startswith("constellation.cli"):
+        return "cli"
+    if module == "constellation" or module.startswith("constellation."):
+        return "library"
+    return None
+
+
+def _module_of(path: Path) -> str:
+    parts = path.relative_to(ROOT / "src" if path.is_relative_to(ROOT / "src") else ROOT)
+    return ".".join(parts.with_suffix("").parts).removesuffix(".__init__")
+
+
+def project_imports(tree: ast.AST) -> list[tuple[int, str]]:
+    """Every absolute import of one of the project's modules."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if layer_of(a.name)]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and layer_of(node.module or ""):
+            found.append((node.lineno, node.module))
+    return found
+
+
+def upward_imports(module: str, source: str) -> list[tuple[int, str]]:
+    """The imports of `module` (its source given) that reach a layer above or beside it."""
+    own = layer_of(module)
+    assert own is not None, module
+    return [
+        (line, imported)
+        for line, imported in project_imports(ast.parse(source))
+        if (other := layer_of(imported)) is not None
+        and other != own
+        and LAYERS[other] >= LAYERS[own]
+    ]
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_name)
+def test_no_import_runs_up_or_across_the_layers(path):
+    assert upward_imports(_module_of(path), path.read_text()) == []
+
+
+def test_the_layer_reader_sees_an_upward_import():
+    assert layer_of("constellation.analysis.audit") == "library"
+    assert layer_of("constellation.services.audit") == "services"
+    assert layer_of("api.routers.analysis") == "api"
+    assert layer_of("networkx") is None
+    assert (
+        _module_of(ROOT / "src/constellation/services/audit.py") == "constellation.services.audit"
+    )
+    assert _module_of(ROOT / "api/routers/analysis.py") == "api.routers.analysis"
+    source = (
+        "from constellation.services.audit import audit\n"
+        "import api.app\n"
+        "from constellation.analysis.audit import run_audit\n"
+    )
+    assert upward_imports("constellation.analysis.whatif", source) == [
+        (1, "constellation.services.audit"),
+        (2, "api.app"),
+    ]
+    assert upward_imports("constellation.cli.analysis", source) == [(2, "api.app")]
+    assert upward_imports("api.routers.analysis", source) == []

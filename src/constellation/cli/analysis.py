@@ -56,7 +56,7 @@ def _audit_params(pairs: list[str] | None):
     from constellation.services.audit import audit_params
 
     try:
-        return audit_params(_parse_props(pairs))
+        return audit_params(_parse_props(pairs, "--param"))
     except InvalidRecords as exc:
         raise _fail(
             "bad --param: "
