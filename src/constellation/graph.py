@@ -103,7 +103,7 @@ def build_graph(
     as_of = as_of or dt.date.today()
     G = nx.MultiDiGraph(workspace=workspace, as_of=as_of, revision=None)
 
-    def valid(r):
+    def valid(r: dict[str, Any]) -> bool:
         vf, vt = _date(r.get("valid_from")), _date(r.get("valid_to"))
         return (vf is None or vf <= as_of) and (vt is None or vt >= as_of)
 

@@ -17,7 +17,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Literal, NamedTuple, overload
+from typing import Any, Literal, NamedTuple, TypeVar, overload
 
 from pydantic import ValidationError
 from sqlalchemy import (
@@ -65,6 +65,8 @@ from constellation.store import tokens
 from constellation.store.tables import Change, Edge, Node, Workspace, utcnow
 
 __all__ = ["Repository", "GraphRows", "slugify"]
+
+_Query = TypeVar("_Query", bound=Select)  # a SELECT that filters keep the type of
 
 CHUNK = 5000  # rows per IN (…) list; SQLite allows 32,766 bound parameters
 ANALYZE_ROWS = 5000  # PostgreSQL: refresh planner statistics after inserting this many rows
@@ -421,7 +423,7 @@ class Repository:
             include_archived,
             None,
         )
-        return self.session.scalar(stmt)
+        return self.session.execute(stmt).scalar_one()
 
     def find_node(self, workspace: str, name: str) -> NodeOut:
         """Resolve a name people type: an id (exact, then case aside), else an exact label
@@ -587,7 +589,7 @@ class Repository:
             as_of,
             include_archived,
         )
-        return self.session.scalar(stmt)
+        return self.session.execute(stmt).scalar_one()
 
     def neighbourhood(
         self, workspace: str, node_id: str, hops: int = 1, as_of: dt.date | None = None
@@ -1407,8 +1409,17 @@ class Repository:
     # ------------------------------------------------------------------ filters
 
     def _node_filters(
-        self, stmt, workspace_pk, kind, tag, text, properties, as_of, include_archived, ids
-    ):
+        self,
+        stmt: _Query,
+        workspace_pk: int,
+        kind: str | None,
+        tag: str | None,
+        text: str | None,
+        properties: dict[str, Any] | None,
+        as_of: dt.date | None,
+        include_archived: bool,
+        ids: Sequence[str] | None,
+    ) -> _Query:
         stmt = stmt.where(Node.workspace_pk == workspace_pk)
         if kind:
             stmt = stmt.where(Node.kind == vocab.canonical_kind(kind))
@@ -1420,17 +1431,17 @@ class Repository:
 
     def _edge_filters(
         self,
-        stmt,
-        workspace_pk,
-        kind,
-        node,
-        source,
-        target,
-        tag,
-        properties,
-        as_of,
-        include_archived,
-    ):
+        stmt: _Query,
+        workspace_pk: int,
+        kind: str | None,
+        node: str | None,
+        source: str | None,
+        target: str | None,
+        tag: str | None,
+        properties: dict[str, Any] | None,
+        as_of: dt.date | None,
+        include_archived: bool,
+    ) -> _Query:
         stmt = stmt.where(Edge.workspace_pk == workspace_pk)
         if kind:
             stmt = stmt.where(Edge.kind == vocab.canonical_kind(kind))
@@ -1446,7 +1457,15 @@ class Repository:
         found = self._node_kinds(workspace_pk, [ident])
         return found[ident][0] if ident in found else -1
 
-    def _common_filters(self, stmt, table, tag, properties, as_of, include_archived):
+    def _common_filters(
+        self,
+        stmt: _Query,
+        table: type[Node] | type[Edge],
+        tag: str | None,
+        properties: dict[str, Any] | None,
+        as_of: dt.date | None,
+        include_archived: bool,
+    ) -> _Query:
         if not include_archived:
             stmt = stmt.where(table.archived_at.is_(None))
         if as_of is not None:
