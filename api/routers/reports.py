@@ -1,0 +1,72 @@
+"""Indicator trends, their charts and the meeting packet: HTTP over the report services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from api.cache import AnalysesDep
+from api.deps import ReadWs, RepoDep
+from api.schemas import problems
+from constellation.analysis.indicators import IndicatorReport, IndicatorTrend
+from constellation.services.indicators import indicator_report, one_indicator
+
+router = APIRouter(
+    prefix="/api/workspaces/{workspace}", tags=["reports"], responses=problems(401, 404, 413, 422)
+)
+
+AsOf = Annotated[dt.date | None, Query(description="The date to look at (default today).")]
+Window = Annotated[
+    int, Query(ge=2, le=50, description="Fit the forecast on this many latest values.")
+]
+IndicatorId = Annotated[str, Path(max_length=500, description="Id or exact label.")]
+
+
+@router.get(
+    "/indicators",
+    response_model=IndicatorReport,
+    summary="Every indicator's trend (the same JSON as `constellation indicators -f json`)",
+)
+def indicators(
+    workspace: ReadWs,
+    repo: RepoDep,
+    cache: AnalysesDep,
+    goal: Annotated[str | None, Query(max_length=500, description="Id or exact label.")] = None,
+    as_of: AsOf = None,
+    window: Window = 3,
+):
+    day = as_of or dt.date.today()
+    return cache.get(
+        "indicators",
+        day,
+        goal,
+        window,
+        make=lambda: indicator_report(
+            repo,
+            workspace,
+            goal=goal,
+            params={"forecast_window": window},
+            graph=cache.graph(day),
+        ),
+    )
+
+
+@router.get(
+    "/indicators/{indicator}",
+    response_model=IndicatorTrend,
+    summary="One indicator's trend: the entry `GET …/indicators` lists for it",
+)
+def indicator(
+    workspace: ReadWs,
+    repo: RepoDep,
+    cache: AnalysesDep,
+    indicator: IndicatorId,
+    as_of: AsOf = None,
+    window: Window = 3,
+):
+    day = as_of or dt.date.today()
+    return one_indicator(
+        repo, workspace, indicator, params={"forecast_window": window}, graph=cache.graph(day)
+    )

@@ -1,0 +1,67 @@
+"""Indicator trends, charts and the meeting packet over HTTP, and the same JSON from the CLI."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from constellation.cli import app as cli
+
+WS = "/api/workspaces/achieve-escambia"
+
+
+def cli_json(*args: str):
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_indicators_json_is_the_same_from_the_api_and_the_cli(client, settings):
+    r = client.get(f"{WS}/indicators", params={"as_of": "2024-06-01"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["workspace"] == "achieve-escambia" and body["as_of"] == "2024-06-01"
+    ids = [t["id"] for t in body["indicators"]]
+    assert "four-year-graduation-rate" in ids
+    printed = cli_json(
+        "indicators",
+        "--db",
+        settings.database_url,
+        "-w",
+        "achieve-escambia",
+        "--as-of",
+        "2024-06-01",
+        "--format",
+        "json",
+    )
+    assert printed == body
+
+
+def test_one_indicator_is_its_entry_in_the_list(client):
+    listed = client.get(f"{WS}/indicators", params={"as_of": "2024-06-01"}).json()
+    entry = next(t for t in listed["indicators"] if t["id"] == "four-year-graduation-rate")
+    r = client.get(f"{WS}/indicators/four-year-graduation-rate", params={"as_of": "2024-06-01"})
+    assert r.status_code == 200
+    assert r.json() == entry
+
+
+def test_indicators_by_goal_and_unknown_names(client):
+    listed = client.get(f"{WS}/indicators").json()["indicators"]
+    goal = next(g for t in listed for g in t["goals"])
+    by_goal = client.get(f"{WS}/indicators", params={"goal": goal["id"]}).json()
+    assert by_goal["goal"] == goal
+    assert by_goal["indicators"] and all(
+        goal["id"] in [g["id"] for g in t["goals"]] for t in by_goal["indicators"]
+    )
+    r = client.get(f"{WS}/indicators/no-such-indicator")
+    assert r.status_code == 404
+    assert "no-such-indicator" in r.json()["detail"]
+    r = client.get(f"{WS}/indicators/achieve-escambia-org")  # a node, but not an indicator
+    assert r.status_code == 404
+    assert "No indicator 'achieve-escambia-org'" in r.json()["detail"]
+    r = client.get(f"{WS}/indicators", params={"goal": "achieve-escambia-org"})
+    assert r.status_code == 422
+    assert "is not a goal" in r.json()["detail"]
+    r = client.get(f"{WS}/indicators", params={"window": 1})
+    assert r.status_code == 422
