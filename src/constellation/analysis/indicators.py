@@ -127,7 +127,11 @@ class IndicatorTrend(BaseModel):
     unit: str | None = None
     direction: Direction
     goals: list[Subject] = Field(default_factory=list, description="The goals it measures.")
-    illustrative: bool = Field(False, description="Its figures are illustrative, not sourced.")
+    illustrative: bool = Field(
+        False,
+        description="Some of its figures are illustrative: the node says so, or a value's "
+        "note is 'illustrative'.",
+    )
     source: str | None = None
     baseline: float | None = None
     baseline_date: dt.date | None = None
@@ -217,7 +221,8 @@ def indicator_trend(
         unit=d.get("unit"),
         direction=direction,
         goals=[subject(G, g) for g in sorted(_goals(G, node))],
-        illustrative=bool(attrs.get("illustrative")),
+        illustrative=bool(attrs.get("illustrative"))
+        or any(pt.note == "illustrative" for pt in points),
         source=d.get("source"),
         baseline=baseline,
         baseline_date=baseline_date,
