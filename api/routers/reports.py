@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 
 from api.cache import AnalysesDep
 from api.deps import ReadWs, RepoDep
 from api.schemas import problems
 from constellation.analysis.indicators import IndicatorReport, IndicatorTrend
-from constellation.services.indicators import indicator_report, one_indicator
+from constellation.services.indicators import indicator_chart, indicator_report, one_indicator
 
 router = APIRouter(
     prefix="/api/workspaces/{workspace}", tags=["reports"], responses=problems(401, 404, 413, 422)
@@ -70,3 +71,31 @@ def indicator(
     return one_indicator(
         repo, workspace, indicator, params={"forecast_window": window}, graph=cache.graph(day)
     )
+
+
+@router.get(
+    "/indicators/{indicator}/chart.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}},
+    summary="One indicator's turn-the-curve chart as SVG: history, groups, baseline, "
+    "forecast, target",
+)
+def indicator_chart_svg(
+    workspace: ReadWs,
+    repo: RepoDep,
+    cache: AnalysesDep,
+    indicator: IndicatorId,
+    as_of: AsOf = None,
+    window: Window = 3,
+) -> Response:
+    day = as_of or dt.date.today()
+    svg = cache.get(
+        "indicator-chart",
+        day,
+        indicator,
+        window,
+        make=lambda: indicator_chart(
+            repo, workspace, indicator, params={"forecast_window": window}, graph=cache.graph(day)
+        ),
+    )
+    return Response(svg, media_type="image/svg+xml")

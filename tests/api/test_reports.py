@@ -65,3 +65,14 @@ def test_indicators_by_goal_and_unknown_names(client):
     assert "is not a goal" in r.json()["detail"]
     r = client.get(f"{WS}/indicators", params={"window": 1})
     assert r.status_code == 422
+
+
+def test_an_indicator_chart_is_svg_with_its_series_and_target(client):
+    r = client.get(f"{WS}/indicators/kindergarten-readiness-rate/chart.svg")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("image/svg+xml")
+    svg = r.text
+    assert svg.startswith("<svg ")
+    for text in ("Children ready for kindergarten", "race: Black", "baseline 54%", "2025-09-30"):
+        assert text in svg
+    assert client.get(f"{WS}/indicators/nothing-here/chart.svg").status_code == 404

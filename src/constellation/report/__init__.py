@@ -1,0 +1,1 @@
+"""The meeting packet: one document for a stewardship meeting, and the charts it holds."""
