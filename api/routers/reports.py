@@ -10,9 +10,13 @@ from fastapi.responses import Response
 
 from api.cache import AnalysesDep
 from api.deps import ReadWs, RepoDep
+from api.problems import Problem
 from api.schemas import problems
 from constellation.analysis.indicators import IndicatorReport, IndicatorTrend
+from constellation.report import MEDIA_TYPES, ReportFormat
+from constellation.report.pdf import PdfUnavailable
 from constellation.services.indicators import indicator_chart, indicator_report, one_indicator
+from constellation.services.report import packet_document
 
 router = APIRouter(
     prefix="/api/workspaces/{workspace}", tags=["reports"], responses=problems(401, 404, 413, 422)
@@ -99,3 +103,47 @@ def indicator_chart_svg(
         ),
     )
     return Response(svg, media_type="image/svg+xml")
+
+
+@router.get(
+    "/report",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/html": {}, "application/pdf": {}}},
+        501: {"description": "PDF asked for where WeasyPrint cannot run"},
+    },
+    summary="The meeting packet (the same document as `constellation report`)",
+    description="Health and its trend, findings by severity, who convenes what, the map, "
+    "the indicator curves by goal, funding and the changes since `since` (default 90 days "
+    "before `as_of`). HTML is one self-contained page that prints a section per page; "
+    "`format=pdf` needs WeasyPrint and its system libraries on the server.",
+)
+def report(
+    workspace: ReadWs,
+    repo: RepoDep,
+    cache: AnalysesDep,
+    as_of: AsOf = None,
+    since: Annotated[
+        dt.date | None, Query(description="Changes since this date (default 90 days before).")
+    ] = None,
+    format: Annotated[ReportFormat, Query(description="html or pdf.")] = ReportFormat.html,
+) -> Response:
+    day = as_of or dt.date.today()
+    try:
+        document = cache.get(
+            "report",
+            day,
+            since,
+            format.value,
+            make=lambda: packet_document(
+                repo, workspace, as_of=day, since=since, format=format, graphs=cache.graph
+            ),
+        )
+    except PdfUnavailable as exc:
+        raise Problem(
+            501, str(exc)[0].upper() + str(exc)[1:] + ".", title="PDF unavailable"
+        ) from None
+    headers = {}
+    if format == ReportFormat.pdf:
+        headers["Content-Disposition"] = f'inline; filename="{workspace}-packet-{day}.pdf"'
+    return Response(document, media_type=MEDIA_TYPES[format], headers=headers)

@@ -76,3 +76,33 @@ def test_an_indicator_chart_is_svg_with_its_series_and_target(client):
     for text in ("Children ready for kindergarten", "race: Black", "baseline 54%", "2025-09-30"):
         assert text in svg
     assert client.get(f"{WS}/indicators/nothing-here/chart.svg").status_code == 404
+
+
+def test_the_report_as_html_and_pdf(client):
+    from constellation.report.pdf import pdf_available
+
+    r = client.get(f"{WS}/report", params={"as_of": "2024-06-01"})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    health = client.get(f"{WS}/audit", params={"as_of": "2024-06-01"}).json()["summary"]["health"]
+    assert f'<span class="big">{health["score"]}</span>/100' in r.text
+    assert r.text.count('<figure class="curve"') == len(
+        client.get(f"{WS}/indicators", params={"as_of": "2024-06-01"}).json()["indicators"]
+    )
+    if pdf_available():  # the PDF's pages are tested in tests/report
+        r = client.get(f"{WS}/report", params={"as_of": "2024-06-01", "format": "pdf"})
+        assert r.status_code == 200
+        assert r.headers["content-type"] == "application/pdf"
+        assert r.content.startswith(b"%PDF-")
+        assert "achieve-escambia-packet-2024-06-01.pdf" in r.headers["content-disposition"]
+
+
+def test_the_report_refuses_bad_requests(client, tokens):
+    r = client.get(f"{WS}/report", params={"format": "docx"})
+    assert r.status_code == 422
+    r = client.get(f"{WS}/report", params={"as_of": "2024-06-01", "since": "2024-07-01"})
+    assert r.status_code == 422
+    assert "must be before the packet's date" in r.json()["detail"]
+    assert client.get("/api/workspaces/private/report").status_code == 401  # anonymous
+    r = client.get("/api/workspaces/nowhere/report", headers=tokens["admin"])
+    assert r.status_code == 404

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,13 +16,16 @@ from constellation.cli.common import (
     FormatOption,
     WorkspaceOption,
     _date,
+    _fail,
     _print_json,
     _repository,
     _table,
     app,
+    err,
     out,
     resolve_workspace,
 )
+from constellation.report import ReportFormat
 
 
 def _num(value: float | None, unit: str | None = None) -> str:
@@ -82,3 +88,54 @@ def indicators(
     out.print(table)
     if not report.indicators:
         out.print("No indicator.")
+
+
+@app.command()
+def report(
+    workspace: WorkspaceOption = None,
+    as_of: AsOfOption = None,
+    since: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Show what changed since this date (default: 90 days before --as-of).",
+            show_default=False,
+        ),
+    ] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write the packet here (default: standard output).",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="html or pdf (needs WeasyPrint).")
+    ] = ReportFormat.html,
+    db: DbOption = None,
+) -> None:
+    """The meeting packet: health, findings, who convenes what, the map, the indicator
+    curves, funding and the changes since --since, as one HTML page or a PDF.
+
+    The HTML is self-contained (it loads nothing) and prints one section per page.
+    """
+    from constellation.services.report import packet_document
+
+    if format == ReportFormat.pdf and out_file is None and sys.stdout.isatty():
+        raise _fail("a PDF does not belong on a terminal; give --out FILE")
+    with _repository(db) as repo:
+        ws = resolve_workspace(repo, workspace)
+        document = packet_document(repo, ws, as_of=_date(as_of), since=_date(since), format=format)
+    if out_file is None:
+        sys.stdout.buffer.write(document)
+        sys.stdout.flush()
+        return
+    try:
+        out_file.write_bytes(document)
+    except OSError as exc:
+        raise _fail(f"cannot write {str(out_file)!r}: {exc.strerror or exc}") from None
+    err.print(
+        f"Wrote the {format.value.upper()} packet of {ws} to {out_file} ({len(document):,} bytes)."
+    )

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from constellation.analysis.indicators import IndicatorTrend  # noqa: E402
 
-__all__ = ["trend_chart", "COLORS"]
+__all__ = ["trend_chart", "health_chart", "COLORS"]
 
 COLORS = {
     "history": "#1f4e79",
@@ -38,12 +38,13 @@ _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.4g}" if abs(value) >= 1000 else f"{value:g}"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"
 
 
 def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> str:
     """The chart as one ``<svg>`` element (no XML prologue, no metadata), ready to inline."""
-    fig = Figure(figsize=(width, height), dpi=96)
+    has_data = bool(t.values or t.groups)
+    fig = Figure(figsize=(width, height if has_data else 1.3), dpi=96)
     ax = fig.add_subplot()
     unit = "%" if t.unit == "percent" else ""
     dates = [p.date for p in t.values] + [p.date for g in t.groups for p in g.values]
@@ -136,12 +137,48 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
     ax.grid(True, axis="y", color="#e5e5e5", linewidth=0.6)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    return _svg(fig, f"chart-{t.id}", f"{t.label} chart")
+
+
+def health_chart(points: list[dict], since=None, width: float = 6.4, height: float = 2.6) -> str:
+    """The health score at yearly points (and the packet's date), 0–100."""
+    fig = Figure(figsize=(width, height), dpi=96)
+    ax = fig.add_subplot()
+    days = [p["date"] for p in points]
+    ax.plot(days, [p["score"] for p in points], color=COLORS["history"], marker="o", linewidth=2)
+    for p in points:
+        ax.annotate(
+            f"{p['score']}",
+            (p["date"], p["score"]),
+            textcoords="offset points",
+            xytext=(0, 7),
+            ha="center",
+            fontsize=8,
+        )
+    if since is not None:
+        ax.axvline(since, color=COLORS["baseline"], linestyle=":", linewidth=1)
+        ax.annotate("since", (since, 3), fontsize=7, color=COLORS["baseline"], ha="left")
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("health (0–100)", fontsize=8)
+    ax.set_title("Health score over the years", fontsize=10, loc="left")
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.tick_params(labelsize=7)
+    ax.grid(True, axis="y", color="#e5e5e5", linewidth=0.6)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return _svg(fig, "health", "Health score over the years")
+
+
+def _svg(fig: Figure, salt: str, label: str) -> str:
+    """The figure as one <svg> element: no prologue, no metadata, its own id salt."""
     fig.tight_layout()
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"chart-{t.id}"}):
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     svg = _METADATA.sub("", _PROLOGUE.sub("", buffer.getvalue(), count=1))
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(t.label)} chart" ', 1)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(label)}" ', 1)
 
 
 def _attr(text: str) -> str:
