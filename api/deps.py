@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
 
-from api.problems import Problem
+from api.problems import HTTPProblem
 from constellation.config import Settings
 from constellation.errors import NotFound
 from constellation.store import Repository, Store
-from constellation.store.tokens import Caller, Role, authenticate
+from constellation.store.tokens import Caller, Role
 
 BEARER = "Bearer "
 COOKIE = "constellation_token"
@@ -34,8 +34,8 @@ BAD_TOKEN = (
 
 def caller_for(store: Store, token: str) -> Caller | None:
     """Who a token belongs to, or None when it is unknown or revoked."""
-    with store.session() as session:
-        return authenticate(session, token)
+    with store.repository() as repo:
+        return repo.authenticate(token)
 
 
 def get_caller(
@@ -50,14 +50,14 @@ def get_caller(
     if not authorization:
         return _cookie_caller(request, store)
     if not authorization.startswith(BEARER):
-        raise Problem(
+        raise HTTPProblem(
             401,
             "Send the token as 'Authorization: Bearer <token>'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
     caller = caller_for(store, authorization[len(BEARER) :].strip())
     if caller is None:
-        raise Problem(401, BAD_TOKEN, headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPProblem(401, BAD_TOKEN, headers={"WWW-Authenticate": "Bearer"})
     return caller
 
 
@@ -80,7 +80,7 @@ def _cookie_caller(request: Request, store: Store) -> Caller:
             request.headers.get("origin") == own
             or request.headers.get("sec-fetch-site") == "same-origin"
         ):
-            raise Problem(
+            raise HTTPProblem(
                 403,
                 "This change did not come from this service's own pages; sign "
                 "in here, or send the token in an Authorization header.",
@@ -94,7 +94,8 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 def get_repo(
     store: Annotated[Store, Depends(get_store)], caller: CallerDep
 ) -> Iterator[Repository]:
-    """A repository in one transaction; routes that write commit it themselves."""
+    """A repository in one transaction; routes that write call `repo.commit()` before they
+    answer, so that a failed commit is the answer and not a log line after it."""
     with store.repository(actor=caller.name and f"{caller.name} ({caller.token})") as repo:
         yield repo
 
@@ -107,11 +108,11 @@ WorkspacePath = Annotated[
 
 def _require(caller: Caller, role: Role) -> None:
     if caller.anonymous:
-        raise Problem(
+        raise HTTPProblem(
             401, "Sign in with a token to do this.", headers={"WWW-Authenticate": "Bearer"}
         )
     if not caller.role.allows(role):
-        raise Problem(
+        raise HTTPProblem(
             403, f"This needs a {role.value} token; yours is a {caller.role.value} token."
         )
 
@@ -122,7 +123,7 @@ def readable_workspace(workspace: WorkspacePath, caller: CallerDep, repo: RepoDe
         raise NotFound("workspace", workspace)
     ws = repo.get_workspace(workspace, counts=False)  # every request: no counting here
     if caller.anonymous and not ws.public_read:
-        raise Problem(
+        raise HTTPProblem(
             401,
             f"Workspace {workspace!r} is not open to anonymous visitors; sign in with a token.",
             headers={"WWW-Authenticate": "Bearer"},
@@ -148,7 +149,7 @@ def admin(caller: CallerDep) -> Caller:
     """An admin token for every workspace (not one scoped to a single workspace)."""
     _require(caller, Role.ADMIN)
     if caller.workspace is not None:
-        raise Problem(
+        raise HTTPProblem(
             403,
             "This needs an admin token for every workspace; yours is scoped "
             f"to {caller.workspace!r}.",
@@ -166,7 +167,7 @@ def expected_version(request: Request, if_match: str | None) -> int | None:
     """The version an If-Match header names; None where it may be left out (see settings)."""
     if if_match is None or if_match.strip() == "*":
         if request.app.state.settings.require_if_match and if_match is None:
-            raise Problem(
+            raise HTTPProblem(
                 428,
                 "Send If-Match with the ETag you read, so that two editors "
                 "never overwrite each other's changes.",
@@ -175,7 +176,7 @@ def expected_version(request: Request, if_match: str | None) -> int | None:
         return None
     value = if_match.strip().removeprefix("W/").strip('"')
     if not value.isdigit():
-        raise Problem(
+        raise HTTPProblem(
             412,
             f"If-Match {if_match!r} names no version of this record; send the ETag you read.",
             title="Changed since you read it",

@@ -10,7 +10,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from constellation.errors import (
@@ -18,6 +17,9 @@ from constellation.errors import (
     InUse,
     InvalidRecords,
     NotFound,
+    StoreConflict,
+    StoreUnavailable,
+    UnstorableValue,
     VersionConflict,
 )
 from constellation.io import FileTooLarge
@@ -46,8 +48,9 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
-class Problem(Exception):
-    """Raise from a route to answer with a problem document."""
+class HTTPProblem(Exception):
+    """Raise from a route to answer with a problem document (the HTTP body); the library's
+    own `constellation.errors.Problem` is one thing wrong with one record."""
 
     def __init__(
         self,
@@ -76,8 +79,8 @@ def _answer_with(status: int):
 
 
 def install(app: FastAPI) -> None:
-    @app.exception_handler(Problem)
-    async def _problem(_: Request, exc: Problem):
+    @app.exception_handler(HTTPProblem)
+    async def _problem(_: Request, exc: HTTPProblem):
         return problem(exc.status, exc.detail, title=exc.title, headers=exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
@@ -128,8 +131,8 @@ def install(app: FastAPI) -> None:
             headers={"ETag": f'"{exc.actual}"'},
         )
 
-    @app.exception_handler(DataError)
-    async def _data(_: Request, exc: DataError):
+    @app.exception_handler(UnstorableValue)
+    async def _data(_: Request, exc: UnstorableValue):
         return problem(
             422,
             "A value cannot be stored as given (too long, or a character "
@@ -137,15 +140,15 @@ def install(app: FastAPI) -> None:
             title="Invalid data",
         )
 
-    @app.exception_handler(IntegrityError)
-    async def _integrity(_: Request, exc: IntegrityError):
+    @app.exception_handler(StoreConflict)
+    async def _integrity(_: Request, exc: StoreConflict):
         return problem(
             409,
             "The change conflicts with what is stored (a duplicate id, or a record still in use).",
         )
 
-    @app.exception_handler(OperationalError)
-    async def _operational(_: Request, exc: OperationalError):
+    @app.exception_handler(StoreUnavailable)
+    async def _operational(_: Request, exc: StoreUnavailable):
         log.exception("database unavailable")
         return problem(503, "The database is not answering; try again in a moment.")
 

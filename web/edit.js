@@ -171,9 +171,28 @@ async function saveEdge(event) {
 }
 
 async function setupImport() {
+  // everything below comes from the format registry, through /api/formats
   const formats = await api("/api/formats");
+  const readers = new Map((formats.import_formats || []).map((f) => [f.name, f]));
+  const titles = [...readers.values()].map((f) => f.title);
+  if (titles.length) {
+    document.getElementById("import-formats").textContent =
+      `Reads ${titles.slice(0, -1).join(", ")} and ${titles[titles.length - 1]}.`;
+  }
   const select = document.getElementById("import-format");
-  for (const f of formats.import) select.append(option(f, f === "auto" ? "recognise it" : f));
+  for (const f of formats.import) {
+    const reader = readers.get(f);
+    select.append(option(f, f === "auto" ? "recognise it" : reader ? `${reader.title} (${f})` : f));
+  }
+  const about = document.getElementById("import-format-about");
+  const describe = () => {
+    const reader = readers.get(select.value);
+    about.textContent = reader ? reader.description : "Told from each file's content, then its name.";
+  };
+  select.addEventListener("change", describe);
+  describe();
+  const suffixes = new Set([...readers.values()].flatMap((f) => f.suffixes));
+  if (suffixes.size) document.getElementById("import-files").accept = [...suffixes].join(",");
   document.getElementById("import-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const status = clear(document.getElementById("import-status"));

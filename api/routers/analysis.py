@@ -1,24 +1,23 @@
-"""The audit and what is built on it: HTTP over the library's analysis, cached per revision."""
+"""The audit and what is built on it: HTTP over `constellation.services`, cached per revision."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from api.cache import AnalysesDep
-from api.deps import ReadWs, RepoDep
 from api.schemas import ProfileBody, WhatIfBody, problems
-from constellation.analysis.audit import CHECKS
-from constellation.analysis.conveners import who_convenes_what
+from constellation.analysis.conveners import ConvenerRow
 from constellation.analysis.findings import AuditReport
-from constellation.analysis.funding import FundingReport, funding_opportunities
-from constellation.analysis.params import AuditParams, resolve
-from constellation.analysis.recommend import Recommendation, recommend
-from constellation.analysis.timeline import diff_graphs, trend_points, yearly_dates
-from constellation.analysis.whatif import Scenario, what_if
-from constellation.errors import InvalidRecords, Problem
+from constellation.analysis.funding import FundingReport
+from constellation.analysis.params import AuditParams
+from constellation.analysis.recommend import Recommendation
+from constellation.analysis.timeline import DiffResult, TrendPoint
+from constellation.analysis.whatif import WhatIfResult
+from constellation.services import audit as audits
+from constellation.services import partners
 
 router = APIRouter(
     prefix="/api/workspaces/{workspace}", tags=["analysis"], responses=problems(401, 404, 413, 422)
@@ -33,22 +32,12 @@ Checks = Annotated[
 
 def audit_params(request: Request) -> AuditParams:
     """Any threshold of AuditParams given as a query parameter, e.g. ?max_active_convened=5."""
-    return resolve({k: v for k, v in request.query_params.items() if k in AuditParams.model_fields})
+    return audits.audit_params(
+        {k: v for k, v in request.query_params.items() if k in AuditParams.model_fields}
+    )
 
 
 Params = Annotated[AuditParams, Depends(audit_params)]
-
-
-def _checks(checks: list[str] | None) -> list[str] | None:
-    unknown = [c for c in checks or [] if c not in CHECKS]
-    if unknown:
-        raise InvalidRecords(
-            [
-                Problem(f"unknown check {c!r}; the checks are: " + ", ".join(CHECKS), field="check")
-                for c in unknown
-            ]
-        )
-    return checks or None
 
 
 @router.get(
@@ -58,65 +47,55 @@ def _checks(checks: list[str] | None) -> list[str] | None:
     description="Thresholds: any field of the audit parameters as a query parameter "
     "(see `constellation checks`), e.g. `?max_active_convened=5&min_sectors=3`.",
 )
-def audit(cache: AnalysesDep, params: Params, as_of: AsOf = None, check: Checks = None):
-    return cache.audit(as_of or dt.date.today(), params, _checks(check))
+def audit(net: AnalysesDep, params: Params, as_of: AsOf = None, check: Checks = None):
+    return audits.audit(net, as_of, params, check)
 
 
-@router.get("/audit/diff", summary="What changed between two dates: records and findings")
+@router.get(
+    "/audit/diff",
+    response_model=DiffResult,
+    summary="What changed between two dates: records and findings",
+)
 def audit_diff(
-    cache: AnalysesDep,
+    net: AnalysesDep,
     params: Params,
     date_from: Annotated[dt.date, Query(alias="from")],
     date_to: Annotated[dt.date, Query(alias="to")],
     check: Checks = None,
-) -> dict[str, Any]:
-    return diff_graphs(cache.graph(date_from), cache.graph(date_to), params, _checks(check))
+):
+    return audits.diff(net, date_from, date_to, params, check)
 
 
-@router.get("/audit/trend", summary="The health score at yearly points up to a date")
+@router.get(
+    "/audit/trend",
+    response_model=list[TrendPoint],
+    summary="The health score at yearly points up to a date",
+)
 def audit_trend(
-    cache: AnalysesDep,
+    net: AnalysesDep,
     params: Params,
     as_of: AsOf = None,
     years: Annotated[int, Query(ge=1, le=20)] = 5,
-) -> list[dict[str, Any]]:
-    end = as_of or dt.date.today()
-    if end.year - years < 1:
-        raise InvalidRecords(
-            [
-                Problem(
-                    "the trend would reach back before year 1; pick a later as_of or fewer years",
-                    field="years",
-                )
-            ]
-        )
-    return trend_points(cache.audit(day, params) for day in yearly_dates(end, years))
+):
+    return audits.trend(net, as_of, years, params)
 
 
 @router.post(
     "/whatif",
+    response_model=WhatIfResult,
     summary="If these organizations leave or stop convening, or these "
     "groups disband: what breaks? Nothing is written.",
 )
-def whatif(
-    workspace: ReadWs,
-    body: WhatIfBody,
-    repo: RepoDep,
-    cache: AnalysesDep,
-    params: Params,
-    check: Checks = None,
-) -> dict[str, Any]:
-    checks = _checks(check)
-    if not (body.without or body.stop_convening or body.disband):
-        raise InvalidRecords(
-            [Problem("say what changes: without, stop_convening or disband", field="without")]
-        )
-    scenario = Scenario(
-        without=repo.find_node_ids(workspace, body.without),
-        stop_convening=repo.find_node_ids(workspace, body.stop_convening),
-        disband=repo.find_node_ids(workspace, body.disband),
+def whatif(net: AnalysesDep, body: WhatIfBody, params: Params, check: Checks = None):
+    return audits.whatif(
+        net,
+        without=body.without,
+        stop_convening=body.stop_convening,
+        disband=body.disband,
+        as_of=body.as_of,
+        params=params,
+        checks=check,
     )
-    return what_if(cache.graph(body.as_of or dt.date.today()), scenario, params, checks)
 
 
 @router.get(
@@ -125,15 +104,12 @@ def whatif(
     summary="Constellations an organization could join, ranked and explained",
 )
 def recommendations(
-    workspace: ReadWs,
-    repo: RepoDep,
-    cache: AnalysesDep,
+    net: AnalysesDep,
     org: Annotated[str, Query(max_length=500, description="Id or exact label.")],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     as_of: AsOf = None,
 ):
-    node = repo.find_node(workspace, org).id
-    return recommend(cache.graph(as_of or dt.date.today()), org=node, limit=limit)
+    return partners.recommend(net, org, limit=limit, as_of=as_of)
 
 
 @router.post(
@@ -141,28 +117,19 @@ def recommendations(
     response_model=list[Recommendation],
     summary="Constellations that fit a described organization, ranked and explained",
 )
-def recommendations_for_profile(
-    workspace: ReadWs, body: ProfileBody, repo: RepoDep, cache: AnalysesDep
-):
+def recommendations_for_profile(net: AnalysesDep, body: ProfileBody):
     profile = body.model_dump(include={"label", "sector", "goals", "issue_areas", "partners"})
-    for field in ("goals", "issue_areas", "partners"):
-        profile[field] = repo.find_node_ids(workspace, profile[field])
-    return recommend(cache.graph(body.as_of or dt.date.today()), profile=profile, limit=body.limit)
+    return partners.recommend(net, profile=profile, limit=body.limit, as_of=body.as_of)
 
 
 @router.get(
     "/conveners",
+    response_model=list[ConvenerRow],
     summary="Who convenes what: one row per constellation, with its "
     "conveners' load, goals, status, partners and sectors",
 )
-def conveners(cache: AnalysesDep, params: Params, as_of: AsOf = None) -> list[dict[str, Any]]:
-    day = as_of or dt.date.today()
-    return cache.get(
-        "conveners",
-        day,
-        params.model_dump_json(),
-        make=lambda: who_convenes_what(cache.graph(day), params),
-    )
+def conveners(net: AnalysesDep, params: Params, as_of: AsOf = None):
+    return audits.conveners(net, as_of, params)
 
 
 @router.get(
@@ -171,14 +138,8 @@ def conveners(cache: AnalysesDep, params: Params, as_of: AsOf = None) -> list[di
     summary="Joint-funding opportunities, unfunded groups and co-funders",
 )
 def funding(
-    workspace: ReadWs,
-    repo: RepoDep,
-    cache: AnalysesDep,
+    net: AnalysesDep,
     funder: Annotated[str | None, Query(max_length=500, description="Id or exact label.")] = None,
     as_of: AsOf = None,
 ):
-    node = repo.find_node(workspace, funder).id if funder else None
-    day = as_of or dt.date.today()
-    return cache.get(
-        "funding", day, node, make=lambda: funding_opportunities(cache.graph(day), node)
-    )
+    return partners.funding(net, funder, as_of)

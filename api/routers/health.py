@@ -5,10 +5,10 @@ from __future__ import annotations
 from importlib.metadata import version
 
 from fastapi import APIRouter, Depends, Response
-from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import get_store
 from api.schemas import Health
+from constellation.errors import StoreError
 
 router = APIRouter(tags=["health"])
 VERSION = version("constellation")
@@ -25,7 +25,7 @@ def healthz(response: Response, store=Depends(get_store)) -> Health:
         with store.repository() as repo:
             repo.ping()
         database = "ok"
-    except SQLAlchemyError:
+    except StoreError:
         database = "unreachable"
         response.status_code = 503
     return Health(

@@ -10,12 +10,12 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from api.cache import AnalysesDep
-from api.deps import CallerDep, ReadWs, RepoDep, WriteWs
-from api.problems import Problem
+from api.deps import CallerDep, RepoDep, WriteWs
 from api.schemas import problems
+from constellation.services import maps
+from constellation.services.network import Network
 from constellation.store.tokens import Role
-from constellation.viz import PositionsSaved, map_workspace, save_positions
-from constellation.viz.measures import SIZE_MEASURES
+from constellation.viz.positions import PositionsSaved
 
 router = APIRouter(
     prefix="/api/workspaces/{workspace}", tags=["map"], responses=problems(401, 403, 404, 413, 422)
@@ -30,27 +30,14 @@ router = APIRouter(
     "its 'Save layout' button stores node positions for everyone.",
 )
 def workspace_map(
-    workspace: ReadWs,
-    repo: RepoDep,
     caller: CallerDep,
-    cache: AnalysesDep,
+    net: AnalysesDep,
     as_of: Annotated[dt.date | None, Query()] = None,
     size_by: Annotated[str, Query(description="degree, betweenness or partners")] = "degree",
 ) -> HTMLResponse:
-    if size_by not in SIZE_MEASURES:
-        raise Problem(
-            422, f"size_by must be one of {', '.join(SIZE_MEASURES)}.", title="Invalid request"
-        )
     may_write = not caller.anonymous and caller.role.allows(Role.EDITOR)
-    save_url = f"/api/workspaces/{workspace}/map/positions" if may_write else None
-    page = cache.get(
-        "map",
-        as_of or dt.date.today(),
-        size_by,
-        save_url,
-        make=lambda: map_workspace(repo, workspace, as_of, size_by=size_by, save_url=save_url),
-    )
-    return HTMLResponse(page)
+    save_url = f"/api/workspaces/{net.workspace}/map/positions" if may_write else None
+    return HTMLResponse(maps.page(net, as_of, size_by=size_by, save_url=save_url))
 
 
 class Point(BaseModel):
@@ -66,6 +53,7 @@ class PositionsBody(BaseModel):
 
 @router.put("/map/positions", summary="Save where nodes sit on the map (editor)")
 def put_positions(workspace: WriteWs, body: PositionsBody, repo: RepoDep) -> PositionsSaved:
-    saved = save_positions(repo, workspace, {k: v.model_dump() for k, v in body.positions.items()})
-    repo.session.commit()
+    positions = {k: v.model_dump() for k, v in body.positions.items()}
+    saved = maps.save_layout(Network(repo, workspace), positions)
+    repo.commit()
     return saved

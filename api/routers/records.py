@@ -10,7 +10,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from api.deps import CallerDep, ReadWs, RepoDep, WriteWs, expected_version
-from api.problems import Problem
 from api.routers.workspaces import for_caller
 from api.schemas import (
     EdgeCreate,
@@ -24,6 +23,7 @@ from api.schemas import (
     problems,
 )
 from constellation.records import ChangeOut, EdgeOut, NodeOut
+from constellation.services.records import properties
 
 IfMatch = Annotated[
     str | None,
@@ -43,21 +43,6 @@ Props = Annotated[list[str] | None, Query(description="key=value property filter
 def tagged(response: Response, record: NodeOut | EdgeOut) -> NodeOut | EdgeOut:
     response.headers["ETag"] = f'"{record.version}"'
     return record
-
-
-def parse_props(pairs: list[str] | None) -> dict[str, Any]:
-    import json
-
-    props: dict[str, Any] = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise Problem(422, f"prop takes key=value, not {pair!r}.", title="Invalid request")
-        try:
-            props[key.strip()] = json.loads(value)
-        except ValueError:
-            props[key.strip()] = value
-    return props
 
 
 def page(items, total: int, limit: int, offset: int) -> dict[str, Any]:
@@ -92,7 +77,7 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
         response: Response,
     ):
         record = getattr(repo, f"create_{entity}")(workspace, as_record(body))
-        repo.session.commit()
+        repo.commit()
         response.headers["Location"] = f"{request.url.path}/{quote(record.id, safe='')}"
         return tagged(response, record)
 
@@ -118,7 +103,7 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
         version = expected_version(request, if_match)
         changes = body.model_dump(exclude_unset=True)
         record = getattr(repo, f"update_{entity}")(workspace, record_id, changes, version)
-        repo.session.commit()
+        repo.commit()
         return tagged(response, record)
 
     def state_route(action: str):
@@ -135,7 +120,7 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
         ):
             version = expected_version(request, if_match)
             record = getattr(repo, f"{action}_{entity}")(workspace, record_id, version)
-            repo.session.commit()
+            repo.commit()
             return tagged(response, record)
 
         return change_state
@@ -174,7 +159,7 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
             repo.delete_node(workspace, record_id, version, cascade=cascade)
         else:
             repo.delete_edge(workspace, record_id, version)
-        repo.session.commit()
+        repo.commit()
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     @router.get(
@@ -221,7 +206,7 @@ def list_nodes(
         kind=kind,
         tag=tag,
         text=q,
-        properties=parse_props(prop),
+        properties=properties(prop),
         as_of=as_of,
         include_archived=include_archived,
     )
@@ -270,7 +255,7 @@ def list_edges(
         source=source,
         target=target,
         tag=tag,
-        properties=parse_props(prop),
+        properties=properties(prop),
         as_of=as_of,
         include_archived=include_archived,
     )

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Body, Request, Response, status
 from pydantic import BaseModel
 
 from api.deps import BAD_TOKEN, COOKIE, CallerDep, caller_for, get_store
-from api.problems import Problem
+from api.problems import HTTPProblem
 from api.schemas import problems
 
 router = APIRouter(prefix="/api/session", tags=["session"], responses=problems(401, 422))
@@ -48,7 +48,7 @@ def sign_in(
 ) -> SessionOut:
     caller = caller_for(get_store(request), token.strip())
     if caller is None:
-        raise Problem(401, BAD_TOKEN)
+        raise HTTPProblem(401, BAD_TOKEN)
     response.set_cookie(
         COOKIE,
         token.strip(),

@@ -2,57 +2,67 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from api.deps import ReadWs, RepoDep, WriteWs
-from api.problems import Problem
+from api.problems import HTTPProblem
 from api.schemas import problems
-from constellation.io import EXPORT_FORMATS, IMPORT_FORMATS, export_workspace, import_files
+from constellation.io import (
+    EXPORT_FORMATS,
+    FORMATS,
+    IMPORT_FORMATS,
+    FormatList,
+    ImportReport,
+    export_workspace,
+    import_files,
+)
 
 router = APIRouter(tags=["import and export"], responses=problems(401, 403, 404, 413, 422))
 
 
-@router.get("/api/formats", summary="The formats import and export understand")
-def formats() -> dict[str, Any]:
-    return {
-        "import": list(IMPORT_FORMATS),
-        "export": [
-            {"name": name, "media_type": media, "suffix": suffix, "description": text}
-            for name, (_, media, suffix, text) in EXPORT_FORMATS.items()
-        ],
-    }
+@router.get(
+    "/api/formats",
+    summary="The formats import and export understand",
+    response_model=FormatList,
+)
+def formats() -> FormatList:
+    return FORMATS.listing()
 
 
 @router.post(
     "/api/workspaces/{workspace}/import",
     summary="Import files into the workspace (editor): all rows or none",
-    description="Upload one file (Kumu JSON or XLSX, GraphML, GEXF, native JSON, "
-    "360Giving) or two (CSV nodes then edges; Kumu elements then connections). Every "
+    description="Upload one file ("
+    + ", ".join(f.title for f in FORMATS if f.read is not None)
+    + ") or two (CSV nodes then edges; Kumu elements then connections). Every "
     "row is checked first; on any problem nothing is written and the answer lists "
     "each one with its file, sheet, row and column.",
+    response_model=ImportReport,
 )
 async def upload(
     workspace: WriteWs,
     repo: RepoDep,
     request: Request,
     files: Annotated[list[UploadFile], File(description="One or two files.")],
-    format: Annotated[str, Form(description="auto, or one of the import formats.")] = "auto",
+    format: Annotated[
+        str, Form(description="auto, or one of: " + ", ".join(IMPORT_FORMATS[1:]) + ".")
+    ] = "auto",
     mapping: Annotated[
         UploadFile | None, File(description="A mapping file (YAML or JSON) for foreign types.")
     ] = None,
     dry_run: Annotated[bool, Form()] = False,
-) -> dict[str, Any]:
+) -> ImportReport:
     if format not in IMPORT_FORMATS:
-        raise Problem(
+        raise HTTPProblem(
             422,
             f"Unknown format {format!r}; the formats are: " + ", ".join(IMPORT_FORMATS) + ".",
             title="Invalid request",
         )
     if not files or len(files) > 2:
-        raise Problem(
+        raise HTTPProblem(
             422, "Send one file, or two (a node table then an edge table).", title="Invalid request"
         )
     uploads = [(f.filename or "upload", await f.read()) for f in files]
@@ -61,8 +71,8 @@ async def upload(
         repo, workspace, uploads, format=format, mapping=mapping_file, dry_run=dry_run
     )
     if not dry_run:
-        repo.session.commit()
-    return report.model_dump(mode="json")
+        repo.commit()
+    return report
 
 
 @router.get(
@@ -79,10 +89,12 @@ async def upload(
 def download(
     workspace: ReadWs,
     repo: RepoDep,
-    format: Annotated[str, Query(description="One of the export formats.")] = "native",
+    format: Annotated[
+        str, Query(description="One of: " + ", ".join(EXPORT_FORMATS) + ".")
+    ] = "native",
 ) -> Response:
     if format not in EXPORT_FORMATS:
-        raise Problem(
+        raise HTTPProblem(
             422,
             f"Unknown format {format!r}; the formats are: " + ", ".join(EXPORT_FORMATS) + ".",
             title="Invalid request",

@@ -31,7 +31,7 @@ def create_workspace(
     ws = repo.create_workspace(
         body.slug, name=body.name, description=body.description, public_read=body.public_read
     )
-    repo.session.commit()
+    repo.commit()
     response.headers["Location"] = f"/api/workspaces/{ws.slug}"
     return ws
 
@@ -50,7 +50,7 @@ def update_workspace(workspace: AdminWs, body: WorkspacePatch, repo: RepoDep) ->
         description=body.description,
         public_read=body.public_read,
     )
-    repo.session.commit()
+    repo.commit()
     return ws
 
 
@@ -61,7 +61,7 @@ def update_workspace(workspace: AdminWs, body: WorkspacePatch, repo: RepoDep) ->
 )
 def delete_workspace(workspace: AdminWs, repo: RepoDep) -> Response:
     repo.delete_workspace(workspace)
-    repo.session.commit()
+    repo.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -38,18 +38,33 @@ class Problem:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
-class InvalidRecords(ConstellationError):
+class InvalidRecords(ConstellationError, ValueError):
     """Records that cannot be written; nothing was written. `problems` lists every one."""
+
+    #: What the caller is told happened; a question that is not answered wrote nothing either.
+    outcome: str | None = "nothing was written"
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
-        head = f"{len(self.problems)} problem(s); nothing was written"
+        head = f"{len(self.problems)} problem(s)" + (f"; {self.outcome}" if self.outcome else "")
         super().__init__(
             head
             + ":\n"
             + "\n".join(f"  - {p}" for p in self.problems[:50])
             + ("\n  …" if len(self.problems) > 50 else "")
         )
+
+
+class InvalidQuestion(InvalidRecords):
+    """A question the analysis cannot answer as asked: an unknown check, a bad threshold, a
+    name that is not an organization. Every interface answers it as it answers invalid
+    records (a 422 naming each field); its message does not speak of writing."""
+
+    outcome = None
+
+    def sentence(self) -> str:
+        """The problems on one line, for a command's error message."""
+        return "; ".join(str(p) for p in self.problems)
 
 
 def problems_from_validation(
@@ -104,3 +119,20 @@ class InUse(ConstellationError):
             f"node {ident!r} still has {edge_count} edge(s); archive it instead, or delete "
             f"with cascade to delete its edges too"
         )
+
+
+class StoreError(ConstellationError):
+    """The database failed or refused a statement. The store raises this (or one of its
+    kinds below) in place of the driver's error, which stays attached as ``__cause__``."""
+
+
+class StoreUnavailable(StoreError):
+    """The database is not answering: down, locked by another writer, or without its schema."""
+
+
+class StoreConflict(StoreError):
+    """A write broke a rule the database keeps: a duplicate key, or a record still in use."""
+
+
+class UnstorableValue(StoreError):
+    """A value the database cannot hold as given: too long, or a character it refuses."""

@@ -1,6 +1,7 @@
 """A workspace as of a date, loaded into networkx: the hot path of every analysis and map.
 
-Two set-based queries (nodes, then edges) fetch plain tuples; no ORM objects are built.
+Two set-based queries (nodes, then edges; `Repository.graph_rows`) fetch plain tuples; no
+ORM objects are built.
 Only what was valid on the date and is not archived is loaded, and an edge whose end was
 left out is left out too.
 
@@ -33,10 +34,8 @@ import datetime as dt
 from typing import Any
 
 import networkx as nx
-from sqlalchemy import select, true
 
-from constellation.store.repository import Repository, valid_on
-from constellation.store.tables import Edge, Node, Workspace
+from constellation.store.repository import Repository
 
 __all__ = ["load_graph", "build_graph", "status_as_of", "RESERVED"]
 
@@ -63,55 +62,23 @@ def load_graph(
     graph's date and the constellations' statuses, and ``G.graph["every_date"]`` is True.
     """
     as_of = as_of or dt.date.today()
-    session = repo.session
-    ws_pk, revision = session.execute(
-        select(Workspace.pk, Workspace.revision).where(Workspace.slug == workspace)
-    ).one_or_none() or (None, None)
-    if ws_pk is None:
-        repo.get_workspace(workspace)  # raises NotFound with the usual message
+    rows = repo.graph_rows(workspace, None if every_date else as_of)
 
-    G = nx.MultiDiGraph(workspace=workspace, as_of=as_of, revision=revision)
+    G = nx.MultiDiGraph(workspace=workspace, as_of=as_of, revision=rows.revision)
     if every_date:
         G.graph["every_date"] = True
-    node_valid = true() if every_date else valid_on(Node, as_of)
-    edge_valid = true() if every_date else valid_on(Edge, as_of)
-    node_rows = session.execute(
-        select(
-            Node.pk,
-            Node.id,
-            Node.kind,
-            Node.label,
-            Node.properties,
-            Node.tags,
-            Node.attributes,
-            Node.valid_from,
-            Node.valid_to,
-            Node.updated_at,
-        ).where(Node.workspace_pk == ws_pk, Node.archived_at.is_(None), node_valid)
-    )
     pk_to_id: dict[int, str] = {}
     nodes = []
-    for pk, nid, kind, label, props, tags, attrs, vfrom, vto, updated in node_rows:
+    for pk, nid, kind, label, props, tags, attrs, vfrom, vto, updated in rows.nodes:
         pk_to_id[pk] = nid
         nodes.append((nid, _node_data(kind, label, props, tags, attrs, vfrom, vto, updated, as_of)))
     G.add_nodes_from(nodes)
     del nodes
 
-    edge_rows = session.execute(
-        select(
-            Edge.id,
-            Edge.kind,
-            Edge.source_pk,
-            Edge.target_pk,
-            Edge.properties,
-            Edge.valid_from,
-            Edge.valid_to,
-        ).where(Edge.workspace_pk == ws_pk, Edge.archived_at.is_(None), edge_valid)
-    )
     get = pk_to_id.get
     G.add_edges_from(
         (s, t, eid, _edge_data(kind, props, vfrom, vto))
-        for eid, kind, spk, tpk, props, vfrom, vto in edge_rows
+        for eid, kind, spk, tpk, props, vfrom, vto in rows.edges
         if (s := get(spk)) is not None and (t := get(tpk)) is not None
     )
     return G

@@ -157,18 +157,18 @@ def test_choosing_checks_and_thresholds(demo):
 def test_diff_between_two_dates(demo):
     with demo.repository() as repo:
         d = diff_workspace(repo, "achieve-escambia", dt.date(2017, 6, 1), dt.date(2018, 6, 1))
-    added = {n["label"] for n in d["nodes"]["added"]}
+    added = {n.label for n in d.nodes.added}
     assert "Career Readiness CAN" in added
-    resolved = {f.key for f in d["findings"]["resolved"]}
+    resolved = {f.key for f in d.findings.resolved}
     assert any(k.startswith("orphan_goals:") for k in resolved)
-    assert d["health"]["to"] >= d["health"]["from"]
+    assert d.health.to >= d.health.from_
 
 
 def test_health_trend(demo):
     with demo.repository() as repo:
         points = health_trend(repo, "achieve-escambia", [dt.date(2018, 6, 1), dt.date(2016, 6, 1)])
-    assert [p["date"] for p in points] == [dt.date(2016, 6, 1), dt.date(2018, 6, 1)]
-    assert all(0 <= p["score"] <= 100 for p in points)
+    assert [p.date for p in points] == [dt.date(2016, 6, 1), dt.date(2018, 6, 1)]
+    assert all(0 <= p.score <= 100 for p in points)
 
 
 def test_what_if_unite_la_leaves_writes_nothing(demo):
@@ -180,14 +180,13 @@ def test_what_if_unite_la_leaves_writes_nothing(demo):
         assert repo.revision("la-compact") == revision
     assert G.number_of_nodes() == before_nodes
     leaderless = {
-        f.subjects[0].id for f in result["appeared"] if f.check == "leaderless_constellations"
+        f.subjects[0].id for f in result.appeared if f.check == "leaderless_constellations"
     }
     assert len(leaderless) >= 4
     assert any(
-        f.check == "convener_overload" and f.subjects[0].id == "unite-la"
-        for f in result["resolved"]
+        f.check == "convener_overload" and f.subjects[0].id == "unite-la" for f in result.resolved
     )
-    assert result["after"]["health"] < result["before"]["health"]
+    assert result.after.health < result.before.health
 
 
 def test_what_if_disband_and_bad_names(demo):
@@ -195,16 +194,16 @@ def test_what_if_disband_and_bad_names(demo):
         G = load_graph(repo, "achieve-escambia")
     result = what_if(G, {"disband": ["kindergarten-readiness-can"]})
     # its task forces still work on the goal through indicators, so nothing is orphaned
-    assert not any(f.check == "orphan_goals" for f in result["appeared"])
+    assert not any(f.check == "orphan_goals" for f in result.appeared)
     assert any(
         f.check == "missing_plans" and f.subjects[0].id == "kindergarten-readiness-can"
-        for f in result["resolved"]
+        for f in result.resolved
     )
     ix = index_of(G)
     goal = "kindergarten-readiness"
     working = [c for c in ix.nodes("constellation") if goal in ix.goals_advanced(c)]
     result = what_if(G, {"disband": working})
-    assert [f.subjects[0].id for f in result["appeared"] if f.check == "orphan_goals"] == [goal]
+    assert [f.subjects[0].id for f in result.appeared if f.check == "orphan_goals"] == [goal]
     with pytest.raises(NotFound):
         what_if(G, {"without": ["nobody"]})
     with pytest.raises(InvalidRecords, match="only constellations disband"):
@@ -367,4 +366,4 @@ def test_what_if_stop_convening_keeps_the_organization_as_a_partner():
         ],
     )
     result = what_if(g, {"stop_convening": ["u"]})
-    assert {f.check for f in result["appeared"]} == {"leaderless_constellations"}
+    assert {f.check for f in result.appeared} == {"leaderless_constellations"}

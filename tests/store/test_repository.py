@@ -253,10 +253,10 @@ def test_concurrent_writers_cannot_both_win(store, ws):
         a = first.get_node(ws, "goal-1")
         b = second.get_node(ws, "goal-1")
         first.update_node(ws, "goal-1", {"label": "First"}, expected_version=a.version)
-        first.session.commit()
+        first.commit()
         with pytest.raises(VersionConflict):
             second.update_node(ws, "goal-1", {"label": "Second"}, expected_version=b.version)
-        second.session.rollback()
+        second.rollback()
     with store.repository() as r:
         assert r.get_node(ws, "goal-1").label == "First"
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
+from pydantic import BaseModel, Field
 
 # importing the families registers their checks
 from constellation.analysis import (  # noqa: F401
@@ -32,7 +33,7 @@ from constellation.analysis import (  # noqa: F401
 from constellation.analysis.findings import SEVERITY_ORDER, AuditReport, Finding, Severity
 from constellation.analysis.index import index_of
 from constellation.analysis.params import AuditParams, resolve
-from constellation.analysis.registry import CHECKS
+from constellation.analysis.registry import CHECKS, check_ids
 
 __all__ = [
     "run_checks",
@@ -40,6 +41,7 @@ __all__ = [
     "audit_workspace",
     "health_score",
     "compare_findings",
+    "FindingChanges",
     "CHECKS",
 ]
 
@@ -51,12 +53,7 @@ def run_checks(
 ) -> list[Finding]:
     """Findings of the chosen checks (all by default), most severe first."""
     p = resolve(params)
-    chosen = list(checks) if checks else list(CHECKS)
-    unknown = [c for c in chosen if c not in CHECKS]
-    if unknown:
-        raise ValueError(
-            f"unknown check(s) {', '.join(unknown)}; the checks are: " + ", ".join(CHECKS)
-        )
+    chosen = check_ids(checks) or list(CHECKS)
     index_of(G, fresh=True)
     findings = [f for c in chosen for f in CHECKS[c].function(G, p)]
     order = {c: i for i, c in enumerate(CHECKS)}
@@ -133,16 +130,24 @@ def run_audit(
     )
 
 
-def compare_findings(before: AuditReport, after: AuditReport) -> dict[str, Any]:
+class FindingChanges(BaseModel):
+    """Two audits' findings matched by their stable key."""
+
+    appeared: list[Finding] = Field(description="Only in the later audit.")
+    resolved: list[Finding] = Field(description="Only in the earlier audit.")
+    persisting: int = Field(description="How many findings are in both.")
+
+
+def compare_findings(before: AuditReport, after: AuditReport) -> FindingChanges:
     """Two audits' findings matched by their stable key: those that *appeared* (only in
     `after`), those *resolved* (only in `before`), and how many are *persisting*."""
     keys_before = {f.key for f in before.findings}
     keys_after = {f.key for f in after.findings}
-    return {
-        "appeared": [f for f in after.findings if f.key not in keys_before],
-        "resolved": [f for f in before.findings if f.key not in keys_after],
-        "persisting": sum(1 for f in after.findings if f.key in keys_before),
-    }
+    return FindingChanges(
+        appeared=[f for f in after.findings if f.key not in keys_before],
+        resolved=[f for f in before.findings if f.key not in keys_after],
+        persisting=sum(1 for f in after.findings if f.key in keys_before),
+    )
 
 
 def audit_workspace(

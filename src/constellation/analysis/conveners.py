@@ -5,13 +5,44 @@ from __future__ import annotations
 from typing import Any
 
 import networkx as nx
+from pydantic import BaseModel, Field
 
-from constellation.analysis.findings import Finding, Severity, make_key, subject
+from constellation.analysis.findings import Finding, Severity, Subject, make_key, subject
 from constellation.analysis.index import Index, index_of
 from constellation.analysis.params import AuditParams, resolve
 from constellation.analysis.registry import check
 
-__all__ = ["convener_overload", "leaderless_constellations", "convener_load", "who_convenes_what"]
+__all__ = [
+    "ConvenerRow",
+    "convener_overload",
+    "leaderless_constellations",
+    "convener_load",
+    "who_convenes_what",
+]
+
+
+class Convener(Subject):
+    """A convener of one group, with what it carries across all its groups."""
+
+    role: str = Field(description="primary or co-convener.")
+    overloaded: bool
+    active_constellations: int
+    load: float = Field(description="Partner-weighted load (see `convener_load`).")
+    capacity: float | None = Field(description="staff_capacity × partners_per_fte, if declared.")
+
+
+class ConvenerRow(BaseModel):
+    """One constellation in the stewardship group's table of who convenes what."""
+
+    constellation: Subject
+    status: str
+    type: str | None = Field(description="The constellation_type.")
+    conveners: list[Convener]
+    goals: list[Subject]
+    partners: int = Field(description="Member organizations other than the conveners.")
+    sectors: list[str]
+    leaderless: bool
+    overloaded_convener: bool
 
 
 def convener_load(ix: Index, org: str, params: AuditParams) -> dict:
@@ -178,7 +209,9 @@ def leaderless_constellations(
     return findings
 
 
-def who_convenes_what(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> list[dict]:
+def who_convenes_what(
+    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+) -> list[ConvenerRow]:
     """One row per constellation: its conveners (with their load), goals, status, partners
     and sectors, and whether it is leaderless or led by an overloaded convener.
 
@@ -190,7 +223,7 @@ def who_convenes_what(G: nx.MultiDiGraph, params: AuditParams | dict | None = No
     ...      {"id": "c", "kind": "constellation", "label": "Data Workgroup"}],
     ...     [{"kind": "convenes", "source": "u", "target": "c"}])
     >>> row = who_convenes_what(G)[0]
-    >>> row["constellation"]["label"], [c["label"] for c in row["conveners"]], row["leaderless"]
+    >>> row.constellation.label, [c.label for c in row.conveners], row.leaderless
     ('Data Workgroup', ['UNITE-LA'], False)
     """
     p = resolve(params)
@@ -204,29 +237,29 @@ def who_convenes_what(G: nx.MultiDiGraph, params: AuditParams | dict | None = No
         partners = members - set(conveners)
         status = ix.status(c)
         rows.append(
-            {
-                "constellation": subject(G, c).model_dump(),
-                "status": status,
-                "type": G.nodes[c].get("constellation_type"),
-                "conveners": [
-                    subject(G, org).model_dump()
-                    | {
-                        "role": data.get("role", "primary"),
-                        "overloaded": org in overloaded,
-                        "active_constellations": loads[org]["active_constellations"],
-                        "load": loads[org]["load"],
-                        "capacity": loads[org]["capacity"],
-                    }
+            ConvenerRow(
+                constellation=subject(G, c),
+                status=status,
+                type=G.nodes[c].get("constellation_type"),
+                conveners=[
+                    Convener(
+                        **subject(G, org).model_dump(),
+                        role=data.get("role", "primary"),
+                        overloaded=org in overloaded,
+                        active_constellations=loads[org]["active_constellations"],
+                        load=loads[org]["load"],
+                        capacity=loads[org]["capacity"],
+                    )
                     for org, data in sorted(conveners.items(), key=lambda t: G.nodes[t[0]]["label"])
                 ],
-                "goals": [
-                    subject(G, g).model_dump()
+                goals=[
+                    subject(G, g)
                     for g in sorted(ix.goals_advanced(c), key=lambda g: G.nodes[g]["label"])
                 ],
-                "partners": len(partners),
-                "sectors": sorted({s for m in members if (s := ix.sector(m))}),
-                "leaderless": ix.is_live(c) and not conveners,
-                "overloaded_convener": any(org in overloaded for org in conveners),
-            }
+                partners=len(partners),
+                sectors=sorted({s for m in members if (s := ix.sector(m))}),
+                leaderless=ix.is_live(c) and not conveners,
+                overloaded_convener=any(org in overloaded for org in conveners),
+            )
         )
     return rows

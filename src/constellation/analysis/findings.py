@@ -12,7 +12,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel, Field
 
-from constellation.errors import InvalidRecords, NotFound, Problem
+from constellation.errors import InvalidQuestion, NotFound, Problem
 
 __all__ = [
     "Severity",
@@ -100,7 +100,7 @@ def require_organization(G: nx.MultiDiGraph, node: str, field: str, doing: str) 
         raise NotFound("node", node, G.graph.get("workspace"))
     kind = G.nodes[node].get("kind")
     if kind != "organization":
-        raise InvalidRecords(
+        raise InvalidQuestion(
             [
                 Problem(
                     f"{label_of(G, node)} is a {kind}, not an organization; only organizations "

@@ -109,7 +109,7 @@ def funding_opportunities(
     Raises
     ------
     NotFound : `funder` is not in the graph.
-    InvalidRecords : `funder` is not an organization.
+    InvalidQuestion : `funder` is not an organization.
 
     Examples
     --------

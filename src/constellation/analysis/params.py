@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from constellation.errors import InvalidRecords, problems_from_validation
+from constellation.errors import InvalidQuestion, problems_from_validation
 
 __all__ = ["AuditParams", "DEFAULTS", "resolve"]
 
@@ -79,10 +79,10 @@ DEFAULTS = AuditParams()
 
 def resolve(params: BaseModel | dict | None, model: type[BaseModel] = AuditParams):
     """Parameters as the model, from the model itself, a dict of overrides or None (the
-    defaults). A bad value raises `InvalidRecords` naming ``params.<field>``."""
+    defaults). A bad value raises `InvalidQuestion` naming ``params.<field>``."""
     if isinstance(params, model):
         return params
     try:
         return model(**(params or {}))
     except ValidationError as exc:
-        raise InvalidRecords(problems_from_validation(exc, "params.")) from None
+        raise InvalidQuestion(problems_from_validation(exc, "params.")) from None

@@ -12,7 +12,7 @@ from constellation.analysis.conveners import convener_load
 from constellation.analysis.findings import Subject, label_list, require_organization, subject
 from constellation.analysis.index import Index, index_of
 from constellation.analysis.params import AuditParams, resolve
-from constellation.errors import InvalidRecords, Problem, problems_from_validation
+from constellation.errors import InvalidQuestion, Problem, problems_from_validation
 
 __all__ = ["PARTS", "Part", "Profile", "RecommendParams", "Recommendation", "recommend"]
 
@@ -190,7 +190,7 @@ def recommend(
     Raises
     ------
     NotFound : `org` is not in the graph.
-    InvalidRecords : `org` is not an organization, the profile names unknown ids or an
+    InvalidQuestion : `org` is not an organization, the profile names unknown ids or an
         unknown sector, or neither `org` nor `profile` is given.
 
     Examples
@@ -229,7 +229,7 @@ def recommend(
     if org is not None:
         require_organization(G, org, "org", "join constellations")
     elif profile is None:
-        raise InvalidRecords(
+        raise InvalidQuestion(
             [Problem("give the id of an organization, or a profile of one", field="org")]
         )
     prof = _profile(G, profile) or Profile()
@@ -290,7 +290,7 @@ def _profile(G: nx.MultiDiGraph, profile: Profile | dict | None) -> Profile | No
     try:
         prof = profile if isinstance(profile, Profile) else Profile.model_validate(profile)
     except ValidationError as exc:
-        raise InvalidRecords(problems_from_validation(exc, "profile.")) from None
+        raise InvalidQuestion(problems_from_validation(exc, "profile.")) from None
     problems = [
         Problem(
             f"{i!r} is not a{'n' if kind[0] in 'aeiou' else ''} {kind.replace('_', ' ')} "
@@ -307,7 +307,7 @@ def _profile(G: nx.MultiDiGraph, profile: Profile | dict | None) -> Profile | No
         if i not in G or G.nodes[i].get("kind") != kind
     ]
     if problems:
-        raise InvalidRecords(problems)
+        raise InvalidQuestion(problems)
     return prof
 
 

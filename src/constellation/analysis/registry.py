@@ -6,13 +6,14 @@ pass rate is 1 − findings / population, and the score is the weighted mean of 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from constellation.analysis.findings import Finding
 from constellation.analysis.index import Index
+from constellation.errors import InvalidQuestion, Problem
 
-__all__ = ["Check", "CHECKS", "check"]
+__all__ = ["Check", "CHECKS", "check", "check_ids"]
 
 
 @dataclass(frozen=True)
@@ -41,3 +42,16 @@ def check(
         return fn
 
     return register
+
+
+def check_ids(checks: Iterable[str] | None) -> list[str] | None:
+    """The checks asked for, or None for all of them; an unknown id is refused with the list
+    of known ones (every interface asks this one function)."""
+    chosen = list(checks or ())
+    unknown = [c for c in chosen if c not in CHECKS]
+    if unknown:
+        known = ", ".join(CHECKS)
+        raise InvalidQuestion(
+            [Problem(f"unknown check {c}; the checks are: {known}", field="check") for c in unknown]
+        )
+    return chosen or None

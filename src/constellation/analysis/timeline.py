@@ -4,24 +4,84 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 import networkx as nx
+from pydantic import BaseModel, ConfigDict, Field
 
-from constellation.analysis.audit import compare_findings, run_audit
-from constellation.analysis.findings import AuditReport
+from constellation.analysis.audit import FindingChanges, compare_findings, run_audit
+from constellation.analysis.findings import AuditReport, Subject
 from constellation.analysis.params import AuditParams, resolve
 
-__all__ = ["diff_graphs", "diff_workspace", "health_trend", "trend_points", "yearly_dates"]
+__all__ = [
+    "DiffResult",
+    "TrendPoint",
+    "diff_graphs",
+    "diff_workspace",
+    "health_trend",
+    "trend_points",
+    "yearly_dates",
+]
+
+# "from" is a Python keyword: these models hold it as `from_` and write it as "from".
+_FROM = ConfigDict(validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
 
 
-def _node_entry(G: nx.MultiDiGraph, n: str) -> dict[str, str]:
-    return {"id": n, "kind": G.nodes[n]["kind"], "label": G.nodes[n]["label"]}
+class EdgeRef(BaseModel):
+    """A tie as the diff names it."""
+
+    id: str
+    kind: str
+    source: str
+    target: str
 
 
-def _edge_entries(G: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
+class NodeChanges(BaseModel):
+    added: list[Subject] = Field(description="Valid at the later date, not at the earlier.")
+    ended: list[Subject] = Field(description="Valid at the earlier date, not at the later.")
+
+
+class EdgeChanges(BaseModel):
+    added: list[EdgeRef]
+    ended: list[EdgeRef]
+
+
+class HealthChange(BaseModel):
+    model_config = _FROM
+
+    from_: int = Field(alias="from", description="The health score at the earlier date.")
+    to: int = Field(description="The health score at the later date.")
+
+
+class DiffResult(BaseModel):
+    """What changed between two dates of one workspace: records and findings."""
+
+    model_config = _FROM
+
+    workspace: str
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    nodes: NodeChanges
+    edges: EdgeChanges
+    findings: FindingChanges
+    health: HealthChange
+
+
+class TrendPoint(BaseModel):
+    """The health score and the finding counts on one date."""
+
+    date: dt.date
+    score: int
+    findings: int = Field(description="How many findings in all.")
+    by_severity: dict[str, int]
+
+
+def _node_entry(G: nx.MultiDiGraph, n: str) -> Subject:
+    return Subject(id=n, kind=G.nodes[n]["kind"], label=G.nodes[n]["label"])
+
+
+def _edge_entries(G: nx.MultiDiGraph) -> dict[str, EdgeRef]:
     return {
-        k: {"id": k, "kind": d["kind"], "source": s, "target": t}
+        k: EdgeRef(id=k, kind=d["kind"], source=s, target=t)
         for s, t, k, d in G.edges(keys=True, data=True)
     }
 
@@ -31,7 +91,7 @@ def diff_graphs(
     after: nx.MultiDiGraph,
     params: AuditParams | dict | None = None,
     checks: Iterable[str] | None = None,
-) -> dict[str, Any]:
+) -> DiffResult:
     """What changed between two graphs of one workspace: records and findings.
 
     Nodes and edges *added* are in `after` but not `before`; *ended* the other way round.
@@ -46,28 +106,28 @@ def diff_graphs(
     >>> links = [{"kind": "advances", "source": "c", "target": "g"}]
     >>> d = diff_graphs(build_graph(records, links, as_of=dt.date(2018, 1, 1)),
     ...                 build_graph(records, links, as_of=dt.date(2020, 1, 1)))
-    >>> [n["id"] for n in d["nodes"]["added"]], [f.key for f in d["findings"]["resolved"]]
+    >>> [n.id for n in d.nodes.added], [f.key for f in d.findings.resolved]
     (['c'], ['orphan_goals:g'])
     """
     p = resolve(params)
     a = run_audit(before, p, checks, figures=False)
     b = run_audit(after, p, checks, figures=False)
     edges_a, edges_b = _edge_entries(before), _edge_entries(after)
-    return {
-        "workspace": after.graph["workspace"],
-        "from": before.graph["as_of"],
-        "to": after.graph["as_of"],
-        "nodes": {
-            "added": [_node_entry(after, n) for n in sorted(set(after) - set(before))],
-            "ended": [_node_entry(before, n) for n in sorted(set(before) - set(after))],
-        },
-        "edges": {
-            "added": [edges_b[k] for k in sorted(set(edges_b) - set(edges_a))],
-            "ended": [edges_a[k] for k in sorted(set(edges_a) - set(edges_b))],
-        },
-        "findings": compare_findings(a, b),
-        "health": {"from": a.summary["health"]["score"], "to": b.summary["health"]["score"]},
-    }
+    return DiffResult(
+        workspace=after.graph["workspace"],
+        from_=before.graph["as_of"],
+        to=after.graph["as_of"],
+        nodes=NodeChanges(
+            added=[_node_entry(after, n) for n in sorted(set(after) - set(before))],
+            ended=[_node_entry(before, n) for n in sorted(set(before) - set(after))],
+        ),
+        edges=EdgeChanges(
+            added=[edges_b[k] for k in sorted(set(edges_b) - set(edges_a))],
+            ended=[edges_a[k] for k in sorted(set(edges_a) - set(edges_b))],
+        ),
+        findings=compare_findings(a, b),
+        health=HealthChange(from_=a.summary["health"]["score"], to=b.summary["health"]["score"]),
+    )
 
 
 def diff_workspace(
@@ -77,7 +137,7 @@ def diff_workspace(
     date_to: dt.date,
     params: AuditParams | dict | None = None,
     checks: Iterable[str] | None = None,
-) -> dict[str, Any]:
+) -> DiffResult:
     """`diff_graphs` of one workspace as of two dates: what `constellation diff` prints."""
     from constellation.graph import load_graph
 
@@ -88,7 +148,7 @@ def diff_workspace(
 
 def health_trend(
     repo, workspace: str, dates: Iterable[dt.date], params: AuditParams | dict | None = None
-) -> list[dict[str, Any]]:
+) -> list[TrendPoint]:
     """The health score and finding counts at each date, oldest first."""
     from constellation.graph import load_graph
 
@@ -98,15 +158,15 @@ def health_trend(
     )
 
 
-def trend_points(reports: Iterable[AuditReport]) -> list[dict[str, Any]]:
+def trend_points(reports: Iterable[AuditReport]) -> list[TrendPoint]:
     """One point of the trend per audit: its date, score and finding counts."""
     return [
-        {
-            "date": r.as_of,
-            "score": r.summary["health"]["score"],
-            "findings": r.summary["counts"]["total"],
-            "by_severity": r.summary["counts"]["by_severity"],
-        }
+        TrendPoint(
+            date=r.as_of,
+            score=r.summary["health"]["score"],
+            findings=r.summary["counts"]["total"],
+            by_severity=r.summary["counts"]["by_severity"],
+        )
         for r in reports
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -9,10 +10,11 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from constellation.analysis.audit import compare_findings, run_audit
+from constellation.analysis.findings import AuditReport, Finding
 from constellation.analysis.params import AuditParams, resolve
-from constellation.errors import InvalidRecords, NotFound, Problem
+from constellation.errors import InvalidQuestion, NotFound, Problem
 
-__all__ = ["Scenario", "what_if", "apply_scenario"]
+__all__ = ["Scenario", "WhatIfResult", "what_if", "apply_scenario"]
 
 
 class Scenario(BaseModel):
@@ -25,6 +27,27 @@ class Scenario(BaseModel):
         default_factory=list, description="Organizations that stop convening, but stay as partners."
     )
     disband: list[str] = Field(default_factory=list, description="Constellations that disband.")
+
+
+class HealthAndCounts(BaseModel):
+    health: int = Field(description="The health score (0-100).")
+    counts: dict[str, Any] = Field(description="Findings: total, by_check, by_severity.")
+
+    @classmethod
+    def of(cls, report: AuditReport) -> HealthAndCounts:
+        return cls(health=report.summary["health"]["score"], counts=report.summary["counts"])
+
+
+class WhatIfResult(BaseModel):
+    """The audit before and after a scenario: what breaks and what is resolved."""
+
+    workspace: str
+    as_of: dt.date
+    scenario: Scenario
+    before: HealthAndCounts
+    after: HealthAndCounts
+    appeared: list[Finding] = Field(description="What breaks.")
+    resolved: list[Finding] = Field(description="What is no longer a finding.")
 
 
 def apply_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> nx.MultiDiGraph:
@@ -52,7 +75,7 @@ def apply_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> nx.MultiDiGraph:
                     )
                 )
     if problems:
-        raise InvalidRecords(problems)
+        raise InvalidQuestion(problems)
     H = G.copy()
     H.graph.pop("_index", None)
     H.graph.pop("_topology", None)
@@ -78,7 +101,7 @@ def what_if(
     scenario: Scenario | dict,
     params: AuditParams | dict | None = None,
     checks: Iterable[str] | None = None,
-) -> dict[str, Any]:
+) -> WhatIfResult:
     """Audit G before and after the scenario and say what breaks and what is resolved.
 
     >>> from constellation.graph import build_graph
@@ -87,7 +110,7 @@ def what_if(
     ...      {"id": "c", "kind": "constellation", "label": "Data Workgroup"}],
     ...     [{"kind": "convenes", "source": "u", "target": "c"}])
     >>> result = what_if(G, {"stop_convening": ["u"]})
-    >>> [f.check for f in result["appeared"]]
+    >>> [f.check for f in result.appeared]
     ['leaderless_constellations']
     """
     p = resolve(params)
@@ -96,12 +119,12 @@ def what_if(
     after_graph = apply_scenario(G, scenario)
     after = run_audit(after_graph, p, checks, figures=False)
     changed = compare_findings(before, after)
-    return {
-        "workspace": G.graph["workspace"],
-        "as_of": G.graph["as_of"],
-        "scenario": scenario.model_dump(),
-        "before": {"health": before.summary["health"]["score"], "counts": before.summary["counts"]},
-        "after": {"health": after.summary["health"]["score"], "counts": after.summary["counts"]},
-        "appeared": changed["appeared"],
-        "resolved": changed["resolved"],
-    }
+    return WhatIfResult(
+        workspace=G.graph["workspace"],
+        as_of=G.graph["as_of"],
+        scenario=scenario,
+        before=HealthAndCounts.of(before),
+        after=HealthAndCounts.of(after),
+        appeared=changed.appeared,
+        resolved=changed.resolved,
+    )

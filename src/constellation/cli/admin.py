@@ -146,10 +146,8 @@ def token_create(
     db: DbOption = None,
 ) -> None:
     """Create a token. Its secret is printed once, alone on the last line, and never again."""
-    from constellation.store.tokens import create_token
-
     with _repository(db) as repo:
-        info, secret = create_token(repo.session, role.value, workspace, name)
+        info, secret = repo.create_token(role.value, workspace, name)
     scope = f"workspace {info.workspace}" if info.workspace else "every workspace"
     out.print(
         f"Created {info.role.value} token {info.prefix!r} ({info.name}) for {scope}.",
@@ -162,10 +160,8 @@ def token_create(
 @token_app.command("list")
 def token_list(db: DbOption = None, format: FormatOption = Format.table) -> None:
     """List tokens (never their secrets)."""
-    from constellation.store.tokens import list_tokens
-
     with _repository(db) as repo:
-        rows = list_tokens(repo.session)
+        rows = repo.list_tokens()
     if format == Format.json:
         _print_json([r.model_dump(mode="json") for r in rows])
         return
@@ -191,10 +187,8 @@ def token_revoke(
     db: DbOption = None,
 ) -> None:
     """Revoke a token: it stops working at once."""
-    from constellation.store.tokens import revoke_token
-
     with _repository(db) as repo:
-        info = revoke_token(repo.session, prefix)
+        info = repo.revoke_token(prefix)
     out.print(f"Token {info.prefix!r} ({info.name}) is revoked.")
 
 

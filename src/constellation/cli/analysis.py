@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -26,7 +26,8 @@ from constellation.cli.common import (
     out,
     resolve_workspace,
 )
-from constellation.errors import ConstellationError, InvalidRecords
+from constellation.errors import InvalidRecords
+from constellation.services.network import Network
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -52,24 +53,17 @@ ParamOption = Annotated[
 
 
 def _audit_params(pairs: list[str] | None):
-    from constellation.analysis.params import resolve
+    from constellation.services.audit import audit_params
 
     try:
-        return resolve(_parse_props(pairs))
+        return audit_params(_parse_props(pairs, "--param"))
     except InvalidRecords as exc:
         raise _fail(
             "bad --param: "
-            + "; ".join(f"{p.field.removeprefix('params.')}: {p.message}" for p in exc.problems)
+            + "; ".join(
+                f"{(p.field or '').removeprefix('params.')}: {p.message}" for p in exc.problems
+            )
         ) from None
-
-
-def _check_ids(checks: list[str] | None) -> list[str] | None:
-    from constellation.analysis.audit import CHECKS
-
-    unknown = [c for c in checks or [] if c not in CHECKS]
-    if unknown:
-        raise _fail(f"unknown check {', '.join(unknown)}; the checks are: {', '.join(CHECKS)}")
-    return checks or None
 
 
 def _findings_table(findings, title: str) -> Table:
@@ -100,13 +94,13 @@ def audit(
     JSON output is exactly what the HTTP service's audit endpoint returns:
     {"workspace", "as_of", "summary", "findings"}.
     """
-    from constellation.analysis.audit import audit_workspace
     from constellation.analysis.markdown import audit_markdown
+    from constellation.services import audit as audits
 
-    params, checks = _audit_params(param), _check_ids(check)
+    params = _audit_params(param)
     with _repository(db) as repo:
         ws = resolve_workspace(repo, workspace)
-        report = audit_workspace(repo, ws, _date(as_of), params, checks)
+        report = audits.audit(Network(repo, ws), _date(as_of), params, check)
     if format == AuditFormat.json:
         _print_json(report.model_dump(mode="json"))
         return
@@ -171,50 +165,38 @@ def diff(
     format: FormatOption = Format.table,
 ) -> None:
     """What changed between two dates: records added and ended, findings appeared and resolved."""
-    from constellation.analysis.timeline import diff_workspace
+    from constellation.services import audit as audits
 
-    params, checks_ = _audit_params(param), _check_ids(check)
+    params = _audit_params(param)
     with _repository(db) as repo:
         ws = resolve_workspace(repo, workspace)
-        result = diff_workspace(repo, ws, date_from.date(), date_to.date(), params, checks_)
+        result = audits.diff(Network(repo, ws), date_from.date(), date_to.date(), params, check)
     if format == Format.json:
-        _print_json(_jsonable(result))
+        _print_json(result.model_dump(mode="json"))
         return
-    h = result["health"]
+    h = result.health
     out.print(
-        f"[bold]{ws}[/] from {result['from']} to {result['to']}: health {h['from']} → {h['to']}",
+        f"[bold]{ws}[/] from {result.from_} to {result.to}: health {h.from_} → {h.to}",
         highlight=False,
     )
-    for what in ("nodes", "edges"):
-        for change in ("added", "ended"):
-            rows = result[what][change]
-            if rows:
-                names = ", ".join(
-                    r.get("label") or f"{r['source']} {r['kind']} {r['target']}" for r in rows[:12]
-                )
-                more = f" and {len(rows) - 12} more" if len(rows) > 12 else ""
-                out.print(f"  {len(rows)} {what} {change}: {names}{more}", highlight=False)
-    f = result["findings"]
-    if f["appeared"]:
-        out.print(_findings_table(f["appeared"], f"{len(f['appeared'])} finding(s) appeared"))
-    if f["resolved"]:
-        out.print(_findings_table(f["resolved"], f"{len(f['resolved'])} finding(s) resolved"))
-    out.print(f"  {f['persisting']} finding(s) unchanged.")
-
-
-def _jsonable(data: Any) -> Any:
-    """Findings (pydantic) and dates inside plain dicts, as JSON-ready values."""
-    from pydantic import BaseModel
-
-    if isinstance(data, BaseModel):
-        return data.model_dump(mode="json")
-    if isinstance(data, dict):
-        return {k: _jsonable(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [_jsonable(v) for v in data]
-    if isinstance(data, dt.date):
-        return data.isoformat()
-    return data
+    changes: list[tuple[str, str, list[str]]] = [
+        ("nodes", "added", [n.label for n in result.nodes.added]),
+        ("nodes", "ended", [n.label for n in result.nodes.ended]),
+        ("edges", "added", [f"{e.source} {e.kind} {e.target}" for e in result.edges.added]),
+        ("edges", "ended", [f"{e.source} {e.kind} {e.target}" for e in result.edges.ended]),
+    ]
+    for what, change, names in changes:
+        if names:
+            more = f" and {len(names) - 12} more" if len(names) > 12 else ""
+            out.print(
+                f"  {len(names)} {what} {change}: {', '.join(names[:12])}{more}", highlight=False
+            )
+    f = result.findings
+    if f.appeared:
+        out.print(_findings_table(f.appeared, f"{len(f.appeared)} finding(s) appeared"))
+    if f.resolved:
+        out.print(_findings_table(f.resolved, f"{len(f.resolved)} finding(s) resolved"))
+    out.print(f"  {f.persisting} finding(s) unchanged.")
 
 
 @app.command()
@@ -250,36 +232,34 @@ def whatif(
 
     Nothing is written: the change is tried on a copy of the network.
     """
-    from constellation.analysis.whatif import Scenario, what_if
-    from constellation.graph import load_graph
+    from constellation.services import audit as audits
 
     if not (without or stop_convening or disband):
         raise _fail("say what changes: --without NAME, --stop-convening NAME or --disband NAME")
-    params, checks_ = _audit_params(param), _check_ids(check)
+    params = _audit_params(param)
     with _repository(db) as repo:
         ws = resolve_workspace(repo, workspace)
-        scenario = Scenario(
-            without=repo.find_node_ids(ws, without),
-            stop_convening=repo.find_node_ids(ws, stop_convening),
-            disband=repo.find_node_ids(ws, disband),
+        result = audits.whatif(
+            Network(repo, ws),
+            without=without,
+            stop_convening=stop_convening,
+            disband=disband,
+            as_of=_date(as_of),
+            params=params,
+            checks=check,
         )
-        try:
-            result = what_if(load_graph(repo, ws, _date(as_of)), scenario, params, checks_)
-        except ConstellationError as exc:
-            raise _fail(str(exc)) from None
     if format == Format.json:
-        _print_json(_jsonable(result))
+        _print_json(result.model_dump(mode="json"))
         return
     out.print(
-        f"[bold]{ws}[/]: health {result['before']['health']} → {result['after']['health']}",
-        highlight=False,
+        f"[bold]{ws}[/]: health {result.before.health} → {result.after.health}", highlight=False
     )
-    if result["appeared"]:
-        out.print(_findings_table(result["appeared"], "What breaks"))
+    if result.appeared:
+        out.print(_findings_table(result.appeared, "What breaks"))
     else:
         out.print("Nothing new breaks.")
-    if result["resolved"]:
-        out.print(_findings_table(result["resolved"], "What is no longer a finding"))
+    if result.resolved:
+        out.print(_findings_table(result.resolved, "What is no longer a finding"))
 
 
 # ---------------------------------------------------------------------------- partners, funders
@@ -319,29 +299,20 @@ def recommend(
     format: FormatOption = Format.table,
 ) -> None:
     """Which constellations an organization could join, ranked, and why."""
-    from constellation.analysis.recommend import recommend as rank
-    from constellation.graph import load_graph
+    from constellation.services import partners
 
+    profile = None
+    if sector or goal or issue_area or partner:
+        profile = {"sector": sector, "goals": goal, "issue_areas": issue_area, "partners": partner}
+    if name is None and profile is None:
+        raise _fail(
+            "name an organization, or describe one with --sector, --goal, --issue-area or --partner"
+        )
     with _repository(db) as repo:
         ws = resolve_workspace(repo, workspace)
-        org = repo.find_node(ws, name).id if name else None
-        profile = None
-        if sector or goal or issue_area or partner:
-            profile = {
-                "sector": sector,
-                "goals": repo.find_node_ids(ws, goal),
-                "issue_areas": repo.find_node_ids(ws, issue_area),
-                "partners": repo.find_node_ids(ws, partner),
-            }
-        if org is None and profile is None:
-            raise _fail(
-                "name an organization, or describe one with --sector, --goal, "
-                "--issue-area or --partner"
-            )
-        try:
-            found = rank(load_graph(repo, ws, _date(as_of)), org=org, profile=profile, limit=limit)
-        except ConstellationError as exc:
-            raise _fail(str(exc).replace("; nothing was written", "")) from None
+        found = partners.recommend(
+            Network(repo, ws), name, profile, limit=limit, as_of=_date(as_of)
+        )
     if format == Format.json:
         _print_json([r.model_dump(mode="json") for r in found])
         return
@@ -376,16 +347,11 @@ def funding(
     JSON output: {"joint_opportunities", "unfunded", "co_funders"}, each a list of entries
     shaped like findings (subjects, message, evidence), plus "notes".
     """
-    from constellation.analysis.funding import funding_opportunities
-    from constellation.graph import load_graph
+    from constellation.services import partners
 
     with _repository(db) as repo:
         ws = resolve_workspace(repo, workspace)
-        funder = repo.find_node(ws, name).id if name else None
-        try:
-            report = funding_opportunities(load_graph(repo, ws, _date(as_of)), funder)
-        except ConstellationError as exc:
-            raise _fail(str(exc).replace("; nothing was written", "")) from None
+        report = partners.funding(Network(repo, ws), name, _date(as_of))
     if format == Format.json:
         _print_json(report.model_dump(mode="json"))
         return

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from constellation.config import get_settings
-from constellation.errors import ConstellationError, InvalidRecords
+from constellation.errors import ConstellationError, InvalidQuestion, InvalidRecords
 from constellation.store import Repository, Store
 
 app = typer.Typer(
@@ -89,6 +89,8 @@ def _repository(db: str | None, actor: str | None = "cli") -> Iterator[Repositor
     try:
         with store.repository(actor=actor) as repo:
             yield repo
+    except InvalidQuestion as exc:
+        raise _fail(exc.sentence()) from None
     except InvalidRecords as exc:
         raise _fail(str(exc)) from None
     except ConstellationError as exc:
@@ -112,17 +114,13 @@ def resolve_workspace(repo: Repository, workspace: str | None) -> str:
     )
 
 
-def _parse_props(pairs: list[str] | None) -> dict[str, Any]:
-    props: dict[str, Any] = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise _fail(f"--prop takes key=value, not {pair!r}")
-        try:
-            props[key.strip()] = json.loads(value)
-        except json.JSONDecodeError:
-            props[key.strip()] = value
-    return props
+def _parse_props(pairs: list[str] | None, option: str = "--prop") -> dict[str, Any]:
+    from constellation.services.records import properties
+
+    try:
+        return properties(pairs)
+    except InvalidQuestion as exc:
+        raise _fail("; ".join(f"{option} {p.message}" for p in exc.problems)) from None
 
 
 def _print_json(data: Any) -> None:

@@ -61,12 +61,13 @@ def map_(
     """
     import time
 
-    from constellation.viz import map_workspace
+    from constellation.services import maps
+    from constellation.services.network import Network
 
     started = time.perf_counter()
     with _repository(db) as repo:
         ws = resolve_workspace(repo, workspace)
-        html = map_workspace(repo, ws, _date(as_of), size_by=size_by.value, title=title)
+        html = maps.page(Network(repo, ws), _date(as_of), size_by=size_by.value, title=title)
     try:
         out_file.write_text(html, encoding="utf-8")
     except OSError as exc:

@@ -24,28 +24,24 @@ from constellation.cli.common import (
     resolve_workspace,
 )
 from constellation.errors import InvalidRecords
+from constellation.io import EXPORT_FORMATS, FORMATS, IMPORT_FORMATS
+from constellation.io.registry import AUTO
 
 PROGRESS_ROWS = 2000
 """Files of more rows than this get a progress bar."""
 
 
-class ImportFormat(StrEnum):
-    auto = "auto"
-    native = "native"
-    kumu = "kumu"
-    graphml = "graphml"
-    gexf = "gexf"
-    csv = "csv"
-    giving360 = "360giving"
-
-
-def _io_export_formats() -> list[str]:
-    from constellation.io import EXPORT_FORMATS
-
-    return list(EXPORT_FORMATS)
-
-
-ExportFormat = StrEnum("ExportFormat", {name: name for name in _io_export_formats()})
+# The --format choices and their help, made from the format registry (constellation.io);
+# mypy cannot see the members of an enum made from data, hence the ignores.
+ImportFormat = StrEnum("ImportFormat", {name: name for name in IMPORT_FORMATS})  # type: ignore[misc]
+ExportFormat = StrEnum("ExportFormat", {name: name for name in EXPORT_FORMATS})  # type: ignore[misc]
+AUTO_FORMAT = ImportFormat(AUTO)
+IMPORT_HELP = (
+    "What the file is: "
+    + ", ".join(f.name for f in FORMATS if f.read is not None)
+    + "; auto tells it from the content."
+)
+EXPORT_HELP = "; ".join(f"{e.name}: {e.description}" for e in EXPORT_FORMATS.values()) + "."
 
 
 def _problem_lines(exc: InvalidRecords) -> str:
@@ -121,8 +117,8 @@ def import_(
     ] = None,
     format: Annotated[
         ImportFormat,
-        typer.Option("--format", "-f", help="What the file is; auto tells it from the content."),
-    ] = ImportFormat.auto,
+        typer.Option("--format", "-f", help=IMPORT_HELP),
+    ] = AUTO_FORMAT,
     mapping: Annotated[
         Path | None,
         typer.Option(
@@ -220,9 +216,7 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="native (everything, for backups and moves), kumu (blueprint "
-            "JSON), kumu-xlsx, kumu-csv (zip), graphml, gexf, cytoscape, csv (zip of nodes.csv "
-            "and edges.csv) or 360giving.",
+            help=EXPORT_HELP,
         ),
     ],
     workspace: WorkspaceOption = None,

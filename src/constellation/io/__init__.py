@@ -6,6 +6,10 @@ Two entry points, called alike by the command line and the HTTP API:
   types onto our kinds, checks every row and writes all of them or none;
 * `export_workspace` writes a workspace in one of `EXPORT_FORMATS`.
 
+Both go through `FORMATS` (`constellation.io.registry`): each format module declares one
+`Format` record (its name, how its files are recognised, its reader, its exports), and
+everything that lists formats (``--format``, ``/api/formats``, the edit page) reads it.
+
 >>> from constellation.store import Store
 >>> store = Store("sqlite://")
 >>> kumu = b"Label,Type\\nUNITE-LA,Organization\\nData Workgroup,Constellation\\n"
@@ -22,41 +26,30 @@ Two entry points, called alike by the command line and the HTTP API:
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
-from pathlib import PurePath
+from contextlib import nullcontext
 from typing import Any
 
 from pydantic import Field
 
 from constellation.config import get_settings
 from constellation.errors import InvalidRecords, NotFound, Problem
-from constellation.io import (
-    csv_tables,
-    cytoscape,
-    gexf,
-    giving360,
-    graphml,
-    kumu,
-    native,
-)
-from constellation.io._common import (
-    Batch,
-    FileTooLarge,
-    NodeIndex,
-    UnreadableFile,
-    check_zip,
-    dumps,
-    parse_json,
-    refuse,
-)
+from constellation.io.batching import Batch, NodeIndex
+from constellation.io.errors import FileTooLarge, UnreadableFile, refuse
+from constellation.io.formats import Export, Format, FormatList, Reading
 from constellation.io.mapping import Mapping, Resolver, load_mapping
+from constellation.io.parsing import JsonDocuments, check_zip
+from constellation.io.registry import FORMATS, is_xlsx, is_zip
 from constellation.records import UpsertReport
 
 __all__ = [
     "EXPORT_FORMATS",
+    "FORMATS",
     "IMPORT_FORMATS",
+    "Export",
     "FileTooLarge",
+    "Format",
+    "FormatList",
     "ImportReport",
     "Mapping",
     "UnreadableFile",
@@ -66,7 +59,11 @@ __all__ = [
     "load_mapping",
 ]
 
-IMPORT_FORMATS = ("auto", "native", "kumu", "graphml", "gexf", "csv", "360giving")
+IMPORT_FORMATS: tuple[str, ...] = FORMATS.import_names()
+"""``auto``, then every format with a reader, in the order of the registry."""
+
+EXPORT_FORMATS: dict[str, Export] = FORMATS.exports()
+"""Every file an export writes, by name: media type, suffix, description and writer."""
 
 Progress = Callable[[str, int, int | None], None]
 """progress(stage, done, total): told what the import is doing; total None when unknown."""
@@ -99,109 +96,14 @@ def _as_mapping(mapping: Any) -> Mapping | None:
 
 # ------------------------------------------------------------------------ detection
 
-_XLSX, _ZIP, _OLE = b"PK\x03\x04", b"PK", b"\xd0\xcf\x11\xe0"
-
-
-def _is_xlsx(content: bytes) -> bool:
-    return (
-        content.startswith(_XLSX)
-        and b"[Content_Types].xml" in content[:4096]
-        or (content.startswith(_XLSX) and b"xl/" in content)
-    )
-
-
-class JsonDocuments:
-    """The JSON files of one import, each parsed once: telling the format reads a file's
-    document, and the reader then uses that same document.
-
-    Keyed by the identity of the file's bytes, which the import holds until it ends.
-    """
-
-    def __init__(self) -> None:
-        self._parsed: dict[int, Any] = {}
-
-    def get(self, name: str, content: bytes) -> Any:
-        key = id(content)
-        if key not in self._parsed:
-            self._parsed[key] = parse_json(name, content)
-        return self._parsed[key]
-
-
-def _csv_header(name: str, content: bytes) -> list[str]:
-    for _, cells in kumu.csv_rows(
-        name, content[:65536].rsplit(b"\n", 1)[0] + b"\n" if len(content) > 65536 else content
-    ):
-        if any(str(c).strip() for c in cells):
-            return [str(c).strip() for c in cells]
-    return []
-
 
 def detect_format(
     name: str, content: bytes, mapping: Mapping | None = None, docs: JsonDocuments | None = None
 ) -> str:
-    """Which format a file is in, from its content first and its name second. A JSON file's
-    document is kept in `docs`, when given, for the reader."""
-    suffix = PurePath(name).suffix.lower()
-    head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if content.startswith(_OLE) or suffix == ".xls":
-        raise refuse(
-            "this is an old Excel (.xls) file; open it and save it as .xlsx (Excel "
-            "Workbook), then import that",
-            position=name,
-        )
-    if content.startswith(_ZIP):
-        if _is_xlsx(content) or suffix == ".xlsx":
-            return "kumu"
-        return "zip"
-    if head.startswith(b"<"):
-        text = head.decode("utf-8", "replace")
-        if re.search(r"<(\w+:)?graphml[\s>]", text):
-            return "graphml"
-        if re.search(r"<(\w+:)?gexf[\s>]", text):
-            return "gexf"
-        if suffix in (".graphml", ".gexf"):
-            return suffix[1:]
-        raise refuse("this XML file is neither GraphML nor GEXF", position=name)
-    if head.startswith((b"{", b"[")) or suffix == ".json":
-        data = (docs or JsonDocuments()).get(name, content)
-        if native.looks_native(data):
-            return "native"
-        if giving360.looks_360_json(data):
-            return "360giving"
-        if isinstance(data, dict) and isinstance(data.get("elements"), dict):
-            raise refuse(
-                "this looks like Cytoscape.js JSON, which Constellation exports but "
-                "does not import; export GraphML from Cytoscape instead",
-                position=name,
-            )
-        if kumu.looks_kumu_json(data):
-            return "kumu"
-        raise refuse(
-            "this JSON is not a format Constellation reads: it expects a "
-            "Constellation export (nodes, edges), a Kumu blueprint (elements, "
-            "connections) or 360Giving grants (grants)",
-            position=name,
-        )
-    header = _csv_header(name, content)
-    if giving360.looks_360_csv(header):
-        return "360giving"
-    if mapping is not None and (
-        mapping.columns.nodes != mapping.columns.nodes.__class__()
-        or mapping.columns.edges != mapping.columns.edges.__class__()
-    ):
-        return "csv"
-    names = [h.casefold() for h in header]
-    if {"kind", "source", "target"} & set(names):
-        return "csv"
-    if kumu.table_kind(header):
-        return "kumu"
-    if suffix in (".csv", ".tsv", ".txt"):
-        return "csv"
-    raise refuse(
-        "the format of this file cannot be told from its content; name it with "
-        "--format (one of: " + ", ".join(IMPORT_FORMATS[1:]) + ")",
-        position=name,
-    )
+    """Which format a file is in, from its content first and its name second (see
+    `constellation.io.registry`). A JSON file's document is kept in `docs`, when given,
+    for the reader."""
+    return FORMATS.detect(name, content, mapping, docs)
 
 
 def _unzip(name: str, content: bytes) -> list[tuple[str, bytes]]:
@@ -223,48 +125,6 @@ def _unzip(name: str, content: bytes) -> list[tuple[str, bytes]]:
 
 
 # ------------------------------------------------------------------------ import
-
-
-def _read(
-    fmt: str,
-    files: list[tuple[str, bytes]],
-    resolver: Resolver,
-    index: NodeIndex,
-    docs: JsonDocuments,
-) -> Batch:
-    batch = Batch()
-    if fmt == "csv":
-        return csv_tables.read(files, resolver, index)
-    if fmt == "kumu":
-        tables: list[kumu.Table] = []
-        for name, content in files:
-            if content.startswith(_ZIP):
-                tables += kumu.read_xlsx(name, content, batch.notes)
-            elif content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-                tables += kumu.read_json(name, docs.get(name, content), batch.notes)
-            else:
-                tables += kumu.read_csv(name, content)
-        batch.extend(kumu.from_tables(tables, resolver, index))
-        return batch
-    for name, content in files:
-        if fmt == "native":
-            batch.extend(native.read(name, content, docs.get(name, content)))
-        elif fmt == "graphml":
-            batch.extend(graphml.read(name, content, resolver, index))
-        elif fmt == "gexf":
-            batch.extend(gexf.read(name, content, resolver, index))
-        elif fmt == "360giving":
-            head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-            if head in (b"{", b"["):
-                data = docs.get(name, content)
-                if not giving360.looks_360_json(data):
-                    raise refuse('360Giving JSON is an object with a "grants" list', position=name)
-                batch.extend(giving360.read_json(name, data))
-            else:
-                batch.extend(giving360.read_csv(name, content))
-        else:
-            raise refuse(f"unknown format {fmt!r}; the formats are: " + ", ".join(IMPORT_FORMATS))
-    return batch
 
 
 def _with_columns(problems: list[Problem], columns: dict[str, dict[str, str]]) -> list[Problem]:
@@ -332,11 +192,7 @@ def import_files(
     the_mapping = _as_mapping(mapping)
     expanded: list[tuple[str, bytes]] = []
     for name, content in files:
-        if (
-            content.startswith(_ZIP)
-            and not _is_xlsx(content)
-            and not name.lower().endswith(".xlsx")
-        ):
+        if is_zip(content) and not is_xlsx(content) and not name.lower().endswith(".xlsx"):
             expanded += _unzip(name, content)
         else:
             expanded.append((name, content))
@@ -363,13 +219,15 @@ def import_files(
         exists = False
     resolver = Resolver(the_mapping)
     index = NodeIndex(repo, workspace, exists)
-    batch = _read(fmt, expanded, resolver, index, docs)
+    batch = FORMATS.reader(fmt)(expanded, Reading(resolver, index, docs))
     problems = resolver.problems() + batch.problems
     if progress:
         progress("checking", 0, batch.rows)
 
-    savepoint = repo.session.begin_nested() if (problems or dry_run) and not exists else None
-    try:
+    # a workspace this import creates goes again if nothing is to be kept (a dry run or
+    # problems); otherwise the caller's transaction decides, as for an existing workspace
+    undo = (problems or dry_run) and not exists
+    with repo.savepoint(keep=False) if undo else nullcontext():
         if not exists:
             meta = batch.workspace or {}
             repo.create_workspace(
@@ -402,9 +260,6 @@ def import_files(
                     k: v for k, v in batch.restore.get("edges", {}).items() if k in created_edges
                 },
             )
-    finally:
-        if savepoint is not None and savepoint.is_active:
-            savepoint.rollback()
     if progress:
         progress("done", batch.rows, batch.rows)
     return ImportReport(
@@ -419,58 +274,6 @@ def import_files(
 # ------------------------------------------------------------------------ export
 
 
-def _native(repo, ws):
-    return native.dumps_document(native.export_document(repo, ws))
-
-
-EXPORT_FORMATS: dict[str, tuple[Callable, str, str, str]] = {
-    "native": (
-        _native,
-        "application/json",
-        ".constellation.json",
-        "the whole workspace, nothing lost (archived records, versions, timestamps)",
-    ),
-    "kumu": (
-        lambda r, w: dumps(kumu.export_blueprint(r, w)),
-        "application/json",
-        ".kumu.json",
-        "Kumu blueprint JSON (elements, connections)",
-    ),
-    "kumu-xlsx": (
-        kumu.export_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ".kumu.xlsx",
-        "Kumu spreadsheet: Elements and Connections sheets",
-    ),
-    "kumu-csv": (
-        kumu.export_csv_zip,
-        "application/zip",
-        ".kumu-csv.zip",
-        "Kumu's two CSV files, elements.csv and connections.csv, in a zip",
-    ),
-    "graphml": (
-        graphml.export,
-        "application/graphml+xml",
-        ".graphml",
-        "GraphML for Gephi, yEd, Cytoscape desktop",
-    ),
-    "gexf": (gexf.export, "application/gexf+xml", ".gexf", "GEXF for Gephi"),
-    "cytoscape": (
-        lambda r, w: dumps(cytoscape.export_document(r, w)),
-        "application/json",
-        ".cyjs",
-        "Cytoscape.js JSON for embedding in a web page",
-    ),
-    "csv": (csv_tables.export, "application/zip", ".csv.zip", "nodes.csv and edges.csv in a zip"),
-    "360giving": (
-        lambda r, w: dumps(giving360.export_document(r, w)),
-        "application/json",
-        ".360giving.json",
-        "the funds edges as 360Giving grants",
-    ),
-}
-
-
 def export_workspace(repo, workspace: str, format: str) -> tuple[bytes, str, str]:
     """A workspace in one of `EXPORT_FORMATS`: ``(content, media type, suggested filename)``.
 
@@ -478,11 +281,6 @@ def export_workspace(repo, workspace: str, format: str) -> tuple[bytes, str, str
     holds everything. Text cells that a spreadsheet would run as formulas are escaped
     in CSV and XLSX.
     """
-    if format not in EXPORT_FORMATS:
-        raise refuse(
-            f"unknown export format {format!r}; the formats are: " + ", ".join(EXPORT_FORMATS),
-            field="format",
-        )
+    export = FORMATS.export(format)
     repo.get_workspace(workspace)
-    write, media_type, suffix, _ = EXPORT_FORMATS[format]
-    return write(repo, workspace), media_type, f"{workspace}{suffix}"
+    return export.write(repo, workspace), export.media_type, f"{workspace}{export.suffix}"

@@ -15,12 +15,14 @@ would run as formulas escaped.
 from __future__ import annotations
 
 from constellation.errors import Problem
-from constellation.io._common import Batch, NodeIndex, cell_text, escape_cell
-from constellation.io._tables import ForeignEdge, ForeignNode, build, flat_records, pick
-from constellation.io.kumu import _blank, csv_rows, write_csv, zip_files
+from constellation.io.batching import Batch, NodeIndex
+from constellation.io.cells import cell_text, escape_cell
+from constellation.io.csv_files import csv_rows, is_blank, write_csv, zip_files
+from constellation.io.foreign_records import ForeignEdge, ForeignNode, build, flat_records, pick
+from constellation.io.formats import Export, Format, Match, Reading, Sample
 from constellation.io.mapping import ColumnMap, Resolver
 
-__all__ = ["read", "export", "is_edge_table"]
+__all__ = ["FORMAT", "read", "export", "is_edge_table"]
 
 
 def is_edge_table(header: list[str], cols: ColumnMap) -> bool:
@@ -31,7 +33,7 @@ def is_edge_table(header: list[str], cols: ColumnMap) -> bool:
 
 
 def _table(name: str, content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    rows = [(at, cells) for at, cells in csv_rows(name, content) if not _blank(cells)]
+    rows = [(at, cells) for at, cells in csv_rows(name, content) if not is_blank(cells)]
     if not rows:
         return [], []
     return [cell_text(h) for h in rows[0][1]], rows[1:]
@@ -110,3 +112,44 @@ def export(repo, workspace: str) -> bytes:
         columns = list(header)
         files[name] = write_csv(columns, ([escape_cell(r.get(c)) for c in columns] for r in rows))
     return zip_files(files)
+
+
+# ------------------------------------------------------------------------ the record
+
+_KUMU_ELEMENTS = {"label", "type"}
+"""Kumu's elements sheet: a Label and a Type column (and any property, even source and target)."""
+
+
+def _sniff(sample: Sample) -> Match:
+    if sample.container != "text":
+        return Match.NO
+    mapping = sample.mapping
+    if mapping is not None and (
+        mapping.columns.nodes != mapping.columns.nodes.__class__()
+        or mapping.columns.edges != mapping.columns.edges.__class__()
+    ):
+        return Match.CONTENT  # the mapping file names its columns
+    names = {h.casefold() for h in sample.header}
+    if "kind" in names:
+        return Match.CONTENT  # a node or edge table of ours
+    if {"source", "target"} <= names and not _KUMU_ELEMENTS <= names:
+        return Match.CONTENT  # an edge table; an indicator's source and target are properties
+    return Match.NAME if sample.suffix in (".csv", ".tsv", ".txt") else Match.NO
+
+
+def _read_files(files: list[tuple[str, bytes]], reading: Reading) -> Batch:
+    return read(files, reading.resolver, reading.index)
+
+
+FORMAT = Format(
+    name="csv",
+    title="CSV tables",
+    description="CSV node and edge tables (or a zip of them), columns named by a mapping file",
+    shapes={"text": "CSV tables (label, kind; source, target, kind)"},
+    suffixes=(".csv", ".tsv", ".txt", ".zip"),
+    sniff=_sniff,
+    read=_read_files,
+    exports=(
+        Export("csv", "application/zip", ".csv.zip", "nodes.csv and edges.csv in a zip", export),
+    ),
+)

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from constellation import vocabulary as vocab
-from constellation.io._common import validity
+from constellation.io.cells import dumps, validity
+from constellation.io.formats import Export, Format, Match, Sample
 
-__all__ = ["export_document"]
+__all__ = ["FORMAT", "export_document"]
 
 
 def export_document(repo, workspace: str) -> dict[str, Any]:
@@ -59,3 +60,39 @@ def _data(record) -> dict[str, Any]:
         "properties": record.properties,
         "attributes": record.attributes,
     } | validity(record)
+
+
+# ------------------------------------------------------------------------ the record
+
+
+def _sniff(sample: Sample) -> Match:
+    """Cytoscape.js's ``elements`` is an object (Kumu's is a list)."""
+    if sample.container != "json":
+        return Match.NO
+    data = sample.document
+    return (
+        Match.CONTENT
+        if isinstance(data, dict) and isinstance(data.get("elements"), dict)
+        else Match.NO
+    )
+
+
+FORMAT = Format(
+    name="cytoscape",
+    title="Cytoscape.js",
+    description="Cytoscape.js JSON, to embed a network in a web page (written, not read)",
+    shapes={"json": "Cytoscape.js elements (nodes, edges)"},
+    suffixes=(".cyjs", ".json"),
+    sniff=_sniff,
+    not_read="this looks like Cytoscape.js JSON, which Constellation exports but does not "
+    "import; export GraphML from Cytoscape instead",
+    exports=(
+        Export(
+            "cytoscape",
+            "application/json",
+            ".cyjs",
+            "Cytoscape.js JSON for embedding in a web page",
+            lambda repo, workspace: dumps(export_document(repo, workspace)),
+        ),
+    ),
+)

@@ -10,14 +10,18 @@ can carry its type. Entities and external references are refused.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
-from constellation.io._common import Batch, NodeIndex, parse_xml, refuse, xml_local
-from constellation.io._tables import to_networkx
+from constellation.io.batching import Batch, NodeIndex
+from constellation.io.errors import refuse
+from constellation.io.foreign_records import to_networkx
+from constellation.io.formats import Export, Format, Match, Reading, Sample
 from constellation.io.graphml import Notes, convert, declared_defaults, finish, walk
 from constellation.io.mapping import Resolver
+from constellation.io.parsing import parse_xml, xml_local
 
-__all__ = ["read", "export"]
+__all__ = ["FORMAT", "read", "export"]
 
 _SKIP = {"networkx_key"}
 
@@ -112,3 +116,35 @@ def export(repo, workspace: str) -> bytes:
     buffer = io.BytesIO()
     nx.write_gexf(to_networkx(repo, workspace, edge_id_attribute=True), buffer, encoding="utf-8")
     return buffer.getvalue()
+
+
+# ------------------------------------------------------------------------ the record
+
+_ROOT = re.compile(r"<(\w+:)?gexf[\s>]")
+
+
+def _sniff(sample: Sample) -> Match:
+    if sample.container != "xml":
+        return Match.NO
+    if _ROOT.search(sample.text):
+        return Match.CONTENT
+    return Match.NAME if sample.suffix == ".gexf" else Match.NO
+
+
+def _read_files(files: list[tuple[str, bytes]], reading: Reading) -> Batch:
+    batch = Batch()
+    for name, content in files:
+        batch.extend(read(name, content, reading.resolver, reading.index))
+    return batch
+
+
+FORMAT = Format(
+    name="gexf",
+    title="GEXF",
+    description="GEXF, as Gephi writes it",
+    shapes={"xml": "GEXF"},
+    suffixes=(".gexf", ".xml"),
+    sniff=_sniff,
+    read=_read_files,
+    exports=(Export("gexf", "application/gexf+xml", ".gexf", "GEXF for Gephi", export),),
+)

@@ -16,10 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 from constellation.errors import Problem
-from constellation.io._common import Batch, cell_text, jsonable, refuse
-from constellation.io.kumu import _blank, csv_rows
+from constellation.io.batching import Batch
+from constellation.io.cells import cell_text, dumps, jsonable
+from constellation.io.csv_files import csv_rows, is_blank
+from constellation.io.errors import refuse
+from constellation.io.formats import Export, Format, Match, Reading, Sample
 
-__all__ = ["read_json", "read_csv", "looks_360_json", "looks_360_csv", "export_document"]
+__all__ = ["FORMAT", "read_json", "read_csv", "looks_360_json", "looks_360_csv", "export_document"]
 
 ORG_TITLES = {
     "Identifier": "id",
@@ -135,7 +138,7 @@ def read_json(name: str, data: dict[str, Any]) -> Batch:
 
 
 def read_csv(name: str, content: bytes) -> Batch:
-    rows = [(at, cells) for at, cells in csv_rows(name, content) if not _blank(cells)]
+    rows = [(at, cells) for at, cells in csv_rows(name, content) if not is_blank(cells)]
     if not rows:
         raise refuse("the file is empty", position=name)
     header = [cell_text(h) for h in rows[0][1]]
@@ -318,3 +321,50 @@ def _org(node, fallback: str) -> dict[str, Any]:
     if node.properties.get("website"):
         org["url"] = node.properties["website"]
     return org
+
+
+# ------------------------------------------------------------------------ the record
+
+
+def _sniff(sample: Sample) -> Match:
+    if sample.container == "json" and looks_360_json(sample.document):
+        return Match.CONTENT
+    if sample.container == "text" and looks_360_csv(sample.header):
+        return Match.CONTENT
+    return Match.NO
+
+
+def _read_files(files: list[tuple[str, bytes]], reading: Reading) -> Batch:
+    batch = Batch()
+    for name, content in files:
+        if content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+            data = reading.docs.get(name, content)
+            if not looks_360_json(data):
+                raise refuse('360Giving JSON is an object with a "grants" list', position=name)
+            batch.extend(read_json(name, data))
+        else:
+            batch.extend(read_csv(name, content))
+    return batch
+
+
+FORMAT = Format(
+    name="360giving",
+    title="360Giving",
+    description="360Giving grants (the JSON package or the flat CSV) as funds ties",
+    shapes={
+        "json": "360Giving grants (grants)",
+        "text": "360Giving grants (Identifier, Amount Awarded …)",
+    },
+    suffixes=(".json", ".csv"),
+    sniff=_sniff,
+    read=_read_files,
+    exports=(
+        Export(
+            "360giving",
+            "application/json",
+            ".360giving.json",
+            "the funds edges as 360Giving grants",
+            lambda repo, workspace: dumps(export_document(repo, workspace)),
+        ),
+    ),
+)

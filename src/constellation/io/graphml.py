@@ -14,15 +14,19 @@ take theirs from ``kind``, ``type``, ``relation`` or ``label``.
 from __future__ import annotations
 
 import io
+import re
 from collections import defaultdict
 from typing import Any
 
 from constellation.errors import Problem
-from constellation.io._common import Batch, NodeIndex, parse_xml, refuse, row_ranges, xml_local
-from constellation.io._tables import ForeignEdge, ForeignNode, build, to_networkx
+from constellation.io.batching import Batch, NodeIndex
+from constellation.io.errors import refuse, row_ranges
+from constellation.io.foreign_records import ForeignEdge, ForeignNode, build, to_networkx
+from constellation.io.formats import Export, Format, Match, Reading, Sample
 from constellation.io.mapping import Resolver
+from constellation.io.parsing import parse_xml, xml_local
 
-__all__ = ["read", "export"]
+__all__ = ["FORMAT", "read", "export"]
 
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
@@ -217,3 +221,43 @@ def export(repo, workspace: str) -> bytes:
     buffer = io.BytesIO()
     nx.write_graphml(to_networkx(repo, workspace), buffer, encoding="utf-8")
     return buffer.getvalue()
+
+
+# ------------------------------------------------------------------------ the record
+
+_ROOT = re.compile(r"<(\w+:)?graphml[\s>]")
+
+
+def _sniff(sample: Sample) -> Match:
+    if sample.container != "xml":
+        return Match.NO
+    if _ROOT.search(sample.text):
+        return Match.CONTENT
+    return Match.NAME if sample.suffix == ".graphml" else Match.NO
+
+
+def _read_files(files: list[tuple[str, bytes]], reading: Reading) -> Batch:
+    batch = Batch()
+    for name, content in files:
+        batch.extend(read(name, content, reading.resolver, reading.index))
+    return batch
+
+
+FORMAT = Format(
+    name="graphml",
+    title="GraphML",
+    description="GraphML, as Gephi, yEd, Cytoscape desktop and networkx write it",
+    shapes={"xml": "GraphML"},
+    suffixes=(".graphml", ".xml"),
+    sniff=_sniff,
+    read=_read_files,
+    exports=(
+        Export(
+            "graphml",
+            "application/graphml+xml",
+            ".graphml",
+            "GraphML for Gephi, yEd, Cytoscape desktop",
+            export,
+        ),
+    ),
+)

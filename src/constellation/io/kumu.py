@@ -16,31 +16,31 @@ to keep identity across imports), so a network can go to Kumu and come back.
 
 from __future__ import annotations
 
-import csv
 import io
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from constellation import vocabulary as vocab
 from constellation.errors import Problem
-from constellation.io._common import (
-    Batch,
-    NodeIndex,
+from constellation.io.batching import Batch, NodeIndex
+from constellation.io.cells import (
     cell_text,
-    check_zip,
-    decode_text,
+    dumps,
     escape_cell,
     jsonable,
-    refuse,
     split_multi,
     unescape_cell,
     validity,
 )
+from constellation.io.csv_files import csv_rows, is_blank, write_csv, zip_files
+from constellation.io.errors import refuse
+from constellation.io.formats import Export, Format, Match, Reading, Sample
 from constellation.io.mapping import Resolver, canon, flatten, relation_of, split_fields
+from constellation.io.parsing import check_zip
 
 __all__ = [
+    "FORMAT",
     "Table",
     "read_xlsx",
     "read_csv",
@@ -81,17 +81,13 @@ def table_kind(header: list[str]) -> str | None:
     return None
 
 
-def _blank(cells) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
-
-
 def _sections(where: str, rows: list[tuple[int, list[Any]]]) -> list[Table]:
     """Split rows into tables: a header row, its data, and a new section after two blank rows."""
     tables: list[Table] = []
     current: Table | None = None
     blanks = 0
     for at, cells in rows:
-        if _blank(cells):
+        if is_blank(cells):
             blanks += 1
             if blanks >= 2:
                 current = None
@@ -162,19 +158,6 @@ def _unreadable(name: str, exc: BaseException):
 
 def read_csv(name: str, content: bytes) -> list[Table]:
     return _sections(name, csv_rows(name, content))
-
-
-def csv_rows(name: str, content: bytes) -> list[tuple[int, list[str]]]:
-    """The records of a CSV file, numbered as a spreadsheet numbers rows (the header is 1);
-    the delimiter (comma, semicolon or tab) is taken from the first line."""
-    text = decode_text(name, content)
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return [(i, list(r)) for i, r in enumerate(reader, 1)]
-    except csv.Error as exc:
-        raise refuse(f"this CSV file cannot be read: {exc}", position=name) from None
 
 
 def looks_kumu_json(data: Any) -> bool:
@@ -276,7 +259,7 @@ def from_tables(tables: list[Table], resolver: Resolver, index: NodeIndex) -> Ba
             type_col, foreign_type = _take(record, "type")
             foreign_id, label = cell_text(foreign_id), cell_text(label)
             foreign_type = cell_text(foreign_type)
-            if not label and not foreign_id and _blank(record.values()):
+            if not label and not foreign_id and is_blank(record.values()):
                 continue
             position = f"{t.where} {t.unit} {at}"
             if not label:
@@ -340,7 +323,7 @@ def from_tables(tables: list[Table], resolver: Resolver, index: NodeIndex) -> Ba
             position = f"{t.where} {t.unit} {at}"
             sources = split_multi(unescape_cell(jsonable(source)))
             targets = split_multi(unescape_cell(jsonable(target)))
-            if not sources and not targets and _blank(record.values()):
+            if not sources and not targets and is_blank(record.values()):
                 continue
             ends: list[tuple[str, str]] = []
             for col, refs, default in ((from_col, sources, "From"), (to_col, targets, "To")):
@@ -562,23 +545,6 @@ def export_xlsx(repo, workspace: str) -> bytes:
     return buffer.getvalue()
 
 
-def write_csv(header: list[str], rows) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow([escape_cell(h) for h in header])
-    for cells in rows:
-        writer.writerow(["" if c is None else c for c in cells])
-    return buffer.getvalue().encode("utf-8")
-
-
-def zip_files(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def export_csv_zip(repo, workspace: str) -> bytes:
     """Kumu's two CSV files, ``elements.csv`` and ``connections.csv``, in one zip."""
     elements, connections = _element_rows(repo, workspace)
@@ -590,3 +556,69 @@ def export_csv_zip(repo, workspace: str) -> bytes:
         header = _header(rows, first)
         files[name] = write_csv(header, _sheet_rows(rows, header))
     return zip_files(files)
+
+
+# ------------------------------------------------------------------------ the record
+
+
+def _sniff(sample: Sample) -> Match:
+    if sample.container == "xlsx":
+        return Match.CONTENT
+    if sample.container == "json" and looks_kumu_json(sample.document):
+        return Match.CONTENT
+    if sample.container == "text" and table_kind(sample.header):
+        return Match.CONTENT
+    return Match.NO
+
+
+def _read_files(files: list[tuple[str, bytes]], reading: Reading) -> Batch:
+    batch = Batch()
+    tables: list[Table] = []
+    for name, content in files:
+        if content.startswith(b"PK"):
+            tables += read_xlsx(name, content, batch.notes)
+        elif content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            tables += read_json(name, reading.docs.get(name, content), batch.notes)
+        else:
+            tables += read_csv(name, content)
+    batch.extend(from_tables(tables, reading.resolver, reading.index))
+    return batch
+
+
+FORMAT = Format(
+    name="kumu",
+    title="Kumu",
+    description="Kumu: a blueprint or project export (JSON), a workbook (XLSX), or its "
+    "elements and connections CSV sheets",
+    shapes={
+        "json": "a Kumu blueprint (elements, connections)",
+        "xlsx": "a Kumu workbook (Elements and Connections sheets)",
+        "text": "a Kumu sheet (Label; or From and To)",
+    },
+    suffixes=(".json", ".xlsx", ".csv"),
+    sniff=_sniff,
+    read=_read_files,
+    exports=(
+        Export(
+            "kumu",
+            "application/json",
+            ".kumu.json",
+            "Kumu blueprint JSON (elements, connections)",
+            lambda repo, workspace: dumps(export_blueprint(repo, workspace)),
+        ),
+        Export(
+            "kumu-xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ".kumu.xlsx",
+            "Kumu spreadsheet: Elements and Connections sheets",
+            export_xlsx,
+        ),
+        Export(
+            "kumu-csv",
+            "application/zip",
+            ".kumu-csv.zip",
+            "Kumu's two CSV files, elements.csv and connections.csv, in a zip",
+            export_csv_zip,
+        ),
+    ),
+)

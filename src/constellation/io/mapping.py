@@ -40,7 +40,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from constellation import vocabulary as vocab
 from constellation.errors import Problem
-from constellation.io._common import jsonable, refuse, row_ranges, split_multi, unescape_cell
+from constellation.io.cells import jsonable, split_multi, unescape_cell
+from constellation.io.errors import refuse, row_ranges
 
 __all__ = ["Mapping", "ColumnMap", "load_mapping", "Resolver", "split_fields", "canon", "RESERVED"]
 
@@ -146,7 +147,7 @@ def load_mapping(name: str, content: bytes) -> Mapping:
     try:
         return Mapping.model_validate(data)
     except ValidationError as exc:
-        from constellation.io._common import UnreadableFile
+        from constellation.io.errors import UnreadableFile
 
         raise UnreadableFile(
             [

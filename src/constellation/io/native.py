@@ -18,12 +18,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from constellation.io._common import Batch, parse_json, refuse
+from constellation.io.batching import Batch
+from constellation.io.errors import refuse
+from constellation.io.formats import Export, Format, Match, Reading, Sample
+from constellation.io.parsing import parse_json
 from constellation.store.repository import Repository
 
-__all__ = ["FORMAT", "export_document", "dumps_document", "read"]
+__all__ = ["FORMAT", "DOCUMENT_FORMAT", "export_document", "dumps_document", "read", "looks_native"]
 
-FORMAT = "constellation"
+DOCUMENT_FORMAT = "constellation"
+"""What a native document says in its ``format`` key."""
 VERSION = 1
 STATE = ("version", "archived_at", "created_at", "updated_at")
 """Stored state a document carries; restored only on records the import creates."""
@@ -68,7 +72,7 @@ def export_document(repo: Repository, workspace: str) -> dict[str, Any]:
         return {k: data[k] for k in keep}
 
     return {
-        "format": FORMAT,
+        "format": DOCUMENT_FORMAT,
         "version": VERSION,
         "workspace": {
             "slug": ws.slug,
@@ -87,7 +91,7 @@ def dumps_document(doc: dict[str, Any]) -> bytes:
 
 def looks_native(data: Any) -> bool:
     return isinstance(data, dict) and (
-        data.get("format") == FORMAT
+        data.get("format") == DOCUMENT_FORMAT
         or ("nodes" in data and "edges" in data and isinstance(data.get("nodes"), list))
     )
 
@@ -100,9 +104,9 @@ def read(name: str, content: bytes, data: Any | None = None) -> Batch:
         raise refuse(
             'a Constellation document is a JSON object with "nodes" and "edges"', position=name
         )
-    if data.get("format", FORMAT) != FORMAT:
+    if data.get("format", DOCUMENT_FORMAT) != DOCUMENT_FORMAT:
         raise refuse(
-            f"this JSON says it is in the {data.get('format')!r} format, not {FORMAT!r}",
+            f"this JSON says it is in the {data.get('format')!r} format, not {DOCUMENT_FORMAT!r}",
             position=name,
             field="format",
         )
@@ -135,3 +139,43 @@ def read(name: str, content: bytes, data: Any | None = None) -> Batch:
                 state[row["id"]] = {k: row.get(k) for k in STATE}
             (batch.add_node if what == "nodes" else batch.add_edge)(record, position)
     return batch
+
+
+# ------------------------------------------------------------------------ the record
+
+
+def _sniff(sample: Sample) -> Match:
+    return (
+        Match.CONTENT if sample.container == "json" and looks_native(sample.document) else Match.NO
+    )
+
+
+def _read_files(files: list[tuple[str, bytes]], reading: Reading) -> Batch:
+    batch = Batch()
+    for name, content in files:
+        batch.extend(read(name, content, reading.docs.get(name, content)))
+    return batch
+
+
+def _write(repo: Repository, workspace: str) -> bytes:
+    return dumps_document(export_document(repo, workspace))
+
+
+FORMAT = Format(
+    name="native",
+    title="Constellation export",
+    description="Constellation's own JSON: a whole workspace, for backups and moves",
+    shapes={"json": "a Constellation export (nodes, edges)"},
+    suffixes=(".json",),
+    sniff=_sniff,
+    read=_read_files,
+    exports=(
+        Export(
+            "native",
+            "application/json",
+            ".constellation.json",
+            "the whole workspace, nothing lost (archived records, versions, timestamps)",
+            _write,
+        ),
+    ),
+)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from constellation.config import get_settings
 from constellation.store.engine import current_revision, head_revision, make_engine, upgrade
+from constellation.store.failures import translate_errors
 from constellation.store.repository import Repository
 
 __all__ = ["Store", "Repository"]
@@ -36,8 +37,8 @@ class Store:
     ):
         settings = get_settings()
         self.url = url or settings.database_url
-        self.engine = engine or make_engine(
-            self.url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+        self.engine = translate_errors(
+            engine or make_engine(self.url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
         )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         if settings.auto_upgrade if auto_upgrade is None else auto_upgrade:
@@ -52,8 +53,15 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self._sessions() as session, session.begin():
-            yield session
+        """A SQLAlchemy session, committed at the end of the block and rolled back on any
+        error; for the store's own modules and tests (the rest use `repository`)."""
+        with self._sessions() as session:
+            try:
+                yield session
+            except BaseException:
+                session.rollback()
+                raise
+            session.commit()  # after an earlier commit() this is the next transaction's
 
     @contextmanager
     def repository(self, actor: str | None = None) -> Iterator[Repository]:

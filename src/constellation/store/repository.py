@@ -14,8 +14,9 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import Any, Literal, overload
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Literal, NamedTuple, overload
 
 from pydantic import ValidationError
 from sqlalchemy import (
@@ -30,10 +31,12 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
     update,
 )
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, aliased
 
 from constellation import vocabulary as vocab
@@ -43,6 +46,7 @@ from constellation.errors import (
     InvalidRecords,
     NotFound,
     Problem,
+    StoreUnavailable,
     VersionConflict,
     problems_from_validation,
 )
@@ -55,9 +59,10 @@ from constellation.records import (
     UpsertReport,
     WorkspaceOut,
 )
+from constellation.store import tokens
 from constellation.store.tables import Change, Edge, Node, Workspace, utcnow
 
-__all__ = ["Repository", "slugify"]
+__all__ = ["Repository", "GraphRows", "slugify"]
 
 CHUNK = 5000  # rows per IN (…) list; SQLite allows 32,766 bound parameters
 ANALYZE_ROWS = 5000  # PostgreSQL: refresh planner statistics after inserting this many rows
@@ -83,16 +88,117 @@ def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
         yield items[i : i + size]
 
 
-class Repository:
-    """Reads and writes within one SQLAlchemy session; the caller owns the transaction.
+class GraphRows(NamedTuple):
+    """What a graph of a workspace is built from: plain tuples, fetched set-based.
 
-    `actor` names who makes the changes (a token's name, a CLI user) for the change log.
+    `nodes` yields ``(pk, id, kind, label, properties, tags, attributes, valid_from,
+    valid_to, updated_at)``; `edges` yields ``(id, kind, source_pk, target_pk, properties,
+    valid_from, valid_to)``. Each is read once, nodes first.
+    """
+
+    revision: int
+    nodes: Iterable[tuple]
+    edges: Iterable[tuple]
+
+
+class Repository:
+    """Reads and writes within one SQLAlchemy session, and the unit of work around them.
+
+    `Store.repository()` commits at the end of its block (or rolls back on an error);
+    `commit()` makes what is written so far durable before that, and `savepoint()` marks
+    writes that can be undone on their own. `actor` names who makes the changes (a token's
+    name, a CLI user) for the change log.
     """
 
     def __init__(self, session: Session, actor: str | None = None):
         self.session = session
         self.actor = actor
         self._dialect = session.get_bind().dialect.name
+
+    # ------------------------------------------------------------------ unit of work
+
+    def commit(self) -> None:
+        """Make every write so far durable; what follows runs in a new transaction."""
+        self.session.commit()
+
+    def rollback(self) -> None:
+        """Undo every write since the last commit."""
+        self.session.rollback()
+
+    @contextmanager
+    def savepoint(self, *, keep: bool = True) -> Iterator[None]:
+        """Writes inside the block that can be undone without the rest of the transaction:
+        undone if the block raises, and always undone without `keep` (a dry run)."""
+        nested = self.session.begin_nested()
+        try:
+            yield
+        except BaseException:
+            if nested.is_active:
+                nested.rollback()
+            raise
+        if nested.is_active:
+            if keep:
+                nested.commit()
+            else:
+                nested.rollback()
+
+    # ------------------------------------------------------------------ tokens
+
+    def create_token(
+        self, role: str, workspace: str | None = None, name: str | None = None
+    ) -> tuple[tokens.TokenInfo, str]:
+        """Make an API token; return its description and the secret, which is not kept."""
+        return tokens.create_token(self.session, role, workspace, name)
+
+    def list_tokens(self) -> list[tokens.TokenInfo]:
+        return tokens.list_tokens(self.session)
+
+    def revoke_token(self, prefix: str) -> tokens.TokenInfo:
+        return tokens.revoke_token(self.session, prefix)
+
+    def authenticate(self, secret: str) -> tokens.Caller | None:
+        """The caller a token stands for, or None if it is unknown, malformed or revoked."""
+        return tokens.authenticate(self.session, secret)
+
+    # ------------------------------------------------------------------ graph rows
+
+    def graph_rows(self, workspace: str, valid_on_day: dt.date | None) -> GraphRows:
+        """The live (unarchived) nodes and edges of a workspace valid on a day, or on any
+        day with None, as plain tuples for `constellation.graph`: no ORM objects."""
+        found = self.session.execute(
+            select(Workspace.pk, Workspace.revision).where(Workspace.slug == workspace)
+        ).one_or_none()
+        if found is None:
+            raise NotFound("workspace", workspace)
+        ws_pk, revision = found
+        node_valid = true() if valid_on_day is None else valid_on(Node, valid_on_day)
+        edge_valid = true() if valid_on_day is None else valid_on(Edge, valid_on_day)
+        node_stmt = select(
+            Node.pk,
+            Node.id,
+            Node.kind,
+            Node.label,
+            Node.properties,
+            Node.tags,
+            Node.attributes,
+            Node.valid_from,
+            Node.valid_to,
+            Node.updated_at,
+        ).where(Node.workspace_pk == ws_pk, Node.archived_at.is_(None), node_valid)
+        edge_stmt = select(
+            Edge.id,
+            Edge.kind,
+            Edge.source_pk,
+            Edge.target_pk,
+            Edge.properties,
+            Edge.valid_from,
+            Edge.valid_to,
+        ).where(Edge.workspace_pk == ws_pk, Edge.archived_at.is_(None), edge_valid)
+        return GraphRows(revision, self._rows(node_stmt), self._rows(edge_stmt))
+
+    def _rows(self, stmt: Select) -> Iterator[tuple]:
+        """A statement's rows as tuples, run when first read (so one cursor at a time)."""
+        yield from self.session.execute(stmt)
 
     # ------------------------------------------------------------------ workspaces
 
@@ -135,8 +241,12 @@ class Repository:
         return self._workspace_out(ws, self._counts(ws.pk) if counts else (0, 0))
 
     def ping(self) -> None:
-        """Reach the database and its schema, and nothing more: what a health check asks."""
-        self.session.execute(select(Workspace.pk).limit(1))
+        """Reach the database and its schema, and nothing more: what a health check asks.
+        Raises a `StoreError` (`StoreUnavailable` when nothing answers) if it cannot."""
+        try:
+            self.session.execute(select(Workspace.pk).limit(1))
+        except SQLAlchemyError as exc:  # the pool's own errors (a timeout) are no DBAPI error
+            raise StoreUnavailable(f"the database is not answering ({exc})") from exc
 
     def list_workspaces(self) -> list[WorkspaceOut]:
         rows = self.session.scalars(select(Workspace).order_by(Workspace.slug)).all()

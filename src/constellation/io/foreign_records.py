@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from constellation.io._common import Batch, NodeIndex, cell_text, validity
+from constellation.io.batching import Batch, NodeIndex
+from constellation.io.cells import cell_text, validity
 from constellation.io.mapping import ColumnMap, Resolver, relation_of, split_fields
 
 NODE_KIND_KEYS = ("kind", "type")

@@ -1,0 +1,54 @@
+"""The map as a job: one self-contained page for a workspace on a date, and saved layouts.
+
+`constellation map` writes what `page` returns; ``GET …/map`` serves it from the per-revision
+cache; ``PUT …/map/positions`` stores a layout through `save_layout`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from constellation.errors import InvalidQuestion, Problem
+from constellation.services.network import Network
+from constellation.viz.measures import SIZE_MEASURES
+
+if TYPE_CHECKING:
+    from constellation.viz.positions import PositionsSaved
+
+__all__ = ["page", "save_layout"]
+
+
+def page(
+    net: Network,
+    as_of: dt.date | None = None,
+    *,
+    size_by: str = SIZE_MEASURES[0],
+    save_url: str | None = None,
+    title: str | None = None,
+) -> str:
+    """The map's HTML: every record whatever its dates, audited and sized as of `as_of`."""
+    if size_by not in SIZE_MEASURES:
+        raise InvalidQuestion(
+            [Problem(f"size_by must be one of {', '.join(SIZE_MEASURES)}", field="size_by")]
+        )
+    from constellation.viz import map_workspace
+
+    day = as_of or dt.date.today()
+    return net.get(
+        "map",
+        day,
+        size_by,
+        save_url,
+        title,
+        make=lambda: map_workspace(
+            net.repo, net.workspace, day, size_by=size_by, save_url=save_url, title=title
+        ),
+    )
+
+
+def save_layout(net: Network, positions: dict[str, dict[str, float]]) -> PositionsSaved:
+    """Store where nodes sit, for everyone who opens the map next."""
+    from constellation.viz import save_positions
+
+    return save_positions(net.repo, net.workspace, positions)

@@ -1,0 +1,52 @@
+"""The partner's and the funder's questions: which constellations to join, and where
+funding could be joined up. Names are resolved here, once for every interface."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from constellation.analysis.funding import FundingReport, funding_opportunities
+from constellation.analysis.recommend import Recommendation
+from constellation.analysis.recommend import recommend as rank
+from constellation.errors import InvalidQuestion, Problem
+from constellation.services.network import Network
+
+__all__ = ["recommend", "funding"]
+
+
+def recommend(
+    net: Network,
+    org: str | None = None,
+    profile: Mapping[str, Any] | None = None,
+    *,
+    limit: int = 10,
+    as_of: dt.date | None = None,
+) -> list[Recommendation]:
+    """Constellations an organization (by name), or one described by a profile (label,
+    sector, and goals, issue areas and partners by name), could join, ranked and explained."""
+    node = net.node_id(org)
+    if profile is not None:
+        profile = dict(profile)
+        for field in ("goals", "issue_areas", "partners"):
+            profile[field] = net.node_ids(profile.get(field))
+    if node is None and profile is None:
+        raise InvalidQuestion(
+            [
+                Problem(
+                    "name an organization, or describe one by its sector, goals, issue areas "
+                    "or partners",
+                    field="org",
+                )
+            ]
+        )
+    return rank(net.graph(as_of), org=node, profile=profile, limit=limit)
+
+
+def funding(net: Network, funder: str | None = None, as_of: dt.date | None = None) -> FundingReport:
+    """Joint-funding opportunities, unfunded groups and co-funders, for the workspace or
+    for one funder (by name)."""
+    node = net.node_id(funder)
+    day = as_of or dt.date.today()
+    return net.get("funding", day, node, make=lambda: funding_opportunities(net.graph(day), node))
