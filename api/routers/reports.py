@@ -9,8 +9,8 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from api.cache import AnalysesDep
-from api.deps import ReadWs, RepoDep
-from api.problems import Problem
+from api.deps import ReadWs
+from api.problems import HTTPProblem
 from api.schemas import problems
 from constellation.analysis.indicators import IndicatorReport, IndicatorTrend
 from constellation.report import MEDIA_TYPES, ReportFormat
@@ -35,27 +35,12 @@ IndicatorId = Annotated[str, Path(max_length=500, description="Id or exact label
     summary="Every indicator's trend (the same JSON as `constellation indicators -f json`)",
 )
 def indicators(
-    workspace: ReadWs,
-    repo: RepoDep,
     cache: AnalysesDep,
     goal: Annotated[str | None, Query(max_length=500, description="Id or exact label.")] = None,
     as_of: AsOf = None,
     window: Window = 3,
 ):
-    day = as_of or dt.date.today()
-    return cache.get(
-        "indicators",
-        day,
-        goal,
-        window,
-        make=lambda: indicator_report(
-            repo,
-            workspace,
-            goal=goal,
-            params={"forecast_window": window},
-            graph=cache.graph(day),
-        ),
-    )
+    return indicator_report(cache, as_of, goal=goal, params={"forecast_window": window})
 
 
 @router.get(
@@ -63,18 +48,8 @@ def indicators(
     response_model=IndicatorTrend,
     summary="One indicator's trend: the entry `GET …/indicators` lists for it",
 )
-def indicator(
-    workspace: ReadWs,
-    repo: RepoDep,
-    cache: AnalysesDep,
-    indicator: IndicatorId,
-    as_of: AsOf = None,
-    window: Window = 3,
-):
-    day = as_of or dt.date.today()
-    return one_indicator(
-        repo, workspace, indicator, params={"forecast_window": window}, graph=cache.graph(day)
-    )
+def indicator(cache: AnalysesDep, indicator: IndicatorId, as_of: AsOf = None, window: Window = 3):
+    return one_indicator(cache, indicator, as_of, params={"forecast_window": window})
 
 
 @router.get(
@@ -85,23 +60,9 @@ def indicator(
     "forecast, target",
 )
 def indicator_chart_svg(
-    workspace: ReadWs,
-    repo: RepoDep,
-    cache: AnalysesDep,
-    indicator: IndicatorId,
-    as_of: AsOf = None,
-    window: Window = 3,
+    cache: AnalysesDep, indicator: IndicatorId, as_of: AsOf = None, window: Window = 3
 ) -> Response:
-    day = as_of or dt.date.today()
-    svg = cache.get(
-        "indicator-chart",
-        day,
-        indicator,
-        window,
-        make=lambda: indicator_chart(
-            repo, workspace, indicator, params={"forecast_window": window}, graph=cache.graph(day)
-        ),
-    )
+    svg = indicator_chart(cache, indicator, as_of, params={"forecast_window": window})
     return Response(svg, media_type="image/svg+xml")
 
 
@@ -120,7 +81,6 @@ def indicator_chart_svg(
 )
 def report(
     workspace: ReadWs,
-    repo: RepoDep,
     cache: AnalysesDep,
     as_of: AsOf = None,
     since: Annotated[
@@ -130,19 +90,10 @@ def report(
 ) -> Response:
     day = as_of or dt.date.today()
     try:
-        document = cache.get(
-            "report",
-            day,
-            since,
-            format.value,
-            make=lambda: packet_document(
-                repo, workspace, as_of=day, since=since, format=format, graphs=cache.graph
-            ),
-        )
+        document = packet_document(cache, day, since, format=format)
     except PdfUnavailable as exc:
-        raise Problem(
-            501, str(exc)[0].upper() + str(exc)[1:] + ".", title="PDF unavailable"
-        ) from None
+        text = str(exc)
+        raise HTTPProblem(501, text[0].upper() + text[1:] + ".", title="PDF unavailable") from None
     headers = {}
     if format == ReportFormat.pdf:
         headers["Content-Disposition"] = f'inline; filename="{workspace}-packet-{day}.pdf"'

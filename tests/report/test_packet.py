@@ -21,6 +21,7 @@ from constellation.demo import load_demo
 from constellation.report.packet import SECTIONS
 from constellation.report.pdf import pdf_available
 from constellation.services.indicators import indicator_report
+from constellation.services.network import Network
 from constellation.services.report import packet_document
 
 IN_CI = bool(os.environ.get("CI"))
@@ -176,7 +177,7 @@ def _build(repo):
 
 @pytest.fixture
 def html(packet_ws):
-    return packet_document(packet_ws, "packet", as_of=AS_OF, since=SINCE).decode()
+    return packet_document(Network(packet_ws, "packet"), AS_OF, SINCE).decode()
 
 
 def test_the_html_holds_the_health_score_and_every_high_finding(packet_ws, html):
@@ -206,7 +207,7 @@ def test_the_html_shows_what_changed_since(html):
 
 
 def test_one_chart_per_indicator_and_the_map_picture(packet_ws, html):
-    indicators = indicator_report(packet_ws, "packet", as_of=AS_OF).indicators
+    indicators = indicator_report(Network(packet_ws, "packet"), AS_OF).indicators
     figures = re.findall(r'<figure class="curve" data-indicator="([^"]+)"><svg ', html)
     assert sorted(figures) == sorted(t.id for t in indicators)
     assert "race: A" in html and "target 60% by 2025-01-01" in html
@@ -243,10 +244,10 @@ def test_an_xss_label_is_inert(html, browser):
 
 
 def test_since_must_be_before_the_date(packet_ws):
-    from constellation.errors import InvalidRecords
+    from constellation.errors import InvalidQuestion
 
-    with pytest.raises(InvalidRecords, match="must be before"):
-        packet_document(packet_ws, "packet", as_of=AS_OF, since=AS_OF)
+    with pytest.raises(InvalidQuestion, match="must be before"):
+        packet_document(Network(packet_ws, "packet"), AS_OF, AS_OF)
 
 
 def _need(available: bool, what: str):
@@ -260,7 +261,7 @@ def test_the_pdf_has_the_sections_as_pages_and_renders_to_png(packet_ws, tmp_pat
     _need(pdf_available(), "WeasyPrint with Pango")
     from pypdf import PdfReader
 
-    pdf = packet_document(packet_ws, "packet", as_of=AS_OF, since=SINCE, format="pdf")
+    pdf = packet_document(Network(packet_ws, "packet"), AS_OF, SINCE, format="pdf")
     assert pdf.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(pdf))
     texts = [page.extract_text() for page in reader.pages]
@@ -367,7 +368,7 @@ def demo(repo):
 
 
 def test_the_demo_packet_shows_real_curves(demo):
-    html = packet_document(demo, "achieve-escambia", as_of=dt.date(2024, 6, 1)).decode()
+    html = packet_document(Network(demo, "achieve-escambia"), dt.date(2024, 6, 1)).decode()
     text = Text.of(html)
     assert "the gap between White and Black (race) is 24.3 points and widening" in text
     assert "Some figures are illustrative." in text

@@ -56,11 +56,12 @@ def indicators(
     JSON output is exactly what `GET /api/workspaces/{w}/indicators` returns.
     """
     from constellation.services.indicators import indicator_report
+    from constellation.services.network import Network
 
     with _repository(db) as repo:
         ws = resolve_workspace(repo, workspace)
         report = indicator_report(
-            repo, ws, as_of=_date(as_of), goal=goal, params={"forecast_window": window}
+            Network(repo, ws), _date(as_of), goal=goal, params={"forecast_window": window}
         )
     if format == Format.json:
         _print_json(report.model_dump(mode="json"))
@@ -121,13 +122,14 @@ def report(
 
     The HTML is self-contained (it loads nothing) and prints one section per page.
     """
+    from constellation.services.network import Network
     from constellation.services.report import packet_document
 
     if format == ReportFormat.pdf and out_file is None and sys.stdout.isatty():
         raise _fail("a PDF does not belong on a terminal; give --out FILE")
     with _repository(db) as repo:
         ws = resolve_workspace(repo, workspace)
-        document = packet_document(repo, ws, as_of=_date(as_of), since=_date(since), format=format)
+        document = packet_document(Network(repo, ws), _date(as_of), _date(since), format=format)
     if out_file is None:
         sys.stdout.buffer.write(document)
         sys.stdout.flush()

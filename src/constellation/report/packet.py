@@ -21,7 +21,12 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from constellation.analysis.audit import run_audit
-from constellation.analysis.conveners import _overloaded, convener_load, who_convenes_what
+from constellation.analysis.conveners import (
+    ConvenerRow,
+    _overloaded,
+    convener_load,
+    who_convenes_what,
+)
 from constellation.analysis.findings import SEVERITY_ORDER, AuditReport, Finding, Subject, subject
 from constellation.analysis.funding import (
     FundingReport,
@@ -34,7 +39,7 @@ from constellation.analysis.index import index_of
 from constellation.analysis.indicators import IndicatorParams, IndicatorTrend, indicator_trends
 from constellation.analysis.params import AuditParams, resolve
 from constellation.analysis.registry import CHECKS
-from constellation.analysis.timeline import diff_graphs
+from constellation.analysis.timeline import DiffResult, diff_graphs
 
 __all__ = ["Packet", "build_packet", "render_html", "SECTIONS", "DEFAULT_SINCE_DAYS"]
 
@@ -83,7 +88,7 @@ class Leaderless(BaseModel):
 
 class GoalGroups(BaseModel):
     goal: Subject | None = Field(description="None: the groups that advance no goal.")
-    rows: list[dict[str, Any]]
+    rows: list[ConvenerRow]
 
 
 class Curve(BaseModel):
@@ -169,8 +174,8 @@ def build_packet(
         moved=_moved(then, report),
         findings=findings,
         counts=report.summary["counts"]["by_severity"],
-        appeared=diff["findings"]["appeared"],
-        resolved=diff["findings"]["resolved"],
+        appeared=diff.findings.appeared,
+        resolved=diff.findings.resolved,
         conveners_by_goal=_by_goal(who_convenes_what(graph, p)),
         leaderless=_leaderless(graph, p),
         overloaded=[f for f in findings if f.check == "convener_overload"],
@@ -227,16 +232,16 @@ def _moved(then: AuditReport, now: AuditReport) -> list[Moved]:
     return sorted(moved, key=lambda m: (-abs(m.points), m.check))
 
 
-def _by_goal(rows: list[dict[str, Any]]) -> list[GoalGroups]:
-    groups: dict[str, list[dict[str, Any]]] = {}
+def _by_goal(rows: list[ConvenerRow]) -> list[GoalGroups]:
+    groups: dict[str, list[ConvenerRow]] = {}
     goals: dict[str, Subject] = {}
-    none: list[dict[str, Any]] = []
+    none: list[ConvenerRow] = []
     for row in rows:
-        if not row["goals"]:
+        if not row.goals:
             none.append(row)
-        for g in row["goals"]:
-            goals[g["id"]] = Subject(**g)
-            groups.setdefault(g["id"], []).append(row)
+        for g in row.goals:
+            goals[g.id] = g
+            groups.setdefault(g.id, []).append(row)
     out = [
         GoalGroups(goal=goals[g], rows=groups[g])
         for g in sorted(goals, key=lambda g: goals[g].label.lower())
@@ -342,7 +347,7 @@ _VERBS = {
 }
 
 
-def _changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph, diff: dict) -> list[str]:
+def _changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph, diff: DiffResult) -> list[str]:
     """The changes between the two dates, one sentence each."""
     from constellation import vocabulary as vocab
 
@@ -354,18 +359,18 @@ def _changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph, diff: dict) -> lis
         return k.title.lower() if k else kind
 
     lines = []
-    for n in diff["nodes"]["added"]:
-        lines.append(f"New {kind_title(n['kind'])}: {n['label']}.")
-    for n in diff["nodes"]["ended"]:
-        lines.append(f"No longer on record: the {kind_title(n['kind'])} {n['label']}.")
-    for e in diff["edges"]["added"]:
-        verb = _VERBS.get(e["kind"], (None, None))[0]
-        s, t = label(after, e["source"]), label(after, e["target"])
-        lines.append(f"{s} {verb} {t}." if verb else f"New {e['kind']} tie: {s} → {t}.")
-    for e in diff["edges"]["ended"]:
-        verb = _VERBS.get(e["kind"], (None, None))[1]
-        s, t = label(before, e["source"]), label(before, e["target"])
-        lines.append(f"{s} {verb} {t}." if verb else f"Ended {e['kind']} tie: {s} → {t}.")
+    for n in diff.nodes.added:
+        lines.append(f"New {kind_title(n.kind)}: {n.label}.")
+    for n in diff.nodes.ended:
+        lines.append(f"No longer on record: the {kind_title(n.kind)} {n.label}.")
+    for e in diff.edges.added:
+        verb = _VERBS.get(e.kind, (None, None))[0]
+        s, t = label(after, e.source), label(after, e.target)
+        lines.append(f"{s} {verb} {t}." if verb else f"New {e.kind} tie: {s} → {t}.")
+    for e in diff.edges.ended:
+        verb = _VERBS.get(e.kind, (None, None))[1]
+        s, t = label(before, e.source), label(before, e.target)
+        lines.append(f"{s} {verb} {t}." if verb else f"Ended {e.kind} tie: {s} → {t}.")
     for a_node in after:
         if a_node in before:
             was, now = before.nodes[a_node].get("status"), after.nodes[a_node].get("status")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from constellation.errors import ConstellationError
 
-__all__ = ["PdfUnavailable", "html_to_pdf", "pdf_available"]
+__all__ = ["PdfUnavailable", "html_to_pdf", "pdf_available", "require_weasyprint"]
 
 NEEDS = (
     "PDF output needs WeasyPrint (pip install 'weasyprint>=62') and its system libraries "
@@ -26,7 +26,7 @@ class PdfUnavailable(ConstellationError):
         super().__init__(f"{NEEDS} ({reason})")
 
 
-def _weasyprint():
+def require_weasyprint():
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: a missing Pango or HarfBuzz
@@ -36,7 +36,7 @@ def _weasyprint():
 
 def pdf_available() -> bool:
     try:
-        _weasyprint()
+        require_weasyprint()
     except PdfUnavailable:
         return False
     return True
@@ -47,7 +47,7 @@ def html_to_pdf(html: str) -> bytes:
 
     Nothing is fetched: the page is self-contained, and any URL is refused.
     """
-    weasyprint = _weasyprint()
+    weasyprint = require_weasyprint()
 
     def refuse(url: str, *args, **kwargs):
         raise ValueError(f"the packet loads nothing; refused {url!r}")
