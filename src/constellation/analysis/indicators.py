@@ -337,7 +337,10 @@ def _forecast(overall: list[Point], target_date: dt.date | None, p: IndicatorPar
     if target_date is not None and target_date > last:
         end = target_date
     else:
-        end = from_decimal_year(decimal_year(last) + p.horizon_years)
+        try:
+            end = from_decimal_year(decimal_year(last) + p.horizon_years)
+        except (ValueError, OverflowError):  # past the calendar's last year
+            end = dt.date.max
 
     def at(day: dt.date) -> float:
         return _round(intercept + slope * decimal_year(day))

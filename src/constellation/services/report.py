@@ -17,6 +17,10 @@ def packet_dates(as_of: dt.date | None, since: dt.date | None) -> tuple[dt.date,
     from constellation.report.packet import DEFAULT_SINCE_DAYS, TREND_YEARS
 
     day = as_of or dt.date.today()
+    if day.year - TREND_YEARS < 1:
+        raise InvalidQuestion(
+            [Problem("the date is too early for a health trend; pick a later one", field="as_of")]
+        )
     if since is None:
         since = day - dt.timedelta(days=DEFAULT_SINCE_DAYS)
     if since >= day:
@@ -28,10 +32,6 @@ def packet_dates(as_of: dt.date | None, since: dt.date | None) -> tuple[dt.date,
                     field="since",
                 )
             ]
-        )
-    if day.year - TREND_YEARS < 1:
-        raise InvalidQuestion(
-            [Problem("the date is too early for a health trend; pick a later one", field="as_of")]
         )
     return day, since
 
