@@ -26,10 +26,18 @@ __all__ = ["FORMAT", "read", "export", "is_edge_table"]
 
 
 def edge_columns(header: list[str], cols: ColumnMap) -> tuple[str, str] | None:
-    """The source and target columns of an edge table; None for any other table."""
+    """The source and target columns of an edge table; None for any other table.
+
+    A table with ``label`` and ``kind`` columns is a node table even when it has source and
+    target columns too (an indicator's data source and target value are properties), unless
+    the mapping file names the edge columns."""
     source = pick(header, cols.source, ("source", "from"))
     target = pick(header, cols.target, ("target", "to"))
-    return (source, target) if source and target else None
+    if not (source and target):
+        return None
+    named = cols.source or cols.target
+    nodes = pick(header, None, ("label",)) and pick(header, None, ("kind",))
+    return (source, target) if named or not nodes else None
 
 
 def is_edge_table(header: list[str], cols: ColumnMap) -> bool:
