@@ -157,10 +157,9 @@ def read(files: list[tuple[str, bytes]], index: NodeIndex) -> Batch:
             "valid_from": stored.valid_from,
             "valid_to": stored.valid_to,
         }
-        rows = rows_of[node]
-        batch.add_node(
-            record, rows[0] if len(rows) == 1 else f"{rows[0]} (and {len(rows) - 1} more)"
-        )
+        origins = rows_of[node]
+        more = f" (and {len(origins) - 1} more)" if len(origins) > 1 else ""
+        batch.add_node(record, origins[0] + more)
     return batch
 
 

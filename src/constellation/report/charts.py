@@ -37,6 +37,11 @@ _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 
 
+def _x(days) -> list[float]:
+    """Dates as matplotlib's date numbers (what its date locators and formatters read)."""
+    return [float(mdates.date2num(day)) for day in days]
+
+
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"
 
@@ -50,7 +55,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
     dates = [p.date for p in t.values] + [p.date for g in t.groups for p in g.values]
     if t.values:
         ax.plot(
-            [p.date for p in t.values],
+            _x(p.date for p in t.values),
             [p.value for p in t.values],
             color=COLORS["history"],
             marker="o",
@@ -61,7 +66,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
         )
     for i, g in enumerate(t.groups):
         ax.plot(
-            [p.date for p in g.values],
+            _x(p.date for p in g.values),
             [p.value for p in g.values],
             color=GROUP_COLORS[i % len(GROUP_COLORS)],
             marker=".",
@@ -72,7 +77,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
     if t.forecast is not None:
         f = t.forecast
         ax.plot(
-            [f.start.date, f.end.date],
+            _x([f.start.date, f.end.date]),
             [f.start.value, f.end.value],
             color=COLORS["forecast"],
             linestyle="--",
@@ -97,7 +102,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
         label = f"target {_fmt(t.target)}{unit}"
         if t.target_date is not None:
             ax.plot(
-                [t.target_date],
+                _x([t.target_date]),
                 [t.target],
                 marker="*",
                 markersize=13,
@@ -149,7 +154,9 @@ def health_chart(points: list[dict], since=None, width: float = 6.4, height: flo
     fig = Figure(figsize=(width, height), dpi=96)
     ax = fig.add_subplot()
     days = [p["date"] for p in points]
-    ax.plot(days, [p["score"] for p in points], color=COLORS["history"], marker="o", linewidth=2)
+    ax.plot(
+        _x(days), [p["score"] for p in points], color=COLORS["history"], marker="o", linewidth=2
+    )
     for p in points:
         ax.annotate(
             f"{p['score']}",

@@ -46,6 +46,11 @@ LABELLED_KINDS = frozenset(
 _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
 
+def _add(parent: ET.Element, tag: str, attrs: dict[str, str] | None = None, **more: str):
+    """A child element; attributes with dashes (stroke-width) come in `attrs`."""
+    return ET.SubElement(parent, tag, {**(attrs or {}), **more})
+
+
 def _poly(points) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
@@ -63,17 +68,17 @@ def _regular(cx, cy, r, n, start=-math.pi / 2):
 def _shape(parent, shape: str, cx: float, cy: float, r: float, style: dict[str, str]) -> None:
     """One node drawn in its vis-network shape."""
     if shape == "square":
-        ET.SubElement(
+        _add(
             parent,
             "rect",
             x=f"{cx - r:.1f}",
             y=f"{cy - r:.1f}",
             width=f"{2 * r:.1f}",
             height=f"{2 * r:.1f}",
-            **style,
+            attrs=style,
         )
     elif shape == "box":
-        ET.SubElement(
+        _add(
             parent,
             "rect",
             x=f"{cx - 1.5 * r:.1f}",
@@ -81,35 +86,35 @@ def _shape(parent, shape: str, cx: float, cy: float, r: float, style: dict[str, 
             width=f"{3 * r:.1f}",
             height=f"{2 * r:.1f}",
             rx="3",
-            **style,
+            attrs=style,
         )
     elif shape == "ellipse":
-        ET.SubElement(
+        _add(
             parent,
             "ellipse",
             cx=f"{cx:.1f}",
             cy=f"{cy:.1f}",
             rx=f"{1.5 * r:.1f}",
             ry=f"{r:.1f}",
-            **style,
+            attrs=style,
         )
     elif shape == "diamond":
-        ET.SubElement(parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 4)), **style)
+        _add(parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 4)), attrs=style)
     elif shape == "triangle":
-        ET.SubElement(parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 3)), **style)
+        _add(parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 3)), attrs=style)
     elif shape == "triangleDown":
-        ET.SubElement(
-            parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 3, math.pi / 2)), **style
+        _add(
+            parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 3, math.pi / 2)), attrs=style
         )
     elif shape == "hexagon":
-        ET.SubElement(parent, "polygon", points=_poly(_regular(cx, cy, 1.15 * r, 6, 0)), **style)
+        _add(parent, "polygon", points=_poly(_regular(cx, cy, 1.15 * r, 6, 0)), attrs=style)
     elif shape == "star":
         outer = _regular(cx, cy, 1.4 * r, 5)
         inner = _regular(cx, cy, 0.6 * r, 5, -math.pi / 2 + math.pi / 5)
         pts = [p for pair in zip(outer, inner, strict=True) for p in pair]
-        ET.SubElement(parent, "polygon", points=_poly(pts), **style)
+        _add(parent, "polygon", points=_poly(pts), attrs=style)
     else:  # dot, circle and anything else
-        ET.SubElement(parent, "circle", cx=f"{cx:.1f}", cy=f"{cy:.1f}", r=f"{r:.1f}", **style)
+        _add(parent, "circle", cx=f"{cx:.1f}", cy=f"{cy:.1f}", r=f"{r:.1f}", attrs=style)
 
 
 def map_svg(
@@ -137,8 +142,9 @@ def map_svg(
         if f["subjects"]:
             main.setdefault(f["subjects"][0], []).append(i)
 
-    saved = dict(saved_positions(view) if positions is None else positions)
-    saved = {n: p for n, p in saved.items() if n in view}
+    given = saved_positions(view) if positions is None else positions
+    saved: dict[str, dict[str, float]] = {n: dict(p) for n, p in given.items() if n in view}
+    coords: dict[str, dict[str, float]]
     if len(saved) == view.number_of_nodes():
         coords = saved
     elif not saved and view.number_of_nodes() <= SPREAD_LAYOUT_UP_TO:
@@ -154,27 +160,31 @@ def map_svg(
     top_margin = 50.0  # room for the legend
     sx = (width - 2 * margin) / span_x
     sy = (height - margin - top_margin) / span_y
+    left, up = min(xs), min(ys)
 
     def at(node: str) -> tuple[float, float]:
         p = coords[node]
-        return margin + (p["x"] - min(xs)) * sx, top_margin + (p["y"] - min(ys)) * sy
+        return margin + (p["x"] - left) * sx, top_margin + (p["y"] - up) * sy
 
     degree = dict(view.degree())
     top = max(degree.values(), default=1) or 1
 
     svg = ET.Element(
         "svg",
-        xmlns="http://www.w3.org/2000/svg",
-        width=str(width),
-        height=str(height),
-        viewBox=f"0 0 {width} {height}",
-        role="img",
-        **{"aria-label": title or f"The map of {G.graph.get('workspace')} on {as_of}"},
-        **{"font-family": "DejaVu Sans, Arial, sans-serif", "class": "map-picture"},
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "width": str(width),
+            "height": str(height),
+            "viewBox": f"0 0 {width} {height}",
+            "role": "img",
+            "aria-label": title or f"The map of {G.graph.get('workspace')} on {as_of}",
+            "font-family": "DejaVu Sans, Arial, sans-serif",
+            "class": "map-picture",
+        },
     )
     if title:
-        ET.SubElement(svg, "title").text = title
-    edges = ET.SubElement(svg, "g", **{"stroke-width": "1", "fill": "none", "opacity": "0.55"})
+        _add(svg, "title").text = title
+    edges = _add(svg, "g", {"stroke-width": "1", "fill": "none", "opacity": "0.55"})
     for s, t, d in view.edges(data=True):
         if s not in coords or t not in coords or s == t:
             continue
@@ -183,12 +193,11 @@ def map_svg(
         attrs = {"stroke": spec.color if spec else "#888888"}
         if spec and spec.dashes:
             attrs["stroke-dasharray"] = "4 3"
-        ET.SubElement(
-            edges, "line", x1=f"{x1:.1f}", y1=f"{y1:.1f}", x2=f"{x2:.1f}", y2=f"{y2:.1f}", **attrs
-        )
+        ends = {"x1": f"{x1:.1f}", "y1": f"{y1:.1f}", "x2": f"{x2:.1f}", "y2": f"{y2:.1f}"}
+        _add(edges, "line", ends | attrs)
 
-    nodes = ET.SubElement(svg, "g")
-    labels = ET.SubElement(svg, "g", **{"font-size": "10", "text-anchor": "middle"})
+    nodes = _add(svg, "g")
+    labels = _add(svg, "g", {"font-size": "10", "text-anchor": "middle"})
     order = sorted(view, key=lambda n: (n in main, degree.get(n, 0)))  # marked on top
     placed: list[tuple[float, float, float, float]] = []
     wanted: list[tuple[int, str, float, float, float, str]] = []
@@ -200,23 +209,23 @@ def map_svg(
         x, y = at(node)
         r = 5 + 9 * math.sqrt(degree.get(node, 0) / top)
         mark = _worst(main.get(node, ()), findings)
-        group = ET.SubElement(nodes, "g", **{"data-id": node, "data-kind": d.get("kind", "")})
-        ET.SubElement(
+        group = _add(nodes, "g", {"data-id": node, "data-kind": d.get("kind", "")})
+        _add(
             group, "title"
         ).text = f"{d.get('label', node)} ({kind.title if kind else d.get('kind')})"
         style = {"fill": color, "stroke": _darker(color), "stroke-width": "1.2"}
         if mark:
-            spec = MARKS[mark]
-            ET.SubElement(
+            look = MARKS[mark]
+            _add(
                 group,
                 "circle",
                 cx=f"{x:.1f}",
                 cy=f"{y:.1f}",
-                r=f"{r + spec['halo'] / 3:.1f}",
-                fill=spec["color"],
+                r=f"{r + look['halo'] / 3:.1f}",
+                fill=look["color"],
                 opacity="0.28",
             )
-            style |= {"stroke": spec["color"], "stroke-width": str(spec["border"] / 1.5)}
+            style |= {"stroke": look["color"], "stroke-width": str(look["border"] / 1.5)}
             group.set("data-mark", mark)
         _shape(group, shape, x, y, r, style)
         if mark or d.get("kind") in LABELLED_KINDS:
@@ -241,16 +250,16 @@ def map_svg(
                 # a white halo drawn first, then the text: readable over lines, and
                 # without paint-order, which not every renderer (WeasyPrint) supports
                 where = {"x": f"{lx:.1f}", "y": f"{ly:.1f}"}
-                halo = ET.SubElement(
+                halo = _add(
                     labels,
                     "text",
-                    **where,
+                    where
+                    | {"stroke-width": "3", "stroke-linejoin": "round", "aria-hidden": "true"},
                     fill="#ffffff",
                     stroke="#ffffff",
-                    **{"stroke-width": "3", "stroke-linejoin": "round", "aria-hidden": "true"},
                 )
                 halo.text = text
-                label = ET.SubElement(labels, "text", **where, fill="#222222", **{"data-for": node})
+                label = _add(labels, "text", where | {"data-for": node}, fill="#222222")
                 label.text = text
                 break
     _legend(svg, view, width)
@@ -305,7 +314,7 @@ def _legend(svg, G: nx.MultiDiGraph, width: int) -> None:
         for k in vocab.NODE_KINDS.values()
         if any(d.get("kind") == k.name for _, d in G.nodes(data=True))
     ]
-    legend = ET.SubElement(svg, "g", **{"font-size": "10", "class": "legend"})
+    legend = _add(svg, "g", {"font-size": "10", "class": "legend"})
     x, row = 10.0, 0
     items = [(k.title, k.color, k.shape, None) for k in present] + [
         (spec["label"], "#ffffff", "dot", spec) for spec in MARKS.values()
@@ -320,7 +329,5 @@ def _legend(svg, G: nx.MultiDiGraph, width: int) -> None:
         if x + step > width and x > 10:
             x, row = 10.0, row + 1
         _shape(legend, shape, x + 6, 14 + 16 * row, 5, style)
-        ET.SubElement(
-            legend, "text", x=f"{x + 16:.1f}", y=f"{18 + 16 * row}", fill="#333333"
-        ).text = title
+        _add(legend, "text", x=f"{x + 16:.1f}", y=f"{18 + 16 * row}", fill="#333333").text = title
         x += step
