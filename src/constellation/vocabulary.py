@@ -24,7 +24,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -368,7 +368,10 @@ class EdgeKind:
         )
 
 
-def _kinds(*kinds):
+_Kind = TypeVar("_Kind", NodeKind, EdgeKind)
+
+
+def _kinds(*kinds: _Kind) -> dict[str, _Kind]:
     return {k.name: k for k in kinds}
 
 

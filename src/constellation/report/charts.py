@@ -10,6 +10,7 @@ own id salt so several can sit in one HTML page without their clip-path ids coll
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -17,7 +18,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np  # noqa: E402
 from matplotlib import dates as mdates  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from constellation.analysis.indicators import IndicatorTrend  # noqa: E402
@@ -37,9 +40,17 @@ _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 
 
-def _x(days) -> list[float]:
-    """Dates as matplotlib's date numbers (what its date locators and formatters read)."""
-    return [float(mdates.date2num(day)) for day in days]
+def _days(dates: list[dt.date]) -> np.ndarray:
+    """Dates as numpy days, which matplotlib plots as dates (and its stubs accept)."""
+    return np.array(dates, dtype="datetime64[D]")
+
+
+def _date_axis(ax: Axes) -> None:
+    """Dates on the x axis with as few ticks as read well. matplotlib's date helpers carry
+    no annotations in its stubs, hence the two ignores."""
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
 
 
 def _fmt(value: float) -> str:
@@ -55,7 +66,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
     dates = [p.date for p in t.values] + [p.date for g in t.groups for p in g.values]
     if t.values:
         ax.plot(
-            _x(p.date for p in t.values),
+            _days([p.date for p in t.values]),
             [p.value for p in t.values],
             color=COLORS["history"],
             marker="o",
@@ -66,7 +77,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
         )
     for i, g in enumerate(t.groups):
         ax.plot(
-            _x(p.date for p in g.values),
+            _days([p.date for p in g.values]),
             [p.value for p in g.values],
             color=GROUP_COLORS[i % len(GROUP_COLORS)],
             marker=".",
@@ -77,7 +88,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
     if t.forecast is not None:
         f = t.forecast
         ax.plot(
-            _x([f.start.date, f.end.date]),
+            _days([f.start.date, f.end.date]),
             [f.start.value, f.end.value],
             color=COLORS["forecast"],
             linestyle="--",
@@ -102,7 +113,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
         label = f"target {_fmt(t.target)}{unit}"
         if t.target_date is not None:
             ax.plot(
-                _x([t.target_date]),
+                _days([t.target_date]),
                 [t.target],
                 marker="*",
                 markersize=13,
@@ -129,9 +140,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
         ax.set_xticks([])
         ax.set_yticks([])
     else:
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        _date_axis(ax)
         ax.legend(
             loc="upper center",
             bbox_to_anchor=(0.5, -0.12),
@@ -154,9 +163,7 @@ def health_chart(points: list[dict], since=None, width: float = 6.4, height: flo
     fig = Figure(figsize=(width, height), dpi=96)
     ax = fig.add_subplot()
     days = [p["date"] for p in points]
-    ax.plot(
-        _x(days), [p["score"] for p in points], color=COLORS["history"], marker="o", linewidth=2
-    )
+    ax.plot(days, [p["score"] for p in points], color=COLORS["history"], marker="o", linewidth=2)
     for p in points:
         ax.annotate(
             f"{p['score']}",
@@ -172,9 +179,7 @@ def health_chart(points: list[dict], since=None, width: float = 6.4, height: flo
     ax.set_ylim(0, 105)
     ax.set_ylabel("health (0–100)", fontsize=8)
     ax.set_title("Health score over the years", fontsize=10, loc="left")
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    _date_axis(ax)
     ax.tick_params(labelsize=7)
     ax.grid(True, axis="y", color="#e5e5e5", linewidth=0.6)
     for side in ("top", "right"):

@@ -7,6 +7,8 @@ system (Debian: ``libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b`` and a font su
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from constellation.errors import ConstellationError
 
 __all__ = ["PdfUnavailable", "html_to_pdf", "pdf_available", "require_weasyprint"]
@@ -26,7 +28,7 @@ class PdfUnavailable(ConstellationError):
         super().__init__(f"{NEEDS} ({reason})")
 
 
-def require_weasyprint():
+def require_weasyprint() -> ModuleType:
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: a missing Pango or HarfBuzz

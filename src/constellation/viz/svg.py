@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
@@ -46,16 +46,18 @@ LABELLED_KINDS = frozenset(
 _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
 
-def _add(parent: ET.Element, tag: str, attrs: dict[str, str] | None = None, **more: str):
-    """A child element; attributes with dashes (stroke-width) come in `attrs`."""
-    return ET.SubElement(parent, tag, {**(attrs or {}), **more})
+def _sub(parent: ET.Element, tag: str, **attrs: str) -> ET.Element:
+    """A child element; attribute names that are not identifiers come in as ``**{…}``."""
+    return ET.SubElement(parent, tag, attrs)
 
 
-def _poly(points) -> str:
+def _poly(points: Iterable[tuple[float, float]]) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
 
-def _regular(cx, cy, r, n, start=-math.pi / 2):
+def _regular(
+    cx: float, cy: float, r: float, n: int, start: float = -math.pi / 2
+) -> list[tuple[float, float]]:
     return [
         (
             cx + r * math.cos(start + 2 * math.pi * i / n),
@@ -68,17 +70,17 @@ def _regular(cx, cy, r, n, start=-math.pi / 2):
 def _shape(parent, shape: str, cx: float, cy: float, r: float, style: dict[str, str]) -> None:
     """One node drawn in its vis-network shape."""
     if shape == "square":
-        _add(
+        _sub(
             parent,
             "rect",
             x=f"{cx - r:.1f}",
             y=f"{cy - r:.1f}",
             width=f"{2 * r:.1f}",
             height=f"{2 * r:.1f}",
-            attrs=style,
+            **style,
         )
     elif shape == "box":
-        _add(
+        _sub(
             parent,
             "rect",
             x=f"{cx - 1.5 * r:.1f}",
@@ -86,35 +88,33 @@ def _shape(parent, shape: str, cx: float, cy: float, r: float, style: dict[str, 
             width=f"{3 * r:.1f}",
             height=f"{2 * r:.1f}",
             rx="3",
-            attrs=style,
+            **style,
         )
     elif shape == "ellipse":
-        _add(
+        _sub(
             parent,
             "ellipse",
             cx=f"{cx:.1f}",
             cy=f"{cy:.1f}",
             rx=f"{1.5 * r:.1f}",
             ry=f"{r:.1f}",
-            attrs=style,
+            **style,
         )
     elif shape == "diamond":
-        _add(parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 4)), attrs=style)
+        _sub(parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 4)), **style)
     elif shape == "triangle":
-        _add(parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 3)), attrs=style)
+        _sub(parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 3)), **style)
     elif shape == "triangleDown":
-        _add(
-            parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 3, math.pi / 2)), attrs=style
-        )
+        _sub(parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 3, math.pi / 2)), **style)
     elif shape == "hexagon":
-        _add(parent, "polygon", points=_poly(_regular(cx, cy, 1.15 * r, 6, 0)), attrs=style)
+        _sub(parent, "polygon", points=_poly(_regular(cx, cy, 1.15 * r, 6, 0)), **style)
     elif shape == "star":
         outer = _regular(cx, cy, 1.4 * r, 5)
         inner = _regular(cx, cy, 0.6 * r, 5, -math.pi / 2 + math.pi / 5)
         pts = [p for pair in zip(outer, inner, strict=True) for p in pair]
-        _add(parent, "polygon", points=_poly(pts), attrs=style)
+        _sub(parent, "polygon", points=_poly(pts), **style)
     else:  # dot, circle and anything else
-        _add(parent, "circle", cx=f"{cx:.1f}", cy=f"{cy:.1f}", r=f"{r:.1f}", attrs=style)
+        _sub(parent, "circle", cx=f"{cx:.1f}", cy=f"{cy:.1f}", r=f"{r:.1f}", **style)
 
 
 def map_svg(
@@ -143,8 +143,8 @@ def map_svg(
             main.setdefault(f["subjects"][0], []).append(i)
 
     given = saved_positions(view) if positions is None else positions
-    saved: dict[str, dict[str, float]] = {n: dict(p) for n, p in given.items() if n in view}
-    coords: dict[str, dict[str, float]]
+    saved: dict[str, Mapping[str, float]] = {n: p for n, p in given.items() if n in view}
+    coords: Mapping[str, Mapping[str, float]]
     if len(saved) == view.number_of_nodes():
         coords = saved
     elif not saved and view.number_of_nodes() <= SPREAD_LAYOUT_UP_TO:
@@ -160,11 +160,10 @@ def map_svg(
     top_margin = 50.0  # room for the legend
     sx = (width - 2 * margin) / span_x
     sy = (height - margin - top_margin) / span_y
-    left, up = min(xs), min(ys)
 
     def at(node: str) -> tuple[float, float]:
         p = coords[node]
-        return margin + (p["x"] - left) * sx, top_margin + (p["y"] - up) * sy
+        return margin + (p["x"] - min(xs)) * sx, top_margin + (p["y"] - min(ys)) * sy
 
     degree = dict(view.degree())
     top = max(degree.values(), default=1) or 1
@@ -183,8 +182,8 @@ def map_svg(
         },
     )
     if title:
-        _add(svg, "title").text = title
-    edges = _add(svg, "g", {"stroke-width": "1", "fill": "none", "opacity": "0.55"})
+        _sub(svg, "title").text = title
+    edges = _sub(svg, "g", **{"stroke-width": "1", "fill": "none", "opacity": "0.55"})
     for s, t, d in view.edges(data=True):
         if s not in coords or t not in coords or s == t:
             continue
@@ -193,11 +192,10 @@ def map_svg(
         attrs = {"stroke": spec.color if spec else "#888888"}
         if spec and spec.dashes:
             attrs["stroke-dasharray"] = "4 3"
-        ends = {"x1": f"{x1:.1f}", "y1": f"{y1:.1f}", "x2": f"{x2:.1f}", "y2": f"{y2:.1f}"}
-        _add(edges, "line", ends | attrs)
+        _sub(edges, "line", x1=f"{x1:.1f}", y1=f"{y1:.1f}", x2=f"{x2:.1f}", y2=f"{y2:.1f}", **attrs)
 
-    nodes = _add(svg, "g")
-    labels = _add(svg, "g", {"font-size": "10", "text-anchor": "middle"})
+    nodes = _sub(svg, "g")
+    labels = _sub(svg, "g", **{"font-size": "10", "text-anchor": "middle"})
     order = sorted(view, key=lambda n: (n in main, degree.get(n, 0)))  # marked on top
     placed: list[tuple[float, float, float, float]] = []
     wanted: list[tuple[int, str, float, float, float, str]] = []
@@ -209,14 +207,14 @@ def map_svg(
         x, y = at(node)
         r = 5 + 9 * math.sqrt(degree.get(node, 0) / top)
         mark = _worst(main.get(node, ()), findings)
-        group = _add(nodes, "g", {"data-id": node, "data-kind": d.get("kind", "")})
-        _add(
+        group = _sub(nodes, "g", **{"data-id": node, "data-kind": d.get("kind", "")})
+        _sub(
             group, "title"
         ).text = f"{d.get('label', node)} ({kind.title if kind else d.get('kind')})"
         style = {"fill": color, "stroke": _darker(color), "stroke-width": "1.2"}
         if mark:
             look = MARKS[mark]
-            _add(
+            _sub(
                 group,
                 "circle",
                 cx=f"{x:.1f}",
@@ -250,16 +248,16 @@ def map_svg(
                 # a white halo drawn first, then the text: readable over lines, and
                 # without paint-order, which not every renderer (WeasyPrint) supports
                 where = {"x": f"{lx:.1f}", "y": f"{ly:.1f}"}
-                halo = _add(
+                halo = _sub(
                     labels,
                     "text",
-                    where
-                    | {"stroke-width": "3", "stroke-linejoin": "round", "aria-hidden": "true"},
+                    **where,
                     fill="#ffffff",
                     stroke="#ffffff",
+                    **{"stroke-width": "3", "stroke-linejoin": "round", "aria-hidden": "true"},
                 )
                 halo.text = text
-                label = _add(labels, "text", where | {"data-for": node}, fill="#222222")
+                label = _sub(labels, "text", **where, fill="#222222", **{"data-for": node})
                 label.text = text
                 break
     _legend(svg, view, width)
@@ -314,7 +312,7 @@ def _legend(svg, G: nx.MultiDiGraph, width: int) -> None:
         for k in vocab.NODE_KINDS.values()
         if any(d.get("kind") == k.name for _, d in G.nodes(data=True))
     ]
-    legend = _add(svg, "g", {"font-size": "10", "class": "legend"})
+    legend = _sub(svg, "g", **{"font-size": "10", "class": "legend"})
     x, row = 10.0, 0
     items = [(k.title, k.color, k.shape, None) for k in present] + [
         (spec["label"], "#ffffff", "dot", spec) for spec in MARKS.values()
@@ -329,5 +327,5 @@ def _legend(svg, G: nx.MultiDiGraph, width: int) -> None:
         if x + step > width and x > 10:
             x, row = 10.0, row + 1
         _shape(legend, shape, x + 6, 14 + 16 * row, 5, style)
-        _add(legend, "text", x=f"{x + 16:.1f}", y=f"{18 + 16 * row}", fill="#333333").text = title
+        _sub(legend, "text", x=f"{x + 16:.1f}", y=f"{18 + 16 * row}", fill="#333333").text = title
         x += step
