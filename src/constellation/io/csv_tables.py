@@ -111,7 +111,7 @@ def export(repo, workspace: str) -> bytes:
     """``nodes.csv`` (id, label, kind, tags, validity, properties, attributes) and
     ``edges.csv`` (id, source, target, kind, …) in one zip."""
     nodes, edges = flat_records(repo, workspace)
-    node_rows = [{"id": i} | r for i, r in nodes]
+    node_rows = [{"id": i} | _node_columns(r) for i, r in nodes]
     edge_rows = [{"id": i, "source": s, "target": t} | r for i, s, t, r in edges]
     files = {}
     for name, rows, first in (
@@ -124,6 +124,16 @@ def export(repo, workspace: str) -> bytes:
         columns = list(header)
         files[name] = write_csv(columns, ([escape_cell(r.get(c)) for c in columns] for r in rows))
     return zip_files(files)
+
+
+_EDGE_ENDS = frozenset({"source", "target", "from", "to"})
+"""The columns an edge table is told by."""
+
+
+def _node_columns(row: dict) -> dict:
+    """A node's columns, with a property named like an edge table's ends (an indicator's
+    source and target) written as ``properties.NAME``, so the table reads as nodes again."""
+    return {(f"properties.{k}" if k in _EDGE_ENDS else k): v for k, v in row.items()}
 
 
 # ------------------------------------------------------------------------ the record
