@@ -569,22 +569,21 @@ def _measures(view, n: int, size_by: str) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _funding(G) -> dict[str, float]:
+def _funding(G: nx.MultiDiGraph) -> dict[str, float]:
     """The amounts of the funding ties each node receives, summed (any currency)."""
     total: dict[str, float] = {}
-    for _s, t, kind, amount in _edges_with(G, "amount"):
-        if kind == "funds" and isinstance(amount, int | float) and not isinstance(amount, bool):
+    for _s, t, d in G.edges(data=True):
+        amount = d.get("amount")
+        if (
+            d["kind"] == "funds"
+            and isinstance(amount, int | float)
+            and not isinstance(amount, bool)
+        ):
             total[t] = total.get(t, 0) + amount
     return total
 
 
-def _edges_with(G, key):
-    for s, t, d in G.edges(data=True):
-        if key in d:
-            yield s, t, d["kind"], d[key]
-
-
-def _audits(G, days: Sequence[str], as_of: dt.date, params) -> dict[str, dict[str, Any]]:
+def _audits(G: nx.MultiDiGraph, days: Sequence[str], as_of: dt.date, params: Any) -> dict[str, Any]:
     """The audit of every date the date filter offers, and of the map's own date: what the
     header, the findings and the marks show when the date moves. Each date lists its
     findings by their place in ``unique`` (most findings hold on many dates)."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import networkx as nx
@@ -147,7 +147,9 @@ def save_positions(
     )
 
 
-def _spread(coords, min_gap: float, rounds: int = 30):
+def _spread(
+    coords: Sequence[Sequence[float]], min_gap: float, rounds: int = 30
+) -> list[list[float]]:
     """Push apart nodes closer than the typical distance between neighbours times a factor,
     a few rounds, so that no two nodes sit on top of each other (deterministic)."""
     pts = [list(c) for c in coords]
@@ -178,7 +180,9 @@ def _spread(coords, min_gap: float, rounds: int = 30):
     return pts
 
 
-def _aligned(coords, start):
+def _aligned(
+    coords: Sequence[Sequence[float]], start: Sequence[Sequence[float]]
+) -> list[tuple[float, float]]:
     """The layout turned (and mirrored if that fits better) to lie as close as it can to the
     nodes' starting points: a layout is the same up to a rotation, and turning it back keeps
     the nodes where they were when a node is added."""
@@ -187,7 +191,7 @@ def _aligned(coords, start):
     ay = sum(c[1] for c in coords) / n
     bx = sum(c[0] for c in start) / n
     by = sum(c[1] for c in start) / n
-    best = None
+    best: tuple[float, list[tuple[float, float]]] | None = None
     for flip in (1, -1):
         pts = [((x - ax), flip * (y - ay)) for x, y in coords]
         ref = [((x - bx), (y - by)) for x, y in start]
@@ -199,6 +203,7 @@ def _aligned(coords, start):
         fit = sum(t[0] * q[0] + t[1] * q[1] for t, q in zip(turned, ref, strict=True))
         if best is None or fit > best[0]:
             best = (fit, turned)
+    assert best is not None
     return best[1]
 
 
