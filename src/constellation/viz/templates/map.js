@@ -979,6 +979,7 @@
     });
   }
   var labelSizes = {};
+  data.nodes.forEach(function (n) { labelSizes[n.id] = n.font && n.font.size ? n.font.size : 1; });
   function textWidth(id, px) {
     var key = id + "@" + px;
     if (labelWidths[key] === undefined) {
@@ -1015,7 +1016,7 @@
     }
     order.forEach(function (id) {
       var r = records[id];
-      var want = 0.1;
+      var want = 1;  // too small to draw (the drawThreshold): what the page starts with
       var body = network.body.nodes[id];
       if (!hidden.nodes[id] && body && positions[id]) {
         var px = meta.label_tiers[r.tier] || 12;
@@ -1240,6 +1241,7 @@
     if (f.view === "table") showTable(true);
     network.fit({ animation: false });
     fitScale = network.getScale() * 0.92;
+    timings.fitted = performance.now();
     network.moveTo({ scale: fitScale, animation: false });
     var isDay = function (d) { return !!d && /^\d{4}-\d{2}-\d{2}$/.test(d); };
     state.day = isDay(f.to) ? f.to : isDay(f.as_of) ? f.as_of : meta.as_of;
@@ -1247,8 +1249,15 @@
     $("changes-from").value = state.since;
     dateInput.value = state.day;
     useAudit(state.day);
-    restyle();
+    if (view.color !== "kind" || view.size !== meta.size_by || state.day !== meta.as_of || state.since) {
+      restyle();
+    } else {  // the page's items are already drawn for the map's own view and date
+      labelOrder();
+      colourLegend();
+    }
+    timings.styled = performance.now();
     applyFilters();
+    timings.filtered = performance.now();
     summary();
     showOverview();
     if (state.focus) {
@@ -1267,6 +1276,7 @@
     opened = true;
     writing = false;
     placeLabels();
+    timings.labelled = performance.now();
     if (window.location.hash) writeFragment();
     network.once("afterDrawing", ready);
     network.redraw();
