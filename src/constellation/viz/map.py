@@ -128,6 +128,10 @@ HIDDEN_STATUSES = (vocab.Status.DISBANDED.value,)
 LABEL_TIERS = {1: 14, 2: 12, 3: 12}
 """Label size on screen (px) per importance tier; see `_label_tier` for the rule."""
 
+CLUSTER_ABOVE = 3000
+"""Maps with more nodes than this open grouped by community (one node per community, opened
+by a click); vis-network draws 5,000 single nodes in a few seconds, 20,000 in twenty."""
+
 AUDIT_DATES_UP_TO = 2000
 """Up to this many nodes the page embeds the audit of every date its date filter offers,
 so moving the date shows that date's health, findings and marks; above it the page says
@@ -188,6 +192,7 @@ def build_map(
     audit: bool = True,
     params=None,
     server_layout_above: int = SERVER_LAYOUT_ABOVE,
+    cluster_above: int = CLUSTER_ABOVE,
 ) -> str:
     """Draw G as a self-contained HTML page and return it.
 
@@ -208,6 +213,7 @@ def build_map(
         something starts or ends.
     save_url : where "Save layout" PUTs ``{"positions": {...}}``; None for a static file
         (positions are then kept in the browser's localStorage only).
+    cluster_above : above this many nodes the page opens grouped by community.
     """
     if size_by not in SIZE_MEASURES:
         raise ValueError(
@@ -254,6 +260,7 @@ def build_map(
             "counts": report.summary.get("counts") if report else None,
             "audit_dates": sorted(audits["dates"]) if audits else None,
             "label_tiers": LABEL_TIERS,
+            "cluster_above": cluster_above,
         },
         "kinds": _kinds(G),
         "marks": MARKS,
