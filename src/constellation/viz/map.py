@@ -128,9 +128,10 @@ HIDDEN_STATUSES = (vocab.Status.DISBANDED.value,)
 LABEL_TIERS = {1: 14, 2: 12, 3: 12}
 """Label size on screen (px) per importance tier; see `_label_tier` for the rule."""
 
-CLUSTER_ABOVE = 3000
+CLUSTER_ABOVE: int | None = None
 """Maps with more nodes than this open grouped by community (one node per community, opened
-by a click); vis-network draws 5,000 single nodes in a few seconds, 20,000 in twenty."""
+by a click); None: none does. vis-network's clustering took 10 s to group a 5,000-node map
+here and over a minute to open one group, so large maps do not open grouped by default."""
 
 AUDIT_DATES_UP_TO = 2000
 """Up to this many nodes the page embeds the audit of every date its date filter offers,
@@ -192,7 +193,7 @@ def build_map(
     audit: bool = True,
     params=None,
     server_layout_above: int = SERVER_LAYOUT_ABOVE,
-    cluster_above: int = CLUSTER_ABOVE,
+    cluster_above: int | None = CLUSTER_ABOVE,
 ) -> str:
     """Draw G as a self-contained HTML page and return it.
 
@@ -213,7 +214,7 @@ def build_map(
         something starts or ends.
     save_url : where "Save layout" PUTs ``{"positions": {...}}``; None for a static file
         (positions are then kept in the browser's localStorage only).
-    cluster_above : above this many nodes the page opens grouped by community.
+    cluster_above : above this many nodes the page opens grouped by community (None: never).
     """
     if size_by not in SIZE_MEASURES:
         raise ValueError(

@@ -1092,7 +1092,7 @@
    * drawn as one node (vis-network clustering) sized by its members, labelled with its name
    * and count; a click opens it. The nodes stay in network.body.data.nodes. Above
    * meta.cluster_above nodes (viz.map.CLUSTER_ABOVE) the map opens grouped by community. */
-  var defaultCluster = data.nodes.length > meta.cluster_above ? "community" : "";
+  var defaultCluster = meta.cluster_above !== null && data.nodes.length > meta.cluster_above ? "community" : "";
   var clusterBy = "";
   var clusterIds = [];
   var opened_groups = {};
@@ -1117,14 +1117,21 @@
     constellation: { title: "Constellation", key: primaryGroup, name: function (k) { return labelOf(k); } }
   };
   function clusterScale() { return fitScale || network.getScale() || 1; }
+  function refreshClusters() {  // once after many (un)clusterings: vis would redo it after each
+    network.body.emitter.emit("_dataChanged");
+  }
   function uncluster() {
-    clusterIds.forEach(function (c) { if (network.body.nodes[c] && network.isCluster(c)) network.openCluster(c); });
+    var any = false;
+    clusterIds.forEach(function (c) {
+      if (network.body.nodes[c] && network.isCluster(c)) { network.openCluster(c, {}, false); any = true; }
+    });
     clusterIds = [];
+    return any;
   }
   function applyClusters() {
-    uncluster();
+    var changed = uncluster();
     var g = GROUPS[clusterBy];
-    if (!g) { placeLabelsSoon(); return; }
+    if (!g) { if (changed) refreshClusters(); placeLabelsSoon(); return; }
     var members = {};
     data.nodes.forEach(function (n) {
       if (hidden.nodes[n.id]) return;
@@ -1149,9 +1156,10 @@
           title: g.title + ": " + g.name(k) + " \u2014 " + plural(ids.length, "node") + (marks ? ", " +
             plural(marks, "high-severity finding") : "") + ". Click to open."
         }
-      });
+      }, false);
       clusterIds.push(cid);
     });
+    refreshClusters();
     placeLabelsSoon();
   }
   function openGroup(cid) {
