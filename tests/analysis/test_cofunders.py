@@ -1,0 +1,101 @@
+"""Co-funders found from shared grantees, on grants-only networks (funders → organizations,
+no goals, no constellations), the way IRS 990 and 360Giving grant lists look."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from constellation.analysis.findings import make_key
+from constellation.analysis.funding import funding_opportunities
+from tests.helpers.builders import G, edge, org
+
+
+def grant(source, target, amount, currency="USD"):
+    return edge("funds", source, target, properties={"amount": amount, "currency": currency})
+
+
+FUNDERS = [org(f, "philanthropy") for f in ("f1", "f2", "f3")]
+GRANTEES = [org(f"o{i}") for i in range(1, 6)]
+GRANTS = [
+    grant("f1", "o1", 100),
+    grant("f1", "o2", 200),
+    grant("f1", "o3", 50),
+    grant("f2", "o1", 300),
+    grant("f2", "o2", 20),
+    grant("f2", "o4", 10),
+    grant("f3", "o3", 70, "GBP"),
+    grant("f3", "o5", 5, "GBP"),
+]
+
+
+def network():
+    return G(FUNDERS + GRANTEES, GRANTS)
+
+
+def test_funders_of_the_same_grantees_are_co_funders_ranked_by_shared_grantees():
+    found = funding_opportunities(network()).co_funders
+    # f1 and f2 share o1 and o2, f1 and f3 share o3, f2 and f3 share nothing
+    assert [f.key for f in found] == [
+        make_key("co_funders", "f1", "f2"),
+        make_key("co_funders", "f1", "f3"),
+    ]
+    top = found[0]
+    assert top.evidence["shared_recipients"] == ["o1", "o2"]
+    assert top.evidence["shared_recipient_labels"] == ["O1", "O2"]
+    assert top.evidence["shared_goals"] == []
+    # shared 2 ÷ either's {o1, o2, o3, o4} = 0.5
+    assert top.evidence["overlap_share"] == pytest.approx(0.5)
+    assert top.evidence["recipient_overlap_share"] == pytest.approx(0.5)
+    amounts = top.evidence["amounts_to_shared_recipients"]
+    assert amounts["f1"]["totals"] == {"USD": 300.0}  # 100 + 200
+    assert amounts["f2"]["totals"] == {"USD": 320.0}  # 300 + 20
+    assert top.evidence["by_recipient"]["o1"]["f2"]["totals"] == {"USD": 300.0}
+    assert top.evidence["funders"]["f2"]["totals"] == {"USD": 330.0}  # all it gives
+    assert [s.id for s in top.subjects] == ["f1", "f2", "o1", "o2"]
+    assert top.message == "F1 and F2 both fund 2 of the same recipient(s): O1, O2."
+    second = found[1]
+    assert second.evidence["shared_recipients"] == ["o3"]
+    assert second.evidence["overlap_share"] == pytest.approx(0.25)  # 1 ÷ {o1, o2, o3, o5}
+    assert second.evidence["amounts_to_shared_recipients"]["f3"]["totals"] == {"GBP": 70.0}
+
+
+def test_for_one_funder_its_co_funders_it_first_and_who_else_funds_each_grantee():
+    report = funding_opportunities(network(), "f3")
+    [only] = report.co_funders
+    assert [s.id for s in only.subjects] == ["f3", "f1", "o3"]
+    assert [(g.id, g.totals, [o.id for o in g.other_funders]) for g in report.grantees] == [
+        ("o3", {"GBP": 70.0}, ["f1"]),
+        ("o5", {"GBP": 5.0}, []),
+    ]
+    assert report.grantees[0].other_funders[0].totals == {"USD": 50.0}
+    whole = funding_opportunities(network())
+    assert whole.grantees == []
+
+
+def test_fewer_shared_grantees_than_the_threshold_make_no_co_funders():
+    found = funding_opportunities(network(), params={"min_shared_recipients": 2}).co_funders
+    assert [f.key for f in found] == [make_key("co_funders", "f1", "f2")]
+
+
+def test_a_planted_pair_on_a_few_thousand_grants_is_ranked_first_in_seconds():
+    rng = random.Random(12)
+    funders = [f"fund{i}" for i in range(300)]
+    orgs = [f"org{i}" for i in range(2000)]
+    grants = set()
+    while len(grants) < 3000:
+        grants.add((rng.choice(funders), rng.choice(orgs)))
+    planted = set(rng.sample(orgs, 40))
+    grants |= {("fund0", o) for o in planted} | {("fund1", o) for o in planted}
+    nodes = [org(f, "philanthropy") for f in funders] + [org(o) for o in orgs]
+    g = G(nodes, [grant(s, t, 1000) for s, t in sorted(grants)])
+    started = time.perf_counter()
+    found = funding_opportunities(g).co_funders
+    took = time.perf_counter() - started
+    expected = {t for s, t in grants if s == "fund0"} & {t for s, t in grants if s == "fund1"}
+    assert [s.id for s in found[0].subjects[:2]] == ["fund0", "fund1"]
+    assert len(found[0].evidence["shared_recipients"]) == len(expected)
+    assert set(found[0].evidence["shared_recipients"]) == expected
+    assert took < 10, f"co-funders took {took:.1f}s"
