@@ -3,6 +3,7 @@ no goals, no constellations), the way IRS 990 and 360Giving grant lists look."""
 
 from __future__ import annotations
 
+import json
 import random
 import time
 
@@ -99,3 +100,47 @@ def test_a_planted_pair_on_a_few_thousand_grants_is_ranked_first_in_seconds():
     assert len(found[0].evidence["shared_recipients"]) == len(expected)
     assert set(found[0].evidence["shared_recipients"]) == expected
     assert took < 10, f"co-funders took {took:.1f}s"
+
+
+def test_the_command_finds_co_funders_in_an_imported_360giving_grants_list(tmp_path, sqlite_url):
+    from typer.testing import CliRunner
+
+    from constellation.cli import app
+    from tests.io.test_giving360 import ROWS, flat_csv
+
+    def row(grant_id, funder, recipient, amount):
+        cells = list(ROWS[1])
+        cells[0], cells[4], cells[8], cells[9], cells[11], cells[12] = (
+            grant_id,
+            str(amount),
+            recipient,
+            recipient.title(),
+            funder,
+            funder.title(),
+        )
+        cells[5] = "01/04/2026"  # day first, as British publishers write it
+        return cells
+
+    rows = [
+        row("g1", "fund-a", "trust-1", 100),
+        row("g2", "fund-a", "trust-2", 200),
+        row("g3", "fund-b", "trust-1", 300),
+        row("g4", "fund-b", "trust-2", 400),
+        row("g5", "fund-c", "trust-3", 500),
+    ]
+    path = tmp_path / "grants.csv"
+    path.write_bytes(flat_csv(rows))
+    runner = CliRunner()
+    done = runner.invoke(app, ["import", str(path), "--db", sqlite_url, "-w", "grants"])
+    assert done.exit_code == 0, done.output
+    shown = runner.invoke(
+        app, ["funding", "Fund-A", "--db", sqlite_url, "-w", "grants", "--format", "json"]
+    )
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    [pair] = data["co_funders"]
+    assert [s["id"] for s in pair["subjects"]] == ["fund-a", "fund-b", "trust-1", "trust-2"]
+    assert pair["evidence"]["amounts_to_shared_recipients"]["fund-b"]["totals"] == {"GBP": 700.0}
+    assert [g["id"] for g in data["grantees"]] == ["trust-1", "trust-2"]
+    table = runner.invoke(app, ["funding", "Fund-A", "--db", sqlite_url, "-w", "grants"])
+    assert "Fund-B" in table.stdout and "who else funds them" in table.stdout

@@ -6,7 +6,9 @@ names the same organisation finds the same node); each grant becomes a ``funds``
 from funder to recipient, with its identifier as id, ``amount`` (Amount Awarded),
 ``currency``, ``title``, ``purpose`` (Description), ``period_start``/``period_end``
 (Planned Dates) and ``funding_type: grant``; the edge is valid over the planned dates
-(from the award date when there are none). Other grant and organisation fields are
+(from the award date when there are none). Dates may be ISO or day first as British
+publishers write them (``05/06/2014`` is 5 June; see `constellation.io.dates`); award and
+planned dates are stored as ISO. Other grant and organisation fields are
 kept in attributes under their 360Giving names. Grants to individuals have no
 organisation to fund and are left out, with a note.
 """
@@ -19,6 +21,7 @@ from constellation.errors import Problem
 from constellation.io.batching import Batch
 from constellation.io.cells import cell_text, dumps, jsonable
 from constellation.io.csv_files import csv_rows, is_blank
+from constellation.io.dates import DayReader
 from constellation.io.errors import refuse
 from constellation.io.formats import Export, Format, Match, Reading, Sample
 
@@ -84,6 +87,20 @@ NESTED = {
     ),
 }
 
+DATE_COLUMNS = {
+    "json": {
+        "awardDate": "awardDate",
+        "startDate": "plannedDates[0].startDate",
+        "endDate": "plannedDates[0].endDate",
+    },
+    "csv": {
+        "awardDate": "Award Date",
+        "startDate": "Planned Dates:Start Date",
+        "endDate": "Planned Dates:End Date",
+    },
+}
+"""Where each date the reader parses comes from, to name it in a problem."""
+
 JSON_COLUMNS = {
     "id": "id",
     "properties.amount": "amountAwarded",
@@ -127,12 +144,14 @@ def read_json(name: str, data: dict[str, Any]) -> Batch:
     grants = data["grants"]
     batch = Batch()
     orgs: dict[str, tuple[dict, str]] = {}
+    days = DayReader()
     for i, grant in enumerate(grants):
         position = f"{name} grants[{i}]"
         if not isinstance(grant, dict):
             batch.problems.append(Problem("a grant must be a JSON object", position=position))
             continue
-        _grant(batch, orgs, grant, position, JSON_COLUMNS)
+        _grant(batch, orgs, grant, position, JSON_COLUMNS, days, "json")
+    batch.problems += days.problems
     _add_orgs(batch, orgs)
     return batch
 
@@ -144,6 +163,7 @@ def read_csv(name: str, content: bytes) -> Batch:
     header = [cell_text(h) for h in rows[0][1]]
     batch = Batch()
     orgs: dict[str, tuple[dict, str]] = {}
+    days = DayReader()
     for at, cells in rows[1:]:
         grant: dict[str, Any] = {}
         for title, value in zip(header, cells, strict=False):
@@ -156,7 +176,8 @@ def read_csv(name: str, content: bytes) -> Batch:
                 item[titles.get(rest, rest)] = value.strip()
             else:
                 grant[GRANT_TITLES.get(title, title)] = value.strip()
-        _grant(batch, orgs, grant, f"{name} row {at}", CSV_COLUMNS)
+        _grant(batch, orgs, grant, f"{name} row {at}", CSV_COLUMNS, days, "csv")
+    batch.problems += days.problems
     _add_orgs(batch, orgs)
     return batch
 
@@ -167,13 +188,14 @@ def _first(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _day(value: Any) -> str | None:
-    text = cell_text(value)
-    return text[:10] if text else None
-
-
 def _grant(
-    batch: Batch, orgs: dict, grant: dict[str, Any], position: str, columns: dict[str, str]
+    batch: Batch,
+    orgs: dict,
+    grant: dict[str, Any],
+    position: str,
+    columns: dict[str, str],
+    days: DayReader,
+    shape: str,
 ) -> None:
     grant = {k: jsonable(v) for k, v in grant.items()}
     funder = _first(grant.pop("fundingOrganization", None))
@@ -224,8 +246,16 @@ def _grant(
             orgs.get(org_id, (None, position))[1],
         )
     planned = _first(grant.pop("plannedDates", None))
-    award = _day(grant.get("awardDate"))
-    start, end = _day(planned.get("startDate")), _day(planned.get("endDate"))
+
+    def day(value: Any, key: str) -> str | None:
+        column = DATE_COLUMNS[shape][key]
+        sep = "." if shape == "json" else ", column "
+        return days.read(value, position=f"{position}{sep}{column}", field=column, record=grant_id)
+
+    award = day(grant.get("awardDate"), "awardDate")
+    if award:
+        grant["awardDate"] = award
+    start, end = day(planned.get("startDate"), "startDate"), day(planned.get("endDate"), "endDate")
     props = {
         "amount": grant.pop("amountAwarded", None),
         "currency": grant.pop("currency", None),
