@@ -25,11 +25,15 @@ from constellation.io.mapping import ColumnMap, Resolver
 __all__ = ["FORMAT", "read", "export", "is_edge_table"]
 
 
+def edge_columns(header: list[str], cols: ColumnMap) -> tuple[str, str] | None:
+    """The source and target columns of an edge table; None for any other table."""
+    source = pick(header, cols.source, ("source", "from"))
+    target = pick(header, cols.target, ("target", "to"))
+    return (source, target) if source and target else None
+
+
 def is_edge_table(header: list[str], cols: ColumnMap) -> bool:
-    return bool(
-        pick(header, cols.source, ("source", "from"))
-        and pick(header, cols.target, ("target", "to"))
-    )
+    return edge_columns(header, cols) is not None
 
 
 def _table(name: str, content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -51,14 +55,14 @@ def read(files: list[tuple[str, bytes]], resolver: Resolver, index: NodeIndex) -
         if not header:
             problems.append(Problem("the file is empty", position=name))
             continue
-        if is_edge_table(header, cols.edges):
-            source = pick(header, cols.edges.source, ("source", "from"))
-            target = pick(header, cols.edges.target, ("target", "to"))
+        ends_at = edge_columns(header, cols.edges)
+        if ends_at is not None:
+            source, target = ends_at
             id_col = pick(header, cols.edges.id, ("id",))
             for at, cells in rows:
                 record = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
                 record.pop("", None)
-                ends = [cell_text(record.pop(c, "")) for c in (source, target)]
+                ends = (cell_text(record.pop(source, "")), cell_text(record.pop(target, "")))
                 foreign_id = cell_text(record.pop(id_col, "")) if id_col else ""
                 for col, end in zip((source, target), ends, strict=True):
                     if not end:
