@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from itertools import combinations
 from typing import Any
 
@@ -473,6 +474,7 @@ def _co_funders(G, ix: Index, grants, p: FundingParams, funder) -> list[Finding]
     goals_of: dict[tuple[str, str], set[str]] = defaultdict(set)
     for index, shared in ((by_recipient, recipients_of), (by_goal, goals_of)):
         for item, who in index.items():
+            pairs: Iterable[tuple[str, str]]
             if funder is not None:
                 if funder not in who:
                     continue
