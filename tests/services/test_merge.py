@@ -212,3 +212,37 @@ def test_two_different_grants_to_the_two_names_stay_two_grants(store):
             (e.id, e.properties["amount"]) for e in repo.query_edges("twice", kind="funds")
         )
     assert grants == [("e4", 100.0), ("e5", 200.0)]
+
+
+def test_the_commands_list_the_pairs_and_merge_them(sqlite_url):
+    import json
+
+    from typer.testing import CliRunner
+
+    from constellation.cli import app
+    from constellation.store import Store
+
+    url = sqlite_url
+    store = Store(url)
+    with store.repository() as repo:
+        twice(repo)
+    store.close()
+    runner = CliRunner()
+    listed = runner.invoke(app, ["dedupe", "--db", url, "-w", "twice", "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    assert [(p["a"]["id"], p["b"]["id"]) for p in json.loads(listed.stdout)["pairs"]] == [
+        ("la-unified", "lausd")
+    ]
+    table = runner.invoke(app, ["dedupe", "--db", url, "-w", "twice"])
+    assert "LA Unified (la-unified)" in table.stdout and "same name" in table.stdout
+    refused = runner.invoke(app, ["merge", "lausd", "data", "--db", url, "-w", "twice"])
+    assert refused.exit_code == 1 and "are of different kinds" in refused.stderr
+    dry = runner.invoke(
+        app, ["merge", "lausd", "LA Unified", "--dry-run", "--db", url, "-w", "twice"]
+    )
+    assert dry.exit_code == 0 and "Nothing was written" in dry.stdout
+    done = runner.invoke(app, ["merge", "lausd", "LA Unified", "--db", url, "-w", "twice"])
+    assert done.exit_code == 0, done.output
+    assert "la-unified merged into lausd: 3 tie(s) were moved" in done.stdout
+    again = runner.invoke(app, ["dedupe", "--db", url, "-w", "twice", "--format", "json"])
+    assert json.loads(again.stdout) == {"pairs": []}
