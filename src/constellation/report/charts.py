@@ -142,7 +142,11 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
     else:
         _date_axis(ax)
         ax.legend(
-            loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=7, frameon=False
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12),
+            ncol=3 if width >= 5.5 else 2,
+            fontsize=7,
+            frameon=False,
         )
     ax.set_title(t.label, fontsize=10, loc="left")
     if t.unit:

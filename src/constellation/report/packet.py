@@ -227,7 +227,8 @@ def _moved(then: AuditReport, now: AuditReport) -> list[Moved]:
                 before=fa,
                 after=fb,
                 points=points,
-                message=f"{title}: {fa} → {fb} finding(s) ({verb}; {points:+g} points"
+                message=f"{title}: {fa} → {fb} finding(s) ({verb}; "
+                + (f"{points:+g} points" if points else "no change to the score")
                 + (f", over the {of}" if of else "")
                 + ")",
             )
