@@ -125,6 +125,7 @@ def test_names_domains_and_identifiers_as_compared():
     assert identifiers_of("GB-CHC-1234567", {"ein": "95-1234567"}) == {
         "ein": "951234567",
         "org-id": "gb-chc-1234567",
+        "charity": "1234567",
     }
 
 

@@ -52,6 +52,7 @@ __all__ = [
     "acronym",
     "domain",
     "identifiers_of",
+    "identifier_value",
 ]
 
 SCORES = {
@@ -154,6 +155,10 @@ IDENTIFIER_ATTRIBUTES = {
 
 ORG_ID = re.compile(r"^[A-Z]{2,3}-[A-Z]{2,6}-[A-Za-z0-9._-]+$")
 """An org-id (org-id.guide) such as ``GB-CHC-1234567``; 360Giving names organizations so."""
+
+
+ORG_ID_SCHEMES = {"US-EIN": "ein", "GB-CHC": "charity", "GB-COH": "company"}
+"""Org-id lists whose numbers are also the identifiers of a scheme here (an EIN …)."""
 
 
 class DedupeParams(BaseModel):
@@ -341,20 +346,27 @@ def _counts(host: str | None) -> bool:
 
 def identifiers_of(node_id: str, attributes: Mapping[str, Any]) -> dict[str, str]:
     """A node's identifiers by scheme: ``attributes.identifiers`` ({scheme: value}), the
-    attributes named in `IDENTIFIER_ATTRIBUTES`, and its id when the id is an org-id."""
+    attributes named in `IDENTIFIER_ATTRIBUTES`, and its id when the id is an org-id
+    (``US-EIN-956000001`` is also the EIN 956000001; see `ORG_ID_SCHEMES`)."""
     found: dict[str, str] = {}
     given = attributes.get("identifiers")
     if isinstance(given, Mapping):
-        found |= {str(k).casefold(): _ident(v) for k, v in given.items() if _ident(v)}
+        found |= {
+            str(k).casefold(): identifier_value(v) for k, v in given.items() if identifier_value(v)
+        }
     for key, scheme in IDENTIFIER_ATTRIBUTES.items():
-        if _ident(attributes.get(key)):
-            found.setdefault(scheme, _ident(attributes.get(key)))
+        if identifier_value(attributes.get(key)):
+            found.setdefault(scheme, identifier_value(attributes.get(key)))
     if ORG_ID.match(node_id):
         found.setdefault("org-id", node_id.casefold())
+        prefix, _, number = node_id.upper().rpartition("-")
+        if prefix in ORG_ID_SCHEMES:
+            found.setdefault(ORG_ID_SCHEMES[prefix], identifier_value(number))
     return found
 
 
-def _ident(value: Any) -> str:
+def identifier_value(value: Any) -> str:
+    """An identifier as compared: spaces and dashes aside, case aside ("95-1234567")."""
     return re.sub(r"[\s-]", "", str(value)).casefold() if value not in (None, "") else ""
 
 
