@@ -105,3 +105,23 @@ def test_the_mapping_names_the_column_that_holds_the_identifier(store, empty):
         node = repo.get_node(empty, "lausd")
         assert node.attributes["identifiers"] == {"ein": "95-6000001", "csv": "row-1"}
         assert "EIN" not in node.attributes
+
+
+def test_the_import_command_lists_what_it_matched(tmp_path, sqlite_url):
+    from typer.testing import CliRunner
+
+    from constellation.cli import app
+    from constellation.store import Store
+
+    store = Store(sqlite_url)
+    with store.repository() as repo:
+        repo.create_workspace("ws")
+        repo.bulk_upsert(
+            "ws", [org("lausd", "Los Angeles Unified School District", ein="956000001")]
+        )
+    store.close()
+    path = tmp_path / "g.json"
+    path.write_bytes(grants("US-EIN-956000001", "LAUSD"))
+    done = CliRunner().invoke(app, ["import", str(path), "--db", sqlite_url, "-w", "ws"])
+    assert done.exit_code == 0, done.output
+    assert "'LAUSD' (US-EIN-956000001) updated lausd, matched by identifier" in done.stdout
