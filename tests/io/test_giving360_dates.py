@@ -9,7 +9,7 @@ import pytest
 
 from constellation.errors import InvalidRecords
 from constellation.io.dates import DayReader
-from tests.helpers.imports import do_import, state
+from tests.helpers.imports import do_import, state, xlsx
 from tests.io.test_giving360 import ROWS, flat_csv
 
 
@@ -121,3 +121,43 @@ def test_the_day_reader_on_its_own():
         None,
     ]
     assert days.problems == []  # day first throughout: nothing read two ways is reported
+
+
+def test_a_360giving_workbook_with_real_dates_and_day_first_text(store, empty):
+    import datetime as dt
+
+    from tests.io.test_giving360 import HEADER
+
+    first = row("360G-x-1", "", "01/07/2014", "30/06/2016")
+    first[5] = dt.datetime(2014, 6, 5)  # a date cell, as spreadsheets keep them
+    first[4] = 25000  # a number cell
+    second = row("360G-x-2", "05/06/2015", "", "", recipient="GB-CHC-3000003")
+    book = xlsx(
+        {"Notes": [["Published by the Gulf Coast Foundation"]], "grants": [HEADER, first, second]}
+    )
+    report = do_import(store, empty, [("grants.xlsx", book)])
+    assert report.format == "360giving"
+    assert report.edges_created == ["360G-x-1", "360G-x-2"]
+    assert [n.position for n in report.notes] == ["grants.xlsx sheet Notes"]
+    with store.repository() as repo:
+        one = repo.get_edge(empty, "360G-x-1")
+        assert one.attributes["awardDate"] == "2014-06-05"
+        assert one.properties["amount"] == 25000
+        assert (one.properties["period_start"], one.properties["period_end"]) == (
+            "2014-07-01",
+            "2016-06-30",
+        )
+        assert repo.get_edge(empty, "360G-x-2").attributes["awardDate"] == "2015-06-05"
+
+
+def test_a_bad_date_in_a_workbook_names_its_sheet_row_and_column(store, empty):
+    from tests.io.test_giving360 import HEADER
+
+    book = xlsx({"grants": [HEADER, row("360G-y-1", "32/01/2015", "", "")]})
+    before = state(store, empty)
+    with pytest.raises(InvalidRecords) as info:
+        do_import(store, empty, [("grants.xlsx", book)])
+    assert [p.position for p in info.value.problems] == [
+        "grants.xlsx sheet grants row 2, column Award Date"
+    ]
+    assert state(store, empty) == before
