@@ -3,6 +3,7 @@ no goals, no constellations), the way IRS 990 and 360Giving grant lists look."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import time
@@ -144,3 +145,18 @@ def test_the_command_finds_co_funders_in_an_imported_360giving_grants_list(tmp_p
     assert [g["id"] for g in data["grantees"]] == ["trust-1", "trust-2"]
     table = runner.invoke(app, ["funding", "Fund-A", "--db", sqlite_url, "-w", "grants"])
     assert "Fund-B" in table.stdout and "who else funds them" in table.stdout
+
+
+def test_a_grant_that_starts_later_is_not_current_and_one_without_dates_is():
+    later = edge(
+        "funds",
+        "f3",
+        "o1",
+        properties={"amount": 9, "currency": "USD", "period_start": "2024-09-01"},
+    )
+    g = G(FUNDERS + GRANTEES, GRANTS + [later])  # today is 2024-06-01
+    keys = [f.key for f in funding_opportunities(g).co_funders]
+    assert make_key("co_funders", "f2", "f3") not in keys  # f3's grant to o1 has not begun
+    on_the_day = G(FUNDERS + GRANTEES, GRANTS + [later], as_of=dt.date(2024, 9, 1))
+    keys = [f.key for f in funding_opportunities(on_the_day).co_funders]
+    assert make_key("co_funders", "f2", "f3") in keys

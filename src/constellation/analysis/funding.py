@@ -1,9 +1,12 @@
 """Joint-funding opportunities: groups to fund together, active groups with no funding, co-funders.
 
 Current funding is every ``funds`` edge in the graph (so valid on its date) whose
-`period_end`, if recorded, is not before that date. Amounts are summed per currency and
-never across currencies; a grant with no amount is counted under ``amount_unknown``, one
-with an amount but no currency under the currency ``"unknown currency"``.
+`period_start`, if recorded, is not after that date and whose `period_end`, if recorded, is
+not before it: a grant that starts in the future is not current yet, and a grant with no
+dates at all is (a grants list without dates is read as today's). Amounts are summed per
+currency and never across currencies; a grant with no amount is counted under
+``amount_unknown``, one with an amount but no currency under the currency
+``"unknown currency"``.
 """
 
 from __future__ import annotations
@@ -248,8 +251,8 @@ def _current_grants(G: nx.MultiDiGraph, ix: Index, as_of: dt.date) -> dict[str, 
     out, into = defaultdict(list), defaultdict(list)
     for source, ends in ix.out["funds"].items():
         for target, data in ends:
-            end = _date(data.get("period_end"))
-            if end is not None and end < as_of:
+            start, end = _date(data.get("period_start")), _date(data.get("period_end"))
+            if (end is not None and end < as_of) or (start is not None and start > as_of):
                 continue
             out[source].append((target, data))
             into[target].append((source, data))
