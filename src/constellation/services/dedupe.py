@@ -137,6 +137,8 @@ def _same_tie(mine: EdgeOut, theirs: EdgeOut, source: str, target: str) -> bool:
     """Whether OTHER's tie, once moved, says what one of KEEP's says already."""
     if (mine.kind, mine.source, mine.target) != (theirs.kind, source, target):
         return False
+    if (mine.archived_at is None) != (theirs.archived_at is None):
+        return False  # a live tie is never folded into an archived one, nor the reverse
     if mine.kind == "funds":
         return all(mine.properties.get(k) == theirs.properties.get(k) for k in GRANT_IDENTITY)
     return True
