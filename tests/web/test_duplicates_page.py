@@ -72,6 +72,10 @@ def test_the_funding_page_shows_co_funders_of_shared_grantees(page, served):
     page.select_option("#funder", "f1")
     page.wait_for_selector("#grantees h2:has-text('(3)')")
     assert "F2 (USD 300)" in page.locator("#grantees tr[data-id=o1]").text_content()
+    # the grants have no dates: one undated row, F1's three grants
+    page.wait_for_selector("#years h2:has-text('Its grants')")
+    assert page.locator("#years tbody tr").count() == 1
+    assert page.locator("#years tbody tr").text_content() == "undated3USD 350"
     shoot(page, "funding-cofunders")
     page.locator("#grantees").scroll_into_view_if_needed()
     shoot(page, "funding-grantees")

@@ -32,7 +32,14 @@ from constellation.analysis.findings import (
 from constellation.analysis.index import Index, index_of
 from constellation.analysis.params import resolve
 
-__all__ = ["FundingParams", "FundingReport", "funding_opportunities", "UNKNOWN_CURRENCY"]
+__all__ = [
+    "FundingParams",
+    "FundingReport",
+    "YearTotals",
+    "funding_opportunities",
+    "totals_by_year",
+    "UNKNOWN_CURRENCY",
+]
 
 UNKNOWN_CURRENCY = "unknown currency"
 """The currency under which amounts recorded without a currency are summed."""
@@ -86,6 +93,15 @@ class Grantee(BaseModel):
     )
 
 
+class YearTotals(BaseModel):
+    """The grants that start in one year (``year`` None: grants with no date)."""
+
+    year: int | None
+    totals: dict[str, float] = Field(description="Amounts per currency.")
+    amount_unknown: int
+    grants: int
+
+
 class FundingReport(BaseModel):
     """`constellation funding --format json` prints exactly this."""
 
@@ -107,6 +123,12 @@ class FundingReport(BaseModel):
     grantees: list[Grantee] = Field(
         default_factory=list,
         description="With a funder: each recipient it funds now, and who else funds it.",
+    )
+    by_year: list[YearTotals] = Field(
+        default_factory=list,
+        description="Every grant, current or not, by the year it starts (its period_start, "
+        "else the start of its validity), for the funder asked about or the whole workspace; "
+        "oldest first, undated last.",
     )
     notes: list[str] = Field(
         default_factory=list,
@@ -598,3 +620,16 @@ def _grantees(G, grants, funder) -> list[Grantee]:
             )
         )
     return out
+
+
+def totals_by_year(G: nx.MultiDiGraph, funder: str | None = None) -> list[YearTotals]:
+    """Every ``funds`` edge of `G` (load it with ``every_date``), or of one funder, summed by
+    the year it starts: `period_start`, else `valid_from`; grants with neither are undated."""
+    by_year: dict[int | None, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    for source, target, data in G.edges(data=True):
+        if data.get("kind") != "funds" or (funder is not None and source != funder):
+            continue
+        day = _date(data.get("period_start")) or _date(data.get("valid_from"))
+        by_year[day.year if day else None].append((target, data))
+    years = sorted(by_year, key=lambda y: (y is None, y or 0))
+    return [YearTotals(year=y, **_sums(by_year[y])) for y in years]

@@ -387,6 +387,17 @@ def funding(
                 or "none",
             )
         out.print(table)
+    if report.by_year:
+        table = Table(title="Grants by the year they start", title_justify="left")
+        table.add_column("year")
+        table.add_column("grants", justify="right")
+        table.add_column("amount", overflow="fold")
+        for y in report.by_year:
+            money = " + ".join(f"{cur} {n:,.0f}" for cur, n in y.totals.items()) or "—"
+            if y.amount_unknown:
+                money += f" ({y.amount_unknown} of unknown amount)"
+            table.add_row(str(y.year) if y.year else "undated", str(y.grants), money)
+        out.print(table)
     for note in report.notes:
         out.print(f"[dim]Note: {note}[/]")
 
