@@ -32,7 +32,10 @@ __all__ = [
     "ANY",
     "EDGE_KINDS",
     "NODE_KINDS",
+    "CATEGORY_COLORS",
     "LIVE_STATUSES",
+    "NO_VALUE_COLOR",
+    "OTHER_COLOR",
     "EdgeKind",
     "NodeKind",
     "PropertyError",
@@ -381,7 +384,7 @@ NODE_KINDS: dict[str, NodeKind] = _kinds(
         "Initiative",
         "The partnership or compact itself.",
         InitiativeProps,
-        "#6a3d9a",
+        "#332288",
         "star",
     ),
     NodeKind(
@@ -389,16 +392,16 @@ NODE_KINDS: dict[str, NodeKind] = _kinds(
         "Issue area",
         "Education, health, housing, public safety …",
         IssueAreaProps,
-        "#b15928",
+        "#8c510a",
         "triangle",
     ),
-    NodeKind("goal", "Goal", "A common-agenda goal.", GoalProps, "#e31a1c", "diamond"),
+    NodeKind("goal", "Goal", "A common-agenda goal.", GoalProps, "#b8860b", "diamond"),
     NodeKind(
         "indicator",
         "Indicator",
         "An outcome or contributing indicator measuring a goal.",
         IndicatorProps,
-        "#fb9a99",
+        "#2a8a7c",
         "square",
     ),
     NodeKind(
@@ -406,34 +409,34 @@ NODE_KINDS: dict[str, NodeKind] = _kinds(
         "Organization",
         "Any agency or institution.",
         OrganizationProps,
-        "#1f78b4",
+        "#0072b2",
         "dot",
     ),
     NodeKind(
-        "person", "Person", "A representative of an organization.", PersonProps, "#a6cee3", "dot"
+        "person", "Person", "A representative of an organization.", PersonProps, "#aa4499", "dot"
     ),
     NodeKind(
         "stewardship_group",
         "Stewardship group",
         "The group that stewards the shared vision (seed 001).",
         StewardshipGroupProps,
-        "#ff7f00",
-        "hexagon",
+        "#222222",
+        "triangleDown",
     ),
     NodeKind(
         "constellation",
         "Constellation",
         "A collaborative, workgroup, network or task force.",
         ConstellationProps,
-        "#33a02c",
-        "ellipse",
+        "#117733",
+        "hexagon",
     ),
     NodeKind(
         "assessment",
         "Assessment",
         "A rubric self-assessment of a constellation or initiative (seed 003).",
         AssessmentProps,
-        "#cab2d6",
+        "#882255",
         "box",
     ),
 )
@@ -447,7 +450,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("initiative",),
             SignsProps,
-            "#6a3d9a",
+            "#332288",
         ),
         EdgeKind(
             "represents",
@@ -455,7 +458,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("person",),
             ("organization",),
             RepresentsProps,
-            "#a6cee3",
+            "#aa4499",
         ),
         EdgeKind(
             "member_of",
@@ -463,7 +466,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("person",),
             ("stewardship_group",),
             MemberOfProps,
-            "#ff7f00",
+            "#7570b3",
         ),
         EdgeKind(
             "stewards",
@@ -471,7 +474,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("stewardship_group",),
             ("initiative",),
             NoProps,
-            "#ff7f00",
+            "#222222",
         ),
         EdgeKind(
             "pursues",
@@ -479,7 +482,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("initiative",),
             ("goal",),
             NoProps,
-            "#e31a1c",
+            "#b8860b",
         ),
         EdgeKind(
             "in_area",
@@ -487,7 +490,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("goal", "initiative"),
             ("issue_area",),
             NoProps,
-            "#b15928",
+            "#8c510a",
             dashes=True,
         ),
         EdgeKind(
@@ -496,7 +499,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("issue_area",),
             BackboneForProps,
-            "#b15928",
+            "#d95f02",
         ),
         EdgeKind(
             "convenes",
@@ -504,7 +507,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("constellation",),
             ConvenesProps,
-            "#1f78b4",
+            "#0072b2",
         ),
         EdgeKind(
             "participates_in",
@@ -512,7 +515,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("constellation",),
             ParticipatesInProps,
-            "#7f9fbf",
+            "#3f8fc4",
         ),
         EdgeKind(
             "advances",
@@ -520,7 +523,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("constellation",),
             ("goal", "indicator"),
             AdvancesProps,
-            "#33a02c",
+            "#117733",
         ),
         EdgeKind(
             "measures",
@@ -528,7 +531,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("indicator",),
             ("goal",),
             NoProps,
-            "#fb9a99",
+            "#2a8a7c",
             dashes=True,
         ),
         EdgeKind(
@@ -537,7 +540,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("organization", "constellation"),
             FundsProps,
-            "#fdbf6f",
+            "#c51b7d",
         ),
         EdgeKind(
             "spun_off_from",
@@ -545,7 +548,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("constellation",),
             ("constellation",),
             NoProps,
-            "#33a02c",
+            "#5e8c31",
             dashes=True,
         ),
         EdgeKind(
@@ -554,7 +557,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("assessment",),
             ("constellation", "initiative"),
             NoProps,
-            "#cab2d6",
+            "#882255",
             dashes=True,
         ),
         EdgeKind(
@@ -563,7 +566,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("organization",),
             CollaboratesWithProps,
-            "#999999",
+            "#7f7f7f",
             dashes=True,
         ),
         EdgeKind(
@@ -572,11 +575,36 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             (ANY,),
             (ANY,),
             RelatedToProps,
-            "#cccccc",
+            "#6b5a48",
             dashes=True,
         ),
     )
 }
+
+
+CATEGORY_COLORS: tuple[str, ...] = (
+    "#0072b2",
+    "#117733",
+    "#aa4499",
+    "#b8860b",
+    "#332288",
+    "#2a8a7c",
+    "#c51b7d",
+    "#8c510a",
+    "#7570b3",
+    "#5e8c31",
+    "#882255",
+    "#3f8fc4",
+    "#6b5a48",
+)
+"""The colours the map gives the values of a field it is coloured by (sector, status,
+community …), in order; values past the last share `OTHER_COLOR`, and nodes without the
+field are `NO_VALUE_COLOR`. Like every colour here, each has at least 3:1 contrast on
+white (tests/viz/test_palette.py); the node kinds are also told apart under simulated
+deuteranopia; none is near the colours of the finding marks (`viz.map.MARKS`)."""
+
+OTHER_COLOR = "#222222"
+NO_VALUE_COLOR = "#7f7f7f"
 
 
 class PropertyError(ValueError):
