@@ -26,6 +26,7 @@ from constellation.analysis import (  # noqa: F401
     backbones,
     constellations,
     conveners,
+    events,
     goals,
     network,
     signers,
