@@ -426,6 +426,9 @@ class NodeKind:
     properties: type[Properties]
     color: str
     shape: str
+    structural: bool = True
+    """False for records of what happened (a meeting): the structural measures (brokers,
+    communities, cut points) leave them out, so a meeting is not mistaken for a hub."""
 
     @property
     def plural(self) -> str:
@@ -524,6 +527,7 @@ NODE_KINDS: dict[str, NodeKind] = _kinds(
         EventProps,
         "#8c8c3c",
         "triangleDown",
+        structural=False,
     ),
 )
 

@@ -116,10 +116,20 @@ DOCS = {"has_guiding_principles": True, "has_bylaws": True, "has_goals_document"
 
 
 def stewards(props, member_signs=True):
+    """A stewardship group whose one member represents 'o'; 'o' signs, or another does."""
     return G(
-        [node("s", "stewardship_group", **props), person("p"), org("o"), node("i", "initiative")],
-        [edge("member_of", "p", "s"), edge("represents", "p", "o")]
-        + ([edge("signs", "o", "i")] if member_signs else []),
+        [
+            node("s", "stewardship_group", **props),
+            person("p"),
+            org("o"),
+            org("signer"),
+            node("i", "initiative"),
+        ],
+        [
+            edge("member_of", "p", "s"),
+            edge("represents", "p", "o"),
+            edge("signs", "o" if member_signs else "signer", "i"),
+        ],
     )
 
 
@@ -307,3 +317,10 @@ def test_tie_averages_in_the_summary():
     assert figures["network"] == {"ties": 2, "trust": 2.5, "value": 4}
     assert figures["by_constellation"][0]["constellation"]["id"] == "c"
     assert tie_quality_figures(G([]))["network"] == {"ties": 0, "trust": None, "value": None}
+
+
+def test_no_signer_test_where_nothing_is_signed():
+    g = G(
+        [node("s", "stewardship_group", **DOCS), node("p", "person")], [edge("member_of", "p", "s")]
+    )
+    assert stewardship_documents(g) == []

@@ -183,8 +183,8 @@ direct report or a specialist.'
     "stewardship_documents",
     title="Stewardship group incomplete",
     weight=1,
-    population=lambda ix: 2 * len(ix.nodes("stewardship_group")),
-    population_label="stewardship groups × two tests",
+    population=lambda ix: len(ix.nodes("stewardship_group")) * (2 if ix.out["signs"] else 1),
+    population_label="stewardship groups × the tests that apply",
 )
 def stewardship_documents(
     G: nx.MultiDiGraph, params: AuditParams | dict | None = None
@@ -195,13 +195,17 @@ def stewardship_documents(
     about the magnetic attractor 2. Lightweight bylaws describing how partners will work
     together 3. Partnership's overarching goals", and its members are "senior staff/deputies
     representing Compact signers". A missing (or unrecorded) document is low; a group none
-    of whose members represents an organization that signs is medium.
+    of whose members represents an organization that signs is medium (where anything is
+    signed at all).
 
     Examples
     --------
     >>> from constellation.graph import build_graph
     >>> G = build_graph([{"id": "s", "kind": "stewardship_group", "label": "Stewards",
-    ...                   "properties": {"has_guiding_principles": True}}])
+    ...                   "properties": {"has_guiding_principles": True}},
+    ...                  {"id": "o", "kind": "organization", "label": "City"},
+    ...                  {"id": "i", "kind": "initiative", "label": "Compact"}],
+    ...                 [{"kind": "signs", "source": "o", "target": "i"}])
     >>> sorted((f.evidence["reason"], f.severity.value) for f in stewardship_documents(G))
     [('missing_documents', 'low'), ('no_signer_members', 'medium')]
 
@@ -236,7 +240,7 @@ def stewardship_documents(
             )
         members = ix.sources("member_of", group)
         seated = {o for p in members for o in ix.targets("represents", p)} & signers
-        if not seated:
+        if signers and not seated:
             findings.append(
                 Finding(
                     check="stewardship_documents",

@@ -3,7 +3,14 @@
 The Typer app lives in ``common``; each module below registers one group of commands on it.
 """
 
-from constellation.cli import admin, analysis, maps, records, transfer  # noqa: F401 - registers
+from constellation.cli import (  # noqa: F401 - registers
+    admin,
+    analysis,
+    candidates,
+    maps,
+    records,
+    transfer,
+)
 from constellation.cli.common import app
 
 __all__ = ["app", "main"]
