@@ -107,7 +107,7 @@ WorkspacePath = Annotated[
 
 
 def _require(caller: Caller, role: Role) -> None:
-    if caller.anonymous:
+    if caller.role is None:  # anonymous
         raise HTTPProblem(
             401, "Sign in with a token to do this.", headers={"WWW-Authenticate": "Bearer"}
         )

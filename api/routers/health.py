@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib.metadata import version
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Response
 
@@ -21,6 +22,7 @@ VERSION = version("constellation")
     responses={503: {"model": Health}},
 )
 def healthz(response: Response, store=Depends(get_store)) -> Health:
+    database: Literal["ok", "unreachable"]
     try:
         with store.repository() as repo:
             repo.ping()

@@ -35,7 +35,7 @@ def workspace_map(
     as_of: Annotated[dt.date | None, Query()] = None,
     size_by: Annotated[str, Query(description="degree, betweenness or partners")] = "degree",
 ) -> HTMLResponse:
-    may_write = not caller.anonymous and caller.role.allows(Role.EDITOR)
+    may_write = caller.may(Role.EDITOR)
     save_url = f"/api/workspaces/{net.workspace}/map/positions" if may_write else None
     return HTMLResponse(maps.page(net, as_of, size_by=size_by, save_url=save_url))
 

@@ -4,7 +4,7 @@ The two share every route but their lists' filters, so one factory builds both r
 """
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict
 from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
@@ -40,6 +40,30 @@ AsOf = Annotated[dt.date | None, Query(description="Only what was valid on this 
 Props = Annotated[list[str] | None, Query(description="key=value property filter; repeat.")]
 
 
+class NodeFilters(TypedDict):
+    """What a list of nodes and its count are both filtered by."""
+
+    kind: str | None
+    tag: str | None
+    text: str | None
+    properties: dict[str, Any] | None
+    as_of: dt.date | None
+    include_archived: bool
+
+
+class EdgeFilters(TypedDict):
+    """What a list of edges and its count are both filtered by."""
+
+    kind: str | None
+    node: str | None
+    source: str | None
+    target: str | None
+    tag: str | None
+    properties: dict[str, Any] | None
+    as_of: dt.date | None
+    include_archived: bool
+
+
 def tagged(response: Response, record: NodeOut | EdgeOut) -> NodeOut | EdgeOut:
     response.headers["ETag"] = f'"{record.version}"'
     return record
@@ -72,7 +96,7 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
     def create(
         workspace: WriteWs,
         body: create_model,
-        repo: RepoDep,  # type: ignore
+        repo: RepoDep,
         request: Request,
         response: Response,
     ):
@@ -95,7 +119,7 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
         workspace: WriteWs,
         record_id: str,
         body: patch_model,
-        repo: RepoDep,  # type: ignore
+        repo: RepoDep,
         request: Request,
         response: Response,
         if_match: IfMatch = None,
@@ -202,14 +226,14 @@ def list_nodes(
     offset: Offset = 0,
     cursor: Cursor = None,
 ):
-    filters = dict(
-        kind=kind,
-        tag=tag,
-        text=q,
-        properties=properties(prop),
-        as_of=as_of,
-        include_archived=include_archived,
-    )
+    filters: NodeFilters = {
+        "kind": kind,
+        "tag": tag,
+        "text": q,
+        "properties": properties(prop),
+        "as_of": as_of,
+        "include_archived": include_archived,
+    }
     total = repo.count_nodes(workspace, **filters)
     items = repo.query_nodes(
         workspace, **filters, after=cursor, limit=limit + 1, offset=0 if cursor else offset
@@ -249,16 +273,16 @@ def list_edges(
     offset: Offset = 0,
     cursor: Cursor = None,
 ):
-    filters = dict(
-        kind=kind,
-        node=node,
-        source=source,
-        target=target,
-        tag=tag,
-        properties=properties(prop),
-        as_of=as_of,
-        include_archived=include_archived,
-    )
+    filters: EdgeFilters = {
+        "kind": kind,
+        "node": node,
+        "source": source,
+        "target": target,
+        "tag": tag,
+        "properties": properties(prop),
+        "as_of": as_of,
+        "include_archived": include_archived,
+    }
     total = repo.count_edges(workspace, **filters)
     items = repo.query_edges(
         workspace, **filters, after=cursor, limit=limit + 1, offset=0 if cursor else offset

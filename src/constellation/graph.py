@@ -31,6 +31,7 @@ keyed by their id and carry `kind` and their properties the same way. A constell
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import networkx as nx
@@ -86,7 +87,7 @@ def load_graph(
 
 def build_graph(
     nodes: list[dict[str, Any]],
-    edges: list[dict[str, Any]] = (),
+    edges: Sequence[dict[str, Any]] = (),
     as_of: dt.date | None = None,
     workspace: str = "sketch",
 ) -> nx.MultiDiGraph:
@@ -102,7 +103,7 @@ def build_graph(
     as_of = as_of or dt.date.today()
     G = nx.MultiDiGraph(workspace=workspace, as_of=as_of, revision=None)
 
-    def valid(r):
+    def valid(r: dict[str, Any]) -> bool:
         vf, vt = _date(r.get("valid_from")), _date(r.get("valid_to"))
         return (vf is None or vf <= as_of) and (vt is None or vt >= as_of)
 

@@ -24,7 +24,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -119,6 +119,13 @@ LIVE_STATUSES = frozenset({Status.FORMING, Status.ACTIVE})
 class IndicatorType(StrEnum):
     OUTCOME = "outcome"
     CONTRIBUTING = "contributing"
+
+
+class Direction(StrEnum):
+    """Which way an indicator should move: a graduation rate up, chronic absence down."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
 
 
 class ConvenerRole(StrEnum):
@@ -226,6 +233,12 @@ class DataPoint(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     date: dt.date
     value: float
+    group: str | None = Field(
+        None,
+        description="The group this value is for when disaggregated (a place, a race or "
+        "ethnicity, a gender …; `key: group` names the key, e.g. 'race: Black'); none for "
+        "the whole population.",
+    )
     note: str | None = None
 
 
@@ -241,6 +254,11 @@ class IndicatorProps(Properties):
         default_factory=list, description="By geography, race, gender … (seed 002)."
     )
     source: str | None = None
+    direction: Annotated[Direction | None, BeforeValidator(_lower)] = Field(
+        None,
+        description="higher or lower is better; when left out, read from baseline and "
+        "target (a target below the baseline means lower is better), else higher.",
+    )
 
 
 class OrganizationProps(Properties):
@@ -454,7 +472,10 @@ class EdgeKind:
         )
 
 
-def _kinds(*kinds):
+_Kind = TypeVar("_Kind", NodeKind, EdgeKind)
+
+
+def _kinds(*kinds: _Kind) -> dict[str, _Kind]:
     return {k.name: k for k in kinds}
 
 

@@ -266,9 +266,9 @@ def convener_coordination(
         and (day := date_of(G, e)) is not None
         and day >= since
     ]
-    present = set().union(*(attendees(ix, e) for e in inter)) if inter else set()
+    came: set[str] = set().union(*(attendees(ix, e) for e in inter)) if inter else set()
     for org in sorted(conveners, key=lambda o: G.nodes[o]["label"]):
-        if org in present:
+        if org in came:
             continue
         groups = sorted(conveners[org])
         findings.append(

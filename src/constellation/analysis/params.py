@@ -6,6 +6,8 @@ Pass an `AuditParams` (or a dict of overrides) to any check or to the audit; the
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from constellation.errors import InvalidQuestion, problems_from_validation
@@ -119,11 +121,13 @@ class AuditParams(BaseModel):
 DEFAULTS = AuditParams()
 
 
-def resolve(params: BaseModel | dict | None, model: type[BaseModel] = AuditParams):
+def resolve(params: BaseModel | dict[str, Any] | None, model: type[BaseModel] = AuditParams):
     """Parameters as the model, from the model itself, a dict of overrides or None (the
     defaults). A bad value raises `InvalidQuestion` naming ``params.<field>``."""
     if isinstance(params, model):
         return params
+    if isinstance(params, BaseModel):
+        raise TypeError(f"{model.__name__} wanted, not {type(params).__name__}")
     try:
         return model(**(params or {}))
     except ValidationError as exc:

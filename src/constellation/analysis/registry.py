@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from constellation.analysis.findings import Finding
 from constellation.analysis.index import Index
@@ -30,12 +31,15 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
+CheckFunction = TypeVar("CheckFunction", bound=Callable[..., list[Finding]])
+
+
 def check(
     id: str, *, title: str, weight: float, population: Callable[[Index], int], population_label: str
-):
+) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check function under a stable id."""
 
-    def register(fn):
+    def register(fn: CheckFunction) -> CheckFunction:
         CHECKS[id] = Check(
             id, fn.__module__.rsplit(".", 1)[-1], title, fn, weight, population, population_label
         )

@@ -22,9 +22,6 @@ __all__ = [
     "yearly_dates",
 ]
 
-# "from" is a Python keyword: these models hold it as `from_` and write it as "from".
-_FROM = ConfigDict(validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
-
 
 class EdgeRef(BaseModel):
     """A tie as the diff names it."""
@@ -45,17 +42,22 @@ class EdgeChanges(BaseModel):
     ended: list[EdgeRef]
 
 
-class HealthChange(BaseModel):
-    model_config = _FROM
+class _WithFrom(BaseModel):
+    """Models with a field named "from", a Python keyword: they hold it as `from_`."""
 
+    # written out here, not shared as a variable, so that pydantic's mypy plugin reads it
+    model_config = ConfigDict(
+        validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
+    )
+
+
+class HealthChange(_WithFrom):
     from_: int = Field(alias="from", description="The health score at the earlier date.")
     to: int = Field(description="The health score at the later date.")
 
 
-class DiffResult(BaseModel):
+class DiffResult(_WithFrom):
     """What changed between two dates of one workspace: records and findings."""
-
-    model_config = _FROM
 
     workspace: str
     from_: dt.date = Field(alias="from")

@@ -9,6 +9,7 @@ from constellation.cli import (  # noqa: F401 - registers
     candidates,
     maps,
     records,
+    reports,
     transfer,
 )
 from constellation.cli.common import app

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,9 +18,7 @@ from constellation.cli.common import (
     out,
     resolve_workspace,
 )
-from constellation.viz.measures import SIZE_MEASURES
-
-SizeBy = StrEnum("SizeBy", {m: m for m in SIZE_MEASURES})
+from constellation.viz.measures import SIZE_MEASURES, SizeMeasure
 
 
 @app.command("map")
@@ -41,11 +38,11 @@ def map_(
         ),
     ] = None,
     size_by: Annotated[
-        SizeBy,
+        SizeMeasure,
         typer.Option(
             "--size-by", help="What a node's size shows: " + ", ".join(SIZE_MEASURES) + "."
         ),
-    ] = SizeBy[SIZE_MEASURES[0]],
+    ] = SIZE_MEASURES[0],
     title: Annotated[
         str | None,
         typer.Option(
@@ -67,7 +64,7 @@ def map_(
     started = time.perf_counter()
     with _repository(db) as repo:
         ws = resolve_workspace(repo, workspace)
-        html = maps.page(Network(repo, ws), _date(as_of), size_by=size_by.value, title=title)
+        html = maps.page(Network(repo, ws), _date(as_of), size_by=size_by, title=title)
     try:
         out_file.write_text(html, encoding="utf-8")
     except OSError as exc:

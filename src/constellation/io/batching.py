@@ -85,22 +85,24 @@ class NodeIndex:
         self._kinds: dict[str, str] = {}
         self._absent: set[str] = set()  # ids asked for that the workspace does not hold
 
-    def _load(self) -> None:
+    def _load(self) -> dict[tuple[str, str], list[str]]:
+        """Every stored node, read once; answers the ids by (kind, label)."""
         if self._by_label is not None:
-            return
-        self._by_label = {}
+            return self._by_label
+        by_label: dict[tuple[str, str], list[str]] = {}
+        self._by_label = by_label
         if not self.exists:
-            return
+            return by_label
         for n in self.repo.query_nodes(self.workspace, include_archived=True):
-            self._by_label.setdefault((n.kind, n.label.casefold()), []).append(n.id)
+            by_label.setdefault((n.kind, n.label.casefold()), []).append(n.id)
             self._label_any.setdefault(n.label.casefold(), []).append(n.id)
             self._ids.add(n.id)
             self._kinds[n.id] = n.kind
+        return by_label
 
     def match(self, kind: str, label: str) -> str | None:
         """The stored node of this kind and label (case aside), if exactly one."""
-        self._load()
-        found = self._by_label.get((kind, label.casefold()), [])
+        found = self._load().get((kind, label.casefold()), [])
         return found[0] if len(found) == 1 else None
 
     def by_label(self, label: str) -> list[str]:

@@ -25,11 +25,23 @@ from constellation.io.mapping import ColumnMap, Resolver
 __all__ = ["FORMAT", "read", "export", "is_edge_table"]
 
 
+def edge_columns(header: list[str], cols: ColumnMap) -> tuple[str, str] | None:
+    """The source and target columns of an edge table; None for any other table.
+
+    A table with ``label`` and ``kind`` columns is a node table even when it has source and
+    target columns too (an indicator's data source and target value are properties), unless
+    the mapping file names the edge columns."""
+    source = pick(header, cols.source, ("source", "from"))
+    target = pick(header, cols.target, ("target", "to"))
+    if not (source and target):
+        return None
+    named = cols.source or cols.target
+    nodes = pick(header, None, ("label",)) and pick(header, None, ("kind",))
+    return (source, target) if named or not nodes else None
+
+
 def is_edge_table(header: list[str], cols: ColumnMap) -> bool:
-    return bool(
-        pick(header, cols.source, ("source", "from"))
-        and pick(header, cols.target, ("target", "to"))
-    )
+    return edge_columns(header, cols) is not None
 
 
 def _table(name: str, content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -51,14 +63,14 @@ def read(files: list[tuple[str, bytes]], resolver: Resolver, index: NodeIndex) -
         if not header:
             problems.append(Problem("the file is empty", position=name))
             continue
-        if is_edge_table(header, cols.edges):
-            source = pick(header, cols.edges.source, ("source", "from"))
-            target = pick(header, cols.edges.target, ("target", "to"))
+        ends_at = edge_columns(header, cols.edges)
+        if ends_at is not None:
+            source, target = ends_at
             id_col = pick(header, cols.edges.id, ("id",))
             for at, cells in rows:
                 record = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
                 record.pop("", None)
-                ends = [cell_text(record.pop(c, "")) for c in (source, target)]
+                ends = (cell_text(record.pop(source, "")), cell_text(record.pop(target, "")))
                 foreign_id = cell_text(record.pop(id_col, "")) if id_col else ""
                 for col, end in zip((source, target), ends, strict=True):
                     if not end:
@@ -99,7 +111,7 @@ def export(repo, workspace: str) -> bytes:
     """``nodes.csv`` (id, label, kind, tags, validity, properties, attributes) and
     ``edges.csv`` (id, source, target, kind, …) in one zip."""
     nodes, edges = flat_records(repo, workspace)
-    node_rows = [{"id": i} | r for i, r in nodes]
+    node_rows = [{"id": i} | _node_columns(r) for i, r in nodes]
     edge_rows = [{"id": i, "source": s, "target": t} | r for i, s, t, r in edges]
     files = {}
     for name, rows, first in (
@@ -112,6 +124,16 @@ def export(repo, workspace: str) -> bytes:
         columns = list(header)
         files[name] = write_csv(columns, ([escape_cell(r.get(c)) for c in columns] for r in rows))
     return zip_files(files)
+
+
+_EDGE_ENDS = frozenset({"source", "target", "from", "to"})
+"""The columns an edge table is told by."""
+
+
+def _node_columns(row: dict) -> dict:
+    """A node's columns, with a property named like an edge table's ends (an indicator's
+    source and target) written as ``properties.NAME``, so the table reads as nodes again."""
+    return {(f"properties.{k}" if k in _EDGE_ENDS else k): v for k, v in row.items()}
 
 
 # ------------------------------------------------------------------------ the record

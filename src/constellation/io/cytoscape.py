@@ -21,24 +21,25 @@ def export_document(repo, workspace: str) -> dict[str, Any]:
     ws = repo.get_workspace(workspace)
     nodes = []
     for n in repo.query_nodes(workspace):
-        spec = vocab.NODE_KINDS[n.kind]
+        node_kind = vocab.NODE_KINDS[n.kind]
         nodes.append(
             {
-                "data": _data(n) | {"label": n.label, "color": spec.color, "shape": spec.shape},
+                "data": _data(n)
+                | {"label": n.label, "color": node_kind.color, "shape": node_kind.shape},
                 "classes": n.kind,
             }
         )
     edges = []
     for e in repo.query_edges(workspace):
-        spec = vocab.EDGE_KINDS[e.kind]
+        edge_kind = vocab.EDGE_KINDS[e.kind]
         edges.append(
             {
                 "data": _data(e)
                 | {
                     "source": e.source,
                     "target": e.target,
-                    "color": spec.color,
-                    "dashes": spec.dashes,
+                    "color": edge_kind.color,
+                    "dashes": edge_kind.dashes,
                 },
                 "classes": e.kind,
             }

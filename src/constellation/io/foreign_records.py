@@ -64,7 +64,7 @@ def build(
 ) -> Batch:
     batch = Batch()
     kinds: dict[str, str] = {}
-    by_label: dict[str, list[str]] = {}
+    by_label: dict[str, list[str | None]] = {}  # None: a node without id (still counts)
     taken: set[str] = {n.id for n in nodes if n.id}
     refused: set[str] = set()
 
@@ -106,7 +106,8 @@ def build(
         if ref in kinds or not by_label.get(ref.casefold()):
             return ref
         found = by_label[ref.casefold()]
-        return found[0] if len(found) == 1 and found[0] else ref
+        only = found[0] if len(found) == 1 else None
+        return only or ref
 
     ends = {resolve(e.source) for e in edges} | {resolve(e.target) for e in edges}
     stored = index.kinds([x for x in ends if x not in kinds])

@@ -238,7 +238,7 @@ def _grant(
     attrs = {k: v for k, v in grant.items() if v not in (None, "", [], {})}
     if planned.get("duration") not in (None, ""):
         attrs["plannedDuration"] = planned["duration"]
-    edge = {
+    edge: dict[str, Any] = {
         "id": grant_id,
         "kind": "funds",
         "source": cell_text(funder["id"]),
@@ -247,9 +247,10 @@ def _grant(
         "attributes": attrs,
         "tags": ["360giving"],
     }
-    if start or award:
-        edge["valid_from"] = start or award
-    if end and (start or award) and end >= (start or award):
+    since = start or award
+    if since:
+        edge["valid_from"] = since
+    if end and since and end >= since:
         edge["valid_to"] = end
     batch.add_edge(
         edge, position, {k: v for k, v in columns.items() if k not in ("source", "target")}

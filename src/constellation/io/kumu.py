@@ -474,7 +474,8 @@ def _element_rows(repo, workspace: str) -> tuple[list[dict], list[dict]]:
 def _fields(record, spec, skip: str | None = None) -> dict[str, Any]:
     """Description, Tags, the other properties and attributes, and the validity period."""
     flat = flatten(record, set(spec.properties.model_fields))
-    flat.pop(skip, None)
+    if skip:
+        flat.pop(skip, None)
     row = {"Description": flat.pop("description")} if "description" in flat else {}
     row["Tags"] = list(record.tags)
     row |= flat

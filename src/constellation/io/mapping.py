@@ -288,11 +288,15 @@ def relation_of(foreign: str | None, relation: str, fields: dict[str, Any]) -> d
     return {"relation": relation}
 
 
+def _kind_spec(kind: str | None) -> vocab.NodeKind | vocab.EdgeKind | None:
+    return (vocab.NODE_KINDS.get(kind) or vocab.EDGE_KINDS.get(kind)) if kind else None
+
+
 @lru_cache(maxsize=1024)
-def _field_shape(kind: str, name: str) -> str:
+def _field_shape(kind: str | None, name: str) -> str:
     """'list', 'str' or 'other': how a text cell must be turned into this property."""
-    spec = vocab.NODE_KINDS.get(kind) or vocab.EDGE_KINDS.get(kind)
-    info = spec.properties.model_fields.get(name)
+    spec = _kind_spec(kind)
+    info = spec.properties.model_fields.get(name) if spec else None
     if info is None:
         return "other"
     ann = info.annotation
@@ -304,7 +308,7 @@ def _field_shape(kind: str, name: str) -> str:
     return "other"
 
 
-def coerce_property(kind: str, name: str, value: Any) -> Any:
+def coerce_property(kind: str | None, name: str, value: Any) -> Any:
     """A cell value shaped for its property: lists from ``a|b`` or JSON, numbers as text."""
     shape = _field_shape(kind, name)
     if shape == "list" and isinstance(value, str):
@@ -322,7 +326,7 @@ def coerce_property(kind: str, name: str, value: Any) -> Any:
 
 @lru_cache(maxsize=64)
 def _property_names(kind: str | None) -> frozenset[str]:
-    spec = (vocab.NODE_KINDS.get(kind) or vocab.EDGE_KINDS.get(kind)) if kind else None
+    spec = _kind_spec(kind)
     return frozenset(spec.properties.model_fields) if spec else frozenset()
 
 

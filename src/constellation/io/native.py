@@ -16,12 +16,13 @@ version, archive time and timestamps the document gives).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeGuard
 
 from constellation.io.batching import Batch
 from constellation.io.errors import refuse
 from constellation.io.formats import Export, Format, Match, Reading, Sample
 from constellation.io.parsing import parse_json
+from constellation.records import EdgeOut, NodeOut
 from constellation.store.repository import Repository
 
 __all__ = ["FORMAT", "DOCUMENT_FORMAT", "export_document", "dumps_document", "read", "looks_native"]
@@ -65,7 +66,7 @@ def export_document(repo: Repository, workspace: str) -> dict[str, Any]:
         "valid_to",
     ) + STATE
 
-    def record(r, keep):
+    def record(r: NodeOut | EdgeOut, keep: tuple[str, ...]) -> dict[str, Any]:
         data = r.model_dump(mode="json", include=set(keep))
         data["properties"] = _sorted(data["properties"])
         data["attributes"] = _sorted(data["attributes"])
@@ -89,7 +90,8 @@ def dumps_document(doc: dict[str, Any]) -> bytes:
     return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def looks_native(data: Any) -> bool:
+def looks_native(data: Any) -> TypeGuard[dict[str, Any]]:
+    """Whether parsed JSON is a native document (ours, or shaped like one)."""
     return isinstance(data, dict) and (
         data.get("format") == DOCUMENT_FORMAT
         or ("nodes" in data and "edges" in data and isinstance(data.get("nodes"), list))

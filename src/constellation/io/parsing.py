@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from typing import Any
+from typing import Any, cast
 
 from constellation.config import get_settings
 from constellation.io.errors import refuse
@@ -113,7 +113,7 @@ def parse_xml(name: str, content: bytes):
         expat = None
 
         def start(self, tag, attrs):
-            elem = super().start(tag, attrs)
+            elem = cast(_Element, super().start(tag, attrs))  # made by element_factory
             elem.sourceline = self.expat.CurrentLineNumber if self.expat else None
             return elem
 

@@ -81,7 +81,10 @@ def migrations_config(engine: Engine | None = None) -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(migrations_config()).get_current_head()
+    head = ScriptDirectory.from_config(migrations_config()).get_current_head()
+    if head is None:  # the package ships its migrations: none found means a broken install
+        raise RuntimeError(f"no migrations in {_migrations_dir()}; reinstall constellation")
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -12,14 +12,16 @@ import datetime as dt
 import json
 import math
 import re
+import typing
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Literal, NamedTuple, overload
+from typing import Any, Literal, NamedTuple, TypeVar, overload
 
 from pydantic import ValidationError
 from sqlalchemy import (
+    CursorResult,
     Select,
     and_,
     bindparam,
@@ -63,6 +65,8 @@ from constellation.store import tokens
 from constellation.store.tables import Change, Edge, Node, Workspace, utcnow
 
 __all__ = ["Repository", "GraphRows", "slugify"]
+
+_Query = TypeVar("_Query", bound=Select)  # a SELECT that filters keep the type of
 
 CHUNK = 5000  # rows per IN (…) list; SQLite allows 32,766 bound parameters
 ANALYZE_ROWS = 5000  # PostgreSQL: refresh planner statistics after inserting this many rows
@@ -331,7 +335,7 @@ class Repository:
             allowed={"label", "properties", "attributes", "tags", "valid_from", "valid_to"},
         )
         clean, problems = self._check_node(merged, f"node {node_id!r}")
-        if problems:
+        if clean is None:
             raise InvalidRecords(problems)
         if self._same(before.model_dump(), clean, ("label",)):
             return before  # nothing to change: no new version, no log entry
@@ -419,7 +423,7 @@ class Repository:
             include_archived,
             None,
         )
-        return self.session.scalar(stmt)
+        return self.session.execute(stmt).scalar_one()
 
     def find_node(self, workspace: str, name: str) -> NodeOut:
         """Resolve a name people type: an id (exact, then case aside), else an exact label
@@ -492,7 +496,7 @@ class Repository:
             },
         )
         clean, problems = self._check_edge(merged, f"edge {edge_id!r}", ws.pk, {})
-        if problems:
+        if clean is None:
             raise InvalidRecords(problems)
         if self._same(before.model_dump(), clean, ("source", "target")):
             return before  # nothing to change: no new version, no log entry
@@ -585,7 +589,7 @@ class Repository:
             as_of,
             include_archived,
         )
-        return self.session.scalar(stmt)
+        return self.session.execute(stmt).scalar_one()
 
     def neighbourhood(
         self, workspace: str, node_id: str, hops: int = 1, as_of: dt.date | None = None
@@ -593,7 +597,8 @@ class Repository:
         """A node with the nodes and edges within `hops` steps of it (either direction)."""
         ws = self._workspace_row(workspace)
         centre = self._node_row(ws.pk, node_id)
-        seen, frontier, edge_pks = {centre.pk}, {centre.pk}, set()
+        seen, frontier = {centre.pk}, {centre.pk}
+        edge_pks: set[int] = set()
         for _ in range(max(1, hops)):
             stmt = select(Edge.pk, Edge.source_pk, Edge.target_pk).where(
                 Edge.workspace_pk == ws.pk,
@@ -621,10 +626,10 @@ class Repository:
             if edge_pks
             else []
         )
-        live = {n.id for n in nodes}
+        live_ids = {n.id for n in nodes}
         return (
             [self._node_out(n, ws.slug) for n in nodes],
-            [e for e in edges if e.source in live and e.target in live],
+            [e for e in edges if e.source in live_ids and e.target in live_ids],
         )
 
     # ------------------------------------------------------------------ change log
@@ -754,16 +759,18 @@ class Repository:
                         )
                     )
         existing_nodes = self._existing(Node, ws.pk, [n.id for n in clean_nodes if n.id])
-        if create_only and any(n.id in existing_nodes for n in clean_nodes):
-            raise AlreadyExists("node", clean_nodes[0].id, ws.slug)
+        if create_only and existing_nodes:
+            raise AlreadyExists("node", next(iter(existing_nodes)), ws.slug)
         taken = set(existing_nodes) | set(seen_at)
+        named_nodes: list[tuple[str, NodeIn]] = []  # each node with its id, given or made
         for n in clean_nodes:
             if n.id is None:
                 n.id = self._fresh_id(ws.pk, slugify(n.label), taken)
                 taken.add(n.id)
+            named_nodes.append((n.id, n))
 
         # 2. every edge row, its endpoints looked up in the batch and the store
-        batch_kinds = {n.id: n.kind for n in clean_nodes}
+        batch_kinds = {nid: n.kind for nid, n in named_nodes}
         clean_edges: list[tuple[int, EdgeIn]] = []
         for i, raw in enumerate(edges):
             try:
@@ -778,79 +785,79 @@ class Repository:
             for k, v in self._node_kinds(ws.pk, [x for x in wanted if x not in batch_kinds]).items()
         }
         known = stored_kinds | batch_kinds
-        final_edges: list[EdgeIn] = []
+        final_edges: list[tuple[str, EdgeIn]] = []  # each edge with its id, given or made
         seen_edges: dict[str, str] = {}
-        for i, e in clean_edges:
-            clean, found = self._check_edge(e, edge_pos[i], ws.pk, known)
+        for i, parsed in clean_edges:
+            edge, found = self._check_edge(parsed, edge_pos[i], ws.pk, known)
             problems += found
-            if clean is None:
+            if edge is None:
                 continue
-            if clean.id is None:  # a readable id that a second import finds again
-                base = clean.id = f"{clean.source}--{clean.kind}--{clean.target}"
-                n = 2
-                while clean.id in seen_edges or (
-                    create_only and self._existing(Edge, ws.pk, [clean.id])
+            if edge.id is None:  # a readable id that a second import finds again
+                base = edge.id = f"{edge.source}--{edge.kind}--{edge.target}"
+                suffix = 2
+                while edge.id in seen_edges or (
+                    create_only and self._existing(Edge, ws.pk, [edge.id])
                 ):
-                    clean.id = f"{base}-{n}"
-                    n += 1
-            elif clean.id in seen_edges:
+                    edge.id = f"{base}-{suffix}"
+                    suffix += 1
+            elif edge.id in seen_edges:
                 problems.append(
                     Problem(
-                        f"id {clean.id!r} is used twice in this batch (also at "
-                        f"{seen_edges[clean.id]})",
+                        f"id {edge.id!r} is used twice in this batch (also at "
+                        f"{seen_edges[edge.id]})",
                         field="id",
-                        record=clean.id,
+                        record=edge.id,
                         position=edge_pos[i],
                     )
                 )
-            seen_edges.setdefault(clean.id, edge_pos[i])
-            final_edges.append(clean)
-        existing_edges = self._existing(Edge, ws.pk, [e.id for e in final_edges])
-        if create_only and any(e.id in existing_edges for e in final_edges):
-            raise AlreadyExists("edge", final_edges[0].id, ws.slug)
+            seen_edges.setdefault(edge.id, edge_pos[i])
+            final_edges.append((edge.id, edge))
+        existing_edges = self._existing(Edge, ws.pk, [eid for eid, _ in final_edges])
+        if create_only and existing_edges:
+            raise AlreadyExists("edge", next(iter(existing_edges)), ws.slug)
 
         if problems:
             raise InvalidRecords(problems)
 
         # 3. sort into created, updated, unchanged
         new_nodes, changed_nodes = [], []
-        for n in clean_nodes:
-            old = existing_nodes.get(n.id)
+        for nid, n in named_nodes:
+            old = existing_nodes.get(nid)
             if old is None:
                 new_nodes.append(n)
-                report.nodes_created.append(n.id)
+                report.nodes_created.append(nid)
             elif self._same(old, n, ("kind", "label")):
-                report.nodes_unchanged.append(n.id)
+                report.nodes_unchanged.append(nid)
             else:
                 if old["kind"] != n.kind:
                     problems.append(
                         Problem(
-                            f"node {n.id!r} is a {old['kind']}; its kind cannot change to {n.kind}",
+                            f"node {nid!r} is a {old['kind']}; its kind cannot change to {n.kind}",
                             field="kind",
-                            record=n.id,
+                            record=nid,
                         )
                     )
                 changed_nodes.append((old, n))
-                report.nodes_updated.append(n.id)
+                report.nodes_updated.append(nid)
         new_edges, changed_edges = [], []
-        for e in final_edges:
-            old = existing_edges.get(e.id)
+        for eid, e in final_edges:
+            old = existing_edges.get(eid)
             if old is None:
                 new_edges.append(e)
-                report.edges_created.append(e.id)
+                report.edges_created.append(eid)
             elif self._same(old, e, ("kind", "source", "target")):
-                report.edges_unchanged.append(e.id)
+                report.edges_unchanged.append(eid)
             else:
                 if old["kind"] != e.kind:
                     problems.append(
                         Problem(
-                            f"edge {e.id!r} is a {old['kind']}; its kind cannot change to {e.kind}",
+                            f"edge {eid!r} is a {old['kind']}; its kind cannot change to {e.kind}",
                             field="kind",
-                            record=e.id,
+                            record=eid,
                         )
                     )
                 changed_edges.append((old, e))
-                report.edges_updated.append(e.id)
+                report.edges_updated.append(eid)
         if problems:
             raise InvalidRecords(problems)
         if dry_run or not (new_nodes or changed_nodes or new_edges or changed_edges):
@@ -1148,6 +1155,9 @@ class Repository:
             .where(table.pk == old["pk"], table.version == old["version"])
             .values(**values, version=old["version"] + 1, updated_at=now)
         )
+        # An UPDATE answers with a CursorResult, which has the rowcount; Session.execute() is
+        # typed for any statement.
+        result = typing.cast(CursorResult[Any], result)
         if result.rowcount != 1:
             current = self.session.scalar(select(table.version).where(table.pk == old["pk"]))
             raise VersionConflict(what, old["id"], old["version"], current or -1)
@@ -1296,19 +1306,21 @@ class Repository:
         return row
 
     def _slug(self, workspace_pk: int) -> str:
-        return self.session.scalar(select(Workspace.slug).where(Workspace.pk == workspace_pk))
+        return self.session.execute(
+            select(Workspace.slug).where(Workspace.pk == workspace_pk)
+        ).scalar_one()
 
     def _counts(self, workspace_pk: int) -> tuple[int, int]:
-        nodes = self.session.scalar(
+        nodes = self.session.execute(
             select(func.count(Node.pk)).where(
                 Node.workspace_pk == workspace_pk, Node.archived_at.is_(None)
             )
-        )
-        edges = self.session.scalar(
+        ).scalar_one()
+        edges = self.session.execute(
             select(func.count(Edge.pk)).where(
                 Edge.workspace_pk == workspace_pk, Edge.archived_at.is_(None)
             )
-        )
+        ).scalar_one()
         return nodes, edges
 
     def kind_counts(self, workspace: str) -> dict[str, Counter]:
@@ -1397,8 +1409,17 @@ class Repository:
     # ------------------------------------------------------------------ filters
 
     def _node_filters(
-        self, stmt, workspace_pk, kind, tag, text, properties, as_of, include_archived, ids
-    ):
+        self,
+        stmt: _Query,
+        workspace_pk: int,
+        kind: str | None,
+        tag: str | None,
+        text: str | None,
+        properties: dict[str, Any] | None,
+        as_of: dt.date | None,
+        include_archived: bool,
+        ids: Sequence[str] | None,
+    ) -> _Query:
         stmt = stmt.where(Node.workspace_pk == workspace_pk)
         if kind:
             stmt = stmt.where(Node.kind == vocab.canonical_kind(kind))
@@ -1410,17 +1431,17 @@ class Repository:
 
     def _edge_filters(
         self,
-        stmt,
-        workspace_pk,
-        kind,
-        node,
-        source,
-        target,
-        tag,
-        properties,
-        as_of,
-        include_archived,
-    ):
+        stmt: _Query,
+        workspace_pk: int,
+        kind: str | None,
+        node: str | None,
+        source: str | None,
+        target: str | None,
+        tag: str | None,
+        properties: dict[str, Any] | None,
+        as_of: dt.date | None,
+        include_archived: bool,
+    ) -> _Query:
         stmt = stmt.where(Edge.workspace_pk == workspace_pk)
         if kind:
             stmt = stmt.where(Edge.kind == vocab.canonical_kind(kind))
@@ -1436,7 +1457,15 @@ class Repository:
         found = self._node_kinds(workspace_pk, [ident])
         return found[ident][0] if ident in found else -1
 
-    def _common_filters(self, stmt, table, tag, properties, as_of, include_archived):
+    def _common_filters(
+        self,
+        stmt: _Query,
+        table: type[Node] | type[Edge],
+        tag: str | None,
+        properties: dict[str, Any] | None,
+        as_of: dt.date | None,
+        include_archived: bool,
+    ) -> _Query:
         if not include_archived:
             stmt = stmt.where(table.archived_at.is_(None))
         if as_of is not None:

@@ -9,7 +9,7 @@ edge that crosses workspaces or dangles.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -66,6 +67,10 @@ class UTCDateTime(TypeDecorator):
 
 
 class Base(DeclarativeBase):
+    # Every class here is declared with __tablename__, so its __table__ is a Table, not any
+    # FromClause (what DeclarativeBase promises); insert() and update() take only a Table.
+    __table__: ClassVar[Table]
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dict[str, Any]: JSONType, list[str]: JSONType}
 

@@ -62,6 +62,10 @@ class Caller(BaseModel):
     def anonymous(self) -> bool:
         return self.role is None
 
+    def may(self, needed: Role) -> bool:
+        """Whether this caller holds `needed` or a higher role (an anonymous caller: no)."""
+        return self.role is not None and self.role.allows(needed)
+
     def can_see(self, workspace: str) -> bool:
         return self.workspace is None or self.workspace == workspace
 

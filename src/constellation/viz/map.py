@@ -199,7 +199,7 @@ def build_map(
 def graph_on(G: nx.MultiDiGraph, day: dt.date) -> nx.MultiDiGraph:
     """G as it stood on `day`: the records valid that day (G itself if all of them are)."""
 
-    def valid(d):
+    def valid(d: dict[str, Any]) -> bool:
         start, end = d.get("valid_from"), d.get("valid_to")
         return (start is None or start <= day) and (end is None or end >= day)
 
@@ -233,7 +233,9 @@ def _findings(report: AuditReport | None):
         return [], {}, {}
     from constellation.analysis.registry import CHECKS
 
-    findings, main, involved = [], {}, {}
+    findings: list[dict[str, Any]] = []
+    main: dict[str, list[int]] = {}
+    involved: dict[str, list[int]] = {}
     for i, f in enumerate(report.findings):
         ids = [s.id for s in f.subjects]
         findings.append(
@@ -293,7 +295,14 @@ def _darker(color: str, factor: float = 0.7) -> str:
     return "#" + "".join(f"{int(c * factor):02x}" for c in (r, g, b))
 
 
-def _network(G, measure, coords, physics, main, findings):
+def _network(
+    G: nx.MultiDiGraph,
+    measure: dict[str, float],
+    coords: Mapping[str, Mapping[str, float]],
+    physics: bool,
+    main: dict[str, list[int]],
+    findings: list[dict[str, Any]],
+) -> Any:  # a pyvis Network (pyvis has no types)
     """The vis-network items, assembled with pyvis: nodes styled per kind (vocabulary),
     marked per finding, sized per measure; edges styled per kind."""
     from pyvis.edge import Edge
@@ -340,9 +349,13 @@ def _network(G, measure, coords, physics, main, findings):
         net.node_ids.append(node)
         net.node_map[node] = item
     for s, t, key, d in G.edges(keys=True, data=True):
-        spec = vocab.EDGE_KINDS.get(d["kind"])
-        options = {"id": key, "kind": d["kind"], "color": spec.color if spec else "#888888"}
-        if spec and spec.dashes:
+        edge_kind = vocab.EDGE_KINDS.get(d["kind"])
+        options = {
+            "id": key,
+            "kind": d["kind"],
+            "color": edge_kind.color if edge_kind else "#888888",
+        }
+        if edge_kind and edge_kind.dashes:
             options["dashes"] = True
         item = Edge(s, t, **options).options  # arrows come from the shared edge options
         net.edges.append(item)
@@ -383,6 +396,8 @@ def _records(G, measure, main, involved) -> dict[str, dict[str, Any]]:
             recorded = d.get("recorded_status", r["status"])
             if recorded != r["status"]:
                 r["recorded_status"] = recorded
+        if d["kind"] == "indicator" and d.get("values"):
+            r["chart"] = _chart(G, node)
         if goals.get(node):
             r["goals"] = sorted(goals[node])
         if areas.get(node):
@@ -393,6 +408,16 @@ def _records(G, measure, main, involved) -> dict[str, dict[str, Any]]:
             r["involved"] = involved[node]
         out[node] = r
     return out
+
+
+def _chart(G: nx.MultiDiGraph, node: str) -> str:
+    """An indicator's turn-the-curve chart as a data: URI, for the details panel (the page's
+    CSP allows images from data: only)."""
+    from constellation.analysis.indicators import indicator_trend
+    from constellation.report.charts import trend_chart
+
+    svg = trend_chart(indicator_trend(G, node), width=3.8, height=3.6).encode("utf-8")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
 def _relations(G) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -482,7 +507,7 @@ def _kinds(G) -> dict[str, list[dict[str, Any]]]:
 
 
 def _filter_choices(G) -> dict[str, list[dict[str, str]]]:
-    def listed(kind):
+    def listed(kind: str) -> list[dict[str, str]]:
         rows = [
             (d.get("number", 10**6), str(d.get("label", n)), n)
             for n, d in G.nodes(data=True)

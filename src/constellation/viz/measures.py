@@ -22,13 +22,15 @@ organization the constellations it convenes or takes part in (every other node: 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args
 
 import networkx as nx
 
-__all__ = ["SIZE_MEASURES", "node_measure"]
+__all__ = ["SIZE_MEASURES", "SizeMeasure", "node_measure"]
 
-SIZE_MEASURES: tuple[str, ...] = ("degree", "betweenness", "partners")
+SizeMeasure = Literal["degree", "betweenness", "partners"]
+"""The measures a map can size its nodes by, as a type (the CLI's choices)."""
+SIZE_MEASURES: tuple[SizeMeasure, ...] = get_args(SizeMeasure)
 """The measures a map can size its nodes by."""
 
 
