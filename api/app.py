@@ -16,6 +16,7 @@ from api.cache import RevisionCache
 from api.limits import BodyLimit
 from api.routers import (
     analysis,
+    candidates,
     dedupe,
     health,
     maps,
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         session,
         workspaces,
         analysis,
+        candidates,
         dedupe,
         reports,
         maps,
