@@ -7,11 +7,13 @@ names the same organisation finds the same node); each grant becomes a ``funds``
 from funder to recipient, with its identifier as id, ``amount`` (Amount Awarded),
 ``currency``, ``title``, ``purpose`` (Description), ``period_start``/``period_end``
 (Planned Dates) and ``funding_type: grant``; the edge is valid over the planned dates
-(from the award date when there are none). Dates may be ISO or day first as British
-publishers write them (``05/06/2014`` is 5 June; see `constellation.io.dates`); award and
-planned dates are stored as ISO. Other grant and organisation fields are
-kept in attributes under their 360Giving names. Grants to individuals have no
-organisation to fund and are left out, with a note.
+(from the award date when there are none). An organization named several ways under one
+identifier is one node, labelled as first named, the other spellings its aliases. Dates
+may be ISO or day first as British publishers write them (``05/06/2014`` is 5 June; see
+`constellation.io.dates`); award and planned dates are stored as ISO. Other grant and
+organisation fields are kept in attributes under their 360Giving names (beneficiary
+locations among them). Grants to individuals have no organisation to fund and are left
+out, with a note.
 """
 
 from __future__ import annotations
@@ -96,6 +98,9 @@ NESTED = {
         {"Name": "name", "Country Code": "countryCode"},
     ),
 }
+
+NAMES = "\x00names"
+"""Where the reader gathers the spellings of one organization's name (not an attribute)."""
 
 DATE_COLUMNS = {
     "json": {
@@ -285,8 +290,12 @@ def _grant(
     for org in (funder, recipient):
         org_id = cell_text(org["id"])
         known = orgs.get(org_id, ({}, position))[0]
+        names = list(known.get(NAMES, []))
+        name = cell_text(org.get("name"))
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)  # one identifier, several spellings: one node, the rest aliases
         orgs[org_id] = (
-            known | {k: v for k, v in org.items() if v not in (None, "")},
+            known | {k: v for k, v in org.items() if v not in (None, "")} | {NAMES: names},
             orgs.get(org_id, (None, position))[1],
         )
     planned = _first(grant.pop("plannedDates", None))
@@ -338,12 +347,17 @@ def _add_orgs(batch: Batch, orgs: dict[str, tuple[dict, str]]) -> None:
             props["description"] = org["description"]
         if org.get("url"):
             props["website"] = org["url"]
-        attrs = {k: v for k, v in org.items() if k not in ("id", "name", "description", "url")}
+        names = org.get(NAMES, [])
+        attrs = {
+            k: v for k, v in org.items() if k not in ("id", "name", "description", "url", NAMES)
+        }
+        if len(names) > 1:
+            attrs["aliases"] = names[1:]
         batch.add_node(
             {
                 "id": org_id,
                 "kind": "organization",
-                "label": cell_text(org.get("name")) or org_id,
+                "label": names[0] if names else org_id,
                 "properties": props,
                 "attributes": attrs,
             },
