@@ -16,8 +16,9 @@ does not hold is matched to a stored node of its kind:
 A matched node takes the stored node's id (the file's edges follow), keeps the stored
 label (the file's label joins ``attributes.aliases`` when it differs), gains the file's
 properties and attributes, and records the file's id under ``attributes.identifiers``
-(scheme ``org-id`` for org-ids, else the format's name), so the next import finds it by
-identifier. Every match is listed in the import report.
+when it is an org-id (scheme ``org-id``) or a Kumu element id (scheme ``kumu``, see
+`STABLE_IDS`), so the next import finds it by identifier. Every match is listed in the
+import report.
 """
 
 from __future__ import annotations
@@ -30,7 +31,12 @@ from pydantic import BaseModel, Field
 from constellation.analysis.dedupe import ORG_ID, identifier_value, identifiers_of
 from constellation.io.batching import Batch
 
-__all__ = ["Matched", "match_existing"]
+__all__ = ["Matched", "match_existing", "STABLE_IDS"]
+
+STABLE_IDS = frozenset({"kumu"})
+"""Formats whose ids name one element for good (Kumu's element ids): a matched record's id in
+them is kept as an identifier. Ids such as GraphML's ``n0`` or a CSV's row numbers are not,
+as another file may use them for another organization; org-ids always are."""
 
 
 class Matched(BaseModel):
@@ -111,7 +117,7 @@ def _find(node, kind, label, by_ident, by_name, labels_in_file, fmt) -> tuple[st
     own = identifiers_of(
         incoming if isinstance(incoming, str) else "", node.get("attributes") or {}
     )
-    if isinstance(incoming, str) and not ORG_ID.match(incoming):
+    if isinstance(incoming, str) and fmt in STABLE_IDS and not ORG_ID.match(incoming):
         own.setdefault(fmt, identifier_value(incoming))  # the id an earlier import recorded
     for scheme, value in own.items():
         hits = by_ident.get((kind, scheme, value), set())
@@ -141,7 +147,10 @@ def _take(node: dict[str, Any], existing, fmt: str) -> None:
     idents = dict(existing.attributes.get("identifiers") or {})
     idents |= dict((node.get("attributes") or {}).get("identifiers") or {})
     if isinstance(incoming, str) and incoming != existing.id:
-        idents.setdefault("org-id" if ORG_ID.match(incoming) else fmt, incoming)
+        if ORG_ID.match(incoming):
+            idents.setdefault("org-id", incoming)
+        elif fmt in STABLE_IDS:
+            idents.setdefault(fmt, incoming)
     if idents:
         attrs["identifiers"] = idents
     node["id"] = existing.id
