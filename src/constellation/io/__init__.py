@@ -256,7 +256,9 @@ def import_files(
     matched: list[Matched] = []
     if fmt != "native":  # a backup names its records exactly as they were
         columns = the_mapping.identifiers if the_mapping else {}
-        matched = match_existing(repo, workspace, batch, fmt, columns, exists=exists)
+        matched = match_existing(
+            repo, workspace, batch, fmt, columns, exists=exists, made=index.made
+        )
     if progress:
         progress("checking", 0, batch.rows)
 

@@ -42,7 +42,7 @@ as another file may use them for another organization; org-ids always are."""
 class Matched(BaseModel):
     """An incoming record that updated a stored node instead of adding one."""
 
-    incoming: str = Field(description="The id (or label) the file gave it.")
+    incoming: str = Field(description="The id the file gave it (its label, if it gave none).")
     label: str
     node: str = Field(description="The stored node it updated.")
     by: str = Field(description="identifier, alias or label.")
@@ -57,9 +57,11 @@ def match_existing(
     identifier_columns: dict[str, str] | None = None,
     *,
     exists: bool = True,
+    made: set[str] | frozenset[str] = frozenset(),
 ) -> list[Matched]:
     """Rewrite `batch` so its nodes update the stored nodes they match; return the matches.
-    In a workspace the import creates (`exists` false) only the identifier columns move."""
+    In a workspace the import creates (`exists` false) only the identifier columns move.
+    `made` are the ids the reader made up for rows without one: never kept as identifiers."""
     columns = identifier_columns or {}
     if columns:
         for node in batch.nodes:
@@ -89,16 +91,17 @@ def match_existing(
         kind, label = str(node.get("kind")), str(node.get("label") or "")
         if isinstance(incoming, str) and incoming in stored:
             continue
-        found, by = _find(node, kind, label, by_ident, by_name, labels_in_file, fmt)
+        own_id = isinstance(incoming, str) and incoming not in made
+        found, by = _find(node, kind, label, by_ident, by_name, labels_in_file, fmt, own_id)
         if found is None or found in taken:
             continue
         taken.add(found)
-        _take(node, stored[found], fmt)
+        _take(node, stored[found], fmt, own_id)
         if isinstance(incoming, str):
             renamed[incoming] = found
         matched.append(
             Matched(
-                incoming=incoming if isinstance(incoming, str) else label,
+                incoming=incoming if own_id and isinstance(incoming, str) else label,
                 label=label,
                 node=found,
                 by=by,
@@ -112,12 +115,14 @@ def match_existing(
     return matched
 
 
-def _find(node, kind, label, by_ident, by_name, labels_in_file, fmt) -> tuple[str | None, str]:
+def _find(
+    node, kind, label, by_ident, by_name, labels_in_file, fmt, own_id
+) -> tuple[str | None, str]:
     incoming = node.get("id")
     own = identifiers_of(
         incoming if isinstance(incoming, str) else "", node.get("attributes") or {}
     )
-    if isinstance(incoming, str) and fmt in STABLE_IDS and not ORG_ID.match(incoming):
+    if own_id and fmt in STABLE_IDS and not ORG_ID.match(incoming):
         own.setdefault(fmt, identifier_value(incoming))  # the id an earlier import recorded
     for scheme, value in own.items():
         hits = by_ident.get((kind, scheme, value), set())
@@ -134,7 +139,7 @@ def _find(node, kind, label, by_ident, by_name, labels_in_file, fmt) -> tuple[st
     return None, ""
 
 
-def _take(node: dict[str, Any], existing, fmt: str) -> None:
+def _take(node: dict[str, Any], existing, fmt: str, own_id: bool) -> None:
     """The incoming record as an update of `existing`: its id, its label, both's fields."""
     incoming = node.get("id")
     attrs = dict(existing.attributes) | dict(node.get("attributes") or {})
@@ -146,7 +151,7 @@ def _take(node: dict[str, Any], existing, fmt: str) -> None:
         attrs["aliases"] = aliases
     idents = dict(existing.attributes.get("identifiers") or {})
     idents |= dict((node.get("attributes") or {}).get("identifiers") or {})
-    if isinstance(incoming, str) and incoming != existing.id:
+    if own_id and isinstance(incoming, str) and incoming != existing.id:
         if ORG_ID.match(incoming):
             idents.setdefault("org-id", incoming)
         elif fmt in STABLE_IDS:
