@@ -15,12 +15,13 @@ import re
 import typing
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal, NamedTuple, TypeVar, overload
 
 from pydantic import ValidationError
 from sqlalchemy import (
+    ColumnElement,
     CursorResult,
     Select,
     and_,
@@ -727,12 +728,12 @@ class Repository:
     def _upsert(
         self,
         workspace: str,
-        nodes: list,
-        edges: list,
+        nodes: list[NodeIn | dict[str, Any]],
+        edges: list[EdgeIn | dict[str, Any]],
         *,
         dry_run: bool = False,
         create_only: bool = False,
-        positions=None,
+        positions: tuple[Sequence[str], Sequence[str]] | None = None,
     ) -> UpsertReport:
         ws = self._workspace_row(workspace)
         node_pos = positions[0] if positions else [f"nodes[{i}]" for i in range(len(nodes))]
@@ -772,11 +773,15 @@ class Repository:
         # 2. every edge row, its endpoints looked up in the batch and the store
         batch_kinds = {nid: n.kind for nid, n in named_nodes}
         clean_edges: list[tuple[int, EdgeIn]] = []
-        for i, raw in enumerate(edges):
+        for i, raw_edge in enumerate(edges):
             try:
-                parsed = raw if isinstance(raw, EdgeIn) else EdgeIn.model_validate(raw)
+                parsed = (
+                    raw_edge if isinstance(raw_edge, EdgeIn) else EdgeIn.model_validate(raw_edge)
+                )
             except ValidationError as exc:
-                problems += problems_from_validation(exc, position=edge_pos[i], record=_rid(raw))
+                problems += problems_from_validation(
+                    exc, position=edge_pos[i], record=_rid(raw_edge)
+                )
                 continue
             clean_edges.append((i, parsed))
         wanted = {e.source for _, e in clean_edges} | {e.target for _, e in clean_edges}
@@ -902,7 +907,7 @@ class Repository:
                 self._log_row(
                     ws.pk,
                     "node",
-                    n.id,
+                    old["id"],
                     "update",
                     old["version"] + 1,
                     self._out_dict(old, ws.slug),
@@ -949,7 +954,7 @@ class Repository:
                 self._log_row(
                     ws.pk,
                     "edge",
-                    e.id,
+                    old["id"],
                     "update",
                     old["version"] + 1,
                     self._out_dict(old, ws.slug),
@@ -1103,7 +1108,9 @@ class Repository:
             for k in keys + ("properties", "attributes", "tags", "valid_from", "valid_to")
         )
 
-    def _existing(self, table, workspace_pk: int, ids: list[str]) -> dict[str, dict[str, Any]]:
+    def _existing(
+        self, table: type[Node] | type[Edge], workspace_pk: int, ids: list[str]
+    ) -> dict[str, dict[str, Any]]:
         """Stored rows for these ids, as plain dicts (set-based, chunked)."""
         found: dict[str, dict[str, Any]] = {}
         if not ids:
@@ -1147,7 +1154,12 @@ class Repository:
         return f"{base}-{len(taken) + 1}"
 
     def _versioned_update(
-        self, table, what: str, old: dict[str, Any], values: dict[str, Any], now: dt.datetime
+        self,
+        table: type[Node] | type[Edge],
+        what: str,
+        old: dict[str, Any],
+        values: dict[str, Any],
+        now: dt.datetime,
     ) -> None:
         """UPDATE … WHERE version = old: a concurrent writer makes this match nothing."""
         result = self.session.execute(
@@ -1162,7 +1174,15 @@ class Repository:
             current = self.session.scalar(select(table.version).where(table.pk == old["pk"]))
             raise VersionConflict(what, old["id"], old["version"], current or -1)
 
-    def _write(self, table, what: str, row, values: dict[str, Any], before, ws: Workspace) -> None:
+    def _write(
+        self,
+        table: type[Node] | type[Edge],
+        what: str,
+        row: Node | Edge,
+        values: dict[str, Any],
+        before: NodeOut | EdgeOut,
+        ws: Workspace,
+    ) -> None:
         now = utcnow()
         old = {c.key: getattr(row, c.key) for c in table.__table__.c}
         self._versioned_update(table, what, old, values, now)
@@ -1171,19 +1191,43 @@ class Repository:
         self._log(ws.pk, what, row.id, "update", after.version, before, after)
         self._bump(ws)
 
+    @overload
     def _set_archived(
         self,
-        table,
+        table: type[Node],
         what: str,
         workspace: str,
         ident: str,
         expected_version: int | None,
         archived: bool,
-    ):
+    ) -> NodeOut: ...
+    @overload
+    def _set_archived(
+        self,
+        table: type[Edge],
+        what: str,
+        workspace: str,
+        ident: str,
+        expected_version: int | None,
+        archived: bool,
+    ) -> EdgeOut: ...
+    def _set_archived(
+        self,
+        table: type[Node] | type[Edge],
+        what: str,
+        workspace: str,
+        ident: str,
+        expected_version: int | None,
+        archived: bool,
+    ) -> NodeOut | EdgeOut:
         ws = self._workspace_row(workspace)
-        row = self._node_row(ws.pk, ident) if table is Node else self._edge_row(ws.pk, ident)
+        row: Node | Edge = (
+            self._node_row(ws.pk, ident) if table is Node else self._edge_row(ws.pk, ident)
+        )
         self._check_version(what, row, expected_version)
-        get = self.get_node if table is Node else self.get_edge
+        get: Callable[[str, str], NodeOut | EdgeOut] = (
+            self.get_node if table is Node else self.get_edge
+        )
         before = get(workspace, ident)
         if (before.archived_at is not None) == archived:
             return before
@@ -1198,14 +1242,18 @@ class Repository:
         self._bump(ws)
         return after
 
-    def _delete_row(self, what: str, row, ws: Workspace) -> None:
-        before = self._node_out(row, ws.slug) if what == "node" else self.get_edge(ws.slug, row.id)
+    def _delete_row(self, what: str, row: Node | Edge, ws: Workspace) -> None:
+        before = (
+            self._node_out(row, ws.slug)
+            if isinstance(row, Node)
+            else self.get_edge(ws.slug, row.id)
+        )
         self.session.delete(row)
         self.session.flush()
         self._log(ws.pk, what, row.id, "delete", before.version, before, None)
         self._bump(ws)
 
-    def _check_version(self, what: str, row, expected: int | None) -> None:
+    def _check_version(self, what: str, row: Node | Edge, expected: int | None) -> None:
         if expected is not None and row.version != expected:
             raise VersionConflict(what, row.id, expected, row.version)
 
@@ -1217,7 +1265,16 @@ class Repository:
         )
         self.session.expire(ws, ["revision"])
 
-    def _log(self, workspace_pk, entity, entity_id, action, version, before, after) -> None:
+    def _log(
+        self,
+        workspace_pk: int | None,
+        entity: str,
+        entity_id: str,
+        action: str,
+        version: int | None,
+        before: NodeOut | EdgeOut | dict[str, Any] | None,
+        after: NodeOut | EdgeOut | dict[str, Any] | None,
+    ) -> None:
         self.session.execute(
             insert(Change),
             [
@@ -1227,13 +1284,22 @@ class Repository:
                     entity_id,
                     action,
                     version,
-                    before.model_dump(mode="json") if hasattr(before, "model_dump") else before,
-                    after.model_dump(mode="json") if hasattr(after, "model_dump") else after,
+                    _logged(before),
+                    _logged(after),
                 )
             ],
         )
 
-    def _log_row(self, workspace_pk, entity, entity_id, action, version, before, after) -> dict:
+    def _log_row(
+        self,
+        workspace_pk: int | None,
+        entity: str,
+        entity_id: str,
+        action: str,
+        version: int | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> dict[str, Any]:
         return {
             "workspace_pk": workspace_pk,
             "entity": entity,
@@ -1477,13 +1543,15 @@ class Repository:
             stmt = stmt.where(self._property_equals(table, key, value))
         return stmt
 
-    def _has_tag(self, table, tag: str):
+    def _has_tag(self, table: type[Node] | type[Edge], tag: str) -> ColumnElement[bool]:
         if self._dialect == "postgresql":
             return table.tags.cast(JSONB).contains([tag])
         each = func.json_each(table.tags).table_valued("value")
         return exists(select(literal(1)).select_from(each).where(each.c.value == tag))
 
-    def _property_equals(self, table, key: str, value: Any):
+    def _property_equals(
+        self, table: type[Node] | type[Edge], key: str, value: Any
+    ) -> ColumnElement[bool]:
         if self._dialect == "postgresql":
             return table.properties.op("->")(key) == cast(literal(json.dumps(value)), JSONB)
         path = '$."' + key.replace('"', "") + '"'
@@ -1520,7 +1588,12 @@ def _check_filter(key: str, value: Any) -> None:
         raise InvalidRecords(problems)
 
 
-def valid_on(table, day: dt.date):
+def _logged(record: NodeOut | EdgeOut | dict[str, Any] | None) -> dict[str, Any] | None:
+    """A record as the change log keeps it: JSON-ready."""
+    return record.model_dump(mode="json") if isinstance(record, NodeOut | EdgeOut) else record
+
+
+def valid_on(table: type[Node] | type[Edge], day: dt.date) -> ColumnElement[bool]:
     """The SQL condition 'valid on this day': both ends of the period are inclusive."""
     return and_(
         or_(table.valid_from.is_(None), table.valid_from <= day),
