@@ -19,6 +19,7 @@ from api.routers import (
     health,
     maps,
     records,
+    reports,
     schema,
     session,
     transfer,
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store or Store(settings.database_url)
     app.state.cache = RevisionCache(settings.cache_size)
     problems.install(app)
-    for module in (health, schema, session, workspaces, analysis, maps, transfer):
+    for module in (health, schema, session, workspaces, analysis, reports, maps, transfer):
         app.include_router(module.router)
     app.include_router(records.nodes)
     app.include_router(records.edges)

@@ -4,6 +4,7 @@ CI (``CI`` set), where a missing server fails the run."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 
@@ -12,9 +13,12 @@ import uuid
 os.environ["COLUMNS"] = "200"
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine, text
 
 from constellation.store import Store
+from tests.helpers.dates import TODAY
+from tests.helpers.demo import DemoDatabases, pg_schema_url
 
 PG_URL = os.environ.get(
     "CONSTELLATION_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -47,11 +51,6 @@ def pg_available() -> None:
         pytest.skip(_PG_REASON)
 
 
-def _pg_schema_url(schema: str) -> str:
-    sep = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-
-
 @pytest.fixture
 def pg_url(pg_available):
     """A URL whose connections live in a fresh, empty schema of their own."""
@@ -59,7 +58,7 @@ def pg_url(pg_available):
     admin = create_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield _pg_schema_url(schema)
+    yield pg_schema_url(PG_URL, schema)
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
@@ -90,6 +89,31 @@ def repo(store):
     """A repository in a transaction that commits at the end of the test."""
     with store.repository(actor="test") as r:
         yield r
+
+
+@pytest.fixture(scope="session")
+def demo_databases(tmp_path_factory):
+    """The demo networks, built once per run and engine (see `tests.helpers.demo`)."""
+    databases = DemoDatabases(tmp_path_factory.mktemp("demo-templates"), PG_URL)
+    yield databases
+    databases.close()
+
+
+@pytest.fixture
+def demo_store(db_url, demo_databases):
+    """A store at `db_url` holding both demo networks: this test's own copy."""
+    s = Store(demo_databases.copy_to(db_url))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def pinned_today():
+    """Today is `tests.helpers.dates.TODAY`: the clock starts at its noon (UTC) and runs on,
+    so what a test leaves to the default date is the same every day, and never straddles
+    midnight."""
+    with time_machine.travel(dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC)):
+        yield TODAY
 
 
 @pytest.fixture(scope="session")

@@ -170,6 +170,58 @@ async function saveEdge(event) {
   }
 }
 
+/** The indicator picker of the dated-value form, and the groups its values already use. */
+function setupValues() {
+  const select = clear(document.getElementById("v-indicator"));
+  const indicators = nodes.filter((n) => n.kind === "indicator")
+    .sort((a, b) => a.label.localeCompare(b.label));
+  select.append(option("", indicators.length ? "— pick one —" : "no indicator yet"),
+    ...indicators.map((n) => option(n.id, n.label)));
+  const groups = clear(document.getElementById("group-list"));
+  const seen = new Set(indicators.flatMap((n) => (n.properties.values || []).map((v) => v.group).filter(Boolean)));
+  for (const g of [...seen].sort()) groups.append(h("option", { value: g }));
+}
+
+/** Add (or replace) one dated value: read the indicator with its version, write it back. */
+async function saveValue(event) {
+  event.preventDefault();
+  const form = event.target, status = document.getElementById("value-status");
+  clearErrors(form);
+  const id = form.elements.indicator.value, date = form.elements.date.value;
+  const raw = form.elements.value.value.trim(), group = form.elements.group.value.trim();
+  const note = form.elements.note.value.trim();
+  const missing = [["indicator", id, "Pick an indicator."], ["date", date, "Give the date it was measured."],
+    ["value", raw, "Give the value (a number)."]].filter(([, v]) => !v);
+  for (const [name, , message] of missing) document.getElementById(`err-value-form-${name}`).textContent = message;
+  if (missing.length) {
+    clear(status).append(h("div", { class: "error-box", role: "alert" }, "Nothing was saved: see the fields marked above."));
+    return;
+  }
+  try {
+    const read = await api(wsPath(`/nodes/${encodeURIComponent(id)}`), { withHeaders: true });
+    const point = { date, value: Number(raw) };
+    if (group) point.group = group;
+    if (note) point.note = note;
+    const values = (read.data.properties.values || [])
+      .filter((v) => !(v.date === date && (v.group || "") === group));
+    values.push(point);
+    values.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : (a.group || "").localeCompare(b.group || "")));
+    const result = await api(wsPath(`/nodes/${encodeURIComponent(id)}`), {
+      method: "PATCH", body: { properties: { values } },
+      headers: { "If-Match": read.headers.get("ETag") }, withHeaders: true });
+    const saved = result.data;
+    const index = nodes.findIndex((n) => n.id === saved.id);
+    if (index >= 0) nodes[index] = saved;
+    setupValues();
+    form.elements.indicator.value = saved.id;
+    clear(status).append(h("div", { class: "ok-box", role: "status", id: "value-saved" },
+      `Saved ${point.value} on ${date}${group ? ` for ${group}` : ""} to ${saved.label} `
+      + `(${saved.properties.values.length} values, version ${saved.version}).`));
+  } catch (error) {
+    showProblems(form, status, error);
+  }
+}
+
 async function setupImport() {
   // everything below comes from the format registry, through /api/formats
   const formats = await api("/api/formats");
@@ -243,6 +295,8 @@ boot(async () => {
   refreshLists();
   document.getElementById("node-form").addEventListener("submit", saveNode);
   document.getElementById("edge-form").addEventListener("submit", saveEdge);
+  setupValues();
+  document.getElementById("value-form").addEventListener("submit", saveValue);
   document.getElementById("new-node").addEventListener("click", () => {
     editing = null; document.getElementById("find").value = "";
     clear(document.getElementById("node-status")); buildNodeForm("organization", null);

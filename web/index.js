@@ -34,6 +34,21 @@ boot(async () => {
       net.brokers.map((b) => b.label).join(", "),
       net.measures.approximate ? " (estimated)" : "") : null);
 
+  const curves = document.getElementById("indicators");
+  try {
+    const trends = await api(wsPath(`/indicators?as_of=${report.as_of}`));
+    if (!trends.indicators.length) curves.append(h("p", { class: "muted" }, "No indicator recorded yet."));
+    const grid = h("div", { class: "curves" });
+    for (const t of trends.indicators) {
+      const chart = wsPath(`/indicators/${encodeURIComponent(t.id)}/chart.svg?as_of=${report.as_of}`);
+      grid.append(h("figure", { class: "card curve", dataset: { indicator: t.id } },
+        h("img", { src: chart, alt: `${t.label}: ${t.status}`, loading: "lazy", width: 614, height: 346 }),
+        h("figcaption", {}, h("strong", {}, t.label), `: ${t.status}.`,
+          t.illustrative ? h("em", { class: "muted" }, " Some figures are illustrative.") : null)));
+    }
+    curves.append(grid);
+  } catch (e) { showError(curves, e); }
+
   const byCheck = new Map();
   for (const f of report.findings) {
     if (!byCheck.has(f.check)) byCheck.set(f.check, []);

@@ -116,6 +116,13 @@ class IndicatorType(StrEnum):
     CONTRIBUTING = "contributing"
 
 
+class Direction(StrEnum):
+    """Which way an indicator should move: a graduation rate up, chronic absence down."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
 class ConvenerRole(StrEnum):
     PRIMARY = "primary"
     CO = "co"
@@ -175,6 +182,12 @@ class DataPoint(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     date: dt.date
     value: float
+    group: str | None = Field(
+        None,
+        description="The group this value is for when disaggregated (a place, a race or "
+        "ethnicity, a gender …; `key: group` names the key, e.g. 'race: Black'); none for "
+        "the whole population.",
+    )
     note: str | None = None
 
 
@@ -190,6 +203,11 @@ class IndicatorProps(Properties):
         default_factory=list, description="By geography, race, gender … (seed 002)."
     )
     source: str | None = None
+    direction: Annotated[Direction | None, BeforeValidator(_lower)] = Field(
+        None,
+        description="higher or lower is better; when left out, read from baseline and "
+        "target (a target below the baseline means lower is better), else higher.",
+    )
 
 
 class OrganizationProps(Properties):

@@ -13,7 +13,6 @@ from constellation.analysis.index import index_of
 from constellation.analysis.timeline import diff_workspace, health_trend
 from constellation.analysis.whatif import what_if
 from constellation.cli import app
-from constellation.demo import load_demo
 from constellation.errors import InvalidRecords, NotFound
 from constellation.graph import build_graph, load_graph
 from constellation.store import Store
@@ -33,13 +32,14 @@ REQUIRED_CHECKS = {
 }
 
 
+# audits, what-ifs and CLI answers left to the default date (today) read the same day every run
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
+
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    store = Store(url)
-    with store.repository() as repo:
-        load_demo(repo, "la-compact")
-        load_demo(repo, "achieve-escambia")
+def demo(tmp_path_factory, demo_databases):
+    """Both demo networks in a SQLite file the module's tests share (they only read)."""
+    store = Store(demo_databases.sqlite(tmp_path_factory.mktemp("demo") / "demo.db"))
     yield store
     store.close()
 

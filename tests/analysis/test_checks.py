@@ -18,8 +18,7 @@ from constellation.analysis.goals import orphan_goals, unmeasured_goals
 from constellation.analysis.network import single_points_of_failure
 from constellation.analysis.params import AuditParams
 from constellation.analysis.signers import disengaged_signers
-
-from .builders import LAST_YEAR, TODAY, G, edge, group, node, org  # noqa: F401
+from tests.helpers.builders import LAST_YEAR, TODAY, G, edge, group, node, org  # noqa: F401
 
 ALL_PLANS = {
     "has_charter": True,

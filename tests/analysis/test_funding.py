@@ -13,8 +13,7 @@ from constellation.analysis.funding import (
     funding_opportunities,
 )
 from constellation.errors import InvalidRecords, NotFound
-
-from .builders import LAST_YEAR, TODAY, G, edge, group, node, org  # noqa: F401
+from tests.helpers.builders import LAST_YEAR, TODAY, G, edge, group, node, org  # noqa: F401
 
 
 def funds(source, target, amount=1000, currency="USD", funding_type="grant", **extra):
@@ -339,18 +338,18 @@ def test_bad_params_are_refused_naming_the_field():
 # --------------------------------------------------------------------------- the demo
 
 
-def test_funding_on_the_la_compact_demo(tmp_path):
-    from constellation.demo import load_demo
+def test_funding_on_the_la_compact_demo(tmp_path, demo_databases, pinned_today):
     from constellation.graph import load_graph
     from constellation.store import Store
 
     bechtel = "sd-bechtel-jr-foundation"
-    store = Store(f"sqlite:///{tmp_path / 'd.db'}")
+    store = Store(demo_databases.sqlite(tmp_path / "d.db", ("la-compact",)))
     with store.repository() as repo:
-        load_demo(repo, "la-compact")
         # seed 001: Bechtel's joint-funding grant (2015) was renewed in 2016
         mid_2016 = load_graph(repo, "la-compact", as_of=dt.date(2016, 6, 1))
         today = load_graph(repo, "la-compact")
+        # the demo's last grants end on 2027-12-31
+        after_the_grants = load_graph(repo, "la-compact", as_of=dt.date(2028, 6, 1))
     store.close()
 
     report = funding_opportunities(mid_2016)
@@ -375,6 +374,11 @@ def test_funding_on_the_la_compact_demo(tmp_path):
         f.evidence["matching_goals"] or f.evidence["matching_issue_areas"] for f in mine.unfunded
     )
 
-    # on today's date the demo's grants have ended: the report explains, not stays silent
+    # while the demo's grants run (today is pinned to 2026-06-01) co-funders are found
     now = funding_opportunities(today)
-    assert now.co_funders or any("No funding is current" in n for n in now.notes)
+    assert now.co_funders
+    assert not any("No funding is current" in n for n in now.notes)
+    # once they have all ended, the report explains, not stays silent
+    later = funding_opportunities(after_the_grants)
+    assert later.co_funders == []
+    assert any("No funding is current" in n for n in later.notes)

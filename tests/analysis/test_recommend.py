@@ -10,8 +10,7 @@ from constellation.analysis.conveners import convener_load
 from constellation.analysis.index import index_of
 from constellation.analysis.recommend import PARTS, Profile, RecommendParams, recommend
 from constellation.errors import InvalidRecords, NotFound
-
-from .builders import LAST_YEAR, TODAY, G, edge, group, node, org  # noqa: F401
+from tests.helpers.builders import LAST_YEAR, TODAY, G, edge, group, node, org  # noqa: F401
 
 DEFAULTS = RecommendParams()
 
@@ -429,14 +428,12 @@ def test_neither_an_organization_nor_a_profile_is_refused():
 # --------------------------------------------------------------------------- the demo
 
 
-def test_recommendations_on_the_la_compact_demo(tmp_path):
-    from constellation.demo import load_demo
+def test_recommendations_on_the_la_compact_demo(tmp_path, demo_databases):
     from constellation.graph import load_graph
     from constellation.store import Store
 
-    store = Store(f"sqlite:///{tmp_path / 'd.db'}")
+    store = Store(demo_databases.sqlite(tmp_path / "d.db", ("la-compact",)))
     with store.repository() as repo:
-        load_demo(repo, "la-compact")
         g = load_graph(repo, "la-compact", as_of=dt.date(2017, 5, 23))
     store.close()
     ix = index_of(g)

@@ -1,4 +1,4 @@
-"""An app per test database, the demo loaded, and a token of every kind."""
+"""An app per test database, holding a copy of the demo, and a token of every kind."""
 
 from __future__ import annotations
 
@@ -7,9 +7,6 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from constellation.config import Settings
-from constellation.demo import load_demo
-from constellation.store import Store
-from constellation.store.tokens import create_token
 
 
 @pytest.fixture
@@ -18,21 +15,18 @@ def settings(db_url):
 
 
 @pytest.fixture
-def app_store(settings):
-    store = Store(settings.database_url)
-    with store.repository() as repo:
-        load_demo(repo, "la-compact")
-        load_demo(repo, "achieve-escambia")
+def app_store(settings, demo_store):
+    """The demo (at the settings' database) and a private workspace beside it."""
+    with demo_store.repository() as repo:
         repo.create_workspace("private", name="A private network")
         repo.create_node("private", {"kind": "organization", "label": "Secret Org"})
-    yield store
-    store.close()
+    return demo_store
 
 
 @pytest.fixture
 def tokens(app_store):
     made = {}
-    with app_store.session() as s:
+    with app_store.repository() as repo:
         for name, role, ws in (
             ("viewer", "viewer", None),
             ("editor", "editor", None),
@@ -41,7 +35,7 @@ def tokens(app_store):
             ("private_viewer", "viewer", "private"),
             ("la_admin", "admin", "la-compact"),
         ):
-            made[name] = {"Authorization": f"Bearer {create_token(s, role, ws, name)[1]}"}
+            made[name] = {"Authorization": f"Bearer {repo.create_token(role, ws, name)[1]}"}
     return made
 
 

@@ -15,9 +15,7 @@ from schemathesis.checks import (
 
 from api.app import create_app
 from constellation.config import Settings
-from constellation.demo import load_demo
 from constellation.store import Store
-from constellation.store.tokens import create_token
 
 CHECKS = [
     not_a_server_error,
@@ -28,13 +26,11 @@ CHECKS = [
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
+def served(tmp_path_factory, demo_databases):
+    url = demo_databases.sqlite(tmp_path_factory.mktemp("fuzz") / "fuzz.db", ("la-compact",))
     store = Store(url)
     with store.repository() as repo:
-        load_demo(repo, "la-compact")
-    with store.session() as s:
-        _, secret = create_token(s, "admin", None, "schemathesis")
+        _, secret = repo.create_token("admin", None, "schemathesis")
     app = create_app(Settings(database_url=url, require_if_match=False), store=store)
     yield app, {"Authorization": f"Bearer {secret}"}
     store.close()

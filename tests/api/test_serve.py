@@ -9,7 +9,6 @@ import httpx
 import pytest
 
 from constellation.store import Store
-from constellation.store.tokens import create_token
 
 from ..serving import EXE, start_serve, stop
 
@@ -38,8 +37,8 @@ def test_every_worker_sees_a_write_at_once(server, db_url):
     """Two workers with warm caches: after a write, no worker serves the stale audit."""
     base, _ = server
     store = Store(db_url)
-    with store.session() as s:
-        _, secret = create_token(s, "editor", None, "e2e")
+    with store.repository() as repo:
+        _, secret = repo.create_token("editor", None, "e2e")
     store.close()
     auth = {"Authorization": f"Bearer {secret}"}
     url = f"{base}/api/workspaces/la-compact/audit"

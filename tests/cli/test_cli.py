@@ -24,10 +24,9 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def demo_db(db_url):
-    code, out, err = run("demo", "--db", db_url)
-    assert code == 0, err
-    return db_url
+def demo_db(db_url, demo_databases):
+    """`db_url` holding what `constellation demo` builds there (a copy of this run's build)."""
+    return demo_databases.copy_to(db_url, actor="demo")
 
 
 def test_demo_prints_both_workspaces_and_how_to_look(demo_db):

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from constellation.cli import app
 from constellation.store import Store
-from constellation.store.tokens import Role, authenticate
+from constellation.store.tokens import Role
 
 runner = CliRunner()
 
@@ -37,8 +37,8 @@ def test_token_create_prints_the_secret_alone_on_the_last_line(db_url):
     assert code == 0
     secret = out.rstrip("\n").splitlines()[-1]
     assert secret.startswith("cst_") and " " not in secret
-    with store.session() as s:
-        caller = authenticate(s, secret)
+    with store.repository() as repo:
+        caller = repo.authenticate(secret)
     assert (caller.role, caller.workspace, caller.name) == (Role.EDITOR, "la", "Carrie's laptop")
     code, listed, _ = run("token", "list", "--db", db_url, "--format", "json")
     rows = json.loads(listed)
@@ -47,8 +47,8 @@ def test_token_create_prints_the_secret_alone_on_the_last_line(db_url):
     prefix = rows[0]["prefix"]
     code, out, _ = run("token", "revoke", prefix, "--db", db_url)
     assert code == 0 and "revoked" in out
-    with store.session() as s:
-        assert authenticate(s, secret) is None
+    with store.repository() as repo:
+        assert repo.authenticate(secret) is None
     store.close()
 
 

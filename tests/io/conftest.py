@@ -1,53 +1,14 @@
-"""Helpers for the import and export tests: every test runs on SQLite and PostgreSQL."""
+"""Fixtures for the import and export tests: every test runs on SQLite and PostgreSQL.
+
+The helpers (`do_import`, `do_export`, `state`, `line_of`, `xlsx`) are in
+`tests.helpers.imports`; they are named here too for the modules that import them from here.
+"""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
-from constellation.io import export_workspace, import_files
-
-from ..store.test_repository import snapshot
-
-
-def do_import(store, workspace, files, **kwargs):
-    """Import in one transaction, as the CLI and the API do."""
-    with store.repository(actor="test") as repo:
-        return import_files(repo, workspace, files, **kwargs)
-
-
-def do_export(store, workspace, fmt):
-    with store.repository() as repo:
-        return export_workspace(repo, workspace, fmt)
-
-
-def state(store, workspace):
-    """Everything stored for a workspace, or None when it does not exist."""
-    with store.repository() as repo:
-        if workspace not in {w.slug for w in repo.list_workspaces()}:
-            return None
-    return snapshot(store, workspace)
-
-
-def line_of(content: bytes, needle: bytes) -> int:
-    """The line (from 1) of the first occurrence of `needle`."""
-    return content[: content.index(needle)].count(b"\n") + 1
-
-
-def xlsx(sheets: dict[str, list[list]]) -> bytes:
-    """A workbook written by openpyxl, one sheet per entry."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+from tests.helpers.imports import do_export, do_import, line_of, state, xlsx  # noqa: F401
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import json
 from typer.testing import CliRunner
 
 from constellation.cli import app
+from tests.helpers.imports import do_import
 
-from .conftest import do_import
 from .test_kumu import paypal_like
 
 runner = CliRunner()

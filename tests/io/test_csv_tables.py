@@ -9,8 +9,7 @@ import zipfile
 import pytest
 
 from constellation.errors import InvalidRecords
-
-from .conftest import do_export, do_import, state
+from tests.helpers.imports import do_export, do_import, state
 
 NODES = """node_id,name,node_type,sector,founded
 org-1,UNITE-LA,Company,business,1999

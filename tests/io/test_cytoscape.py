@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .conftest import do_export
+from tests.helpers.imports import do_export
 
 
 def test_cytoscape_elements_with_kinds_colours_and_data(store, empty):

@@ -9,8 +9,8 @@ import pytest
 
 from constellation.errors import InvalidRecords
 from constellation.io import UnreadableFile
+from tests.helpers.imports import do_export, do_import, line_of, state
 
-from .conftest import do_export, do_import, line_of, state
 from .test_graphml import BILLION_LAUGHS, EXTERNAL, compact_graph
 
 

@@ -9,8 +9,7 @@ import json
 import pytest
 
 from constellation.errors import InvalidRecords
-
-from .conftest import do_export, do_import, state
+from tests.helpers.imports import do_export, do_import, state
 
 GRANTS = {
     "grants": [

@@ -9,8 +9,7 @@ import pytest
 
 from constellation.errors import InvalidRecords
 from constellation.io import UnreadableFile
-
-from .conftest import do_export, do_import, line_of, state
+from tests.helpers.imports import do_export, do_import, line_of, state
 
 
 def networkx_file(graph) -> bytes:

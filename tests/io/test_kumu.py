@@ -11,8 +11,7 @@ import pytest
 
 from constellation.errors import InvalidRecords
 from constellation.io import UnreadableFile
-
-from .conftest import do_export, do_import, state, xlsx
+from tests.helpers.imports import do_export, do_import, state, xlsx
 
 MAPPING = (
     "kumu-mapping.yaml",

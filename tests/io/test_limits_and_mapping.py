@@ -10,8 +10,7 @@ import pytest
 from constellation.config import get_settings
 from constellation.errors import InvalidRecords
 from constellation.io import FileTooLarge, UnreadableFile, detect_format, load_mapping
-
-from .conftest import do_export, do_import, state
+from tests.helpers.imports import do_export, do_import, state
 
 
 @pytest.fixture

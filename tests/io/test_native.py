@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 
 from constellation.errors import InvalidRecords
 from constellation.io import UnreadableFile
-
-from .conftest import do_export, do_import, state
+from tests.helpers.imports import do_export, do_import, state
 
 _counter = itertools.count()
 

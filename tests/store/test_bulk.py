@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from constellation.errors import InvalidRecords
-
-from .test_repository import snapshot
+from tests.helpers.store import snapshot
 
 NODES = [
     {"id": "escambia", "kind": "initiative", "label": "Achieve Escambia"},

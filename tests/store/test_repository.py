@@ -7,17 +7,7 @@ import datetime as dt
 import pytest
 
 from constellation.errors import AlreadyExists, InUse, InvalidRecords, NotFound, VersionConflict
-
-
-def snapshot(store, workspace):
-    """Everything stored for a workspace, to prove a refused write changed nothing."""
-    with store.repository() as r:
-        return (
-            [n.model_dump() for n in r.query_nodes(workspace, include_archived=True)],
-            [e.model_dump() for e in r.query_edges(workspace, include_archived=True)],
-            r.revision(workspace),
-            len(r.changes(workspace, limit=10_000)),
-        )
+from tests.helpers.store import snapshot
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ import re
 
 import pytest
 
-from constellation.demo import load_demo
-
 PAYLOAD = "<img src=x onerror=alert(1)>"
 """Must show as text and run nothing wherever it appears."""
 
@@ -23,12 +21,13 @@ def page_data(html: str) -> dict:
 
 
 @pytest.fixture
-def demo(store):
-    """The store with both demo networks loaded."""
-    with store.repository(actor="test") as repo:
-        load_demo(repo, "la-compact")
-        load_demo(repo, "achieve-escambia")
-    return store
+def demo(db_url, demo_databases):
+    """A store holding both demo networks (loaded by actor 'test'): this test's own copy."""
+    from constellation.store import Store
+
+    store = Store(demo_databases.copy_to(db_url, actor="test"))
+    yield store
+    store.close()
 
 
 def hostile_records() -> tuple[list[dict], list[dict]]:

@@ -17,7 +17,6 @@ import pytest
 from typer.testing import CliRunner
 
 from constellation.cli import app
-from constellation.demo import load_demo
 from constellation.graph import build_graph, load_graph
 from constellation.store import Store
 from constellation.viz import build_map, map_workspace, save_positions
@@ -120,14 +119,13 @@ class MapPage:
 
 
 @pytest.fixture(scope="module")
-def maps(tmp_path_factory):
+def maps(tmp_path_factory, demo_databases):
     """The demo and hostile networks in a SQLite file, and their maps written by the CLI."""
     folder = tmp_path_factory.mktemp("maps")
-    url = f"sqlite:///{folder / 'maps.db'}"
+    url = demo_databases.sqlite(folder / "maps.db", ("la-compact",))
     store = Store(url)
     nodes, edges = hostile_records()
     with store.repository() as repo:
-        load_demo(repo, "la-compact")
         repo.create_workspace("hostile", name=f"Hostile {PAYLOAD}")
         repo.bulk_upsert("hostile", nodes, edges)
     runner = CliRunner()

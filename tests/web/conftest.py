@@ -10,7 +10,6 @@ import pathlib
 import pytest
 
 from constellation.store import Store
-from constellation.store.tokens import create_token
 
 from ..browser import SCREENSHOTS
 from ..serving import start_serve, stop
@@ -44,17 +43,13 @@ def shoot(pg, name: str) -> pathlib.Path:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
+def live(tmp_path_factory, demo_databases):
     """The demo served by the real command on a free port, with a hostile label planted and an
     editor token made. Yields (base URL, database URL, token)."""
     folder = tmp_path_factory.mktemp("live")
-    db = f"sqlite:///{folder / 'live.db'}"
+    db = demo_databases.sqlite(folder / "live.db")
     store = Store(db)
-    from constellation.demo import load_demo
-
     with store.repository() as repo:
-        load_demo(repo, "la-compact")
-        load_demo(repo, "achieve-escambia")
         repo.create_node(
             "la-compact",
             {
@@ -69,8 +64,8 @@ def live(tmp_path_factory):
             "la-compact",
             {"kind": "participates_in", "source": "xss-org", "target": "la-regional-stem-hub"},
         )
-    with store.session() as s:
-        _, secret = create_token(s, "editor", None, "browser test")
+    with store.repository() as repo:
+        _, secret = repo.create_token("editor", None, "browser test")
     store.close()
     base, proc = start_serve(db, folder)
     yield base, db, secret

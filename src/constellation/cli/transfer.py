@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -144,9 +143,7 @@ def import_(
     with its file, sheet, row and column. Importing the same file twice changes nothing the
     second time.
     """
-    from constellation.io import import_files, load_mapping
-    from constellation.io.native import looks_native
-    from constellation.store.repository import slugify
+    from constellation.io import import_files, load_mapping, workspace_for
 
     if len(files) > 2:
         raise _fail("import takes one file, or two (a node table and an edge table)")
@@ -158,17 +155,7 @@ def import_(
         except InvalidRecords as exc:
             raise _fail(_problem_lines(exc)) from None
     with _repository(db, actor="import") as repo:
-        ws = workspace
-        if ws is None:
-            try:
-                doc = json.loads(payload[0][1]) if payload[0][1][:1] in (b"{",) else None
-            except ValueError:
-                doc = None
-            if looks_native(doc) and isinstance(doc.get("workspace"), dict):
-                ws = doc["workspace"].get("slug")
-            else:
-                slugs = [w.slug for w in repo.list_workspaces()]
-                ws = slugs[0] if len(slugs) == 1 else slugify(Path(files[0].stem).stem, "imported")
+        ws = workspace or workspace_for(repo, payload)
         try:
             with _progress_bar() as progress:
                 report = import_files(

@@ -57,6 +57,7 @@ __all__ = [
     "export_workspace",
     "import_files",
     "load_mapping",
+    "workspace_for",
 ]
 
 IMPORT_FORMATS: tuple[str, ...] = FORMATS.import_names()
@@ -149,6 +150,31 @@ def _without_echoes(problems: list[Problem], batch: Batch) -> list[Problem]:
         if isinstance(n.get("id"), str)
     }
     return [p for p in problems if not (p.field in ("source", "target") and p.message in echoes)]
+
+
+def workspace_for(repo, files: list[tuple[str, bytes]]) -> str:
+    """The workspace an import goes to when none is named: the one a native file names,
+    else the only one there is, else a new one named after the first file."""
+    from pathlib import PurePath
+
+    from constellation.io.native import looks_native
+    from constellation.store.repository import slugify
+
+    name, content = files[0]
+    doc = None
+    if content[:1] == b"{":
+        try:
+            doc = json.loads(content)
+        except ValueError:
+            doc = None
+    if (
+        looks_native(doc)
+        and isinstance(doc.get("workspace"), dict)
+        and doc["workspace"].get("slug")
+    ):
+        return doc["workspace"]["slug"]
+    slugs = [w.slug for w in repo.list_workspaces()]
+    return slugs[0] if len(slugs) == 1 else slugify(PurePath(PurePath(name).stem).stem, "imported")
 
 
 def import_files(
