@@ -301,8 +301,11 @@ def _point(v: Any) -> Point:
     if isinstance(v, BaseModel):
         v = v.model_dump()
     group = v.get("group")
+    day = _date(v["date"])
+    if day is None:  # the vocabulary requires it; a value from elsewhere may lack it
+        raise ValueError(f"an indicator value without its date: {v!r}")
     return Point(
-        date=_date(v["date"]),
+        date=day,
         value=float(v["value"]),
         group=str(group).strip() or None if group is not None else None,
         note=v.get("note"),
@@ -392,7 +395,9 @@ def _gaps(groups: list[GroupSeries], sign: float, unit: str | None) -> list[Gap]
         gap = _round(abs(bv - wv))
         earlier = [d for d in shared if d < day and best in values[d] and worst in values[d]]
         earlier_date = earlier[0] if earlier else None
-        earlier_gap = trend = widening = None
+        earlier_gap: float | None = None
+        trend: Literal["widening", "narrowing", "steady"] | None = None
+        widening: bool | None = None
         if earlier_date is not None:
             earlier_gap = _round(sign * (values[earlier_date][best] - values[earlier_date][worst]))
             trend = (

@@ -50,7 +50,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
     dates = [p.date for p in t.values] + [p.date for g in t.groups for p in g.values]
     if t.values:
         ax.plot(
-            [p.date for p in t.values],
+            [p.date for p in t.values],  # type: ignore[arg-type]  # the stubs leave out dates
             [p.value for p in t.values],
             color=COLORS["history"],
             marker="o",
@@ -61,7 +61,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
         )
     for i, g in enumerate(t.groups):
         ax.plot(
-            [p.date for p in g.values],
+            [p.date for p in g.values],  # type: ignore[arg-type]  # the stubs leave out dates
             [p.value for p in g.values],
             color=GROUP_COLORS[i % len(GROUP_COLORS)],
             marker=".",
@@ -72,7 +72,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
     if t.forecast is not None:
         f = t.forecast
         ax.plot(
-            [f.start.date, f.end.date],
+            [f.start.date, f.end.date],  # type: ignore[arg-type]  # the stubs leave out dates
             [f.start.value, f.end.value],
             color=COLORS["forecast"],
             linestyle="--",
@@ -97,7 +97,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
         label = f"target {_fmt(t.target)}{unit}"
         if t.target_date is not None:
             ax.plot(
-                [t.target_date],
+                [t.target_date],  # type: ignore[arg-type]  # the stubs leave out dates
                 [t.target],
                 marker="*",
                 markersize=13,

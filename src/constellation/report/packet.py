@@ -15,7 +15,7 @@ indicator curves by goal, funding, and the changes since, in words.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -40,6 +40,9 @@ from constellation.analysis.indicators import IndicatorParams, IndicatorTrend, i
 from constellation.analysis.params import AuditParams, resolve
 from constellation.analysis.registry import CHECKS
 from constellation.analysis.timeline import DiffResult, diff_graphs
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 __all__ = ["Packet", "build_packet", "render_html", "SECTIONS", "DEFAULT_SINCE_DAYS"]
 
@@ -351,10 +354,10 @@ def _changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph, diff: DiffResult) 
     """The changes between the two dates, one sentence each."""
     from constellation import vocabulary as vocab
 
-    def label(G, n):
+    def label(G: nx.MultiDiGraph, n: str) -> str:
         return G.nodes[n]["label"] if n in G else n
 
-    def kind_title(kind):
+    def kind_title(kind: str) -> str:
         k = vocab.NODE_KINDS.get(kind)
         return k.title.lower() if k else kind
 
@@ -382,7 +385,7 @@ def _changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph, diff: DiffResult) 
 # ------------------------------------------------------------------------------ render
 
 
-def _environment():
+def _environment() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(

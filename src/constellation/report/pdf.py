@@ -7,6 +7,8 @@ system (Debian: ``libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b`` and a font su
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from constellation.errors import ConstellationError
 
 __all__ = ["PdfUnavailable", "html_to_pdf", "pdf_available", "require_weasyprint"]
@@ -26,7 +28,7 @@ class PdfUnavailable(ConstellationError):
         super().__init__(f"{NEEDS} ({reason})")
 
 
-def require_weasyprint():
+def require_weasyprint() -> Any:  # the weasyprint module (it has no types)
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: a missing Pango or HarfBuzz
@@ -49,7 +51,7 @@ def html_to_pdf(html: str) -> bytes:
     """
     weasyprint = require_weasyprint()
 
-    def refuse(url: str, *args, **kwargs):
+    def refuse(url: str, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValueError(f"the packet loads nothing; refused {url!r}")
 
     return weasyprint.HTML(string=html, url_fetcher=refuse, media_type="print").write_pdf()

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
@@ -46,11 +46,22 @@ LABELLED_KINDS = frozenset(
 _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
 
-def _poly(points) -> str:
+def _element(tag: str, /, **attrs: str) -> ET.Element:
+    """An element; SVG's attribute names with hyphens come as ``**{"stroke-width": …}``."""
+    return ET.Element(tag, attrs)
+
+
+def _sub(parent: ET.Element, tag: str, /, **attrs: str) -> ET.Element:
+    return ET.SubElement(parent, tag, attrs)
+
+
+def _poly(points: Iterable[tuple[float, float]]) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
 
-def _regular(cx, cy, r, n, start=-math.pi / 2):
+def _regular(
+    cx: float, cy: float, r: float, n: int, start: float = -math.pi / 2
+) -> list[tuple[float, float]]:
     return [
         (
             cx + r * math.cos(start + 2 * math.pi * i / n),
@@ -60,10 +71,12 @@ def _regular(cx, cy, r, n, start=-math.pi / 2):
     ]
 
 
-def _shape(parent, shape: str, cx: float, cy: float, r: float, style: dict[str, str]) -> None:
+def _shape(
+    parent: ET.Element, shape: str, cx: float, cy: float, r: float, style: dict[str, str]
+) -> None:
     """One node drawn in its vis-network shape."""
     if shape == "square":
-        ET.SubElement(
+        _sub(
             parent,
             "rect",
             x=f"{cx - r:.1f}",
@@ -73,7 +86,7 @@ def _shape(parent, shape: str, cx: float, cy: float, r: float, style: dict[str, 
             **style,
         )
     elif shape == "box":
-        ET.SubElement(
+        _sub(
             parent,
             "rect",
             x=f"{cx - 1.5 * r:.1f}",
@@ -84,7 +97,7 @@ def _shape(parent, shape: str, cx: float, cy: float, r: float, style: dict[str, 
             **style,
         )
     elif shape == "ellipse":
-        ET.SubElement(
+        _sub(
             parent,
             "ellipse",
             cx=f"{cx:.1f}",
@@ -94,22 +107,20 @@ def _shape(parent, shape: str, cx: float, cy: float, r: float, style: dict[str, 
             **style,
         )
     elif shape == "diamond":
-        ET.SubElement(parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 4)), **style)
+        _sub(parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 4)), **style)
     elif shape == "triangle":
-        ET.SubElement(parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 3)), **style)
+        _sub(parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 3)), **style)
     elif shape == "triangleDown":
-        ET.SubElement(
-            parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 3, math.pi / 2)), **style
-        )
+        _sub(parent, "polygon", points=_poly(_regular(cx, cy, 1.25 * r, 3, math.pi / 2)), **style)
     elif shape == "hexagon":
-        ET.SubElement(parent, "polygon", points=_poly(_regular(cx, cy, 1.15 * r, 6, 0)), **style)
+        _sub(parent, "polygon", points=_poly(_regular(cx, cy, 1.15 * r, 6, 0)), **style)
     elif shape == "star":
         outer = _regular(cx, cy, 1.4 * r, 5)
         inner = _regular(cx, cy, 0.6 * r, 5, -math.pi / 2 + math.pi / 5)
         pts = [p for pair in zip(outer, inner, strict=True) for p in pair]
-        ET.SubElement(parent, "polygon", points=_poly(pts), **style)
+        _sub(parent, "polygon", points=_poly(pts), **style)
     else:  # dot, circle and anything else
-        ET.SubElement(parent, "circle", cx=f"{cx:.1f}", cy=f"{cy:.1f}", r=f"{r:.1f}", **style)
+        _sub(parent, "circle", cx=f"{cx:.1f}", cy=f"{cy:.1f}", r=f"{r:.1f}", **style)
 
 
 def map_svg(
@@ -139,6 +150,7 @@ def map_svg(
 
     saved = dict(saved_positions(view) if positions is None else positions)
     saved = {n: p for n, p in saved.items() if n in view}
+    coords: Mapping[str, Mapping[str, float]]
     if len(saved) == view.number_of_nodes():
         coords = saved
     elif not saved and view.number_of_nodes() <= SPREAD_LAYOUT_UP_TO:
@@ -162,7 +174,7 @@ def map_svg(
     degree = dict(view.degree())
     top = max(degree.values(), default=1) or 1
 
-    svg = ET.Element(
+    svg = _element(
         "svg",
         xmlns="http://www.w3.org/2000/svg",
         width=str(width),
@@ -173,8 +185,8 @@ def map_svg(
         **{"font-family": "DejaVu Sans, Arial, sans-serif", "class": "map-picture"},
     )
     if title:
-        ET.SubElement(svg, "title").text = title
-    edges = ET.SubElement(svg, "g", **{"stroke-width": "1", "fill": "none", "opacity": "0.55"})
+        _sub(svg, "title").text = title
+    edges = _sub(svg, "g", **{"stroke-width": "1", "fill": "none", "opacity": "0.55"})
     for s, t, d in view.edges(data=True):
         if s not in coords or t not in coords or s == t:
             continue
@@ -183,12 +195,10 @@ def map_svg(
         attrs = {"stroke": spec.color if spec else "#888888"}
         if spec and spec.dashes:
             attrs["stroke-dasharray"] = "4 3"
-        ET.SubElement(
-            edges, "line", x1=f"{x1:.1f}", y1=f"{y1:.1f}", x2=f"{x2:.1f}", y2=f"{y2:.1f}", **attrs
-        )
+        _sub(edges, "line", x1=f"{x1:.1f}", y1=f"{y1:.1f}", x2=f"{x2:.1f}", y2=f"{y2:.1f}", **attrs)
 
-    nodes = ET.SubElement(svg, "g")
-    labels = ET.SubElement(svg, "g", **{"font-size": "10", "text-anchor": "middle"})
+    nodes = _sub(svg, "g")
+    labels = _sub(svg, "g", **{"font-size": "10", "text-anchor": "middle"})
     order = sorted(view, key=lambda n: (n in main, degree.get(n, 0)))  # marked on top
     placed: list[tuple[float, float, float, float]] = []
     wanted: list[tuple[int, str, float, float, float, str]] = []
@@ -200,23 +210,23 @@ def map_svg(
         x, y = at(node)
         r = 5 + 9 * math.sqrt(degree.get(node, 0) / top)
         mark = _worst(main.get(node, ()), findings)
-        group = ET.SubElement(nodes, "g", **{"data-id": node, "data-kind": d.get("kind", "")})
-        ET.SubElement(
+        group = _sub(nodes, "g", **{"data-id": node, "data-kind": d.get("kind", "")})
+        _sub(
             group, "title"
         ).text = f"{d.get('label', node)} ({kind.title if kind else d.get('kind')})"
         style = {"fill": color, "stroke": _darker(color), "stroke-width": "1.2"}
         if mark:
-            spec = MARKS[mark]
-            ET.SubElement(
+            look = MARKS[mark]
+            _sub(
                 group,
                 "circle",
                 cx=f"{x:.1f}",
                 cy=f"{y:.1f}",
-                r=f"{r + spec['halo'] / 3:.1f}",
-                fill=spec["color"],
+                r=f"{r + look['halo'] / 3:.1f}",
+                fill=look["color"],
                 opacity="0.28",
             )
-            style |= {"stroke": spec["color"], "stroke-width": str(spec["border"] / 1.5)}
+            style |= {"stroke": look["color"], "stroke-width": str(look["border"] / 1.5)}
             group.set("data-mark", mark)
         _shape(group, shape, x, y, r, style)
         if mark or d.get("kind") in LABELLED_KINDS:
@@ -241,7 +251,7 @@ def map_svg(
                 # a white halo drawn first, then the text: readable over lines, and
                 # without paint-order, which not every renderer (WeasyPrint) supports
                 where = {"x": f"{lx:.1f}", "y": f"{ly:.1f}"}
-                halo = ET.SubElement(
+                halo = _sub(
                     labels,
                     "text",
                     **where,
@@ -250,14 +260,17 @@ def map_svg(
                     **{"stroke-width": "3", "stroke-linejoin": "round", "aria-hidden": "true"},
                 )
                 halo.text = text
-                label = ET.SubElement(labels, "text", **where, fill="#222222", **{"data-for": node})
+                label = _sub(labels, "text", **where, fill="#222222", **{"data-for": node})
                 label.text = text
                 break
     _legend(svg, view, width)
     return ET.tostring(svg, encoding="unicode")
 
 
-def _overlap(a, b) -> bool:
+Box = tuple[float, float, float, float]
+
+
+def _overlap(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
@@ -298,14 +311,14 @@ def spread_layout(G: nx.MultiDiGraph, seed: int = 7) -> dict[str, dict[str, floa
     return out
 
 
-def _legend(svg, G: nx.MultiDiGraph, width: int) -> None:
+def _legend(svg: ET.Element, G: nx.MultiDiGraph, width: int) -> None:
     """The node kinds present, and the two marks, along the top edge."""
     present = [
         k
         for k in vocab.NODE_KINDS.values()
         if any(d.get("kind") == k.name for _, d in G.nodes(data=True))
     ]
-    legend = ET.SubElement(svg, "g", **{"font-size": "10", "class": "legend"})
+    legend = _sub(svg, "g", **{"font-size": "10", "class": "legend"})
     x, row = 10.0, 0
     items = [(k.title, k.color, k.shape, None) for k in present] + [
         (spec["label"], "#ffffff", "dot", spec) for spec in MARKS.values()
@@ -320,7 +333,5 @@ def _legend(svg, G: nx.MultiDiGraph, width: int) -> None:
         if x + step > width and x > 10:
             x, row = 10.0, row + 1
         _shape(legend, shape, x + 6, 14 + 16 * row, 5, style)
-        ET.SubElement(
-            legend, "text", x=f"{x + 16:.1f}", y=f"{18 + 16 * row}", fill="#333333"
-        ).text = title
+        _sub(legend, "text", x=f"{x + 16:.1f}", y=f"{18 + 16 * row}", fill="#333333").text = title
         x += step
