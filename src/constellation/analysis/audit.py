@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -34,6 +34,9 @@ from constellation.analysis.findings import SEVERITY_ORDER, AuditReport, Finding
 from constellation.analysis.index import index_of
 from constellation.analysis.params import AuditParams, resolve
 from constellation.analysis.registry import CHECKS, check_ids
+
+if TYPE_CHECKING:
+    from constellation.store.repository import Repository
 
 __all__ = [
     "run_checks",
@@ -151,7 +154,7 @@ def compare_findings(before: AuditReport, after: AuditReport) -> FindingChanges:
 
 
 def audit_workspace(
-    repo,
+    repo: Repository,
     workspace: str,
     as_of: dt.date | None = None,
     params: AuditParams | dict | None = None,

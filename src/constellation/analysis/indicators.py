@@ -331,7 +331,9 @@ def _fit(points: list[Point]) -> tuple[float, float]:
     return slope, my - slope * mx
 
 
-def _forecast(overall: list[Point], target_date: dt.date | None, p: IndicatorParams):
+def _forecast(
+    overall: list[Point], target_date: dt.date | None, p: IndicatorParams
+) -> Forecast | None:
     recent = overall[-p.forecast_window :]
     if len({pt.date for pt in recent}) < 2:
         return None
@@ -427,10 +429,19 @@ def _units(unit: str | None) -> str:
     return unit
 
 
-def _gap_message(key, best, worst, gap, trend, earlier_gap, earlier_date, unit) -> str:
+def _gap_message(
+    key: str | None,
+    best: str,
+    worst: str,
+    gap: float,
+    trend: str | None,
+    earlier_gap: float | None,
+    earlier_date: dt.date | None,
+    unit: str | None,
+) -> str:
     by = f" ({key})" if key else ""
     text = f"the gap between {best} and {worst}{by} is {gap:g} {_units(unit)}"
-    if trend is None:
+    if trend is None or earlier_date is None:
         return text
     return f"{text} and {trend} (it was {earlier_gap:g} on {earlier_date.isoformat()})"
 

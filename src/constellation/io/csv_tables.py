@@ -14,6 +14,8 @@ would run as formulas escaped.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from constellation.errors import Problem
 from constellation.io.batching import Batch, NodeIndex
 from constellation.io.cells import cell_text, escape_cell
@@ -21,6 +23,9 @@ from constellation.io.csv_files import csv_rows, is_blank, write_csv, zip_files
 from constellation.io.foreign_records import ForeignEdge, ForeignNode, build, flat_records, pick
 from constellation.io.formats import Export, Format, Match, Reading, Sample
 from constellation.io.mapping import ColumnMap, Resolver
+
+if TYPE_CHECKING:
+    from constellation.store.repository import Repository
 
 __all__ = ["FORMAT", "read", "export", "is_edge_table"]
 
@@ -99,7 +104,7 @@ def read(files: list[tuple[str, bytes]], resolver: Resolver, index: NodeIndex) -
     return batch
 
 
-def export(repo, workspace: str) -> bytes:
+def export(repo: Repository, workspace: str) -> bytes:
     """``nodes.csv`` (id, label, kind, tags, validity, properties, attributes) and
     ``edges.csv`` (id, source, target, kind, …) in one zip."""
     nodes, edges = flat_records(repo, workspace)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constellation.io.batching import Batch, NodeIndex
 from constellation.io.errors import refuse
@@ -20,6 +20,9 @@ from constellation.io.formats import Export, Format, Match, Reading, Sample
 from constellation.io.graphml import Notes, convert, declared_defaults, finish, walk
 from constellation.io.mapping import Resolver
 from constellation.io.parsing import parse_xml, xml_local
+
+if TYPE_CHECKING:
+    from constellation.store.repository import Repository
 
 __all__ = ["FORMAT", "read", "export"]
 
@@ -110,7 +113,7 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
     return finish(name, "GEXF", nodes, edges, resolver, index, notes)
 
 
-def export(repo, workspace: str) -> bytes:
+def export(repo: Repository, workspace: str) -> bytes:
     import networkx as nx
 
     buffer = io.BytesIO()

@@ -13,7 +13,7 @@ organisation to fund and are left out, with a note.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constellation.errors import Problem
 from constellation.io.batching import Batch
@@ -21,6 +21,10 @@ from constellation.io.cells import cell_text, dumps, jsonable
 from constellation.io.csv_files import csv_rows, is_blank
 from constellation.io.errors import refuse
 from constellation.io.formats import Export, Format, Match, Reading, Sample
+
+if TYPE_CHECKING:
+    from constellation.records import NodeOut
+    from constellation.store.repository import Repository
 
 __all__ = ["FORMAT", "read_json", "read_csv", "looks_360_json", "looks_360_csv", "export_document"]
 
@@ -277,7 +281,7 @@ def _add_orgs(batch: Batch, orgs: dict[str, tuple[dict, str]]) -> None:
         )
 
 
-def export_document(repo, workspace: str) -> dict[str, Any]:
+def export_document(repo: Repository, workspace: str) -> dict[str, Any]:
     """The workspace's ``funds`` edges as a 360Giving package (``grants``)."""
     nodes = {n.id: n for n in repo.query_nodes(workspace)}
     grants = []
@@ -312,7 +316,7 @@ def export_document(repo, workspace: str) -> dict[str, Any]:
     return {"grants": grants}
 
 
-def _org(node, fallback: str) -> dict[str, Any]:
+def _org(node: NodeOut | None, fallback: str) -> dict[str, Any]:
     if node is None:
         return {"id": fallback, "name": fallback}
     org = {"id": node.id, "name": node.label}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constellation.errors import Problem
 from constellation.io.batching import Batch, NodeIndex
@@ -25,6 +25,9 @@ from constellation.io.foreign_records import ForeignEdge, ForeignNode, build, to
 from constellation.io.formats import Export, Format, Match, Reading, Sample
 from constellation.io.mapping import Resolver
 from constellation.io.parsing import parse_xml, xml_local
+
+if TYPE_CHECKING:
+    from constellation.store.repository import Repository
 
 __all__ = ["FORMAT", "read", "export"]
 
@@ -215,7 +218,7 @@ def finish(
     return batch
 
 
-def export(repo, workspace: str) -> bytes:
+def export(repo: Repository, workspace: str) -> bytes:
     import networkx as nx
 
     buffer = io.BytesIO()

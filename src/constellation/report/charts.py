@@ -17,10 +17,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from typing import TYPE_CHECKING
+
 from matplotlib import dates as mdates  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from constellation.analysis.indicators import IndicatorTrend  # noqa: E402
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from typing import Any
 
 __all__ = ["trend_chart", "health_chart", "COLORS"]
 
@@ -140,7 +146,12 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
     return _svg(fig, f"chart-{t.id}", f"{t.label} chart")
 
 
-def health_chart(points: list[dict], since=None, width: float = 6.4, height: float = 2.6) -> str:
+def health_chart(
+    points: list[dict[str, Any]],
+    since: dt.date | None = None,
+    width: float = 6.4,
+    height: float = 2.6,
+) -> str:
     """The health score at yearly points (and the packet's date), 0–100."""
     fig = Figure(figsize=(width, height), dpi=96)
     ax = fig.add_subplot()
@@ -156,7 +167,7 @@ def health_chart(points: list[dict], since=None, width: float = 6.4, height: flo
             fontsize=8,
         )
     if since is not None:
-        ax.axvline(since, color=COLORS["baseline"], linestyle=":", linewidth=1)
+        ax.axvline(since, color=COLORS["baseline"], linestyle=":", linewidth=1)  # type: ignore[arg-type]  # the stubs leave out dates
         ax.annotate("since", (since, 3), fontsize=7, color=COLORS["baseline"], ha="left")
     ax.set_ylim(0, 105)
     ax.set_ylabel("health (0–100)", fontsize=8)

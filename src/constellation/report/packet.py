@@ -42,6 +42,8 @@ from constellation.analysis.registry import CHECKS
 from constellation.analysis.timeline import DiffResult, diff_graphs
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from jinja2 import Environment
 
 __all__ = ["Packet", "build_packet", "render_html", "SECTIONS", "DEFAULT_SINCE_DAYS"]
@@ -300,7 +302,9 @@ def _leaderless(G: nx.MultiDiGraph, p: AuditParams, most: int = 3) -> list[Leade
     return out
 
 
-def _curves(G: nx.MultiDiGraph, trends: list[IndicatorTrend], chart) -> list[GoalCurves]:
+def _curves(
+    G: nx.MultiDiGraph, trends: list[IndicatorTrend], chart: Callable[[IndicatorTrend], str]
+) -> list[GoalCurves]:
     by_goal: dict[str, list[IndicatorTrend]] = {}
     goals: dict[str, Subject] = {}
     none = []
