@@ -185,11 +185,17 @@ def _params(params: FundingParams | dict | None) -> FundingParams:
     return resolve(params, FundingParams)
 
 
+Grant = tuple[str, dict[str, Any]]
+"""A current grant seen from one end: the node at the other end, and the edge's data."""
+Grants = dict[str, dict[str, list[Grant]]]
+"""Current grants by funder (``out``) and by recipient (``into``)."""
+
+
 def _as_of(G: nx.MultiDiGraph) -> dt.date:
     return _date(G.graph.get("as_of")) or dt.date.today()
 
 
-def _date(value) -> dt.date | None:
+def _date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, str):
@@ -197,9 +203,10 @@ def _date(value) -> dt.date | None:
     return value
 
 
-def _current_grants(G: nx.MultiDiGraph, ix: Index, as_of: dt.date) -> dict[str, dict]:
+def _current_grants(G: nx.MultiDiGraph, ix: Index, as_of: dt.date) -> Grants:
     """Current funds edges, by funder (``out``) and by recipient (``into``)."""
-    out, into = defaultdict(list), defaultdict(list)
+    out: dict[str, list[Grant]] = defaultdict(list)
+    into: dict[str, list[Grant]] = defaultdict(list)
     for source, ends in ix.out["funds"].items():
         for target, data in ends:
             end = _date(data.get("period_end"))
@@ -235,7 +242,7 @@ def _money(sums: dict[str, Any]) -> str:
     return " + ".join(parts) or "no amount recorded"
 
 
-def _funding_of(grants, node: str) -> dict[str, Any]:
+def _funding_of(grants: Grants, node: str) -> dict[str, Any]:
     received = grants["into"].get(node, [])
     return _sums(received) | {"funders": sorted({s for s, _ in received})}
 
@@ -272,7 +279,14 @@ def _fits(ix: Index, goals: set[str], portfolio: dict[str, set[str]]) -> tuple[s
 # --- the three lists -----------------------------------------------------------------------
 
 
-def _joint_opportunities(G, ix: Index, grants, p: FundingParams, funder, portfolio):
+def _joint_opportunities(
+    G: nx.MultiDiGraph,
+    ix: Index,
+    grants: Grants,
+    p: FundingParams,
+    funder: str | None,
+    portfolio: dict[str, set[str]] | None,
+) -> tuple[list[Finding], list[str]]:
     joint_by_funder = defaultdict(set)
     for source, given in grants["out"].items():
         for target, data in given:
@@ -318,7 +332,14 @@ def _joint_opportunities(G, ix: Index, grants, p: FundingParams, funder, portfol
     return findings, skipped
 
 
-def _joint_finding(G, grants, goal, groups, members, funder) -> Finding:
+def _joint_finding(
+    G: nx.MultiDiGraph,
+    grants: Grants,
+    goal: str,
+    groups: list[str],
+    members: dict[str, set[str]],
+    funder: str | None,
+) -> Finding:
     in_groups = defaultdict(list)
     for c in groups:
         for m in members[c]:
@@ -356,7 +377,13 @@ def _joint_finding(G, grants, goal, groups, members, funder) -> Finding:
     )
 
 
-def _unfunded(G, ix: Index, grants, funder, portfolio) -> list[Finding]:
+def _unfunded(
+    G: nx.MultiDiGraph,
+    ix: Index,
+    grants: Grants,
+    funder: str | None,
+    portfolio: dict[str, set[str]] | None,
+) -> list[Finding]:
     findings = []
     for c in sorted(ix.active_constellations, key=lambda c: (label_of(G, c), c)):
         if grants["into"].get(c):
@@ -371,7 +398,7 @@ def _unfunded(G, ix: Index, grants, funder, portfolio) -> list[Finding]:
         }
         message = f"{label_of(G, c)} is active with no funding."
         subjects = [subject(G, c)]
-        if portfolio is not None:
+        if portfolio is not None and funder is not None:  # a portfolio is a funder's
             goals_fit, areas_fit = _fits(ix, goals, portfolio)
             if not (goals_fit or areas_fit):
                 continue
@@ -411,7 +438,9 @@ def _unfunded(G, ix: Index, grants, funder, portfolio) -> list[Finding]:
     return findings
 
 
-def _co_funders(G, ix: Index, grants, p: FundingParams, funder) -> list[Finding]:
+def _co_funders(
+    G: nx.MultiDiGraph, ix: Index, grants: Grants, p: FundingParams, funder: str | None
+) -> list[Finding]:
     funders = sorted(f for f, given in grants["out"].items() if given)
     portfolios = {f: _portfolio(ix, grants["out"][f]) for f in funders}
     sums = {f: _sums(grants["out"][f]) for f in funders}

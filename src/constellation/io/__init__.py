@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from contextlib import nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
@@ -41,6 +41,9 @@ from constellation.io.mapping import Mapping, Resolver, load_mapping
 from constellation.io.parsing import JsonDocuments, check_zip
 from constellation.io.registry import FORMATS, is_xlsx, is_zip
 from constellation.records import UpsertReport
+
+if TYPE_CHECKING:
+    from constellation.store.repository import Repository
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -152,7 +155,7 @@ def _without_echoes(problems: list[Problem], batch: Batch) -> list[Problem]:
     return [p for p in problems if not (p.field in ("source", "target") and p.message in echoes)]
 
 
-def workspace_for(repo, files: list[tuple[str, bytes]]) -> str:
+def workspace_for(repo: Repository, files: list[tuple[str, bytes]]) -> str:
     """The workspace an import goes to when none is named: the one a native file names,
     else the only one there is, else a new one named after the first file."""
     from pathlib import PurePath
@@ -178,7 +181,7 @@ def workspace_for(repo, files: list[tuple[str, bytes]]) -> str:
 
 
 def import_files(
-    repo,
+    repo: Repository,
     workspace: str,
     files: list[tuple[str, bytes]],
     format: str = "auto",
@@ -300,7 +303,7 @@ def import_files(
 # ------------------------------------------------------------------------ export
 
 
-def export_workspace(repo, workspace: str, format: str) -> tuple[bytes, str, str]:
+def export_workspace(repo: Repository, workspace: str, format: str) -> tuple[bytes, str, str]:
     """A workspace in one of `EXPORT_FORMATS`: ``(content, media type, suggested filename)``.
 
     Foreign formats hold the live network (archived records are left out); ``native``

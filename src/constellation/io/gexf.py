@@ -17,7 +17,7 @@ from constellation.io.batching import Batch, NodeIndex
 from constellation.io.errors import refuse
 from constellation.io.foreign_records import to_networkx
 from constellation.io.formats import Export, Format, Match, Reading, Sample
-from constellation.io.graphml import Notes, convert, declared_defaults, finish, walk
+from constellation.io.graphml import Element, Notes, convert, declared_defaults, finish, walk
 from constellation.io.mapping import Resolver
 from constellation.io.parsing import parse_xml, xml_local
 
@@ -63,7 +63,7 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
 
     defaults: dict[str, dict[str, Any]] = {}
 
-    def values_of(elem, domain: str) -> dict[str, Any]:
+    def values_of(elem: Element, domain: str) -> dict[str, Any]:
         if domain not in defaults:
             defaults[domain] = declared_defaults(declared, domain, notes)
         found = dict(defaults[domain])
@@ -92,13 +92,13 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
                 )
         return found
 
-    def node_attrs(elem) -> dict[str, Any]:
+    def node_attrs(elem: Element) -> dict[str, Any]:
         attrs = values_of(elem, "node")
         if elem.get("label") is not None:
             attrs.setdefault("label", elem.get("label"))
         return attrs
 
-    def edge_attrs(elem) -> dict[str, Any]:
+    def edge_attrs(elem: Element) -> dict[str, Any]:
         attrs = values_of(elem, "edge")
         for xml_attr in ("kind", "label"):
             if elem.get(xml_attr) is not None:
