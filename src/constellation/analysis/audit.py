@@ -51,7 +51,7 @@ __all__ = [
 
 def run_checks(
     G: nx.MultiDiGraph,
-    params: AuditParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
     checks: Iterable[str] | None = None,
 ) -> list[Finding]:
     """Findings of the chosen checks (all by default), most severe first."""
@@ -96,7 +96,7 @@ def health_score(
 
 def run_audit(
     G: nx.MultiDiGraph,
-    params: AuditParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
     checks: Iterable[str] | None = None,
     *,
     figures: bool = True,
@@ -157,7 +157,7 @@ def audit_workspace(
     repo: Repository,
     workspace: str,
     as_of: dt.date | None = None,
-    params: AuditParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
     checks: Iterable[str] | None = None,
 ) -> AuditReport:
     """Load the workspace as of a date and audit it: what the CLI and the API call."""

@@ -77,7 +77,9 @@ class FundingReport(BaseModel):
 
 
 def funding_opportunities(
-    G: nx.MultiDiGraph, funder: str | None = None, params: FundingParams | dict | None = None
+    G: nx.MultiDiGraph,
+    funder: str | None = None,
+    params: FundingParams | dict[str, Any] | None = None,
 ) -> FundingReport:
     """Where joint funding could go: clusters to fund together, unfunded groups, co-funders.
 
@@ -181,7 +183,7 @@ def funding_opportunities(
 # --- funding on the date -------------------------------------------------------------------
 
 
-def _params(params: FundingParams | dict | None) -> FundingParams:
+def _params(params: FundingParams | dict[str, Any] | None) -> FundingParams:
     return resolve(params, FundingParams)
 
 
@@ -247,7 +249,7 @@ def _funding_of(grants: Grants, node: str) -> dict[str, Any]:
     return _sums(received) | {"funders": sorted({s for s, _ in received})}
 
 
-def _portfolio(ix: Index, given: list[tuple[str, dict]]) -> dict[str, set[str]]:
+def _portfolio(ix: Index, given: list[tuple[str, dict[str, Any]]]) -> dict[str, set[str]]:
     """Goals and issue areas of what a funder funds now."""
     goals, areas, recipients = set(), set(), set()
     for target, _ in given:
@@ -270,7 +272,7 @@ def _areas_of(ix: Index, goal: str) -> list[str]:
     return ix.targets("in_area", goal)
 
 
-def _fits(ix: Index, goals: set[str], portfolio: dict[str, set[str]]) -> tuple[set, set]:
+def _fits(ix: Index, goals: set[str], portfolio: dict[str, set[str]]) -> tuple[set[str], set[str]]:
     """The goals, and the issue areas of goals, that a portfolio shares with these goals."""
     areas = {a for g in goals for a in _areas_of(ix, g)}
     return goals & portfolio["goals"], areas & portfolio["issue_areas"]

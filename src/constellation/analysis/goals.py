@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import networkx as nx
 
@@ -21,7 +22,9 @@ __all__ = ["orphan_goals", "unmeasured_goals"]
     population=lambda ix: len(ix.nodes("goal")),
     population_label="goals",
 )
-def orphan_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> list[Finding]:
+def orphan_goals(
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
+) -> list[Finding]:
     """Goals that no active constellation advances, directly or through an indicator.
 
     A goal on the common agenda with nobody working on it is a gap the stewardship group
@@ -95,7 +98,9 @@ def orphan_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -
     population=lambda ix: len(ix.nodes("goal")) + len(ix.nodes("indicator")),
     population_label="goals and indicators",
 )
-def unmeasured_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> list[Finding]:
+def unmeasured_goals(
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
+) -> list[Finding]:
     """Goals with no indicator, and indicators with no data.
 
     Shared measurement is a condition of collective impact: a goal nobody measures cannot

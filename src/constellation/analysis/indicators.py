@@ -168,7 +168,9 @@ class IndicatorReport(BaseModel):
 
 
 def indicator_trends(
-    G: nx.MultiDiGraph, goal: str | None = None, params: IndicatorParams | dict | None = None
+    G: nx.MultiDiGraph,
+    goal: str | None = None,
+    params: IndicatorParams | dict[str, Any] | None = None,
 ) -> list[IndicatorTrend]:
     """Every indicator (measuring `goal`, when given), by label."""
     p = _params(params)
@@ -180,7 +182,7 @@ def indicator_trends(
 
 
 def indicator_trend(
-    G: nx.MultiDiGraph, node: str, params: IndicatorParams | dict | None = None
+    G: nx.MultiDiGraph, node: str, params: IndicatorParams | dict[str, Any] | None = None
 ) -> IndicatorTrend:
     p = _params(params)
     d = G.nodes[node]
@@ -265,7 +267,7 @@ def from_decimal_year(x: float) -> dt.date:
 # ------------------------------------------------------------------------------ helpers
 
 
-def _params(params: IndicatorParams | dict | None) -> IndicatorParams:
+def _params(params: IndicatorParams | dict[str, Any] | None) -> IndicatorParams:
     if isinstance(params, IndicatorParams):
         return params
     return IndicatorParams(**(params or {}))
@@ -312,7 +314,7 @@ def _point(v: Any) -> Point:
     )
 
 
-def _direction(d: dict, baseline: float | None, target: float | None) -> Direction:
+def _direction(d: dict[str, Any], baseline: float | None, target: float | None) -> Direction:
     given = d.get("direction")
     if given:
         return Direction(given)

@@ -146,8 +146,8 @@ class Recommendation(BaseModel):
 def recommend(
     G: nx.MultiDiGraph,
     org: str | None = None,
-    profile: Profile | dict | None = None,
-    params: RecommendParams | dict | None = None,
+    profile: Profile | dict[str, Any] | None = None,
+    params: RecommendParams | dict[str, Any] | None = None,
     limit: int = 10,
 ) -> list[Recommendation]:
     """Constellations an organization could join, best first, each with its reason.
@@ -280,11 +280,11 @@ def recommend(
 # --- inputs ------------------------------------------------------------------------------
 
 
-def _params(params: RecommendParams | dict | None) -> RecommendParams:
+def _params(params: RecommendParams | dict[str, Any] | None) -> RecommendParams:
     return resolve(params, RecommendParams)
 
 
-def _profile(G: nx.MultiDiGraph, profile: Profile | dict | None) -> Profile | None:
+def _profile(G: nx.MultiDiGraph, profile: Profile | dict[str, Any] | None) -> Profile | None:
     if profile is None:
         return None
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
@@ -95,7 +95,7 @@ def _edge_entries(G: nx.MultiDiGraph) -> dict[str, EdgeRef]:
 def diff_graphs(
     before: nx.MultiDiGraph,
     after: nx.MultiDiGraph,
-    params: AuditParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
     checks: Iterable[str] | None = None,
 ) -> DiffResult:
     """What changed between two graphs of one workspace: records and findings.
@@ -141,7 +141,7 @@ def diff_workspace(
     workspace: str,
     date_from: dt.date,
     date_to: dt.date,
-    params: AuditParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
     checks: Iterable[str] | None = None,
 ) -> DiffResult:
     """`diff_graphs` of one workspace as of two dates: what `constellation diff` prints."""
@@ -156,7 +156,7 @@ def health_trend(
     repo: Repository,
     workspace: str,
     dates: Iterable[dt.date],
-    params: AuditParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
 ) -> list[TrendPoint]:
     """The health score and finding counts at each date, oldest first."""
     from constellation.graph import load_graph

@@ -185,7 +185,7 @@ def import_files(
     workspace: str,
     files: list[tuple[str, bytes]],
     format: str = "auto",
-    mapping: Mapping | dict | tuple[str, bytes] | None = None,
+    mapping: Mapping | dict[str, Any] | tuple[str, bytes] | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:

@@ -55,7 +55,7 @@ def pick(attributes: Collection[str], named: str | None, defaults: tuple[str, ..
 
 
 @lru_cache(maxsize=1024)
-def _pick(keys: tuple, defaults: tuple[str, ...]) -> str | None:
+def _pick(keys: tuple[Any, ...], defaults: tuple[str, ...]) -> str | None:
     lower = {str(k).casefold(): k for k in keys}
     return next((lower[key] for key in defaults if key in lower), None)
 

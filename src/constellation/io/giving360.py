@@ -130,7 +130,7 @@ def looks_360_csv(header: list[str]) -> bool:
 def read_json(name: str, data: dict[str, Any]) -> Batch:
     grants = data["grants"]
     batch = Batch()
-    orgs: dict[str, tuple[dict, str]] = {}
+    orgs: dict[str, tuple[dict[str, Any], str]] = {}
     for i, grant in enumerate(grants):
         position = f"{name} grants[{i}]"
         if not isinstance(grant, dict):
@@ -147,7 +147,7 @@ def read_csv(name: str, content: bytes) -> Batch:
         raise refuse("the file is empty", position=name)
     header = [cell_text(h) for h in rows[0][1]]
     batch = Batch()
-    orgs: dict[str, tuple[dict, str]] = {}
+    orgs: dict[str, tuple[dict[str, Any], str]] = {}
     for at, cells in rows[1:]:
         grant: dict[str, Any] = {}
         for title, value in zip(header, cells, strict=False):
@@ -177,7 +177,11 @@ def _day(value: Any) -> str | None:
 
 
 def _grant(
-    batch: Batch, orgs: dict, grant: dict[str, Any], position: str, columns: dict[str, str]
+    batch: Batch,
+    orgs: dict[str, Any],
+    grant: dict[str, Any],
+    position: str,
+    columns: dict[str, str],
 ) -> None:
     grant = {k: jsonable(v) for k, v in grant.items()}
     funder = _first(grant.pop("fundingOrganization", None))
@@ -261,7 +265,7 @@ def _grant(
     )
 
 
-def _add_orgs(batch: Batch, orgs: dict[str, tuple[dict, str]]) -> None:
+def _add_orgs(batch: Batch, orgs: dict[str, tuple[dict[str, Any], str]]) -> None:
     for org_id, (org, position) in orgs.items():
         props = {}
         if org.get("description"):

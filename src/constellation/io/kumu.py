@@ -321,7 +321,7 @@ def from_tables(tables: list[Table], resolver: Resolver, index: NodeIndex) -> Ba
         kinds[node_id] = kind
 
     # connections: From and To name elements by ID, else by label
-    pending: list[tuple[Table, int, str, dict, list[tuple[str, str]]]] = []
+    pending: list[tuple[Table, int, str, dict[str, Any], list[tuple[str, str]]]] = []
     for t in connections:
         for at, record in t.records():
             _, foreign_id = _take(record, "id")
@@ -459,7 +459,9 @@ def _type_of_edge(kind: str) -> str:
     return kind.replace("_", " ")
 
 
-def _element_rows(repo: Repository, workspace: str) -> tuple[list[dict], list[dict]]:
+def _element_rows(
+    repo: Repository, workspace: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     elements = [
         {"ID": n.id, "Label": n.label, "Type": _type_of_node(n.kind)}
         | _fields(n, vocab.NODE_KINDS[n.kind])
@@ -495,7 +497,7 @@ def export_blueprint(repo: Repository, workspace: str) -> dict[str, Any]:
     """A Kumu blueprint: ``elements`` and ``connections`` with id, label, type and fields."""
     elements, connections = _element_rows(repo, workspace)
 
-    def lower(row: dict) -> dict:
+    def lower(row: dict[str, Any]) -> dict[str, Any]:
         return {
             (k.lower() if k in ("ID", "Label", "Type", "Tags", "From", "To", "Direction") else k): v
             for k, v in row.items()
@@ -507,7 +509,7 @@ def export_blueprint(repo: Repository, workspace: str) -> dict[str, Any]:
     }
 
 
-def _header(rows: list[dict], first: list[str]) -> list[str]:
+def _header(rows: list[dict[str, Any]], first: list[str]) -> list[str]:
     seen = dict.fromkeys(first)
     for row in rows:
         for key in row:

@@ -148,8 +148,8 @@ def build_packet(
     trend_graphs: list[nx.MultiDiGraph],
     *,
     name: str | None = None,
-    params: AuditParams | dict | None = None,
-    indicator_params: IndicatorParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
+    indicator_params: IndicatorParams | dict[str, Any] | None = None,
 ) -> Packet:
     """The packet from the graph as of its date, as of `since` (`before`) and at the
     trend's yearly points (oldest first)."""

@@ -67,7 +67,8 @@ from constellation.store.tables import Change, Edge, Node, Workspace, utcnow
 
 __all__ = ["Repository", "GraphRows", "slugify"]
 
-_Query = TypeVar("_Query", bound=Select)  # a SELECT that filters keep the type of
+_Item = TypeVar("_Item")
+_Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")  # filters keep a SELECT's type
 
 CHUNK = 5000  # rows per IN (…) list; SQLite allows 32,766 bound parameters
 ANALYZE_ROWS = 5000  # PostgreSQL: refresh planner statistics after inserting this many rows
@@ -88,7 +89,7 @@ def slugify(text: str, fallback: str = "node") -> str:
     return _SLUG_RE.sub("-", ascii_text.lower()).strip("-")[:80] or fallback
 
 
-def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
+def _chunks(items: Sequence[_Item], size: int = CHUNK) -> Iterable[Sequence[_Item]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
@@ -102,8 +103,8 @@ class GraphRows(NamedTuple):
     """
 
     revision: int
-    nodes: Iterable[tuple]
-    edges: Iterable[tuple]
+    nodes: Iterable[tuple[Any, ...]]
+    edges: Iterable[tuple[Any, ...]]
 
 
 class Repository:
@@ -201,7 +202,7 @@ class Repository:
         ).where(Edge.workspace_pk == ws_pk, Edge.archived_at.is_(None), edge_valid)
         return GraphRows(revision, self._rows(node_stmt), self._rows(edge_stmt))
 
-    def _rows(self, stmt: Select) -> Iterator[tuple]:
+    def _rows(self, stmt: Select[Any]) -> Iterator[tuple[Any, ...]]:
         """A statement's rows as tuples, run when first read (so one cursor at a time)."""
         yield from self.session.execute(stmt)
 
@@ -870,9 +871,9 @@ class Repository:
 
         # 4. write
         now = utcnow()
-        log: list[dict] = []
+        log: list[dict[str, Any]] = []
         id_to_pk = {k: v["pk"] for k, v in existing_nodes.items()}
-        for chunk in _chunks(new_nodes):
+        for node_chunk in _chunks(new_nodes):
             rows = [
                 self._payload(n)
                 | {
@@ -884,7 +885,7 @@ class Repository:
                     "created_at": now,
                     "updated_at": now,
                 }
-                for n in chunk
+                for n in node_chunk
             ]
             result = self.session.execute(
                 insert(Node.__table__).returning(
@@ -916,7 +917,7 @@ class Repository:
             )
         missing = [x for x in wanted if x not in id_to_pk]
         id_to_pk |= {k: v[0] for k, v in self._node_kinds(ws.pk, missing).items()}
-        for chunk in _chunks(new_edges):
+        for edge_chunk in _chunks(new_edges):
             rows = [
                 self._payload(e)
                 | {
@@ -929,20 +930,20 @@ class Repository:
                     "created_at": now,
                     "updated_at": now,
                 }
-                for e in chunk
+                for e in edge_chunk
             ]
             self.session.execute(insert(Edge.__table__), rows)
             log += [
                 self._log_row(
                     ws.pk,
                     "edge",
-                    e.id,
+                    r["id"],
                     "create",
                     1,
                     None,
                     self._out_dict(r | {"source": e.source, "target": e.target}, ws.slug, now),
                 )
-                for e, r in zip(chunk, rows, strict=True)
+                for e, r in zip(edge_chunk, rows, strict=True)
             ]
         for old, e in changed_edges:
             values = self._payload(e) | {
@@ -966,8 +967,8 @@ class Repository:
                     ),
                 )
             )
-        for chunk in _chunks(log):
-            self.session.execute(insert(Change.__table__), list(chunk))
+        for log_chunk in _chunks(log):
+            self.session.execute(insert(Change.__table__), list(log_chunk))
         if self._dialect == "postgresql" and len(new_nodes) + len(new_edges) >= ANALYZE_ROWS:
             # fresh statistics, or the next lookups plan as if the tables were empty
             for table in (Node, Edge):
@@ -1389,7 +1390,7 @@ class Repository:
         ).scalar_one()
         return nodes, edges
 
-    def kind_counts(self, workspace: str) -> dict[str, Counter]:
+    def kind_counts(self, workspace: str) -> dict[str, Counter[str]]:
         """Live (unarchived) nodes and edges per kind."""
         ws = self._workspace_row(workspace)
         out = {}
@@ -1442,7 +1443,7 @@ class Repository:
             updated_at=row.updated_at,
         )
 
-    def _edge_select(self, workspace_pk: int) -> Select:
+    def _edge_select(self, workspace_pk: int) -> Select[Edge, str, str]:
         src, tgt = aliased(Node), aliased(Node)
         return (
             select(Edge, src.id.label("source"), tgt.id.label("target"))
@@ -1451,7 +1452,7 @@ class Repository:
             .where(Edge.workspace_pk == workspace_pk)
         )
 
-    def _edge_rows(self, stmt: Select, workspace: str) -> list[EdgeOut]:
+    def _edge_rows(self, stmt: Select[Edge, str, str], workspace: str) -> list[EdgeOut]:
         return [
             EdgeOut(
                 workspace=workspace,

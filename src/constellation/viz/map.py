@@ -267,7 +267,7 @@ def _findings(
     return findings, main, involved
 
 
-def _worst(indices: Sequence[int], findings: list[dict]) -> str | None:
+def _worst(indices: Sequence[int], findings: list[dict[str, Any]]) -> str | None:
     severities = [findings[i]["severity"] for i in indices]
     worst = min(severities, key=_SEVERITY_RANK.__getitem__, default=None)
     return worst if worst in MARKS else None
