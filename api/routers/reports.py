@@ -16,7 +16,7 @@ from constellation.analysis.indicators import IndicatorReport, IndicatorTrend
 from constellation.report import MEDIA_TYPES, ReportFormat
 from constellation.report.pdf import PdfUnavailable
 from constellation.services.indicators import indicator_chart, indicator_report, one_indicator
-from constellation.services.report import packet_document
+from constellation.services.report import map_picture, packet_document
 
 router = APIRouter(
     prefix="/api/workspaces/{workspace}", tags=["reports"], responses=problems(401, 404, 413, 422)
@@ -100,3 +100,13 @@ def report(
     if format == ReportFormat.pdf:
         headers["Content-Disposition"] = f'inline; filename="{workspace}-packet-{day}.pdf"'
     return Response(document, media_type=MEDIA_TYPES[format], headers=headers)
+
+
+@router.get(
+    "/map.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}},
+    summary="The map as of a date as a static SVG picture (the one in the meeting packet)",
+)
+def map_svg(cache: AnalysesDep, as_of: AsOf = None) -> Response:
+    return Response(map_picture(cache, as_of), media_type="image/svg+xml")

@@ -106,3 +106,12 @@ def test_the_report_refuses_bad_requests(client, tokens):
     assert client.get("/api/workspaces/private/report").status_code == 401  # anonymous
     r = client.get("/api/workspaces/nowhere/report", headers=tokens["admin"])
     assert r.status_code == 404
+
+
+def test_the_map_picture_as_svg(client):
+    r = client.get(f"{WS}/map.svg", params={"as_of": "2024-06-01"})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("image/svg+xml")
+    nodes = client.get(f"{WS}/nodes", params={"as_of": "2024-06-01", "limit": 500}).json()
+    assert r.text.count("<g data-id=") == nodes["total"]
+    assert 'class="map-picture"' in r.text

@@ -193,8 +193,16 @@ def test_the_html_holds_the_health_score_and_every_high_finding(packet_ws, html)
         assert re.search(rf"<h2>{re.escape(heading)}", html), heading
 
 
-def test_the_html_shows_what_changed_since(html):
+def test_the_html_shows_what_changed_since(packet_ws, html):
     text = Text.of(html)
+    now, then = (
+        audit_workspace(packet_ws, "packet", day).summary["health"]["score"]
+        for day in (AS_OF, SINCE)
+    )
+    assert now < then  # a leaderless group launched
+    assert f"({then} on 2023-01-01, down {then - now})" in text
+    moved = text.split("What moved it since 2023-01-01")[1].split("The score:")[0]
+    assert "Leaderless constellations: 0 → 1 finding(s) (more; -" in moved
     appeared = text.split("Appeared since 2023-01-01")[1].split("Resolved since")[0]
     assert f"{XSS} is active but nobody convenes it." in appeared
     changes = text.split("Changes since 2023-01-01")[1]

@@ -458,3 +458,23 @@ def test_a_large_map_opens_in_seconds_with_server_positions(browser, tmp_path):
         assert p.problems == []
     finally:
         p.close()
+
+
+def test_an_indicators_details_show_its_curve(demo_page):
+    demo_page.click_node("foster-youth-employed-by-24")
+    page = demo_page.page
+    assert page.locator("#details section h2", has_text="Trend").count() == 1
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#details img.chart');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
+    assert (
+        page.locator("#details img.chart")
+        .get_attribute("src")
+        .startswith("data:image/svg+xml;base64,")
+    )
+    assert page.locator("#details img.chart").get_attribute("alt") == (
+        "Turn-the-curve chart of Foster youth employed by age 24"
+    )
+    demo_page.shot("la-compact-indicator-details")
+    assert demo_page.problems == []

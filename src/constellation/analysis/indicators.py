@@ -303,9 +303,9 @@ def _point(v: Any) -> Point:
     if isinstance(v, BaseModel):
         v = v.model_dump()
     group = v.get("group")
-    day = _date(v["date"])
-    if day is None:  # the vocabulary requires it; a value from elsewhere may lack it
-        raise ValueError(f"an indicator value without its date: {v!r}")
+    day = _date(v.get("date"))
+    if day is None:
+        raise ValueError(f"an indicator value needs a date: {v!r}")
     return Point(
         date=day,
         value=float(v["value"]),

@@ -14,7 +14,7 @@ would run as formulas escaped.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from constellation.errors import Problem
 from constellation.io.batching import Batch, NodeIndex
@@ -31,10 +31,18 @@ __all__ = ["FORMAT", "read", "export", "is_edge_table"]
 
 
 def edge_columns(header: list[str], cols: ColumnMap) -> tuple[str, str] | None:
-    """The source and target columns of an edge table; None for any other table."""
+    """The source and target columns of an edge table; None for any other table.
+
+    A table with ``label`` and ``kind`` columns is a node table even when it has source and
+    target columns too (an indicator's data source and target value are properties), unless
+    the mapping file names the edge columns."""
     source = pick(header, cols.source, ("source", "from"))
     target = pick(header, cols.target, ("target", "to"))
-    return (source, target) if source and target else None
+    if not (source and target):
+        return None
+    named = cols.source or cols.target
+    nodes = pick(header, None, ("label",)) and pick(header, None, ("kind",))
+    return (source, target) if named or not nodes else None
 
 
 def is_edge_table(header: list[str], cols: ColumnMap) -> bool:
@@ -108,7 +116,7 @@ def export(repo: Repository, workspace: str) -> bytes:
     """``nodes.csv`` (id, label, kind, tags, validity, properties, attributes) and
     ``edges.csv`` (id, source, target, kind, …) in one zip."""
     nodes, edges = flat_records(repo, workspace)
-    node_rows = [{"id": i} | r for i, r in nodes]
+    node_rows = [{"id": i} | _node_columns(r) for i, r in nodes]
     edge_rows = [{"id": i, "source": s, "target": t} | r for i, s, t, r in edges]
     files = {}
     for name, rows, first in (
@@ -121,6 +129,16 @@ def export(repo: Repository, workspace: str) -> bytes:
         columns = list(header)
         files[name] = write_csv(columns, ([escape_cell(r.get(c)) for c in columns] for r in rows))
     return zip_files(files)
+
+
+_EDGE_ENDS = frozenset({"source", "target", "from", "to"})
+"""The columns an edge table is told by."""
+
+
+def _node_columns(row: dict[str, Any]) -> dict[str, Any]:
+    """A node's columns, with a property named like an edge table's ends (an indicator's
+    source and target) written as ``properties.NAME``, so the table reads as nodes again."""
+    return {(f"properties.{k}" if k in _EDGE_ENDS else k): v for k, v in row.items()}
 
 
 # ------------------------------------------------------------------------ the record

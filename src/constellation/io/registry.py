@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from constellation.io import csv_tables, cytoscape, gexf, giving360, graphml, kumu, native
+from constellation.io import (
+    csv_tables,
+    cytoscape,
+    gexf,
+    giving360,
+    graphml,
+    indicator_values,
+    kumu,
+    native,
+)
 from constellation.io.errors import refuse
 from constellation.io.formats import (
     Export,
@@ -206,6 +215,7 @@ FORMATS = Registry(
         gexf.FORMAT,
         giving360.FORMAT,
         cytoscape.FORMAT,
+        indicator_values.FORMAT,
         csv_tables.FORMAT,
         kumu.FORMAT,
     ]

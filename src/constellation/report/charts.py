@@ -10,23 +10,21 @@ own id salt so several can sit in one HTML page without their clip-path ids coll
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-from typing import TYPE_CHECKING
-
+import numpy as np  # noqa: E402
 from matplotlib import dates as mdates  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from constellation.analysis.indicators import IndicatorTrend  # noqa: E402
-
-if TYPE_CHECKING:
-    import datetime as dt
-    from typing import Any
 
 __all__ = ["trend_chart", "health_chart", "COLORS"]
 
@@ -43,6 +41,19 @@ _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 
 
+def _days(dates: list[dt.date]) -> np.ndarray:
+    """Dates as numpy days, which matplotlib plots as dates (and its stubs accept)."""
+    return np.array(dates, dtype="datetime64[D]")
+
+
+def _date_axis(ax: Axes) -> None:
+    """Dates on the x axis with as few ticks as read well. matplotlib's date helpers carry
+    no annotations in its stubs, hence the two ignores."""
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"
 
@@ -56,7 +67,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
     dates = [p.date for p in t.values] + [p.date for g in t.groups for p in g.values]
     if t.values:
         ax.plot(
-            [p.date for p in t.values],  # type: ignore[arg-type]  # the stubs leave out dates
+            _days([p.date for p in t.values]),
             [p.value for p in t.values],
             color=COLORS["history"],
             marker="o",
@@ -67,7 +78,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
         )
     for i, g in enumerate(t.groups):
         ax.plot(
-            [p.date for p in g.values],  # type: ignore[arg-type]  # the stubs leave out dates
+            _days([p.date for p in g.values]),
             [p.value for p in g.values],
             color=GROUP_COLORS[i % len(GROUP_COLORS)],
             marker=".",
@@ -78,7 +89,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
     if t.forecast is not None:
         f = t.forecast
         ax.plot(
-            [f.start.date, f.end.date],  # type: ignore[arg-type]  # the stubs leave out dates
+            _days([f.start.date, f.end.date]),
             [f.start.value, f.end.value],
             color=COLORS["forecast"],
             linestyle="--",
@@ -103,7 +114,7 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
         label = f"target {_fmt(t.target)}{unit}"
         if t.target_date is not None:
             ax.plot(
-                [t.target_date],  # type: ignore[arg-type]  # the stubs leave out dates
+                _days([t.target_date]),
                 [t.target],
                 marker="*",
                 markersize=13,
@@ -130,11 +141,13 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
         ax.set_xticks([])
         ax.set_yticks([])
     else:
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        _date_axis(ax)
         ax.legend(
-            loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=7, frameon=False
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12),
+            ncol=3 if width >= 5.5 else 2,
+            fontsize=7,
+            frameon=False,
         )
     ax.set_title(t.label, fontsize=10, loc="left")
     if t.unit:
@@ -172,9 +185,7 @@ def health_chart(
     ax.set_ylim(0, 105)
     ax.set_ylabel("health (0–100)", fontsize=8)
     ax.set_title("Health score over the years", fontsize=10, loc="left")
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    _date_axis(ax)
     ax.tick_params(labelsize=7)
     ax.grid(True, axis="y", color="#e5e5e5", linewidth=0.6)
     for side in ("top", "right"):

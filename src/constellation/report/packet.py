@@ -20,6 +20,9 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 from pydantic import BaseModel, Field
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 from constellation.analysis.audit import run_audit
 from constellation.analysis.conveners import (
     ConvenerRow,
@@ -229,7 +232,8 @@ def _moved(then: AuditReport, now: AuditReport) -> list[Moved]:
                 before=fa,
                 after=fb,
                 points=points,
-                message=f"{title}: {fa} → {fb} finding(s) ({verb}; {points:+g} points"
+                message=f"{title}: {fa} → {fb} finding(s) ({verb}; "
+                + (f"{points:+g} points" if points else "no change to the score")
                 + (f", over the {of}" if of else "")
                 + ")",
             )

@@ -7,6 +7,7 @@ system (Debian: ``libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b`` and a font su
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any, NoReturn
 
 from constellation.errors import ConstellationError
@@ -28,7 +29,7 @@ class PdfUnavailable(ConstellationError):
         super().__init__(f"{NEEDS} ({reason})")
 
 
-def require_weasyprint() -> Any:  # the weasyprint module (it has no types)
+def require_weasyprint() -> ModuleType:
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: a missing Pango or HarfBuzz

@@ -13,7 +13,14 @@ from constellation.services.network import Network
 if TYPE_CHECKING:
     from constellation.report.packet import Packet
 
-__all__ = ["ReportFormat", "meeting_packet", "packet_document", "packet_dates", "MEDIA_TYPES"]
+__all__ = [
+    "ReportFormat",
+    "meeting_packet",
+    "packet_document",
+    "packet_dates",
+    "map_picture",
+    "MEDIA_TYPES",
+]
 
 
 def packet_dates(as_of: dt.date | None, since: dt.date | None) -> tuple[dt.date, dt.date]:
@@ -99,3 +106,19 @@ def packet_document(
         return html_to_pdf(html)
 
     return net.get("report", day, since, fmt.value, key, make=make)
+
+
+def map_picture(net: Network, as_of: dt.date | None = None) -> str:
+    """The map as of a date as one static ``<svg>`` (the packet's picture, and
+    ``GET …/map.svg``): the interactive map's colours, shapes and marks."""
+    from constellation.viz.svg import map_svg
+
+    day = as_of or dt.date.today()
+    name = net.repo.get_workspace(net.workspace, counts=False).name
+    return net.get(
+        "map-picture",
+        day,
+        make=lambda: map_svg(
+            net.graph(day), net.audit(day, AuditParams()), title=f"{name} on {day}"
+        ),
+    )

@@ -411,6 +411,8 @@ def _records(
             recorded = d.get("recorded_status", r["status"])
             if recorded != r["status"]:
                 r["recorded_status"] = recorded
+        if d["kind"] == "indicator" and d.get("values"):
+            r["chart"] = _chart(G, node)
         if goals.get(node):
             r["goals"] = sorted(goals[node])
         if areas.get(node):
@@ -421,6 +423,16 @@ def _records(
             r["involved"] = involved[node]
         out[node] = r
     return out
+
+
+def _chart(G: nx.MultiDiGraph, node: str) -> str:
+    """An indicator's turn-the-curve chart as a data: URI, for the details panel (the page's
+    CSP allows images from data: only)."""
+    from constellation.analysis.indicators import indicator_trend
+    from constellation.report.charts import trend_chart
+
+    svg = trend_chart(indicator_trend(G, node), width=3.8, height=3.6).encode("utf-8")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
 def _relations(G: nx.MultiDiGraph) -> tuple[dict[str, set[str]], dict[str, set[str]]]:

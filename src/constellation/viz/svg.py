@@ -46,12 +46,8 @@ LABELLED_KINDS = frozenset(
 _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
 
-def _element(tag: str, /, **attrs: str) -> ET.Element:
-    """An element; SVG's attribute names with hyphens come as ``**{"stroke-width": …}``."""
-    return ET.Element(tag, attrs)
-
-
-def _sub(parent: ET.Element, tag: str, /, **attrs: str) -> ET.Element:
+def _sub(parent: ET.Element, tag: str, **attrs: str) -> ET.Element:
+    """A child element; attribute names that are not identifiers come in as ``**{…}``."""
     return ET.SubElement(parent, tag, attrs)
 
 
@@ -148,8 +144,8 @@ def map_svg(
         if f["subjects"]:
             main.setdefault(f["subjects"][0], []).append(i)
 
-    saved = dict(saved_positions(view) if positions is None else positions)
-    saved = {n: p for n, p in saved.items() if n in view}
+    given = saved_positions(view) if positions is None else positions
+    saved: dict[str, Mapping[str, float]] = {n: p for n, p in given.items() if n in view}
     coords: Mapping[str, Mapping[str, float]]
     if len(saved) == view.number_of_nodes():
         coords = saved
@@ -174,15 +170,18 @@ def map_svg(
     degree = dict(view.degree())
     top = max(degree.values(), default=1) or 1
 
-    svg = _element(
+    svg = ET.Element(
         "svg",
-        xmlns="http://www.w3.org/2000/svg",
-        width=str(width),
-        height=str(height),
-        viewBox=f"0 0 {width} {height}",
-        role="img",
-        **{"aria-label": title or f"The map of {G.graph.get('workspace')} on {as_of}"},
-        **{"font-family": "DejaVu Sans, Arial, sans-serif", "class": "map-picture"},
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "width": str(width),
+            "height": str(height),
+            "viewBox": f"0 0 {width} {height}",
+            "role": "img",
+            "aria-label": title or f"The map of {G.graph.get('workspace')} on {as_of}",
+            "font-family": "DejaVu Sans, Arial, sans-serif",
+            "class": "map-picture",
+        },
     )
     if title:
         _sub(svg, "title").text = title

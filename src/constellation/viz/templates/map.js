@@ -441,6 +441,10 @@
       actions.appendChild(all);
     }
     details.appendChild(actions);
+    if (r.chart) {  // an indicator's curve, drawn on the server (a data: URI)
+      details.appendChild(section("Trend", el("img", { cls: "chart", src: r.chart,
+        alt: "Turn-the-curve chart of " + r.label })));
+    }
 
     var own = r.findings || [];
     var named = r.involved || [];
