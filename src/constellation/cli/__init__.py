@@ -3,7 +3,15 @@
 The Typer app lives in ``common``; each module below registers one group of commands on it.
 """
 
-from constellation.cli import admin, analysis, maps, records, reports, transfer  # noqa: F401
+from constellation.cli import (  # noqa: F401 - registers
+    admin,
+    analysis,
+    candidates,
+    maps,
+    records,
+    reports,
+    transfer,
+)
 from constellation.cli.common import app
 
 __all__ = ["app", "main"]

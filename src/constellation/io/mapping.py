@@ -301,8 +301,8 @@ def _field_shape(kind: str | None, name: str) -> str:
         return "other"
     ann = info.annotation
     args = typing.get_args(ann)
-    if typing.get_origin(ann) is list:
-        return "list"
+    if typing.get_origin(ann) is list or any(typing.get_origin(a) is list for a in args):
+        return "list"  # a list, or an optional one
     if ann is str or (str in args and type(None) in args and len(args) == 2):
         return "str"
     return "other"
