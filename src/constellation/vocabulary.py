@@ -9,7 +9,7 @@ fund and be a backbone at once (UNITE-LA convenes the L.A. Compact *and* several
 workgroups, seed 001).
 
 >>> sorted(NODE_KINDS)[:3]
-['assessment', 'constellation', 'goal']
+['assessment', 'constellation', 'event']
 >>> EDGE_KINDS["funds"].targets
 ('organization', 'constellation')
 >>> validate_properties("organization", {"sector": "Non-profit"})
@@ -34,8 +34,13 @@ __all__ = [
     "NODE_KINDS",
     "CATEGORY_COLORS",
     "LIVE_STATUSES",
+    "MOST_AFFECTED",
     "NO_VALUE_COLOR",
     "OTHER_COLOR",
+    "QUALIFIED_SENIORITY",
+    "TIE_SCALE",
+    "TRUST_PARTS",
+    "VALUE_PARTS",
     "EdgeKind",
     "NodeKind",
     "PropertyError",
@@ -154,6 +159,52 @@ SectorField = Annotated[Sector, BeforeValidator(_sector)]
 LevelField = Annotated[Level | None, BeforeValidator(_lower)]
 
 
+class EventType(StrEnum):
+    """The meetings and engagement the seeds ask conveners to hold or attend (seed 000)."""
+
+    CONSTELLATION_MEETING = "constellation_meeting"
+    INTER_CONVENER_MEETING = "inter_convener_meeting"
+    STAKEHOLDER_FEEDBACK = "stakeholder_feedback"
+    LEADERSHIP_TABLE_REPORT = "leadership_table_report"
+    STEWARDSHIP_MEETING = "stewardship_meeting"
+    OTHER = "other"
+
+
+class Stakeholder(StrEnum):
+    """Who a stakeholder feedback session heard (seed 000: "the stakeholders who are most
+    affected … parents, students, and other community members")."""
+
+    PARENTS = "parents"
+    STUDENTS = "students"
+    YOUTH = "youth"
+    COMMUNITY_MEMBERS = "community_members"
+    PRACTITIONERS = "practitioners"
+    PARTNERS = "partners"
+    OTHER = "other"
+
+
+MOST_AFFECTED = frozenset(
+    {Stakeholder.PARENTS, Stakeholder.STUDENTS, Stakeholder.YOUTH, Stakeholder.COMMUNITY_MEMBERS}
+)
+"""The stakeholders seed 000 names as the most affected by a network's goals."""
+
+QUALIFIED_SENIORITY = frozenset({Seniority.CEO, Seniority.DIRECT_REPORT, Seniority.SPECIALIST})
+"""Seed 000: a convener's representative is "preferred CEO, direct report to CEO or a
+specialist with deep expertise in the outcome area"."""
+
+TIE_SCALE = (1.0, 4.0)
+"""The scale of tie-quality scores: 1 (not at all) to 4 (very), as in the PARTNER tool's
+survey (Visible Network Labs)."""
+
+TRUST_PARTS = ("trust_openness", "trust_reliability", "trust_mission")
+"""The sub-scores of trust: openness to communication, reliability, shared mission."""
+
+VALUE_PARTS = ("value_power", "value_involvement", "value_resources")
+"""The sub-scores of value: power and influence, level of involvement, resource contribution."""
+
+TieScore = Annotated[float | None, Field(ge=TIE_SCALE[0], le=TIE_SCALE[1])]
+
+
 class Properties(BaseModel):
     """Base of every property model: unknown keys are refused (they belong in attributes)."""
 
@@ -223,6 +274,13 @@ class OrganizationProps(Properties):
         description="Seed 000: a convener keeps the work going when its representative leaves.",
     )
     has_board_support: bool | None = Field(None, description="Letter of support (seed 000).")
+    has_stable_capacity: bool | None = Field(
+        None, description="Organizational capacity and stability to lead a network (seed 000)."
+    )
+    standing_in: list[str] | None = Field(
+        None,
+        description="Ids of the issue areas or goals it is a recognized leader in (seed 000).",
+    )
     website: str | None = None
     description: str | None = None
     geography: str | None = None
@@ -231,6 +289,10 @@ class OrganizationProps(Properties):
 class PersonProps(Properties):
     title: str | None = None
     seniority: Annotated[Seniority, BeforeValidator(_lower)] | None = None
+    expertise: list[str] | None = Field(
+        None,
+        description="Ids of the issue areas or goals of their deep expertise (seed 000).",
+    )
     email: str | None = None
 
 
@@ -274,6 +336,18 @@ class AssessmentProps(Properties):
     notes: str | None = None
 
 
+class EventProps(Properties):
+    """A meeting or engagement: what it was, when, and for seed 000's feedback sessions whom
+    it heard."""
+
+    event_type: Annotated[EventType, BeforeValidator(_lower)] = EventType.CONSTELLATION_MEETING
+    date: dt.date | None = None
+    stakeholders: list[Annotated[Stakeholder, BeforeValidator(_lower)]] = Field(
+        default_factory=list, description="Who was heard: parents, students, community members …"
+    )
+    description: str | None = None
+
+
 # --- edge property models -------------------------------------------------------------
 
 
@@ -300,15 +374,42 @@ class BackboneForProps(Properties):
     geography: str | None = None
 
 
-class ConvenesProps(Properties):
+class TieQuality(Properties):
+    """Trust and value of a tie, as network evaluators survey them (the PARTNER tool), on
+    `TIE_SCALE`. Either score may be given whole or through its three sub-scores."""
+
+    trust: TieScore = Field(None, description="How much the partners trust each other (1–4).")
+    trust_openness: TieScore = Field(None, description="Openness to communication (1–4).")
+    trust_reliability: TieScore = Field(None, description="Reliability (1–4).")
+    trust_mission: TieScore = Field(None, description="Shared mission (1–4).")
+    value: TieScore = Field(None, description="How much the partner brings (1–4).")
+    value_power: TieScore = Field(None, description="Power and influence (1–4).")
+    value_involvement: TieScore = Field(None, description="Level of involvement (1–4).")
+    value_resources: TieScore = Field(None, description="Resource contribution (1–4).")
+
+
+class ConvenesProps(TieQuality):
     role: Annotated[ConvenerRole, BeforeValidator(_lower)] = ConvenerRole.PRIMARY
     staff_time: float | None = Field(None, ge=0, description="FTE committed to convening it.")
     has_succession_plan: bool | None = None
+    representative: str | None = Field(
+        None, description="Id of the person it appointed to the group (seed 000)."
+    )
+    skills: bool | None = Field(None, description="Seed 001: do you have the skills?")
+    bandwidth: bool | None = Field(None, description="Seed 001: do you have the bandwidth?")
+    fit: bool | None = Field(None, description="Seed 001: is it a fit?")
+    content_knowledge: bool | None = Field(
+        None, description="Seed 001: do you have the content knowledge?"
+    )
 
 
-class ParticipatesInProps(Properties):
+class ParticipatesInProps(TieQuality):
     role: str | None = None
     since: dt.date | None = None
+
+
+class AttendedProps(Properties):
+    role: str | None = Field(None, description="convener, facilitator, presenter …")
 
 
 class AdvancesProps(Properties):
@@ -325,7 +426,7 @@ class FundsProps(Properties):
     funding_type: Annotated[FundingType, BeforeValidator(_lower)] | None = None
 
 
-class CollaboratesWithProps(Properties):
+class CollaboratesWithProps(TieQuality):
     description: str | None = None
 
 
@@ -346,6 +447,9 @@ class NodeKind:
     properties: type[Properties]
     color: str
     shape: str
+    structural: bool = True
+    """False for records of what happened (a meeting): the structural measures (brokers,
+    communities, cut points) leave them out, so a meeting is not mistaken for a hub."""
 
     @property
     def plural(self) -> str:
@@ -438,6 +542,16 @@ NODE_KINDS: dict[str, NodeKind] = _kinds(
         AssessmentProps,
         "#882255",
         "box",
+    ),
+    NodeKind(
+        "event",
+        "Event",
+        "A meeting or engagement: a group's meeting, an inter-convener meeting, a stakeholder "
+        "feedback session (seed 000).",
+        EventProps,
+        "#8c8c3c",
+        "triangleDown",
+        structural=False,
     ),
 )
 
@@ -558,6 +672,24 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("constellation", "initiative"),
             NoProps,
             "#882255",
+            dashes=True,
+        ),
+        EdgeKind(
+            "held_for",
+            "An event belongs to a constellation, initiative or stewardship group.",
+            ("event",),
+            ("constellation", "initiative", "stewardship_group"),
+            NoProps,
+            "#8c8c3c",
+            dashes=True,
+        ),
+        EdgeKind(
+            "attended",
+            "An organization or person took part in an event.",
+            ("organization", "person"),
+            ("event",),
+            AttendedProps,
+            "#7a6a00",
             dashes=True,
         ),
         EdgeKind(

@@ -16,24 +16,48 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
 
 # importing the families registers their checks
 from constellation.analysis import (  # noqa: F401
+    assessments,
     backbones,
     constellations,
     conveners,
+    events,
     goals,
     network,
+    quality,
     signers,
+    stewardship,
+    ties,
 )
 from constellation.analysis.findings import SEVERITY_ORDER, AuditReport, Finding, Severity
 from constellation.analysis.index import index_of
 from constellation.analysis.params import AuditParams, resolve
-from constellation.analysis.registry import CHECKS, check_ids
+from constellation.analysis.registry import CHECKS, check_ids, order_checks
+
+FAMILIES = (
+    "backbones",
+    "constellations",
+    "conveners",
+    "goals",
+    "network",
+    "signers",
+    "stewardship",
+    "events",
+    "assessments",
+    "quality",
+    "ties",
+)
+"""The order the checks are listed and run in: the first eleven, then issue 13's."""
+order_checks(FAMILIES)
+
+if TYPE_CHECKING:
+    from constellation.store.repository import Repository
 
 __all__ = [
     "run_checks",
@@ -48,7 +72,7 @@ __all__ = [
 
 def run_checks(
     G: nx.MultiDiGraph,
-    params: AuditParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
     checks: Iterable[str] | None = None,
 ) -> list[Finding]:
     """Findings of the chosen checks (all by default), most severe first."""
@@ -93,7 +117,7 @@ def health_score(
 
 def run_audit(
     G: nx.MultiDiGraph,
-    params: AuditParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
     checks: Iterable[str] | None = None,
     *,
     figures: bool = True,
@@ -125,6 +149,7 @@ def run_audit(
     }
     if figures:
         summary["network"] = network.network_figures(G, p)
+        summary["tie_quality"] = ties.tie_quality_figures(G)
     return AuditReport(
         workspace=G.graph["workspace"], as_of=G.graph["as_of"], summary=summary, findings=findings
     )
@@ -151,10 +176,10 @@ def compare_findings(before: AuditReport, after: AuditReport) -> FindingChanges:
 
 
 def audit_workspace(
-    repo,
+    repo: Repository,
     workspace: str,
     as_of: dt.date | None = None,
-    params: AuditParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
     checks: Iterable[str] | None = None,
 ) -> AuditReport:
     """Load the workspace as of a date and audit it: what the CLI and the API call."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import networkx as nx
 
@@ -11,7 +12,26 @@ from constellation.analysis.index import index_of
 from constellation.analysis.params import AuditParams, resolve
 from constellation.analysis.registry import check
 
-__all__ = ["orphan_goals", "unmeasured_goals"]
+__all__ = ["orphan_goals", "unmeasured_goals", "values_as_of"]
+
+
+def values_as_of(G: nx.MultiDiGraph, indicator: str) -> tuple[list[dict[str, Any]], int]:
+    """An indicator's values dated up to the graph's date, oldest first, and how many
+    more are dated after it (known today, not on that day).
+
+    >>> import datetime as dt
+    >>> from constellation.graph import build_graph
+    >>> G = build_graph([{"id": "i", "kind": "indicator", "label": "Graduation rate",
+    ...     "properties": {"values": [{"date": "2019-06-01", "value": 80},
+    ...                               {"date": "2017-06-01", "value": 76}]}}],
+    ...     as_of=dt.date(2018, 1, 1))
+    >>> values_as_of(G, "i")
+    ([{'date': '2017-06-01', 'value': 76}], 1)
+    """
+    as_of = G.graph["as_of"].isoformat()
+    every = sorted(G.nodes[indicator].get("values") or [], key=lambda v: str(v.get("date")))
+    known = [v for v in every if str(v.get("date")) <= as_of]
+    return known, len(every) - len(known)
 
 
 @check(
@@ -21,7 +41,9 @@ __all__ = ["orphan_goals", "unmeasured_goals"]
     population=lambda ix: len(ix.nodes("goal")),
     population_label="goals",
 )
-def orphan_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> list[Finding]:
+def orphan_goals(
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
+) -> list[Finding]:
     """Goals that no active constellation advances, directly or through an indicator.
 
     A goal on the common agenda with nobody working on it is a gap the stewardship group
@@ -95,11 +117,14 @@ def orphan_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -
     population=lambda ix: len(ix.nodes("goal")) + len(ix.nodes("indicator")),
     population_label="goals and indicators",
 )
-def unmeasured_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> list[Finding]:
+def unmeasured_goals(
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
+) -> list[Finding]:
     """Goals with no indicator, and indicators with no data.
 
     Shared measurement is a condition of collective impact: a goal nobody measures cannot
-    show progress, and an indicator with no values is a measure in name only.
+    show progress, and an indicator with no values is a measure in name only. As of a
+    date, only the values dated up to it count (see `values_as_of`).
 
     Examples
     --------
@@ -128,8 +153,9 @@ def unmeasured_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = Non
                 )
             )
     for ind in ix.nodes("indicator"):
-        values = G.nodes[ind].get("values") or []
+        values, later = values_as_of(G, ind)
         if not values:
+            baseline = G.nodes[ind].get("baseline")
             findings.append(
                 Finding(
                     check="unmeasured_goals",
@@ -137,8 +163,10 @@ def unmeasured_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = Non
                     subjects=[subject(G, ind)]
                     + [subject(G, g) for g in ix.targets("measures", ind)],
                     message=f"The indicator {G.nodes[ind]['label']} has no data yet.",
-                    evidence={"values": 0, "baseline": G.nodes[ind].get("baseline")},
-                    suggestion="Record a baseline and the latest dated value (data plan).",
+                    evidence={"values": 0, "values_after_date": later, "baseline": baseline},
+                    suggestion="Record its latest dated value (data plan)."
+                    if baseline is not None
+                    else "Record a baseline and the latest dated value (data plan).",
                     key=make_key("unmeasured_goals", ind),
                 )
             )

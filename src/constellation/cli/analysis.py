@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -28,6 +28,12 @@ from constellation.cli.common import (
 )
 from constellation.errors import InvalidRecords
 from constellation.services.network import Network
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from constellation.analysis.findings import Finding
+    from constellation.analysis.params import AuditParams
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -52,7 +58,7 @@ ParamOption = Annotated[
 ]
 
 
-def _audit_params(pairs: list[str] | None):
+def _audit_params(pairs: list[str] | None) -> AuditParams:
     from constellation.services.audit import audit_params
 
     try:
@@ -66,7 +72,7 @@ def _audit_params(pairs: list[str] | None):
         ) from None
 
 
-def _findings_table(findings, title: str) -> Table:
+def _findings_table(findings: Iterable[Finding], title: str) -> Table:
     table = Table(title=title, title_justify="left", show_lines=False)
     table.add_column("severity")
     table.add_column("check")
@@ -345,7 +351,9 @@ def funding(
     """Joint-funding opportunities, unfunded constellations and co-funders.
 
     JSON output: {"joint_opportunities", "unfunded", "co_funders"}, each a list of entries
-    shaped like findings (subjects, message, evidence), plus "notes".
+    shaped like findings (subjects, message, evidence), plus "notes" and, for one funder,
+    "grantees" (each recipient it funds and who else funds it). Co-funders are funders of
+    the same grantees (or of work on the same goals), most shared grantees first.
     """
     from constellation.services import partners
 
@@ -369,8 +377,40 @@ def funding(
         for f in entries:
             table.add_row(f.message, f.suggestion)
         out.print(table)
+    if report.grantees:
+        table = Table(
+            title=f"Its grantees and who else funds them ({len(report.grantees)})",
+            title_justify="left",
+        )
+        table.add_column("grantee", overflow="fold")
+        table.add_column("its grants", overflow="fold")
+        table.add_column("other funders", overflow="fold", ratio=2)
+        for g in report.grantees:
+            table.add_row(
+                g.label,
+                _amounts(g.totals, g.grants),
+                "; ".join(f"{o.label} ({_amounts(o.totals, o.grants)})" for o in g.other_funders)
+                or "none",
+            )
+        out.print(table)
+    if report.by_year:
+        table = Table(title="Grants by the year they start", title_justify="left")
+        table.add_column("year")
+        table.add_column("grants", justify="right")
+        table.add_column("amount", overflow="fold")
+        for y in report.by_year:
+            money = " + ".join(f"{cur} {n:,.0f}" for cur, n in y.totals.items()) or "—"
+            if y.amount_unknown:
+                money += f" ({y.amount_unknown} of unknown amount)"
+            table.add_row(str(y.year) if y.year else "undated", str(y.grants), money)
+        out.print(table)
     for note in report.notes:
         out.print(f"[dim]Note: {note}[/]")
+
+
+def _amounts(totals: dict[str, float], grants: int) -> str:
+    money = " + ".join(f"{cur} {amount:,.0f}" for cur, amount in totals.items())
+    return f"{grants} grant(s)" + (f", {money}" if money else "")
 
 
 # ---------------------------------------------------------------------------- service

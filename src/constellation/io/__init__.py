@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from contextlib import nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
@@ -38,9 +38,13 @@ from constellation.io.batching import Batch, NodeIndex
 from constellation.io.errors import FileTooLarge, UnreadableFile, refuse
 from constellation.io.formats import Export, Format, FormatList, Reading
 from constellation.io.mapping import Mapping, Resolver, load_mapping
+from constellation.io.matching import Matched, match_existing
 from constellation.io.parsing import JsonDocuments, check_zip
 from constellation.io.registry import FORMATS, is_xlsx, is_zip
 from constellation.records import UpsertReport
+
+if TYPE_CHECKING:
+    from constellation.store.repository import Repository
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -78,6 +82,11 @@ class ImportReport(UpsertReport):
     workspace_created: bool = False
     notes: list[Problem] = Field(
         default_factory=list, description="What was read but left out, and why."
+    )
+    matched: list[Matched] = Field(
+        default_factory=list,
+        description="Records of the file that updated a stored node they matched by "
+        "identifier, alias or label, instead of adding a copy.",
     )
 
 
@@ -152,7 +161,7 @@ def _without_echoes(problems: list[Problem], batch: Batch) -> list[Problem]:
     return [p for p in problems if not (p.field in ("source", "target") and p.message in echoes)]
 
 
-def workspace_for(repo, files: list[tuple[str, bytes]]) -> str:
+def workspace_for(repo: Repository, files: list[tuple[str, bytes]]) -> str:
     """The workspace an import goes to when none is named: the one a native file names,
     else the only one there is, else a new one named after the first file."""
     from pathlib import PurePath
@@ -178,11 +187,11 @@ def workspace_for(repo, files: list[tuple[str, bytes]]) -> str:
 
 
 def import_files(
-    repo,
+    repo: Repository,
     workspace: str,
     files: list[tuple[str, bytes]],
     format: str = "auto",
-    mapping: Mapping | dict | tuple[str, bytes] | None = None,
+    mapping: Mapping | dict[str, Any] | tuple[str, bytes] | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
@@ -247,6 +256,12 @@ def import_files(
     index = NodeIndex(repo, workspace, exists)
     batch = FORMATS.reader(fmt)(expanded, Reading(resolver, index, docs))
     problems = resolver.problems() + batch.problems
+    matched: list[Matched] = []
+    if fmt != "native":  # a backup names its records exactly as they were
+        columns = the_mapping.identifiers if the_mapping else {}
+        matched = match_existing(
+            repo, workspace, batch, fmt, columns, exists=exists, made=index.made
+        )
     if progress:
         progress("checking", 0, batch.rows)
 
@@ -294,13 +309,14 @@ def import_files(
         files=[n for n, _ in files],
         workspace_created=not exists,
         notes=batch.notes,
+        matched=matched,
     )
 
 
 # ------------------------------------------------------------------------ export
 
 
-def export_workspace(repo, workspace: str, format: str) -> tuple[bytes, str, str]:
+def export_workspace(repo: Repository, workspace: str, format: str) -> tuple[bytes, str, str]:
     """A workspace in one of `EXPORT_FORMATS`: ``(content, media type, suggested filename)``.
 
     Foreign formats hold the live network (archived records are left out); ``native``

@@ -50,7 +50,7 @@ def node_measure(G: nx.MultiDiGraph, measure: str) -> tuple[dict[str, float], di
         from constellation.analysis.topology import topology_of
 
         values, how = topology_of(G, DEFAULTS).betweenness()
-        return {n: round(v, 6) for n, v in values.items()}, {"measure": "betweenness", **how}
+        return {n: round(values.get(n, 0.0), 6) for n in G}, {"measure": "betweenness", **how}
     from constellation.analysis.index import index_of
 
     ix = index_of(G)
