@@ -298,15 +298,15 @@ def server_layout(
     rest = [v for v in ids if v not in pos]
     leaves = set(rest)
     for v in rest:
-        a, b = seed_point(v)
-        angle = 2 * math.pi * a
+        turn, reach = seed_point(v)
+        angle = 2 * math.pi * turn
         anchors = sorted(u for u in neighbours[v] if u in pos)
         if anchors:
             x0, y0 = pos[anchors[0]]
-            r = spacing * (0.55 + 0.35 * b)
+            r = spacing * (0.55 + 0.35 * reach)
         else:
             x0, y0 = 0.0, 0.0
-            r = radius + spacing * (1 + b)
+            r = radius + spacing * (1 + reach)
         pos[v] = [x0 + r * math.cos(angle), y0 + r * math.sin(angle)]
     if rest:
         order = list(pos)
