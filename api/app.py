@@ -17,6 +17,7 @@ from api.limits import BodyLimit
 from api.routers import (
     analysis,
     candidates,
+    dedupe,
     health,
     maps,
     records,
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         workspaces,
         analysis,
         candidates,
+        dedupe,
         reports,
         maps,
         transfer,

@@ -32,8 +32,11 @@ __all__ = [
     "ANY",
     "EDGE_KINDS",
     "NODE_KINDS",
+    "CATEGORY_COLORS",
     "LIVE_STATUSES",
     "MOST_AFFECTED",
+    "NO_VALUE_COLOR",
+    "OTHER_COLOR",
     "QUALIFIED_SENIORITY",
     "TIE_SCALE",
     "TRUST_PARTS",
@@ -485,7 +488,7 @@ NODE_KINDS: dict[str, NodeKind] = _kinds(
         "Initiative",
         "The partnership or compact itself.",
         InitiativeProps,
-        "#6a3d9a",
+        "#332288",
         "star",
     ),
     NodeKind(
@@ -493,16 +496,16 @@ NODE_KINDS: dict[str, NodeKind] = _kinds(
         "Issue area",
         "Education, health, housing, public safety …",
         IssueAreaProps,
-        "#b15928",
+        "#8c510a",
         "triangle",
     ),
-    NodeKind("goal", "Goal", "A common-agenda goal.", GoalProps, "#e31a1c", "diamond"),
+    NodeKind("goal", "Goal", "A common-agenda goal.", GoalProps, "#b8860b", "diamond"),
     NodeKind(
         "indicator",
         "Indicator",
         "An outcome or contributing indicator measuring a goal.",
         IndicatorProps,
-        "#fb9a99",
+        "#2a8a7c",
         "square",
     ),
     NodeKind(
@@ -510,34 +513,34 @@ NODE_KINDS: dict[str, NodeKind] = _kinds(
         "Organization",
         "Any agency or institution.",
         OrganizationProps,
-        "#1f78b4",
+        "#0072b2",
         "dot",
     ),
     NodeKind(
-        "person", "Person", "A representative of an organization.", PersonProps, "#a6cee3", "dot"
+        "person", "Person", "A representative of an organization.", PersonProps, "#aa4499", "dot"
     ),
     NodeKind(
         "stewardship_group",
         "Stewardship group",
         "The group that stewards the shared vision (seed 001).",
         StewardshipGroupProps,
-        "#ff7f00",
-        "hexagon",
+        "#222222",
+        "triangleDown",
     ),
     NodeKind(
         "constellation",
         "Constellation",
         "A collaborative, workgroup, network or task force.",
         ConstellationProps,
-        "#33a02c",
-        "ellipse",
+        "#117733",
+        "hexagon",
     ),
     NodeKind(
         "assessment",
         "Assessment",
         "A rubric self-assessment of a constellation or initiative (seed 003).",
         AssessmentProps,
-        "#cab2d6",
+        "#882255",
         "box",
     ),
     NodeKind(
@@ -561,7 +564,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("initiative",),
             SignsProps,
-            "#6a3d9a",
+            "#332288",
         ),
         EdgeKind(
             "represents",
@@ -569,7 +572,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("person",),
             ("organization",),
             RepresentsProps,
-            "#a6cee3",
+            "#aa4499",
         ),
         EdgeKind(
             "member_of",
@@ -577,7 +580,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("person",),
             ("stewardship_group",),
             MemberOfProps,
-            "#ff7f00",
+            "#7570b3",
         ),
         EdgeKind(
             "stewards",
@@ -585,7 +588,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("stewardship_group",),
             ("initiative",),
             NoProps,
-            "#ff7f00",
+            "#222222",
         ),
         EdgeKind(
             "pursues",
@@ -593,7 +596,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("initiative",),
             ("goal",),
             NoProps,
-            "#e31a1c",
+            "#b8860b",
         ),
         EdgeKind(
             "in_area",
@@ -601,7 +604,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("goal", "initiative"),
             ("issue_area",),
             NoProps,
-            "#b15928",
+            "#8c510a",
             dashes=True,
         ),
         EdgeKind(
@@ -610,7 +613,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("issue_area",),
             BackboneForProps,
-            "#b15928",
+            "#d95f02",
         ),
         EdgeKind(
             "convenes",
@@ -618,7 +621,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("constellation",),
             ConvenesProps,
-            "#1f78b4",
+            "#0072b2",
         ),
         EdgeKind(
             "participates_in",
@@ -626,7 +629,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("constellation",),
             ParticipatesInProps,
-            "#7f9fbf",
+            "#3f8fc4",
         ),
         EdgeKind(
             "advances",
@@ -634,7 +637,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("constellation",),
             ("goal", "indicator"),
             AdvancesProps,
-            "#33a02c",
+            "#117733",
         ),
         EdgeKind(
             "measures",
@@ -642,7 +645,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("indicator",),
             ("goal",),
             NoProps,
-            "#fb9a99",
+            "#2a8a7c",
             dashes=True,
         ),
         EdgeKind(
@@ -651,7 +654,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("organization", "constellation"),
             FundsProps,
-            "#fdbf6f",
+            "#c51b7d",
         ),
         EdgeKind(
             "spun_off_from",
@@ -659,7 +662,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("constellation",),
             ("constellation",),
             NoProps,
-            "#33a02c",
+            "#5e8c31",
             dashes=True,
         ),
         EdgeKind(
@@ -668,7 +671,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("assessment",),
             ("constellation", "initiative"),
             NoProps,
-            "#cab2d6",
+            "#882255",
             dashes=True,
         ),
         EdgeKind(
@@ -686,7 +689,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization", "person"),
             ("event",),
             AttendedProps,
-            "#b5b56a",
+            "#7a6a00",
             dashes=True,
         ),
         EdgeKind(
@@ -695,7 +698,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("organization",),
             CollaboratesWithProps,
-            "#999999",
+            "#7f7f7f",
             dashes=True,
         ),
         EdgeKind(
@@ -704,11 +707,36 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             (ANY,),
             (ANY,),
             RelatedToProps,
-            "#cccccc",
+            "#6b5a48",
             dashes=True,
         ),
     )
 }
+
+
+CATEGORY_COLORS: tuple[str, ...] = (
+    "#0072b2",
+    "#117733",
+    "#aa4499",
+    "#b8860b",
+    "#332288",
+    "#2a8a7c",
+    "#c51b7d",
+    "#8c510a",
+    "#7570b3",
+    "#5e8c31",
+    "#882255",
+    "#3f8fc4",
+    "#6b5a48",
+)
+"""The colours the map gives the values of a field it is coloured by (sector, status,
+community …), in order; values past the last share `OTHER_COLOR`, and nodes without the
+field are `NO_VALUE_COLOR`. Like every colour here, each has at least 3:1 contrast on
+white (tests/viz/test_palette.py); the node kinds are also told apart under simulated
+deuteranopia; none is near the colours of the finding marks (`viz.map.MARKS`)."""
+
+OTHER_COLOR = "#222222"
+NO_VALUE_COLOR = "#7f7f7f"
 
 
 class PropertyError(ValueError):

@@ -7,6 +7,7 @@ from constellation.cli import (  # noqa: F401 - registers
     admin,
     analysis,
     candidates,
+    dedupe,
     maps,
     records,
     reports,
