@@ -41,4 +41,23 @@ boot(async () => {
   for (const id of ["status", "convener", "goal", "problems"]) document.getElementById(id).addEventListener("change", render);
   document.getElementById("search").addEventListener("input", render);
   render();
+
+  const box = document.getElementById("candidates");
+  const leaderless = rows.filter((r) => r.leaderless);
+  if (!leaderless.length) box.append(h("p", {}, "Every active or forming group has a convener."));
+  const names = { skills: "skills", bandwidth: "bandwidth", fit: "fit", content_knowledge: "content knowledge" };
+  for (const r of leaderless) {
+    const card = h("div", { class: "card", dataset: { id: r.constellation.id } },
+      h("h3", {}, mapLink(r.constellation.id, r.constellation.label)));
+    box.append(card);
+    try {
+      const found = await api(wsPath(`/constellations/${encodeURIComponent(r.constellation.id)}/candidates?limit=3`));
+      if (!found.length) { card.append(h("p", { class: "muted" }, "No organization to suggest.")); continue; }
+      card.append(h("ol", {}, found.map((c) => h("li", { dataset: { id: c.organization.id } },
+        h("strong", {}, c.organization.label), ` — ${c.score} of 100`,
+        h("div", { class: "parts" }, Object.entries(names).map(([k, t]) =>
+          h("span", { title: c.criteria[k].detail }, `${t} ${Math.round(c.criteria[k].score * 100)}%`))),
+        h("div", { class: "why" }, c.reason)))));
+    } catch (e) { showError(card, e); }
+  }
 });

@@ -48,7 +48,11 @@ def test_overview_shows_score_findings_and_assessments(page, live):
     score = int(page.text_content("#score"))
     assert 0 <= score <= 100
     assert page.locator("#check-convener_overload .finding").count() >= 1
-    assert page.locator("#assessments tbody tr").count() == 2
+    # every recorded assessment (issue 13's demo records several years of them) …
+    recorded = httpx.get(
+        f"{live[0]}/api/workspaces/la-compact/nodes", params={"kind": "assessment"}
+    )
+    assert page.locator("#assessments tbody tr").count() == recorded.json()["total"] > 2
     link = page.locator("#check-leaderless_constellations a").first.get_attribute("href")
     assert "map.html" in link and "focus=subsidized-jobs-workgroup" in link
 

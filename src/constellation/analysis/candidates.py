@@ -458,7 +458,15 @@ def _content(ix: Index, org: str, target: _Target):
     sector = data.get("sector") or "sector not recorded"
     parts = [sector]
     if standing:
-        parts.append("recognized in " + label_list(G, standing, most=2))
+        goals = [t for t in standing if G.nodes[t].get("kind") == "goal"]
+        named = (
+            [label_list(G, [t for t in standing if t not in goals])]
+            if len(goals) < len(standing)
+            else []
+        )
+        if goals:
+            named.append(label_list(G, goals, quote=True, most=1))
+        parts.append("recognized in " + " and ".join(named))
     if specialists:
         parts.append("a representative specialist in the area")
     elif seniors:

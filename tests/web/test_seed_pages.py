@@ -1,0 +1,48 @@
+"""Issue 13 on the pages: who could convene each leaderless group (the conveners page) and
+each group's rubric levels over time (the overview), in headless Chromium."""
+
+from __future__ import annotations
+
+import httpx
+
+from .conftest import shoot
+from .test_pages import open_page
+
+
+def test_the_conveners_page_suggests_who_could_lead_each_leaderless_group(page, live):
+    open_page(page, live, "conveners.html")
+    cards = page.locator("#candidates .card")
+    assert cards.count() == 1
+    card = cards.first
+    assert card.get_attribute("data-id") == "subsidized-jobs-workgroup"
+    api = httpx.get(
+        f"{live[0]}/api/workspaces/la-compact/constellations/subsidized-jobs-workgroup/candidates",
+        params={"limit": 3},
+    ).json()
+    items = card.locator("li")
+    assert [items.nth(i).get_attribute("data-id") for i in range(items.count())] == [
+        c["organization"]["id"] for c in api
+    ]
+    first = items.first.text_content()
+    assert api[0]["organization"]["label"] in first and api[0]["reason"] in first
+    assert "unite-la" not in [c["organization"]["id"] for c in api]
+    for criterion in ("skills", "bandwidth", "fit", "content knowledge"):
+        assert criterion in items.first.locator(".parts").text_content()
+    card.scroll_into_view_if_needed()
+    shoot(page, "conveners-candidates")
+    assert page.console_errors == []
+
+
+def test_the_overview_shows_each_groups_levels_over_time(page, live):
+    open_page(page, live, "index.html")
+    report = httpx.get(f"{live[0]}/api/workspaces/la-compact/audit").json()
+    histories = report["summary"]["assessments"]
+    cards = page.locator("#levels .level-history")
+    assert cards.count() == len(histories) >= 2
+    for history in histories:
+        card = page.locator(f"#levels .level-history[data-id='{history['subject']['id']}']")
+        assert card.locator(".trend div").count() == len(history["points"])
+        assert history["subject"]["label"] in card.text_content()
+    page.locator("#levels").scroll_into_view_if_needed()
+    shoot(page, "overview-levels")
+    assert page.console_errors == []
