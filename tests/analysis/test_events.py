@@ -45,7 +45,7 @@ def test_feedback_fires_for_groups_never_or_not_lately_heard():
     assert set(found) == {"never", "long-ago"}
     assert found["never"].evidence["last_session"] is None
     assert found["long-ago"].evidence["last_session"] == day(400)
-    assert all(f.severity == "medium" for f in found.values())
+    assert all(f.severity == "low" for f in found.values())
 
 
 def test_feedback_that_never_heard_the_most_affected_is_low():

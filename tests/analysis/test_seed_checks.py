@@ -61,6 +61,7 @@ def test_a_convener_with_no_representative():
     (f,) = convener_qualifications(g)
     assert f.evidence["missing"] == ["representative"]
     assert f.evidence["not_recorded"] == ["seniority", "primary_contact"]
+    assert f.severity == "low"  # nobody on record is a gap in the records, not a contradiction
 
 
 def test_only_unrecorded_qualifications_are_low():
