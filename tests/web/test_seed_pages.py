@@ -46,3 +46,34 @@ def test_the_overview_shows_each_groups_levels_over_time(page, live):
     page.locator("#levels").scroll_into_view_if_needed()
     shoot(page, "overview-levels")
     assert page.console_errors == []
+
+
+def test_the_edit_page_records_a_feedback_session_from_the_vocabulary(page, live):
+    from constellation.store import Store
+
+    from .test_pages import sign_in
+
+    _, db, _ = live
+    open_page(page, live, "edit.html")
+    sign_in(page, live)
+    page.select_option("#f-kind", "event")
+    options = page.locator("#f-event_type option").all_text_contents()
+    assert "stakeholder_feedback" in options and "inter_convener_meeting" in options
+    page.fill("#f-label", "Parent listening session")
+    page.select_option("#f-event_type", "stakeholder_feedback")
+    page.fill("#f-date", "2026-04-16")
+    page.fill("#f-stakeholders", '["parents", "community_members"]')
+    page.click("#save-node")
+    page.wait_for_selector("#node-saved")
+    store = Store(db)
+    with store.repository() as repo:
+        saved = repo.find_node("la-compact", "Parent listening session")
+    store.close()
+    assert saved.kind == "event"
+    assert saved.properties == {
+        "event_type": "stakeholder_feedback",
+        "date": "2026-04-16",
+        "stakeholders": ["parents", "community_members"],
+    }
+    kinds = page.locator("#e-kind option").all_text_contents()
+    assert "held for" in kinds and "attended" in kinds
