@@ -77,3 +77,23 @@ def test_the_edit_page_records_a_feedback_session_from_the_vocabulary(page, live
     }
     kinds = page.locator("#e-kind option").all_text_contents()
     assert "held for" in kinds and "attended" in kinds
+
+
+def test_the_conveners_page_ranks_who_could_lead_a_new_constellation(page, live):
+    open_page(page, live, "conveners.html")
+    page.click("#describe button[type=submit]")
+    page.wait_for_selector("#new-ranked .field-error")
+    page.select_option("#new-goal", "goal-3-pathways-to-careers")
+    page.click("#describe button[type=submit]")
+    page.wait_for_selector("#new-ranked li")
+    api = httpx.post(
+        f"{live[0]}/api/workspaces/la-compact/constellations/candidates",
+        json={"goals": ["goal-3-pathways-to-careers"], "limit": 5},
+    ).json()
+    items = page.locator("#new-ranked li")
+    assert [items.nth(i).get_attribute("data-id") for i in range(items.count())] == [
+        c["organization"]["id"] for c in api
+    ]
+    page.locator("#new-group").scroll_into_view_if_needed()
+    shoot(page, "conveners-new-group")
+    assert page.console_errors == []

@@ -140,7 +140,8 @@ def convener_candidates(
       than `max_active_convened` active groups or carry more than its capacity.
     * **fit** — the share of the group's goals it already works on (through its groups,
       the areas it is backbone for, its recorded standing), whether it is already a partner
-      of the group, and where tie quality is recorded how much the group's members trust it.
+      of the group, and where tie quality is recorded how much the group's members trust it
+      (for a group not formed yet, the goals alone).
     * **content knowledge** — its standing in the outcome area (`standing_in`, or backbone
       for it), a representative who is a specialist in it (`expertise`, `seniority`), and
       its sector, named in the detail.
@@ -411,14 +412,17 @@ def _fit(ix: Index, org: str, target: _Target):
             trusts.append(s)
     low, high = vocab.TIE_SCALE
     trust = sum(trusts) / len(trusts) if trusts else None
-    if trust is None:
+    if target.id is None:  # a group not formed yet has no partners to be one of
+        score = goal_share
+    elif trust is None:
         score = (0.5 * goal_share + 0.3 * partner) / 0.8
     else:
         score = 0.5 * goal_share + 0.3 * partner + 0.2 * (trust - low) / (high - low)
     parts = []
     if target.goals:
         parts.append(f"works on {len(matched)} of its {len(target.goals)} goals")
-    parts.append("already a partner" if partner else "not a partner yet")
+    if target.id is not None:
+        parts.append("already a partner" if partner else "not a partner yet")
     if trust is not None:
         parts.append(f"trusted {trust:.2g} of {high:g} by its partners")
     return (
