@@ -23,6 +23,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from constellation import vocabulary as vocab
 from constellation.errors import InvalidRecords, Problem
 from constellation.store.repository import Repository
 
@@ -221,6 +222,24 @@ def seed_point(node_id: str) -> tuple[float, float]:
     return int.from_bytes(digest[:4], "big") / 2**32, int.from_bytes(digest[4:], "big") / 2**32
 
 
+def _beside(
+    G: nx.MultiDiGraph, node: str, at: Mapping[str, Sequence[float]], side: float
+) -> tuple[float, float]:
+    """Where a record of what happened (a meeting, an assessment) goes: a step from what it
+    is for (its tie out: held_for, assesses), else from the middle of who took part, in a
+    direction drawn from its id; with neither, at its own seed point."""
+    anchors = [t for t in G.successors(node) if t in at] or [
+        s for s in G.predecessors(node) if s in at
+    ]
+    sx, sy = seed_point(node)
+    if not anchors:
+        return side * sx, side * sy
+    x = sum(at[a][0] for a in anchors) / len(anchors)
+    y = sum(at[a][1] for a in anchors) / len(anchors)
+    angle = math.atan2(sy - 0.5, sx - 0.5)
+    return x + 0.6 * math.cos(angle), y + 0.6 * math.sin(angle)
+
+
 def server_layout(
     G: nx.MultiDiGraph,
     fixed: Mapping[str, Mapping[str, float]] | None = None,
@@ -233,11 +252,17 @@ def server_layout(
     started from `seed_point` of each node id (so the result depends on the ids and ties
     only, never on the order nodes were loaded in, and one added node moves the others
     little); the drawing is scaled so that it spans about ``spacing × √n`` pixels. Nodes in
-    `fixed` start where they are and keep those positions.
+    `fixed` start where they are and keep those positions. Nodes of kinds that record what
+    happened (`NodeKind.structural` false: meetings, assessments) are left out of the layout
+    and placed beside what they are for, so they neither pull the network apart nor move it.
     """
     import igraph as ig
 
-    ids = sorted(G)
+    kinds = vocab.NODE_KINDS
+    ids = sorted(
+        v for v in G if (spec := kinds.get(G.nodes[v].get("kind"))) is None or spec.structural
+    )
+    records = sorted(set(G) - set(ids))  # meetings and assessments: placed beside their group
     n = len(ids)
     out: dict[str, dict[str, float]] = {}
     if n:
@@ -246,7 +271,7 @@ def server_layout(
             {
                 (a, b) if a < b else (b, a)
                 for s, t in G.edges()
-                if (a := index[s]) != (b := index[t])
+                if s in index and t in index and (a := index[s]) != (b := index[t])
             }
         )
         graph = ig.Graph(n=n, edges=pairs)
@@ -260,7 +285,13 @@ def server_layout(
                 coords = graph.layout_fruchterman_reingold(seed=start, grid=n > 500).coords
         finally:
             ig.set_random_number_generator(random)
-        coords = _spread(_aligned(coords, start), min_gap=0.9)
+        coords = _aligned(coords, start)
+        at = dict(zip(ids, coords, strict=True))
+        for v in records:
+            coords.append(_beside(G, v, at, side))
+        ids = ids + records
+        n = len(ids)
+        coords = _spread(coords, min_gap=0.9)
         xs, ys = [c[0] for c in coords], [c[1] for c in coords]
         span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
         scale = spacing * math.sqrt(n) / span
