@@ -15,7 +15,7 @@ async function loadPairs() {
     h("td", {}, p.score.toFixed(2)),
     h("td", {}, p.a.label, h("div", { class: "muted" }, p.a.id)),
     h("td", {}, p.b.label, h("div", { class: "muted" }, p.b.id)),
-    h("td", {}, p.reasons.join(", ")),
+    h("td", {}, p.reasons.join(", "), h("div", { class: "muted" }, (p.details || []).join("; "))),
     h("td", {},
       h("button", { type: "button", class: "secondary keep-a", disabled: !session.signed_in,
                     onclick: () => mergePair(p.a, p.b) }, `Keep ${p.a.label}`), " ",

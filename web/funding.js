@@ -47,6 +47,13 @@ async function load() {
     if (!list.length) box.append(h("p", { class: "muted" }, "None."));
     list.forEach((f) => box.append(entry(f)));
   }
+  const years = clear(document.getElementById("years"));
+  years.append(h("h2", {}, funder ? "Its grants by the year they start" : "Grants by the year they start"));
+  if (!(report.by_year || []).length) years.append(h("p", { class: "muted" }, "None."));
+  else years.append(h("table", {},
+    h("thead", {}, h("tr", {}, ["year", "grants", "amount"].map((t) => h("th", {}, t)))),
+    h("tbody", {}, report.by_year.map((y) => h("tr", { dataset: { year: y.year ?? "undated" } },
+      h("td", {}, y.year ?? "undated"), h("td", {}, y.grants), h("td", {}, money(y.totals)))))));
   const grantees = clear(document.getElementById("grantees"));
   grantees.hidden = !funder;
   if (funder) {

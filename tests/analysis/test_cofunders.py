@@ -143,6 +143,9 @@ def test_the_command_finds_co_funders_in_an_imported_360giving_grants_list(tmp_p
     assert [s["id"] for s in pair["subjects"]] == ["fund-a", "fund-b", "trust-1", "trust-2"]
     assert pair["evidence"]["amounts_to_shared_recipients"]["fund-b"]["totals"] == {"GBP": 700.0}
     assert [g["id"] for g in data["grantees"]] == ["trust-1", "trust-2"]
+    assert data["by_year"] == [
+        {"year": 2026, "totals": {"GBP": 300.0}, "amount_unknown": 0, "grants": 2}
+    ]
     table = runner.invoke(app, ["funding", "Fund-A", "--db", sqlite_url, "-w", "grants"])
     assert "Fund-B" in table.stdout and "who else funds them" in table.stdout
 
@@ -160,3 +163,38 @@ def test_a_grant_that_starts_later_is_not_current_and_one_without_dates_is():
     on_the_day = G(FUNDERS + GRANTEES, GRANTS + [later], as_of=dt.date(2024, 9, 1))
     keys = [f.key for f in funding_opportunities(on_the_day).co_funders]
     assert make_key("co_funders", "f2", "f3") in keys
+
+
+def test_totals_by_the_year_grants_start():
+    from constellation.analysis.funding import totals_by_year
+
+    dated = [
+        edge(
+            "funds",
+            "f1",
+            "o1",
+            properties={"amount": 10, "currency": "USD", "period_start": "2022-03-01"},
+        ),
+        edge(
+            "funds",
+            "f1",
+            "o2",
+            properties={"amount": 5, "currency": "USD"},
+            valid_from="2022-11-30",
+        ),
+        edge(
+            "funds",
+            "f1",
+            "o3",
+            properties={"amount": 7, "currency": "GBP", "period_start": "2023-01-01"},
+        ),
+        edge("funds", "f1", "o4", properties={"currency": "USD"}),
+        edge("funds", "f2", "o4", properties={"amount": 1, "currency": "USD"}),
+    ]
+    g = G(FUNDERS + GRANTEES, dated)
+    assert [(y.year, y.totals, y.grants, y.amount_unknown) for y in totals_by_year(g, "f1")] == [
+        (2022, {"USD": 15.0}, 2, 0),
+        (2023, {"GBP": 7.0}, 1, 0),
+        (None, {}, 1, 1),
+    ]
+    assert [y.grants for y in totals_by_year(g)] == [2, 1, 2]

@@ -91,6 +91,13 @@ def test_a_pair_says_its_score_and_reasons_best_first():
         ("lausd", "lausd-2", 0.9, ["acronym"]),
     ]
     assert found.model_dump()["pairs"][0]["a"] == {"id": "la-unified-2", "label": "L.A. Unified"}
+    assert found.pairs[0].details == [
+        "both read “los angeles unified” once normalised",
+        "both at lausd.org",
+    ]
+    assert found.pairs[3].details == [
+        "LAUSD is the acronym of “Los Angeles Unified School District”"
+    ]
 
 
 def test_different_identifiers_of_one_scheme_are_two_organizations():
@@ -101,6 +108,7 @@ def test_different_identifiers_of_one_scheme_are_two_organizations():
     ]
     found = find_duplicates(same_name).pairs
     assert [(p.a.id, p.b.id, p.reasons) for p in found] == [("x3", "x1", ["same identifier"])]
+    assert found[0].details == ["both have the identifier charity 1"]
 
 
 def test_only_one_kind_is_paired_with_itself():
@@ -114,6 +122,9 @@ def test_the_threshold_leaves_weaker_pairs_out():
     typo = [Candidate("a", "Wells Fargo Foundation"), Candidate("b", "Wells Fargo Fondation")]
     [pair] = find_duplicates(typo).pairs
     assert pair.reasons == ["similar name"] and 0.85 <= pair.score < 0.95
+    assert pair.details == [
+        "“wells fargo foundation” and “wells fargo fondation” differ by typos (98% alike)"
+    ]
     assert find_duplicates(typo, {"threshold": 0.95}).pairs == []
 
 

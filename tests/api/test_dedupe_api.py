@@ -27,6 +27,7 @@ def test_dedupe_lists_the_pairs_with_score_and_reasons(client, tokens, dup):
                 "b": {"id": "lausd", "label": "Los Angeles Unified School District"},
                 "score": 0.95,
                 "reasons": ["same name"],
+                "details": ["both read “los angeles unified” once normalised"],
             }
         ]
     }

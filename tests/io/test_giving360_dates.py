@@ -161,3 +161,47 @@ def test_a_bad_date_in_a_workbook_names_its_sheet_row_and_column(store, empty):
         "grants.xlsx sheet grants row 2, column Award Date"
     ]
     assert state(store, empty) == before
+
+
+PUBLISHED = (
+    "\ufeffIdentifier,Title,Description,Currency,Amount Awarded,Award Date,"
+    "Planned Dates:Start Date,Planned Dates:End Date,Planned Dates:Duration (months),"
+    "Recipient Org:Identifier,Recipient Org:Name,Recipient Org:Charity Number,"
+    "Recipient Org:Postal Code,Funding Org:Identifier,Funding Org:Name,"
+    "Beneficiary Location:Name,Beneficiary Location:Country Code,Grant Programme:Title,"
+    "Last Modified,Data Source\r\n"
+    "360G-wf-0001,Youth club,Running costs,GBP,5000,05/06/2014,01/07/2014,30/06/2015,12,"
+    "GB-CHC-1000001,Escambia Data Trust,1000001,PE1 1AA,GB-CHC-9000009,Westfield Fund,"
+    "Peterborough,GB,Communities,2014-06-05T10:00:00+00:00,https://example.org/grants\r\n"
+    "360G-wf-0002,Youth club (year 2),Running costs,GBP,5500,1/7/2015,1/7/2015,30/6/2016,12,"
+    "GB-CHC-1000001,ESCAMBIA DATA TRUST LTD,1000001,PE1 1AA,GB-CHC-9000009,Westfield Fund,"
+    "Peterborough,GB,Communities,2015-07-01T10:00:00+00:00,https://example.org/grants\r\n"
+    "360G-sf-0001,Library,Books,GBP,800,12/03/2016,,,,"
+    "GB-CHC-1000001,Escambia Data Trust,1000001,PE1 1AA,GB-COH-0777,Southfield Trust,"
+    "Cambridge,GB,,2016-03-12T10:00:00+00:00,https://example.org/grants\r\n"
+).encode("utf-8")
+"""A flat 360Giving file as publishers write it: a byte-order mark, CRLF, day-first dates with
+and without leading zeros, ISO timestamps, two funders, one recipient spelled two ways under
+one identifier, beneficiary locations."""
+
+
+def test_a_published_shape_file_makes_one_node_per_identifier(store, empty):
+    report = do_import(store, empty, [("grants.csv", PUBLISHED)])
+    assert report.format == "360giving"
+    assert sorted(report.nodes_created) == ["GB-CHC-1000001", "GB-CHC-9000009", "GB-COH-0777"]
+    with store.repository() as repo:
+        trust = repo.get_node(empty, "GB-CHC-1000001")
+        assert trust.label == "Escambia Data Trust"
+        assert trust.attributes["aliases"] == ["ESCAMBIA DATA TRUST LTD"]
+        second = repo.get_edge(empty, "360G-wf-0002")
+        assert second.attributes["awardDate"] == "2015-07-01"
+        assert (second.properties["period_start"], second.properties["period_end"]) == (
+            "2015-07-01",
+            "2016-06-30",
+        )
+        assert second.attributes["beneficiaryLocation"] == [
+            {"name": "Peterborough", "countryCode": "GB"}
+        ]
+        assert repo.get_edge(empty, "360G-sf-0001").source == "GB-COH-0777"
+    again = do_import(store, empty, [("grants.csv", PUBLISHED)])
+    assert again.counts()["nodes"]["unchanged"] == 3 and again.counts()["edges"]["unchanged"] == 3

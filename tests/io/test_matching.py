@@ -103,7 +103,8 @@ def test_the_mapping_names_the_column_that_holds_the_identifier(store, empty):
     ]
     with store.repository() as repo:
         node = repo.get_node(empty, "lausd")
-        assert node.attributes["identifiers"] == {"ein": "95-6000001", "csv": "row-1"}
+        # a CSV's own row id names nothing outside its file: it is not kept as an identifier
+        assert node.attributes["identifiers"] == {"ein": "95-6000001"}
         assert "EIN" not in node.attributes
 
 
@@ -125,3 +126,12 @@ def test_the_import_command_lists_what_it_matched(tmp_path, sqlite_url):
     done = CliRunner().invoke(app, ["import", str(path), "--db", sqlite_url, "-w", "ws"])
     assert done.exit_code == 0, done.output
     assert "'LAUSD' (US-EIN-956000001) updated lausd, matched by identifier" in done.stdout
+
+
+def test_a_row_without_an_id_matches_an_alias_and_leaves_no_made_up_identifier(store, empty):
+    stored(store, empty, org("lausd", "Los Angeles Unified School District", aliases=["LAUSD"]))
+    report = do_import(store, empty, [("elements.csv", b"Label,Type\nLAUSD,Organization\n")])
+    assert [(m.incoming, m.node, m.by) for m in report.matched] == [("LAUSD", "lausd", "alias")]
+    assert report.nodes_created == []
+    with store.repository() as repo:
+        assert "identifiers" not in repo.get_node(empty, "lausd").attributes

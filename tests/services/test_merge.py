@@ -246,3 +246,30 @@ def test_the_commands_list_the_pairs_and_merge_them(sqlite_url):
     assert "la-unified merged into lausd: 3 tie(s) were moved" in done.stdout
     again = runner.invoke(app, ["dedupe", "--db", url, "-w", "twice", "--format", "json"])
     assert json.loads(again.stdout) == {"pairs": []}
+
+
+def test_two_ties_of_the_other_that_say_one_thing_become_one_tie(store):
+    with store.repository() as repo:
+        repo.create_workspace("w")
+        repo.bulk_upsert(
+            "w",
+            [
+                org("a", "LAUSD"),
+                org("b", "Los Angeles Unified"),
+                {
+                    "id": "c",
+                    "kind": "constellation",
+                    "label": "C",
+                    "properties": {"status": "active"},
+                },
+            ],
+            [
+                tie("t1", "participates_in", "b", "c", valid_from="2016-01-01"),
+                tie("t2", "participates_in", "b", "c", valid_from="2018-01-01"),
+                tie("t3", "participates_in", "a", "c", valid_from="2020-01-01"),
+            ],
+        )
+        report = merge(repo, "w", "a", "b")
+        [left] = repo.query_edges("w")
+    assert report.combined == {"t1": "t3", "t2": "t3"}
+    assert (left.id, left.source, left.valid_from) == ("t3", "a", dt.date(2016, 1, 1))

@@ -72,7 +72,27 @@ def test_the_funding_page_shows_co_funders_of_shared_grantees(page, served):
     page.select_option("#funder", "f1")
     page.wait_for_selector("#grantees h2:has-text('(3)')")
     assert "F2 (USD 300)" in page.locator("#grantees tr[data-id=o1]").text_content()
+    # the grants have no dates: one undated row, F1's three grants
+    page.wait_for_selector("#years h2:has-text('Its grants')")
+    assert page.locator("#years tbody tr").count() == 1
+    assert page.locator("#years tbody tr").text_content() == "undated3USD 350"
     shoot(page, "funding-cofunders")
     page.locator("#grantees").scroll_into_view_if_needed()
     shoot(page, "funding-grantees")
     assert page.console_errors == []
+
+
+def test_an_import_on_the_edit_page_lists_what_it_matched(page, served, tmp_path):
+    sheet = tmp_path / "elements.csv"
+    sheet.write_text("ID,Label,Type\nk9,UCLA,Organization\n")
+    open_at(page, served, "edit.html", "twice")
+    sign_in(page, served)
+    page.set_input_files("#import-files", str(sheet))
+    page.click("#import-go")
+    page.wait_for_selector("#import-matched li")
+    assert page.text_content("#import-matched li") == "UCLA (k9) updated ucla, matched by label"
+    store = Store(served[1])
+    with store.repository() as repo:
+        assert repo.get_node("twice", "ucla").attributes["identifiers"] == {"kumu": "k9"}
+    store.close()
+    shoot(page, "edit-import-matched")

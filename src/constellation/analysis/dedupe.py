@@ -64,6 +64,14 @@ SCORES = {
 }
 """What each reason scores; ``similar name`` scores its similarity × 0.95."""
 
+SAID = {
+    "same identifier": "both have the identifier {}",
+    "same name": "both read “{}” once normalised",
+    "alias": "“{}” is a name of both",
+    "same website": "both at {}",
+}
+"""The detail each indexed reason gives, filled with what the two share."""
+
 LEGAL_FORMS = {
     "inc",
     "incorporated",
@@ -225,6 +233,9 @@ class DuplicatePair(BaseModel):
     b: Side
     score: float = Field(description="The best reason's score, 0-1.")
     reasons: list[str] = Field(description="Every reason found, the strongest first.")
+    details: list[str] = Field(
+        default_factory=list, description="What each reason saw, in the order of `reasons`."
+    )
 
 
 class DedupeReport(BaseModel):
@@ -374,7 +385,7 @@ def identifier_value(value: Any) -> str:
 
 
 def find_duplicates(
-    candidates: Iterable[Candidate], params: DedupeParams | dict | None = None
+    candidates: Iterable[Candidate], params: DedupeParams | dict[str, Any] | None = None
 ) -> DedupeReport:
     """Pairs of candidates of one kind that name one organization, best first.
 
@@ -387,7 +398,7 @@ def find_duplicates(
     by_kind: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(items):
         by_kind[c.kind].append(i)
-    reasons: dict[tuple[int, int], dict[str, float]] = defaultdict(dict)
+    reasons: Reasons = defaultdict(dict)
     for members in by_kind.values():
         _indexed(items, members, reasons)
         _similar(items, members, reasons, p.min_similarity)
@@ -396,16 +407,18 @@ def find_duplicates(
         a, b = items[i], items[j]
         if _conflicting(a, b):
             continue
-        score = max(found.values())
+        score = max(v for v, _ in found.values())
         if score < p.threshold:
             continue
         a, b = sorted((a, b), key=lambda c: (c.label.casefold(), c.id))
+        ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], kv[0]))
         pairs.append(
             DuplicatePair(
                 a=Side(id=a.id, label=a.label),
                 b=Side(id=b.id, label=b.label),
                 score=round(score, 3),
-                reasons=[r for r, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))],
+                reasons=[r for r, _ in ranked],
+                details=[d for _, (_, d) in ranked],
             )
         )
     pairs.sort(key=lambda x: (-x.score, x.a.label.casefold(), x.b.label.casefold(), x.a.id))
@@ -420,7 +433,11 @@ def _conflicting(a: Candidate, b: Candidate) -> bool:
     )
 
 
-def _indexed(items: list[Candidate], members: list[int], reasons) -> None:
+Reasons = dict[tuple[int, int], dict[str, tuple[float, str]]]
+"""Per pair of candidates (by position), each reason found: its score and what it saw."""
+
+
+def _indexed(items: list[Candidate], members: list[int], reasons: Reasons) -> None:
     keys: dict[tuple[str, str], list[int]] = defaultdict(list)
     sites: dict[int, str] = {}
     acronyms: dict[str, list[int]] = defaultdict(list)
@@ -437,7 +454,7 @@ def _indexed(items: list[Candidate], members: list[int], reasons) -> None:
             keys[("same website", host or "")].append(i)
             sites[i] = _section(c.website)
         for scheme, value in c.identifiers.items():
-            keys[("same identifier", f"{scheme}:{value}")].append(i)
+            keys[("same identifier", f"{scheme} {value}")].append(i)
         made = acronym(c.label)
         if len(made) >= 2:
             acronyms[made].append(i)
@@ -449,7 +466,7 @@ def _indexed(items: list[Candidate], members: list[int], reasons) -> None:
                 continue
             if reason == "same website" and sites[i] and sites[j] and sites[i] != sites[j]:
                 continue  # two sections of one site (lausd.org/roosevelt, …/garfield)
-            reasons[(i, j)][reason] = SCORES[reason]
+            reasons[(i, j)][reason] = (SCORES[reason], SAID[reason].format(key))
     for i in members:
         c = items[i]
         written = {_written_as_acronym(c.label)} | set(_parenthesised(c.label))
@@ -458,10 +475,11 @@ def _indexed(items: list[Candidate], members: list[int], reasons) -> None:
         for short in written - {None}:
             for j in acronyms.get(short or "", []):
                 if j != i and _written_as_acronym(items[j].label) is None:
-                    reasons[(min(i, j), max(i, j))]["acronym"] = SCORES["acronym"]
+                    said = f"{(short or '').upper()} is the acronym of “{items[j].label}”"
+                    reasons[(min(i, j), max(i, j))]["acronym"] = (SCORES["acronym"], said)
 
 
-def _similar(items: list[Candidate], members: list[int], reasons, cutoff: float) -> None:
+def _similar(items: list[Candidate], members: list[int], reasons: Reasons, cutoff: float) -> None:
     names = [normalise(items[i].label) for i in members]
     if len(names) < 2:
         return
@@ -473,8 +491,12 @@ def _similar(items: list[Candidate], members: list[int], reasons, cutoff: float)
         if not _typos_only(names[r], names[c]):
             continue
         i, j = members[r], members[c]
-        similarity = float(scores[r, c]) / 100 * SCORES["same name"]
-        reasons[(min(i, j), max(i, j))]["similar name"] = round(similarity, 3)
+        ratio = float(scores[r, c])
+        said = f"“{names[r]}” and “{names[c]}” differ by typos ({ratio:.0f}% alike)"
+        reasons[(min(i, j), max(i, j))]["similar name"] = (
+            round(ratio / 100 * SCORES["same name"], 3),
+            said,
+        )
 
 
 def _typos_only(a: str, b: str) -> bool:

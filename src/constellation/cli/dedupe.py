@@ -37,7 +37,7 @@ def dedupe(
     """Pairs of records that name one organization, with a score and the reasons, best first.
 
     JSON output: {"pairs": [{"a": {"id", "label"}, "b": {"id", "label"}, "score",
-    "reasons"}]}. Merge a pair with `constellation merge KEEP OTHER`.
+    "reasons", "details"}]}. Merge a pair with `constellation merge KEEP OTHER`.
     """
     from constellation.services import dedupe as service
 
@@ -60,7 +60,7 @@ def dedupe(
             f"{p.score:.2f}",
             f"{p.a.label} ({p.a.id})",
             f"{p.b.label} ({p.b.id})",
-            ", ".join(p.reasons),
+            "\n".join(f"{r}: {d}" for r, d in zip(p.reasons, p.details, strict=True)),
         )
     out.print(table)
 

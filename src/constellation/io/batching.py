@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constellation.errors import Problem
+
+if TYPE_CHECKING:
+    from constellation.store.repository import Repository
 
 __all__ = ["Batch", "NodeIndex"]
 
@@ -77,13 +80,15 @@ class NodeIndex:
     workspace does not hold yet.
     """
 
-    def __init__(self, repo, workspace: str, exists: bool):
+    def __init__(self, repo: Repository, workspace: str, exists: bool) -> None:
         self.repo, self.workspace, self.exists = repo, workspace, exists
         self._by_label: dict[tuple[str, str], list[str]] | None = None
         self._label_any: dict[str, list[str]] = {}
         self._ids: set[str] = set()
         self._kinds: dict[str, str] = {}
         self._absent: set[str] = set()  # ids asked for that the workspace does not hold
+        self.made: set[str] = set()
+        """Ids `new_id` made for rows the file gave none (no identifier of anything)."""
 
     def _load(self) -> dict[tuple[str, str], list[str]]:
         """Every stored node, read once; answers the ids by (kind, label)."""
@@ -120,6 +125,7 @@ class NodeIndex:
             candidate = f"{base}-{n}"
             n += 1
         taken.add(candidate)
+        self.made.add(candidate)
         return candidate
 
     def kinds(self, ids: Iterable[str]) -> dict[str, str]:

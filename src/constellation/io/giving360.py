@@ -7,17 +7,19 @@ names the same organisation finds the same node); each grant becomes a ``funds``
 from funder to recipient, with its identifier as id, ``amount`` (Amount Awarded),
 ``currency``, ``title``, ``purpose`` (Description), ``period_start``/``period_end``
 (Planned Dates) and ``funding_type: grant``; the edge is valid over the planned dates
-(from the award date when there are none). Dates may be ISO or day first as British
-publishers write them (``05/06/2014`` is 5 June; see `constellation.io.dates`); award and
-planned dates are stored as ISO. Other grant and organisation fields are
-kept in attributes under their 360Giving names. Grants to individuals have no
-organisation to fund and are left out, with a note.
+(from the award date when there are none). An organization named several ways under one
+identifier is one node, labelled as first named, the other spellings its aliases. Dates
+may be ISO or day first as British publishers write them (``05/06/2014`` is 5 June; see
+`constellation.io.dates`); award and planned dates are stored as ISO. Other grant and
+organisation fields are kept in attributes under their 360Giving names (beneficiary
+locations among them). Grants to individuals have no organisation to fund and are left
+out, with a note.
 """
 
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constellation.errors import Problem
 from constellation.io.batching import Batch
@@ -26,6 +28,10 @@ from constellation.io.csv_files import csv_rows, is_blank
 from constellation.io.dates import DayReader
 from constellation.io.errors import refuse
 from constellation.io.formats import Export, Format, Match, Reading, Sample
+
+if TYPE_CHECKING:
+    from constellation.records import NodeOut
+    from constellation.store.repository import Repository
 
 __all__ = [
     "FORMAT",
@@ -97,6 +103,9 @@ NESTED = {
     ),
 }
 
+NAMES = "\x00names"
+"""Where the reader gathers the spellings of one organization's name (not an attribute)."""
+
 DATE_COLUMNS = {
     "json": {
         "awardDate": "awardDate",
@@ -153,7 +162,7 @@ def looks_360_csv(header: list[str]) -> bool:
 def read_json(name: str, data: dict[str, Any]) -> Batch:
     grants = data["grants"]
     batch = Batch()
-    orgs: dict[str, tuple[dict, str]] = {}
+    orgs: dict[str, tuple[dict[str, Any], str]] = {}
     days = DayReader()
     for i, grant in enumerate(grants):
         position = f"{name} grants[{i}]"
@@ -204,7 +213,7 @@ def _text(value: Any) -> Any:
 
 def _read_rows(where: str, header: list[str], rows: list[tuple[int, list[Any]]]) -> Batch:
     batch = Batch()
-    orgs: dict[str, tuple[dict, str]] = {}
+    orgs: dict[str, tuple[dict[str, Any], str]] = {}
     days = DayReader()
     for at, cells in rows:
         if is_blank(cells):
@@ -234,7 +243,7 @@ def _first(value: Any) -> dict[str, Any]:
 
 def _grant(
     batch: Batch,
-    orgs: dict,
+    orgs: dict[str, tuple[dict[str, Any], str]],
     grant: dict[str, Any],
     position: str,
     columns: dict[str, str],
@@ -285,8 +294,12 @@ def _grant(
     for org in (funder, recipient):
         org_id = cell_text(org["id"])
         known = orgs.get(org_id, ({}, position))[0]
+        names = list(known.get(NAMES, []))
+        name = cell_text(org.get("name"))
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)  # one identifier, several spellings: one node, the rest aliases
         orgs[org_id] = (
-            known | {k: v for k, v in org.items() if v not in (None, "")},
+            known | {k: v for k, v in org.items() if v not in (None, "")} | {NAMES: names},
             orgs.get(org_id, (None, position))[1],
         )
     planned = _first(grant.pop("plannedDates", None))
@@ -331,19 +344,24 @@ def _grant(
     )
 
 
-def _add_orgs(batch: Batch, orgs: dict[str, tuple[dict, str]]) -> None:
+def _add_orgs(batch: Batch, orgs: dict[str, tuple[dict[str, Any], str]]) -> None:
     for org_id, (org, position) in orgs.items():
         props = {}
         if org.get("description"):
             props["description"] = org["description"]
         if org.get("url"):
             props["website"] = org["url"]
-        attrs = {k: v for k, v in org.items() if k not in ("id", "name", "description", "url")}
+        names = org.get(NAMES, [])
+        attrs = {
+            k: v for k, v in org.items() if k not in ("id", "name", "description", "url", NAMES)
+        }
+        if len(names) > 1:
+            attrs["aliases"] = names[1:]
         batch.add_node(
             {
                 "id": org_id,
                 "kind": "organization",
-                "label": cell_text(org.get("name")) or org_id,
+                "label": names[0] if names else org_id,
                 "properties": props,
                 "attributes": attrs,
             },
@@ -351,7 +369,7 @@ def _add_orgs(batch: Batch, orgs: dict[str, tuple[dict, str]]) -> None:
         )
 
 
-def export_document(repo, workspace: str) -> dict[str, Any]:
+def export_document(repo: Repository, workspace: str) -> dict[str, Any]:
     """The workspace's ``funds`` edges as a 360Giving package (``grants``)."""
     nodes = {n.id: n for n in repo.query_nodes(workspace)}
     grants = []
@@ -386,7 +404,7 @@ def export_document(repo, workspace: str) -> dict[str, Any]:
     return {"grants": grants}
 
 
-def _org(node, fallback: str) -> dict[str, Any]:
+def _org(node: NodeOut | None, fallback: str) -> dict[str, Any]:
     if node is None:
         return {"id": fallback, "name": fallback}
     org = {"id": node.id, "name": node.label}

@@ -16,27 +16,37 @@ does not hold is matched to a stored node of its kind:
 A matched node takes the stored node's id (the file's edges follow), keeps the stored
 label (the file's label joins ``attributes.aliases`` when it differs), gains the file's
 properties and attributes, and records the file's id under ``attributes.identifiers``
-(scheme ``org-id`` for org-ids, else the format's name), so the next import finds it by
-identifier. Every match is listed in the import report.
+when it is an org-id (scheme ``org-id``) or a Kumu element id (scheme ``kumu``, see
+`STABLE_IDS`), so the next import finds it by identifier. Every match is listed in the
+import report.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from constellation.analysis.dedupe import ORG_ID, identifier_value, identifiers_of
 from constellation.io.batching import Batch
 
-__all__ = ["Matched", "match_existing"]
+if TYPE_CHECKING:
+    from constellation.records import NodeOut
+    from constellation.store.repository import Repository
+
+__all__ = ["Matched", "match_existing", "STABLE_IDS"]
+
+STABLE_IDS = frozenset({"kumu"})
+"""Formats whose ids name one element for good (Kumu's element ids): a matched record's id in
+them is kept as an identifier. Ids such as GraphML's ``n0`` or a CSV's row numbers are not,
+as another file may use them for another organization; org-ids always are."""
 
 
 class Matched(BaseModel):
     """An incoming record that updated a stored node instead of adding one."""
 
-    incoming: str = Field(description="The id (or label) the file gave it.")
+    incoming: str = Field(description="The id the file gave it (its label, if it gave none).")
     label: str
     node: str = Field(description="The stored node it updated.")
     by: str = Field(description="identifier, alias or label.")
@@ -44,16 +54,18 @@ class Matched(BaseModel):
 
 
 def match_existing(
-    repo,
+    repo: Repository,
     workspace: str,
     batch: Batch,
     fmt: str,
     identifier_columns: dict[str, str] | None = None,
     *,
     exists: bool = True,
+    made: set[str] | frozenset[str] = frozenset(),
 ) -> list[Matched]:
     """Rewrite `batch` so its nodes update the stored nodes they match; return the matches.
-    In a workspace the import creates (`exists` false) only the identifier columns move."""
+    In a workspace the import creates (`exists` false) only the identifier columns move.
+    `made` are the ids the reader made up for rows without one: never kept as identifiers."""
     columns = identifier_columns or {}
     if columns:
         for node in batch.nodes:
@@ -83,16 +95,17 @@ def match_existing(
         kind, label = str(node.get("kind")), str(node.get("label") or "")
         if isinstance(incoming, str) and incoming in stored:
             continue
-        found, by = _find(node, kind, label, by_ident, by_name, labels_in_file, fmt)
+        own_id = isinstance(incoming, str) and incoming not in made
+        found, by = _find(node, kind, label, by_ident, by_name, labels_in_file, fmt, own_id)
         if found is None or found in taken:
             continue
         taken.add(found)
-        _take(node, stored[found], fmt)
+        _take(node, stored[found], fmt, own_id)
         if isinstance(incoming, str):
             renamed[incoming] = found
         matched.append(
             Matched(
-                incoming=incoming if isinstance(incoming, str) else label,
+                incoming=incoming if own_id and isinstance(incoming, str) else label,
                 label=label,
                 node=found,
                 by=by,
@@ -106,12 +119,21 @@ def match_existing(
     return matched
 
 
-def _find(node, kind, label, by_ident, by_name, labels_in_file, fmt) -> tuple[str | None, str]:
+def _find(
+    node: dict[str, Any],
+    kind: str,
+    label: str,
+    by_ident: dict[tuple[str, str, str], set[str]],
+    by_name: dict[tuple[str, str], set[tuple[str, str]]],
+    labels_in_file: dict[tuple[str, str], int],
+    fmt: str,
+    own_id: bool,
+) -> tuple[str | None, str]:
     incoming = node.get("id")
     own = identifiers_of(
         incoming if isinstance(incoming, str) else "", node.get("attributes") or {}
     )
-    if isinstance(incoming, str) and not ORG_ID.match(incoming):
+    if own_id and fmt in STABLE_IDS and isinstance(incoming, str) and not ORG_ID.match(incoming):
         own.setdefault(fmt, identifier_value(incoming))  # the id an earlier import recorded
     for scheme, value in own.items():
         hits = by_ident.get((kind, scheme, value), set())
@@ -121,14 +143,14 @@ def _find(node, kind, label, by_ident, by_name, labels_in_file, fmt) -> tuple[st
         return None, ""
     names = [label, *_aliases(node.get("attributes") or {})]
     for i, name in enumerate(names):
-        hits = by_name.get((kind, name.casefold()), set())
-        if len({found for found, _ in hits}) == 1:
-            found, how = sorted(hits)[-1]  # "label" before "alias" when both
+        named = by_name.get((kind, name.casefold()), set())
+        if len({found for found, _ in named}) == 1:
+            found, how = sorted(named)[-1]  # "label" before "alias" when both
             return found, "label" if i == 0 and how == "label" else "alias"
     return None, ""
 
 
-def _take(node: dict[str, Any], existing, fmt: str) -> None:
+def _take(node: dict[str, Any], existing: NodeOut, fmt: str, own_id: bool) -> None:
     """The incoming record as an update of `existing`: its id, its label, both's fields."""
     incoming = node.get("id")
     attrs = dict(existing.attributes) | dict(node.get("attributes") or {})
@@ -140,8 +162,11 @@ def _take(node: dict[str, Any], existing, fmt: str) -> None:
         attrs["aliases"] = aliases
     idents = dict(existing.attributes.get("identifiers") or {})
     idents |= dict((node.get("attributes") or {}).get("identifiers") or {})
-    if isinstance(incoming, str) and incoming != existing.id:
-        idents.setdefault("org-id" if ORG_ID.match(incoming) else fmt, incoming)
+    if own_id and isinstance(incoming, str) and incoming != existing.id:
+        if ORG_ID.match(incoming):
+            idents.setdefault("org-id", incoming)
+        elif fmt in STABLE_IDS:
+            idents.setdefault(fmt, incoming)
     if idents:
         attrs["identifiers"] = idents
     node["id"] = existing.id

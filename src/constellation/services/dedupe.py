@@ -96,11 +96,13 @@ def merge(
                 report.dropped.append(e.id)
                 continue
             twin = next((m for m in mine if _same_tie(m, e, source, target)), None)
-            if twin is None:
-                repo.update_edge(workspace, e.id, {"source": source, "target": target})
+            if twin is None:  # moved, and a twin for what follows
+                mine.append(repo.update_edge(workspace, e.id, {"source": source, "target": target}))
                 report.moved.append(e.id)
                 continue
-            repo.update_edge(workspace, twin.id, _combined(twin, e, report))
+            mine[mine.index(twin)] = repo.update_edge(
+                workspace, twin.id, _combined(twin, e, report)
+            )
             repo.delete_edge(workspace, e.id)
             report.combined[e.id] = twin.id
         changes = _node_changes(a, b, report)
@@ -152,7 +154,9 @@ def _later(x: dt.date | None, y: dt.date | None) -> dt.date | None:
     return None if x is None or y is None else max(x, y)
 
 
-def _fill(record: str, kept: dict, other: dict, report: MergeReport, where: str) -> dict:
+def _fill(
+    record: str, kept: dict[str, Any], other: dict[str, Any], report: MergeReport, where: str
+) -> dict[str, Any]:
     """`other`'s keys that `kept` lacks; those both hold differently are listed."""
     added = {}
     for key, value in other.items():
