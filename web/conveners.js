@@ -41,4 +41,41 @@ boot(async () => {
   for (const id of ["status", "convener", "goal", "problems"]) document.getElementById(id).addEventListener("change", render);
   document.getElementById("search").addEventListener("input", render);
   render();
+
+  const names = { skills: "skills", bandwidth: "bandwidth", fit: "fit", content_knowledge: "content knowledge" };
+  const ranked = (found) => h("ol", {}, found.map((c) => h("li", { dataset: { id: c.organization.id } },
+    h("strong", {}, c.organization.label), ` — ${c.score} of 100`,
+    h("div", { class: "parts" }, Object.entries(names).map(([k, t]) =>
+      h("span", { title: c.criteria[k].detail }, `${t} ${Math.round(c.criteria[k].score * 100)}%`))),
+    h("div", { class: "why" }, c.reason))));
+
+  const [goals, areas] = await Promise.all([
+    api(wsPath("/nodes?kind=goal&limit=500")), api(wsPath("/nodes?kind=issue_area&limit=500"))]);
+  for (const g of [...goals.items].sort(byLabel)) document.getElementById("new-goal").append(option(g.id, g.label));
+  for (const a of [...areas.items].sort(byLabel)) document.getElementById("new-area").append(option(a.id, a.label));
+  document.getElementById("describe").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const out = clear(document.getElementById("new-ranked"));
+    const goal = document.getElementById("new-goal").value, area = document.getElementById("new-area").value;
+    if (!goal && !area) { out.append(h("p", { class: "field-error" }, "Pick a goal or an issue area.")); return; }
+    try {
+      const found = await api(wsPath("/constellations/candidates"), { method: "POST",
+        body: { goals: goal ? [goal] : [], issue_areas: area ? [area] : [], limit: 5 } });
+      out.append(found.length ? ranked(found) : h("p", { class: "muted" }, "No organization to suggest."));
+    } catch (e) { showError(out, e); }
+  });
+
+  const box = document.getElementById("candidates");
+  const leaderless = rows.filter((r) => r.leaderless);
+  if (!leaderless.length) box.append(h("p", {}, "Every active or forming group has a convener."));
+  for (const r of leaderless) {
+    const card = h("div", { class: "card", dataset: { id: r.constellation.id } },
+      h("h3", {}, mapLink(r.constellation.id, r.constellation.label)));
+    box.append(card);
+    try {
+      const found = await api(wsPath(`/constellations/${encodeURIComponent(r.constellation.id)}/candidates?limit=3`));
+      if (!found.length) { card.append(h("p", { class: "muted" }, "No organization to suggest.")); continue; }
+      card.append(ranked(found));
+    } catch (e) { showError(card, e); }
+  }
 });

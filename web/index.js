@@ -62,11 +62,37 @@ boot(async () => {
       h("h3", {}, `${titles[check] || check} (${list.length})`), list.map(findingItem)));
   }
 
+  const box = document.getElementById("assessments");
+  const levelNames = ["informing", "networking", "collaborating", "transforming"];
+  if ((s.assessments || []).length) {
+    const over = h("div", { class: "levels", id: "levels" });
+    for (const history of s.assessments) {
+      const bars = h("div", { class: "trend" }), years = h("div", { class: "trend-labels" });
+      for (const p of history.points) {
+        const mean = p.mean_level || 0;
+        const name = mean ? levelNames[Math.round(mean) - 1] : "not rated";
+        const detail = Object.entries(p.levels).map(([k, v]) => `${k.replace(/_/g, " ")}: ${v}`).join("; ");
+        bars.append(h("div", { style: `height:${Math.max(2, mean * 15)}px`, class: `level-${Math.round(mean)}`,
+                               title: `${p.date}: ${name} on average (${mean} of 4). ${detail}` },
+          h("span", {}, mean ? String(mean) : "–")));
+        years.append(h("span", {}, String(p.date).slice(0, 4)));
+      }
+      over.append(h("div", { class: "card level-history", dataset: { id: history.subject.id } },
+        h("h3", {}, mapLink(history.subject.id, history.subject.label)), bars, years,
+        h("p", { class: "muted" }, (() => {
+          const last = history.points[history.points.length - 1];
+          const level = last.mean_level ? levelNames[Math.round(last.mean_level) - 1] : "not rated";
+          return `Latest: ${last.date}, ${level} on average`;
+        })())));
+    }
+    box.append(h("p", { class: "muted" }, "Levels over time: the mean of the five decisions, from 1 (informing: "
+      + "one-way communication) to 4 (transforming). Hover a bar for each decision."), over);
+  }
+
   const [assessments, links] = await Promise.all([
     api(wsPath("/nodes?kind=assessment&limit=200")), api(wsPath("/edges?kind=assesses&limit=1000")),
   ]);
   const target = new Map(links.items.map((e) => [e.source, e.target]));
-  const box = document.getElementById("assessments");
   if (!assessments.items.length) {
     box.append(h("p", { class: "muted" }, "No self-assessment recorded yet."));
     return;

@@ -448,8 +448,9 @@ class NodeKind:
     color: str
     shape: str
     structural: bool = True
-    """False for records of what happened (a meeting): the structural measures (brokers,
-    communities, cut points) leave them out, so a meeting is not mistaken for a hub."""
+    """False for records of what happened (a meeting, an assessment): the structural
+    measures (brokers, communities, cut points) and the server layout leave them out, so a
+    meeting is not mistaken for a hub."""
 
     @property
     def plural(self) -> str:
@@ -542,6 +543,7 @@ NODE_KINDS: dict[str, NodeKind] = _kinds(
         AssessmentProps,
         "#882255",
         "box",
+        structural=False,
     ),
     NodeKind(
         "event",

@@ -45,7 +45,7 @@ def test_feedback_fires_for_groups_never_or_not_lately_heard():
     assert set(found) == {"never", "long-ago"}
     assert found["never"].evidence["last_session"] is None
     assert found["long-ago"].evidence["last_session"] == day(400)
-    assert all(f.severity == "medium" for f in found.values())
+    assert all(f.severity == "low" for f in found.values())
 
 
 def test_feedback_that_never_heard_the_most_affected_is_low():
@@ -187,3 +187,11 @@ def test_each_co_convener_is_counted_on_its_own():
 
 def test_meetings_outside_the_attendance_window_are_not_counted():
     assert convener_coordination(own_meetings({"u": 0}, days_ago=400)) == []
+
+
+def test_an_attendance_whose_tie_ended_before_the_audit_does_not_count():
+    g = G(
+        [org("u"), group("a"), event("inter", day(10), "inter_convener_meeting")],
+        [edge("convenes", "u", "a"), edge("attended", "u", "inter", valid_to=day(5))],
+    )
+    assert reasons(convener_coordination(g)) == [("u", "no_inter_convener_meeting")]

@@ -61,6 +61,7 @@ def test_a_convener_with_no_representative():
     (f,) = convener_qualifications(g)
     assert f.evidence["missing"] == ["representative"]
     assert f.evidence["not_recorded"] == ["seniority", "primary_contact"]
+    assert f.severity == "low"  # nobody on record is a gap in the records, not a contradiction
 
 
 def test_only_unrecorded_qualifications_are_low():
@@ -324,3 +325,27 @@ def test_no_signer_test_where_nothing_is_signed():
         [node("s", "stewardship_group", **DOCS), node("p", "person")], [edge("member_of", "p", "s")]
     )
     assert stewardship_documents(g) == []
+
+
+def test_a_member_whose_seat_ended_does_not_seat_a_signer():
+    g = G(
+        [node("s", "stewardship_group", **DOCS), person("p"), org("o"), node("i", "initiative")],
+        [
+            edge("member_of", "p", "s", valid_to=day(30)),
+            edge("represents", "p", "o"),
+            edge("signs", "o", "i"),
+        ],
+    )
+    assert reasons(stewardship_documents(g)) == [("s", "no_signer_members")]
+
+
+def test_an_ended_tie_does_not_weaken_a_group():
+    g = G(
+        [org("a"), org("b"), group("c")],
+        [
+            edge("participates_in", "a", "c", properties={"trust": 1.0}, valid_to=day(1)),
+            edge("participates_in", "b", "c", properties={"trust": 3.5, "value": 3.0}),
+        ],
+    )
+    assert weak_ties(g) == []
+    assert tie_quality_figures(g)["network"] == {"ties": 1, "trust": 3.5, "value": 3.0}

@@ -150,6 +150,9 @@ def run_audit(
     if figures:
         summary["network"] = network.network_figures(G, p)
         summary["tie_quality"] = ties.tie_quality_figures(G)
+        summary["assessments"] = [
+            h.model_dump(mode="json") for h in assessments.assessment_history(G)
+        ]
     return AuditReport(
         workspace=G.graph["workspace"], as_of=G.graph["as_of"], summary=summary, findings=findings
     )

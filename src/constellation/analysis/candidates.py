@@ -140,7 +140,8 @@ def convener_candidates(
       than `max_active_convened` active groups or carry more than its capacity.
     * **fit** — the share of the group's goals it already works on (through its groups,
       the areas it is backbone for, its recorded standing), whether it is already a partner
-      of the group, and where tie quality is recorded how much the group's members trust it.
+      of the group, and where tie quality is recorded how much the group's members trust it
+      (for a group not formed yet, the goals alone).
     * **content knowledge** — its standing in the outcome area (`standing_in`, or backbone
       for it), a representative who is a specialist in it (`expertise`, `seniority`), and
       its sector, named in the detail.
@@ -415,14 +416,17 @@ def _fit(ix: Index, org: str, target: _Target) -> Scored:
             trusts.append(s)
     low, high = vocab.TIE_SCALE
     trust = sum(trusts) / len(trusts) if trusts else None
-    if trust is None:
+    if target.id is None:  # a group not formed yet has no partners to be one of
+        score = goal_share
+    elif trust is None:
         score = (0.5 * goal_share + 0.3 * partner) / 0.8
     else:
         score = 0.5 * goal_share + 0.3 * partner + 0.2 * (trust - low) / (high - low)
     parts = []
     if target.goals:
         parts.append(f"works on {len(matched)} of its {len(target.goals)} goals")
-    parts.append("already a partner" if partner else "not a partner yet")
+    if target.id is not None:
+        parts.append("already a partner" if partner else "not a partner yet")
     if trust is not None:
         parts.append(f"trusted {trust:.2g} of {high:g} by its partners")
     return (
@@ -462,7 +466,15 @@ def _content(ix: Index, org: str, target: _Target) -> Scored:
     sector = data.get("sector") or "sector not recorded"
     parts = [sector]
     if standing:
-        parts.append("recognized in " + label_list(G, standing, most=2))
+        goals = [t for t in standing if G.nodes[t].get("kind") == "goal"]
+        named = (
+            [label_list(G, [t for t in standing if t not in goals])]
+            if len(goals) < len(standing)
+            else []
+        )
+        if goals:
+            named.append(label_list(G, goals, quote=True, most=1))
+        parts.append("recognized in " + " and ".join(named))
     if specialists:
         parts.append("a representative specialist in the area")
     elif seniors:

@@ -200,7 +200,8 @@ def leaderless_constellations(
                 message=f"{G.nodes[c]['label']} is {status} but nobody convenes it.",
                 evidence={"status": status, "conveners": 0, "partners": len(partners)},
                 suggestion="Ask one of its partners with the skills, bandwidth and content "
-                "knowledge to convene it (seed 001's convener criteria)."
+                "knowledge to convene it (seed 001's convener criteria); the convener "
+                "candidates rank who could."
                 if partners
                 else "Find a convener, or fold it into another group.",
                 key=make_key("leaderless_constellations", c),

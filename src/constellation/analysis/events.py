@@ -82,8 +82,9 @@ def stakeholder_feedback(
     feedback, input, and engagement from the stakeholders who are most affected … This
     includes parents, students, and other community members." A constellation fires when
     no ``stakeholder_feedback`` event held for it falls in the last
-    `feedback_within_days` (medium), or when it has such sessions but none of them ever
-    heard parents, students, youth or community members (low).
+    `feedback_within_days`, or when it has such sessions but none of them ever heard
+    parents, students, youth or community members. Both are low: the seed says
+    "preferably".
 
     Examples
     --------
@@ -134,7 +135,7 @@ def stakeholder_feedback(
             findings.append(
                 Finding(
                     check="stakeholder_feedback",
-                    severity=Severity.MEDIUM,
+                    severity=Severity.LOW,
                     subjects=[subject(G, c)],
                     message=f"{label} {when} (seed 000 asks for one about twice a year).",
                     evidence=evidence | {"reason": "no_recent_feedback"},

@@ -113,9 +113,10 @@ def convener_qualifications(
     from its board and senior management, have a succession plan for its representatives
     and designate a primary point of contact, and that its representative be "preferred
     CEO, direct report to CEO or a specialist with deep expertise in the outcome area".
-    One finding per convener listing what it lacks (see `qualifications`): medium when a
-    qualification is recorded as missing (no representative, a representative below that
-    seniority, a board that gave no support …), low when the records only do not say.
+    One finding per convener listing what it lacks (see `qualifications`): medium when the
+    records contradict the seed (a board that gave no support, a representative below that
+    seniority, no primary contact among its representatives, no succession plan), low when
+    they only do not say, or name no representative at all.
 
     Examples
     --------
@@ -162,7 +163,7 @@ direct report or a specialist.'
         findings.append(
             Finding(
                 check="convener_qualifications",
-                severity=Severity.MEDIUM if missing else Severity.LOW,
+                severity=Severity.MEDIUM if set(missing) - {"representative"} else Severity.LOW,
                 subjects=[subject(G, org)] + [subject(G, c) for c in groups],
                 message=f"{G.nodes[org]['label']}, convener of "
                 f"{label_list(G, groups, most=3)}, lacks {_join(what)}.",
