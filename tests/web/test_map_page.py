@@ -4,6 +4,8 @@ fragment and ``view=table`` reach the map inside the frame, and the map served a
 
 from __future__ import annotations
 
+import httpx
+
 from .conftest import shoot
 from .test_pages import open_page
 
@@ -42,4 +44,18 @@ def test_the_served_map_opens_with_the_same_positions_every_time(page, live):
     page.wait_for_selector("body[data-ready=true]", state="attached")
     _frame(page)
     assert page.evaluate(script) == first and len(first) > 50
+    assert page.console_errors == []
+
+
+def test_the_served_map_offers_the_servers_svg_of_the_date_shown(page, live):
+    base, _, _ = live
+    page.goto(f"{base}/api/workspaces/la-compact/map#as_of=2016-01-01")
+    page.wait_for_function("() => window.mapReady === true", timeout=60_000)
+    link = page.locator("#save-svg")
+    assert link.is_visible()
+    href = link.get_attribute("href")
+    assert href == "/api/workspaces/la-compact/map.svg?as_of=2016-01-01"
+    answer = httpx.get(base + href)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/svg")
+    assert answer.text.lstrip().startswith("<svg") or "<svg" in answer.text[:300]
     assert page.console_errors == []

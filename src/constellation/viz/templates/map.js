@@ -1277,6 +1277,16 @@
     a.remove();
   });
 
+  /* Served, the page can also offer the server's SVG picture of the date shown (the meeting
+   * packet's, GET …/map.svg beside GET …/map); a file has no server to ask. */
+  function svgLink() {
+    var a = $("save-svg");
+    if (!/^https?:$/.test(window.location.protocol) || !/\/map$/.test(window.location.pathname)) return;
+    a.hidden = false;
+    a.href = window.location.pathname + ".svg?as_of=" + encodeURIComponent(state.day);
+    a.download = (meta.workspace || "map") + "-map-" + state.day + ".svg";
+  }
+
   // ------------------------------------------------------------------ the view in the URL fragment
 
   /* Everything that makes a view, as `#color=sector&size=betweenness&focus=unite-la&as_of=…`:
@@ -1285,6 +1295,7 @@
   var writing = false;
   function writeFragment() {
     if (!opened || writing) return;
+    svgLink();
     var q = new URLSearchParams();
     if (view.color !== "kind") q.set("color", view.color);
     if (view.size !== meta.size_by) q.set("size", view.size);
@@ -1395,6 +1406,7 @@
     placeLabels();
     timings.labelled = timings.labelled || performance.now();
     if (window.location.hash) writeFragment();
+    svgLink();
     network.once("afterDrawing", ready);
     network.redraw();
   }
