@@ -23,7 +23,6 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel, Field
 
-from constellation import vocabulary as vocab
 from constellation.errors import InvalidRecords, Problem
 from constellation.store.repository import Repository
 
@@ -234,23 +233,6 @@ def seed_point(node_id: str) -> tuple[float, float]:
     return int.from_bytes(digest[:4], "big") / 2**32, int.from_bytes(digest[4:], "big") / 2**32
 
 
-def _beside(
-    G: nx.MultiDiGraph, node: str, at: Mapping[str, Sequence[float]], step: float
-) -> tuple[float, float]:
-    """Where a record of what happened (a meeting, an assessment) goes, in pixels: about
-    `step` from what it is for (its tie out: held_for, assesses), else from the middle of
-    who took part, in a direction and at a distance drawn from its id."""
-    anchors = [t for t in G.successors(node) if t in at] or [
-        s for s in G.predecessors(node) if s in at
-    ]
-    turn, reach = seed_point(node)
-    angle = 2 * math.pi * turn
-    x = sum(at[a][0] for a in anchors) / len(anchors) if anchors else 0.0
-    y = sum(at[a][1] for a in anchors) / len(anchors) if anchors else 0.0
-    r = step * (0.55 + 0.35 * reach)
-    return x + r * math.cos(angle), y + r * math.sin(angle)
-
-
 def server_layout(
     G: nx.MultiDiGraph,
     fixed: Mapping[str, Mapping[str, float]] | None = None,
@@ -264,27 +246,19 @@ def server_layout(
     started from `seed_point` of each node id and turned back towards those starting
     points, and scaled to span about ``spacing × √core`` pixels. Each *leaf* (a node tied to
     one other) is put beside its neighbour at an angle and distance drawn from its own id;
-    the rest (isolated nodes, pairs) on a ring around the drawing, also by id. Nodes of
-    kinds that record what happened (`NodeKind.structural` false: meetings, assessments)
-    are left out of the layout and placed beside what they are for, so they neither pull
-    the network apart nor move it. Then nodes closer than about half the spacing are pushed
-    apart (the core first, then only the leaves and records). So the result depends on the
-    ids and ties only, never on the order nodes were loaded in, and a node added as a leaf
-    (a partner joining one group) moves no node of the core. Nodes in `fixed` keep those
-    positions.
+    the rest (isolated nodes, pairs) on a ring around the drawing, also by id. Then nodes
+    closer than about half the spacing are pushed apart (the core first, then only the
+    leaves). So the result depends on the ids and ties only, never on the order nodes were
+    loaded in, and a node added as a leaf (a partner joining one group) moves no node of
+    the core. Nodes in `fixed` keep those positions.
     """
     import igraph as ig
 
-    kinds = vocab.NODE_KINDS
-    ids = sorted(
-        v for v in G if (spec := kinds.get(G.nodes[v].get("kind"))) is None or spec.structural
-    )
-    records = sorted(set(G) - set(ids))  # meetings and assessments: placed beside their group
-    structural = set(ids)
+    ids = sorted(G)
     out: dict[str, dict[str, float]] = {}
     neighbours: dict[str, set[str]] = {v: set() for v in ids}
     for s, t in G.edges():
-        if s != t and s in structural and t in structural:
+        if s != t:
             neighbours[s].add(t)
             neighbours[t].add(s)
     core = [v for v in ids if len(neighbours[v]) >= 2]
@@ -334,11 +308,7 @@ def server_layout(
             x0, y0 = 0.0, 0.0
             r = radius + spacing * (1 + reach)
         pos[v] = [x0 + r * math.cos(angle), y0 + r * math.sin(angle)]
-    for v in records:
-        pos[v] = list(_beside(G, v, pos, spacing))
-    rest += records
     if rest:
-        leaves |= set(records)
         order = list(pos)
         points = _spread(
             [pos[v] for v in order],
@@ -347,7 +317,7 @@ def server_layout(
             movable=[v in leaves for v in order],
         )
         pos = dict(zip(order, points, strict=True))
-    for v in ids + records:
+    for v in ids:
         out[v] = {"x": round(pos[v][0], 1), "y": round(pos[v][1], 1)}
     for node, point in (fixed or {}).items():
         if node in out:
