@@ -18,6 +18,12 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL: sqlite:///file.db or postgresql://user@host/db.",
     )
     sqlite_busy_timeout_ms: int = Field(5000, ge=0, description="How long SQLite waits on a lock.")
+    sqlite_write_wait_ms: int = Field(
+        60_000,
+        ge=0,
+        description="How long a write waits in line for SQLite's write lock, asking again "
+        "after each busy timeout, before it is answered 503.",
+    )
     auto_upgrade: bool = Field(
         True, description="Bring the schema up to date on first use of a database."
     )
