@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from api.deps import ReadWs, RepoDep, WriteWs
-from api.problems import HTTPProblem
+from api.problems import HTTPProblem, printable
 from api.schemas import problems
 from constellation.io import (
     EXPORT_FORMATS,
@@ -19,6 +19,7 @@ from constellation.io import (
     export_workspace,
     import_files,
 )
+from constellation.records import plain_text
 
 router = APIRouter(tags=["import and export"], responses=problems(401, 403, 404, 413, 422))
 
@@ -30,6 +31,17 @@ router = APIRouter(tags=["import and export"], responses=problems(401, 403, 404,
 )
 def formats() -> FormatList:
     return FORMATS.listing()
+
+
+def file_name_problem(name: str | None) -> str | None:
+    """Why a file's name cannot be taken (it is echoed in reports and errors), or None."""
+    if not name:
+        return None
+    try:
+        plain_text(name, "the file name")
+    except ValueError as exc:
+        return printable(f"File {name!r}: {exc}.")
+    return None
 
 
 @router.post(
@@ -65,6 +77,10 @@ async def upload(
         raise HTTPProblem(
             422, "Send one file, or two (a node table then an edge table).", title="Invalid request"
         )
+    for f in [*files, *([mapping] if mapping else [])]:
+        refused = file_name_problem(f.filename)
+        if refused:
+            raise HTTPProblem(422, refused, title="Invalid request")
     uploads = [(f.filename or "upload", await f.read()) for f in files]
     mapping_file = (mapping.filename or "mapping.yaml", await mapping.read()) if mapping else None
     report = import_files(
