@@ -122,16 +122,14 @@ def _require(caller: Caller, role: Role) -> None:
 
 
 def readable_workspace(workspace: WorkspacePath, caller: CallerDep, repo: RepoDep) -> str:
-    """The workspace, if the caller may read it: a scoped token sees nothing of another."""
+    """The workspace, if the caller may read it. Private means invisible: to an anonymous
+    caller a private workspace, and to a token scoped elsewhere any other workspace, answers
+    exactly as a missing one does (404), so that its existence does not leak."""
     if not caller.can_see(workspace):
         raise NotFound("workspace", workspace)
     ws = repo.get_workspace(workspace, counts=False)  # every request: no counting here
     if caller.anonymous and not ws.public_read:
-        raise HTTPProblem(
-            401,
-            f"Workspace {workspace!r} is not open to anonymous visitors; sign in with a token.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise NotFound("workspace", workspace)
     return workspace
 
 
