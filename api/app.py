@@ -16,6 +16,8 @@ from api.cache import RevisionCache
 from api.limits import BodyLimit
 from api.routers import (
     analysis,
+    candidates,
+    dedupe,
     health,
     maps,
     records,
@@ -70,7 +72,18 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store or Store(settings.database_url)
     app.state.cache = RevisionCache(settings.cache_size)
     problems.install(app)
-    for module in (health, schema, session, workspaces, analysis, reports, maps, transfer):
+    for module in (
+        health,
+        schema,
+        session,
+        workspaces,
+        analysis,
+        candidates,
+        dedupe,
+        reports,
+        maps,
+        transfer,
+    ):
         app.include_router(module.router)
     app.include_router(records.nodes)
     app.include_router(records.edges)

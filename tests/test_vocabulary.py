@@ -41,9 +41,34 @@ DESIGN_EDGE_KINDS = {
 }
 
 
+ISSUE_13_NODE_KINDS = {"event"}
+ISSUE_13_EDGE_KINDS = {"held_for", "attended"}
+"""Issue 13 adds meetings and engagement events, with the ties to what they are for and who
+attended."""
+
+
 def test_every_kind_of_the_design_is_declared():
-    assert set(vocab.NODE_KINDS) == DESIGN_NODE_KINDS
-    assert set(vocab.EDGE_KINDS) == DESIGN_EDGE_KINDS
+    assert set(vocab.NODE_KINDS) == DESIGN_NODE_KINDS | ISSUE_13_NODE_KINDS
+    assert set(vocab.EDGE_KINDS) == DESIGN_EDGE_KINDS | ISSUE_13_EDGE_KINDS
+
+
+def test_events_tie_to_groups_and_attendees():
+    assert vocab.EDGE_KINDS["held_for"].allows("event", "constellation")
+    assert vocab.EDGE_KINDS["held_for"].allows("event", "stewardship_group")
+    assert not vocab.EDGE_KINDS["held_for"].allows("event", "organization")
+    assert vocab.EDGE_KINDS["attended"].allows("person", "event")
+    assert not vocab.EDGE_KINDS["attended"].allows("constellation", "event")
+
+
+@pytest.mark.parametrize("kind", ["participates_in", "convenes", "collaborates_with"])
+def test_tie_quality_is_on_the_declared_scale(kind):
+    low, high = vocab.TIE_SCALE
+    props = {"trust": high, "value_resources": low} | {p: 2.5 for p in vocab.TRUST_PARTS}
+    assert vocab.validate_properties(kind, props)["trust"] == high
+    with pytest.raises(vocab.PropertyError, match="trust"):
+        vocab.validate_properties(kind, {"trust": high + 1})
+    with pytest.raises(vocab.PropertyError, match="value_power"):
+        vocab.validate_properties(kind, {"value_power": low - 1})
 
 
 def test_edge_endpoints_name_real_node_kinds():
@@ -89,7 +114,7 @@ def test_enum_values_are_forgiving_about_case_and_spacing():
 
 def test_schema_document_describes_every_kind():
     doc = vocabulary_document()
-    assert {k["name"] for k in doc["node_kinds"]} == DESIGN_NODE_KINDS
+    assert {k["name"] for k in doc["node_kinds"]} == DESIGN_NODE_KINDS | ISSUE_13_NODE_KINDS
     funds = next(k for k in doc["edge_kinds"] if k["name"] == "funds")
     assert funds["targets"] == ["organization", "constellation"]
     assert funds["properties"]["amount"]["type"] == "number"

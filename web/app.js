@@ -8,6 +8,7 @@ const PAGES = [
   ["conveners.html", "Who convenes what"],
   ["find.html", "Find a constellation"],
   ["funding.html", "Funding"],
+  ["duplicates.html", "Duplicates"],
   ["edit.html", "Edit"],
 ];
 let session = { signed_in: false };  // who the sign-in cookie says we are (GET /api/session)

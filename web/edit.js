@@ -257,12 +257,14 @@ async function setupImport() {
     try {
       const r = await api(wsPath("/import"), { method: "POST", body: data });
       const n = (k) => r[k].length;
-      status.append(h("div", { class: "ok-box", role: "status", id: "import-report" },
+      status.append(h("div", {}, h("div", { class: "ok-box", role: "status", id: "import-report" },
         `${r.dry_run ? "Would create" : "Created"} ${n("nodes_created")} node(s) and ${n("edges_created")} tie(s); `
         + `${r.dry_run ? "would update" : "updated"} ${n("nodes_updated") + n("edges_updated")}; `
         + `${n("nodes_unchanged") + n("edges_unchanged")} already up to date (${r.format}).`),
+        (r.matched || []).length ? h("ul", { id: "import-matched" }, r.matched.map((m) => h("li", {},
+          `${m.label} (${m.incoming}) ${r.dry_run ? "would update" : "updated"} ${m.node}, matched by ${m.by}`))) : null,
         (r.notes || []).length ? h("ul", {}, r.notes.map((p) => h("li", { class: "muted" },
-          [p.position, p.field, p.message].filter(Boolean).join(" — ")))) : null);
+          [p.position, p.field, p.message].filter(Boolean).join(" — ")))) : null));  // h() skips nulls
     } catch (error) {
       const box = showError(status, error);
       const problems = (error.problem && error.problem.errors) || [];

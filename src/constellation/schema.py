@@ -33,6 +33,9 @@ def vocabulary_document() -> dict[str, Any]:
             if "allOf" in spec and len(spec["allOf"]) == 1:
                 ref = spec.pop("allOf")[0]["$ref"].rsplit("/", 1)[1]
                 spec = schema["$defs"][ref] | spec
+            items = spec.get("items")
+            if isinstance(items, dict) and "$ref" in items:  # a list of enum values
+                spec["items"] = schema["$defs"][items["$ref"].rsplit("/", 1)[1]]
             spec["required"] = name in schema.get("required", [])
             out[name] = spec
         return out

@@ -9,7 +9,7 @@ fund and be a backbone at once (UNITE-LA convenes the L.A. Compact *and* several
 workgroups, seed 001).
 
 >>> sorted(NODE_KINDS)[:3]
-['assessment', 'constellation', 'goal']
+['assessment', 'constellation', 'event']
 >>> EDGE_KINDS["funds"].targets
 ('organization', 'constellation')
 >>> validate_properties("organization", {"sector": "Non-profit"})
@@ -32,7 +32,15 @@ __all__ = [
     "ANY",
     "EDGE_KINDS",
     "NODE_KINDS",
+    "CATEGORY_COLORS",
     "LIVE_STATUSES",
+    "MOST_AFFECTED",
+    "NO_VALUE_COLOR",
+    "OTHER_COLOR",
+    "QUALIFIED_SENIORITY",
+    "TIE_SCALE",
+    "TRUST_PARTS",
+    "VALUE_PARTS",
     "EdgeKind",
     "NodeKind",
     "PropertyError",
@@ -151,6 +159,52 @@ SectorField = Annotated[Sector, BeforeValidator(_sector)]
 LevelField = Annotated[Level | None, BeforeValidator(_lower)]
 
 
+class EventType(StrEnum):
+    """The meetings and engagement the seeds ask conveners to hold or attend (seed 000)."""
+
+    CONSTELLATION_MEETING = "constellation_meeting"
+    INTER_CONVENER_MEETING = "inter_convener_meeting"
+    STAKEHOLDER_FEEDBACK = "stakeholder_feedback"
+    LEADERSHIP_TABLE_REPORT = "leadership_table_report"
+    STEWARDSHIP_MEETING = "stewardship_meeting"
+    OTHER = "other"
+
+
+class Stakeholder(StrEnum):
+    """Who a stakeholder feedback session heard (seed 000: "the stakeholders who are most
+    affected … parents, students, and other community members")."""
+
+    PARENTS = "parents"
+    STUDENTS = "students"
+    YOUTH = "youth"
+    COMMUNITY_MEMBERS = "community_members"
+    PRACTITIONERS = "practitioners"
+    PARTNERS = "partners"
+    OTHER = "other"
+
+
+MOST_AFFECTED = frozenset(
+    {Stakeholder.PARENTS, Stakeholder.STUDENTS, Stakeholder.YOUTH, Stakeholder.COMMUNITY_MEMBERS}
+)
+"""The stakeholders seed 000 names as the most affected by a network's goals."""
+
+QUALIFIED_SENIORITY = frozenset({Seniority.CEO, Seniority.DIRECT_REPORT, Seniority.SPECIALIST})
+"""Seed 000: a convener's representative is "preferred CEO, direct report to CEO or a
+specialist with deep expertise in the outcome area"."""
+
+TIE_SCALE = (1.0, 4.0)
+"""The scale of tie-quality scores: 1 (not at all) to 4 (very), as in the PARTNER tool's
+survey (Visible Network Labs)."""
+
+TRUST_PARTS = ("trust_openness", "trust_reliability", "trust_mission")
+"""The sub-scores of trust: openness to communication, reliability, shared mission."""
+
+VALUE_PARTS = ("value_power", "value_involvement", "value_resources")
+"""The sub-scores of value: power and influence, level of involvement, resource contribution."""
+
+TieScore = Annotated[float | None, Field(ge=TIE_SCALE[0], le=TIE_SCALE[1])]
+
+
 class Properties(BaseModel):
     """Base of every property model: unknown keys are refused (they belong in attributes)."""
 
@@ -220,6 +274,13 @@ class OrganizationProps(Properties):
         description="Seed 000: a convener keeps the work going when its representative leaves.",
     )
     has_board_support: bool | None = Field(None, description="Letter of support (seed 000).")
+    has_stable_capacity: bool | None = Field(
+        None, description="Organizational capacity and stability to lead a network (seed 000)."
+    )
+    standing_in: list[str] | None = Field(
+        None,
+        description="Ids of the issue areas or goals it is a recognized leader in (seed 000).",
+    )
     website: str | None = None
     description: str | None = None
     geography: str | None = None
@@ -228,6 +289,10 @@ class OrganizationProps(Properties):
 class PersonProps(Properties):
     title: str | None = None
     seniority: Annotated[Seniority, BeforeValidator(_lower)] | None = None
+    expertise: list[str] | None = Field(
+        None,
+        description="Ids of the issue areas or goals of their deep expertise (seed 000).",
+    )
     email: str | None = None
 
 
@@ -271,6 +336,18 @@ class AssessmentProps(Properties):
     notes: str | None = None
 
 
+class EventProps(Properties):
+    """A meeting or engagement: what it was, when, and for seed 000's feedback sessions whom
+    it heard."""
+
+    event_type: Annotated[EventType, BeforeValidator(_lower)] = EventType.CONSTELLATION_MEETING
+    date: dt.date | None = None
+    stakeholders: list[Annotated[Stakeholder, BeforeValidator(_lower)]] = Field(
+        default_factory=list, description="Who was heard: parents, students, community members …"
+    )
+    description: str | None = None
+
+
 # --- edge property models -------------------------------------------------------------
 
 
@@ -297,15 +374,42 @@ class BackboneForProps(Properties):
     geography: str | None = None
 
 
-class ConvenesProps(Properties):
+class TieQuality(Properties):
+    """Trust and value of a tie, as network evaluators survey them (the PARTNER tool), on
+    `TIE_SCALE`. Either score may be given whole or through its three sub-scores."""
+
+    trust: TieScore = Field(None, description="How much the partners trust each other (1–4).")
+    trust_openness: TieScore = Field(None, description="Openness to communication (1–4).")
+    trust_reliability: TieScore = Field(None, description="Reliability (1–4).")
+    trust_mission: TieScore = Field(None, description="Shared mission (1–4).")
+    value: TieScore = Field(None, description="How much the partner brings (1–4).")
+    value_power: TieScore = Field(None, description="Power and influence (1–4).")
+    value_involvement: TieScore = Field(None, description="Level of involvement (1–4).")
+    value_resources: TieScore = Field(None, description="Resource contribution (1–4).")
+
+
+class ConvenesProps(TieQuality):
     role: Annotated[ConvenerRole, BeforeValidator(_lower)] = ConvenerRole.PRIMARY
     staff_time: float | None = Field(None, ge=0, description="FTE committed to convening it.")
     has_succession_plan: bool | None = None
+    representative: str | None = Field(
+        None, description="Id of the person it appointed to the group (seed 000)."
+    )
+    skills: bool | None = Field(None, description="Seed 001: do you have the skills?")
+    bandwidth: bool | None = Field(None, description="Seed 001: do you have the bandwidth?")
+    fit: bool | None = Field(None, description="Seed 001: is it a fit?")
+    content_knowledge: bool | None = Field(
+        None, description="Seed 001: do you have the content knowledge?"
+    )
 
 
-class ParticipatesInProps(Properties):
+class ParticipatesInProps(TieQuality):
     role: str | None = None
     since: dt.date | None = None
+
+
+class AttendedProps(Properties):
+    role: str | None = Field(None, description="convener, facilitator, presenter …")
 
 
 class AdvancesProps(Properties):
@@ -322,7 +426,7 @@ class FundsProps(Properties):
     funding_type: Annotated[FundingType, BeforeValidator(_lower)] | None = None
 
 
-class CollaboratesWithProps(Properties):
+class CollaboratesWithProps(TieQuality):
     description: str | None = None
 
 
@@ -343,6 +447,9 @@ class NodeKind:
     properties: type[Properties]
     color: str
     shape: str
+    structural: bool = True
+    """False for records of what happened (a meeting): the structural measures (brokers,
+    communities, cut points) leave them out, so a meeting is not mistaken for a hub."""
 
     @property
     def plural(self) -> str:
@@ -381,7 +488,7 @@ NODE_KINDS: dict[str, NodeKind] = _kinds(
         "Initiative",
         "The partnership or compact itself.",
         InitiativeProps,
-        "#6a3d9a",
+        "#332288",
         "star",
     ),
     NodeKind(
@@ -389,16 +496,16 @@ NODE_KINDS: dict[str, NodeKind] = _kinds(
         "Issue area",
         "Education, health, housing, public safety …",
         IssueAreaProps,
-        "#b15928",
+        "#8c510a",
         "triangle",
     ),
-    NodeKind("goal", "Goal", "A common-agenda goal.", GoalProps, "#e31a1c", "diamond"),
+    NodeKind("goal", "Goal", "A common-agenda goal.", GoalProps, "#b8860b", "diamond"),
     NodeKind(
         "indicator",
         "Indicator",
         "An outcome or contributing indicator measuring a goal.",
         IndicatorProps,
-        "#fb9a99",
+        "#2a8a7c",
         "square",
     ),
     NodeKind(
@@ -406,35 +513,45 @@ NODE_KINDS: dict[str, NodeKind] = _kinds(
         "Organization",
         "Any agency or institution.",
         OrganizationProps,
-        "#1f78b4",
+        "#0072b2",
         "dot",
     ),
     NodeKind(
-        "person", "Person", "A representative of an organization.", PersonProps, "#a6cee3", "dot"
+        "person", "Person", "A representative of an organization.", PersonProps, "#aa4499", "dot"
     ),
     NodeKind(
         "stewardship_group",
         "Stewardship group",
         "The group that stewards the shared vision (seed 001).",
         StewardshipGroupProps,
-        "#ff7f00",
-        "hexagon",
+        "#222222",
+        "triangleDown",
     ),
     NodeKind(
         "constellation",
         "Constellation",
         "A collaborative, workgroup, network or task force.",
         ConstellationProps,
-        "#33a02c",
-        "ellipse",
+        "#117733",
+        "hexagon",
     ),
     NodeKind(
         "assessment",
         "Assessment",
         "A rubric self-assessment of a constellation or initiative (seed 003).",
         AssessmentProps,
-        "#cab2d6",
+        "#882255",
         "box",
+    ),
+    NodeKind(
+        "event",
+        "Event",
+        "A meeting or engagement: a group's meeting, an inter-convener meeting, a stakeholder "
+        "feedback session (seed 000).",
+        EventProps,
+        "#8c8c3c",
+        "triangleDown",
+        structural=False,
     ),
 )
 
@@ -447,7 +564,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("initiative",),
             SignsProps,
-            "#6a3d9a",
+            "#332288",
         ),
         EdgeKind(
             "represents",
@@ -455,7 +572,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("person",),
             ("organization",),
             RepresentsProps,
-            "#a6cee3",
+            "#aa4499",
         ),
         EdgeKind(
             "member_of",
@@ -463,7 +580,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("person",),
             ("stewardship_group",),
             MemberOfProps,
-            "#ff7f00",
+            "#7570b3",
         ),
         EdgeKind(
             "stewards",
@@ -471,7 +588,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("stewardship_group",),
             ("initiative",),
             NoProps,
-            "#ff7f00",
+            "#222222",
         ),
         EdgeKind(
             "pursues",
@@ -479,7 +596,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("initiative",),
             ("goal",),
             NoProps,
-            "#e31a1c",
+            "#b8860b",
         ),
         EdgeKind(
             "in_area",
@@ -487,7 +604,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("goal", "initiative"),
             ("issue_area",),
             NoProps,
-            "#b15928",
+            "#8c510a",
             dashes=True,
         ),
         EdgeKind(
@@ -496,7 +613,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("issue_area",),
             BackboneForProps,
-            "#b15928",
+            "#d95f02",
         ),
         EdgeKind(
             "convenes",
@@ -504,7 +621,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("constellation",),
             ConvenesProps,
-            "#1f78b4",
+            "#0072b2",
         ),
         EdgeKind(
             "participates_in",
@@ -512,7 +629,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("constellation",),
             ParticipatesInProps,
-            "#7f9fbf",
+            "#3f8fc4",
         ),
         EdgeKind(
             "advances",
@@ -520,7 +637,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("constellation",),
             ("goal", "indicator"),
             AdvancesProps,
-            "#33a02c",
+            "#117733",
         ),
         EdgeKind(
             "measures",
@@ -528,7 +645,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("indicator",),
             ("goal",),
             NoProps,
-            "#fb9a99",
+            "#2a8a7c",
             dashes=True,
         ),
         EdgeKind(
@@ -537,7 +654,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("organization", "constellation"),
             FundsProps,
-            "#fdbf6f",
+            "#c51b7d",
         ),
         EdgeKind(
             "spun_off_from",
@@ -545,7 +662,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("constellation",),
             ("constellation",),
             NoProps,
-            "#33a02c",
+            "#5e8c31",
             dashes=True,
         ),
         EdgeKind(
@@ -554,7 +671,25 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("assessment",),
             ("constellation", "initiative"),
             NoProps,
-            "#cab2d6",
+            "#882255",
+            dashes=True,
+        ),
+        EdgeKind(
+            "held_for",
+            "An event belongs to a constellation, initiative or stewardship group.",
+            ("event",),
+            ("constellation", "initiative", "stewardship_group"),
+            NoProps,
+            "#8c8c3c",
+            dashes=True,
+        ),
+        EdgeKind(
+            "attended",
+            "An organization or person took part in an event.",
+            ("organization", "person"),
+            ("event",),
+            AttendedProps,
+            "#7a6a00",
             dashes=True,
         ),
         EdgeKind(
@@ -563,7 +698,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization",),
             ("organization",),
             CollaboratesWithProps,
-            "#999999",
+            "#7f7f7f",
             dashes=True,
         ),
         EdgeKind(
@@ -572,11 +707,36 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             (ANY,),
             (ANY,),
             RelatedToProps,
-            "#cccccc",
+            "#6b5a48",
             dashes=True,
         ),
     )
 }
+
+
+CATEGORY_COLORS: tuple[str, ...] = (
+    "#0072b2",
+    "#117733",
+    "#aa4499",
+    "#b8860b",
+    "#332288",
+    "#2a8a7c",
+    "#c51b7d",
+    "#8c510a",
+    "#7570b3",
+    "#5e8c31",
+    "#882255",
+    "#3f8fc4",
+    "#6b5a48",
+)
+"""The colours the map gives the values of a field it is coloured by (sector, status,
+community …), in order; values past the last share `OTHER_COLOR`, and nodes without the
+field are `NO_VALUE_COLOR`. Like every colour here, each has at least 3:1 contrast on
+white (tests/viz/test_palette.py); the node kinds are also told apart under simulated
+deuteranopia; none is near the colours of the finding marks (`viz.map.MARKS`)."""
+
+OTHER_COLOR = "#222222"
+NO_VALUE_COLOR = "#7f7f7f"
 
 
 class PropertyError(ValueError):

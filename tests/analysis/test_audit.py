@@ -134,13 +134,21 @@ def test_health_score_follows_its_formula():
     )
     health = run_audit(g).summary["health"]
     # orphan_goals: 2 of 2 goals (weight 3) → 0; unmeasured_goals: 0 of 4 (weight 1) → 1;
-    # dormant_constellations: 0 of 1 (weight 1) → 1; checks with nothing to look at are out
+    # dormant_constellations: 0 of 1 (weight 1) → 1; indicator_quality (issue 13): 2 of 2
+    # indicators lack a baseline, target and disaggregation (weight 1) → 0; checks with
+    # nothing to look at are out
     parts = health["by_check"]
-    assert set(parts) == {"orphan_goals", "unmeasured_goals", "dormant_constellations"}
+    assert set(parts) == {
+        "orphan_goals",
+        "unmeasured_goals",
+        "dormant_constellations",
+        "indicator_quality",
+    }
     assert parts["orphan_goals"]["pass_rate"] == 0
     assert parts["unmeasured_goals"]["pass_rate"] == 1
     assert parts["dormant_constellations"]["pass_rate"] == 1
-    assert health["score"] == round(100 * (3 * 0 + 1 * 1 + 1 * 1) / (3 + 1 + 1))
+    assert parts["indicator_quality"]["pass_rate"] == 0
+    assert health["score"] == round(100 * (3 * 0 + 1 * 1 + 1 * 1 + 1 * 0) / (3 + 1 + 1 + 1))
 
 
 def test_choosing_checks_and_thresholds(demo):

@@ -309,7 +309,14 @@ def test_the_report_has_the_three_lists_of_findings_and_notes_as_json():
     report = funding_opportunities(G(BASE, on_goal("ab") + join("lausd", "a", "b")))
     assert isinstance(report, FundingReport)
     dumped = report.model_dump(mode="json")
-    assert set(dumped) == {"joint_opportunities", "unfunded", "co_funders", "notes"}
+    assert set(dumped) == {
+        "joint_opportunities",
+        "unfunded",
+        "co_funders",
+        "grantees",
+        "by_year",
+        "notes",
+    }
     assert dumped["joint_opportunities"][0]["subjects"][0] == {
         "id": "g1",
         "kind": "goal",

@@ -30,7 +30,9 @@ def test_map_writes_one_file_and_says_where(demo, db_url, tmp_path):
     )
     assert result.exit_code == 0, result.stderr
     assert str(out.resolve()) in result.stdout.replace("\n", "")
-    assert "KiB" in result.stdout
+    size = out.stat().st_size  # the file's size, in the unit that suits it
+    shown = f"{size / 1024 / 1024:.1f} MiB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KiB"
+    assert f"({shown}," in result.stdout.replace("\n", " ")
     data = page_data(out.read_text(encoding="utf-8"))
     assert data["meta"]["as_of"] == "2017-05-23" and data["meta"]["size_by"] == "betweenness"
     assert data["meta"]["title"] == "L.A. Compact \u2014 the map"

@@ -10,7 +10,7 @@ import pytest
 from constellation import vocabulary as vocab
 from constellation.graph import build_graph, load_graph
 from constellation.viz import SERVER_LAYOUT_ABOVE, SIZE_MEASURES, build_map, map_workspace
-from constellation.viz.map import MARKS
+from constellation.viz.map import MARKS, STATUS_STYLES
 from tests.viz.conftest import PAYLOAD, page_data
 
 AS_OF = dt.date(2018, 1, 1)
@@ -198,11 +198,44 @@ def test_large_maps_get_server_positions_and_no_physics():
     assert len({(item["x"], item["y"]) for item in data["nodes"]}) == n
 
 
-def test_small_maps_let_the_browser_arrange_them(la_map):
+def test_small_maps_get_the_same_server_positions_every_time(la_map, demo):
+    """Issue 14: a map opens with the same positions every time, without a saved layout
+    (it used to leave small maps to the browser's physics, which reshuffled them)."""
     data = la_map[1]
-    assert data["meta"]["physics"] is True and data["meta"]["layout"] == "browser"
-    assert data["options"]["physics"]["enabled"] is True
-    assert not any("x" in item for item in data["nodes"])
+    assert data["meta"]["physics"] is False and data["meta"]["layout"] == "server"
+    assert data["options"]["physics"] == {"enabled": False}
+    with demo.repository() as repo:
+        again = page_data(map_workspace(repo, "la-compact", AS_OF))
+    first = {n["id"]: (n["x"], n["y"]) for n in data["nodes"]}
+    assert first == {n["id"]: (n["x"], n["y"]) for n in again["nodes"]}
+    assert len(set(first.values())) == len(first)
+
+
+def test_constellation_status_is_drawn_in_each_item():
+    G = build_graph(
+        [
+            {"id": s, "kind": "constellation", "label": s, "properties": {"status": s}}
+            for s in ("planned", "forming", "active", "dormant")
+        ],
+        as_of=dt.date(2019, 1, 1),
+    )
+    data = page_data(build_map(G, audit=False))
+    items = {n["id"]: n for n in data["nodes"]}
+    looks = {
+        s: (
+            items[s]["opacity"],
+            items[s]["borderWidth"],
+            str(items[s]["shapeProperties"]["borderDashes"]),
+            items[s]["color"]["border"],
+        )
+        for s in items
+    }
+    assert len(set(looks.values())) == 4  # four statuses, four looks
+    assert items["planned"]["shapeProperties"]["borderDashes"]  # a dashed outline
+    assert items["dormant"]["opacity"] < items["active"]["opacity"] == 1
+    assert data["hidden_statuses"] == ["disbanded"]
+    for s, item in items.items():
+        assert item["opacity"] == STATUS_STYLES[s]["opacity"]
 
 
 def test_the_threshold_and_physics_can_be_chosen():

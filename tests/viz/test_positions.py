@@ -7,7 +7,7 @@ import math
 import pytest
 
 from constellation.errors import InvalidRecords, NotFound
-from constellation.graph import build_graph
+from constellation.graph import build_graph, load_graph
 from constellation.viz import map_workspace, save_positions, saved_positions, server_layout
 from tests.viz.conftest import page_data
 
@@ -120,3 +120,23 @@ def test_saved_positions_skips_malformed_attributes():
         ]
     )
     assert saved_positions(G) == {"a": {"x": 1.0, "y": 2.0}}
+
+
+def test_one_added_node_moves_the_others_little(demo):
+    """The server layout starts each node from a point drawn from its id, so a node added
+    later leaves the others about where they were."""
+    import statistics
+
+    with demo.repository() as repo:
+        G = load_graph(repo, "la-compact", every_date=True)
+    before = server_layout(G)
+    H = G.copy()
+    H.add_node("zz-new", kind="organization", label="New")
+    H.add_edge("zz-new", "unite-la", key="zz-tie", kind="participates_in")
+    after = server_layout(H)
+    xs = [p["x"] for p in before.values()]
+    span = max(xs) - min(xs)
+    moves = [
+        math.dist((before[v]["x"], before[v]["y"]), (after[v]["x"], after[v]["y"])) for v in before
+    ]
+    assert statistics.median(moves) < 0.1 * span  # a tenth of the drawing, for the median node

@@ -33,6 +33,7 @@ def test_each_kind_is_drawn_in_the_maps_colour_and_shape(demo):
         "box": "<rect",
         "hexagon": "<polygon",
         "triangle": "<polygon",
+        "triangleDown": "<polygon",
     }
     for kind in {d["kind"] for _, d in G.nodes(data=True)}:
         node = next(n for n, d in G.nodes(data=True) if d["kind"] == kind)

@@ -48,7 +48,9 @@ def test_overview_shows_score_findings_and_assessments(page, live):
     score = int(page.text_content("#score"))
     assert 0 <= score <= 100
     assert page.locator("#check-convener_overload .finding").count() >= 1
-    assert page.locator("#assessments tbody tr").count() == 2
+    assessments = httpx.get(f"{live[0]}/api/workspaces/la-compact/nodes?kind=assessment").json()
+    assert assessments["total"] >= 2  # the demo assesses over several years
+    assert page.locator("#assessments tbody tr").count() == assessments["total"]
     link = page.locator("#check-leaderless_constellations a").first.get_attribute("href")
     assert "map.html" in link and "focus=subsidized-jobs-workgroup" in link
 

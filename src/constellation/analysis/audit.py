@@ -23,17 +23,38 @@ from pydantic import BaseModel, Field
 
 # importing the families registers their checks
 from constellation.analysis import (  # noqa: F401
+    assessments,
     backbones,
     constellations,
     conveners,
+    events,
     goals,
     network,
+    quality,
     signers,
+    stewardship,
+    ties,
 )
 from constellation.analysis.findings import SEVERITY_ORDER, AuditReport, Finding, Severity
 from constellation.analysis.index import index_of
 from constellation.analysis.params import AuditParams, resolve
-from constellation.analysis.registry import CHECKS, check_ids
+from constellation.analysis.registry import CHECKS, check_ids, order_checks
+
+FAMILIES = (
+    "backbones",
+    "constellations",
+    "conveners",
+    "goals",
+    "network",
+    "signers",
+    "stewardship",
+    "events",
+    "assessments",
+    "quality",
+    "ties",
+)
+"""The order the checks are listed and run in: the first eleven, then issue 13's."""
+order_checks(FAMILIES)
 
 __all__ = [
     "run_checks",
@@ -125,6 +146,7 @@ def run_audit(
     }
     if figures:
         summary["network"] = network.network_figures(G, p)
+        summary["tie_quality"] = ties.tie_quality_figures(G)
     return AuditReport(
         workspace=G.graph["workspace"], as_of=G.graph["as_of"], summary=summary, findings=findings
     )

@@ -6,8 +6,9 @@ import datetime as dt
 
 import networkx as nx
 
+from constellation.analysis.events import date_of, events_of
 from constellation.analysis.findings import Finding, Severity, make_key, subject
-from constellation.analysis.index import index_of
+from constellation.analysis.index import Index, index_of
 from constellation.analysis.params import AuditParams, resolve
 from constellation.analysis.registry import check
 
@@ -16,6 +17,7 @@ __all__ = [
     "narrow_constellations",
     "dormant_constellations",
     "missing_plans",
+    "last_activity",
     "PLANS",
 ]
 
@@ -152,8 +154,11 @@ def dormant_constellations(
     """Constellations marked dormant, and active ones with no activity for a long time.
 
     Seed 001: constellations "galvanize quickly and disband when need is no longer
-    relevant". A group is quiet when its `last_activity` (or, failing that, its last
-    change) is more than `dormant_after_days` before the audit date.
+    relevant". A group's last activity is the later of its `last_activity` and its latest
+    event (a meeting, a feedback session …), or failing both its `launched` date; dates
+    after the audit date do not count. It is quiet when that is more than
+    `dormant_after_days` before the audit date. A group with none of these dates is not
+    judged: editing its record (importing it, moving it on the map) is not activity.
 
     Examples
     --------
@@ -164,6 +169,17 @@ def dormant_constellations(
     ...                 as_of=dt.date(2018, 1, 15))
     >>> dormant_constellations(G)[0].evidence["days_quiet"]
     731
+
+    A meeting since then is activity:
+
+    >>> G = build_graph([{"id": "c", "kind": "constellation", "label": "Joint Advocacy",
+    ...                   "properties": {"last_activity": "2016-01-15"}},
+    ...                  {"id": "m", "kind": "event", "label": "Meeting",
+    ...                   "properties": {"date": "2017-11-01"}}],
+    ...                 [{"kind": "held_for", "source": "m", "target": "c"}],
+    ...                 as_of=dt.date(2018, 1, 15))
+    >>> dormant_constellations(G)
+    []
     """
     p = resolve(params)
     ix = index_of(G)
@@ -172,18 +188,16 @@ def dormant_constellations(
     for c in ix.nodes("constellation"):
         data = G.nodes[c]
         status = ix.status(c)
-        last = data.get("last_activity")
-        last_day = (
-            dt.date.fromisoformat(last)
-            if last
-            else (data["updated_at"].date() if data.get("updated_at") else None)
-        )
+        last_day, source = last_activity(ix, c)
         quiet = (as_of - last_day).days if last_day else None
         if status == "dormant":
             message = f"{data['label']} is marked dormant."
         elif status == "active" and quiet is not None and quiet > p.dormant_after_days:
             message = (
-                f"{data['label']} is active on paper but has had no recorded activity "
+                f"{data['label']} is active on paper but has recorded no activity since its "
+                f"launch {quiet} days ago."
+                if source == "launched"
+                else f"{data['label']} is active on paper but has had no recorded activity "
                 f"for {quiet} days."
             )
         else:
@@ -197,6 +211,7 @@ def dormant_constellations(
                 evidence={
                     "status": status,
                     "last_activity": last_day.isoformat() if last_day else None,
+                    "activity_from": source,
                     "days_quiet": quiet,
                     "dormant_after_days": p.dormant_after_days,
                 },
@@ -206,6 +221,25 @@ def dormant_constellations(
             )
         )
     return findings
+
+
+def last_activity(ix: Index, c: str) -> tuple[dt.date | None, str | None]:
+    """A constellation's last known activity on the graph's date, and where it comes from:
+    the later of `last_activity` and its latest event, else `launched`, else nothing."""
+    G = ix.G
+    events = events_of(ix, c)
+    recorded = [
+        (day, source)
+        for day, source in (
+            (date_of(G, c, "last_activity"), "last_activity"),
+            (events[-1][0] if events else None, "event"),
+        )
+        if day is not None
+    ]
+    if recorded:
+        return max(recorded)
+    launched = date_of(G, c, "launched")
+    return (launched, "launched") if launched else (None, None)
 
 
 @check(

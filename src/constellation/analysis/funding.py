@@ -1,15 +1,19 @@
 """Joint-funding opportunities: groups to fund together, active groups with no funding, co-funders.
 
 Current funding is every ``funds`` edge in the graph (so valid on its date) whose
-`period_end`, if recorded, is not before that date. Amounts are summed per currency and
-never across currencies; a grant with no amount is counted under ``amount_unknown``, one
-with an amount but no currency under the currency ``"unknown currency"``.
+`period_start`, if recorded, is not after that date and whose `period_end`, if recorded, is
+not before it: a grant that starts in the future is not current yet, and a grant with no
+dates at all is (a grants list without dates is read as today's). Amounts are summed per
+currency and never across currencies; a grant with no amount is counted under
+``amount_unknown``, one with an amount but no currency under the currency
+``"unknown currency"``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from itertools import combinations
 from typing import Any
 
@@ -28,7 +32,14 @@ from constellation.analysis.findings import (
 from constellation.analysis.index import Index, index_of
 from constellation.analysis.params import resolve
 
-__all__ = ["FundingParams", "FundingReport", "funding_opportunities", "UNKNOWN_CURRENCY"]
+__all__ = [
+    "FundingParams",
+    "FundingReport",
+    "YearTotals",
+    "funding_opportunities",
+    "totals_by_year",
+    "UNKNOWN_CURRENCY",
+]
 
 UNKNOWN_CURRENCY = "unknown currency"
 """The currency under which amounts recorded without a currency are summed."""
@@ -51,6 +62,44 @@ class FundingParams(BaseModel):
         description="Two funders are co-funders when their portfolios share at least "
         "this many goals.",
     )
+    min_shared_recipients: int = Field(
+        1,
+        ge=1,
+        description="Two funders are co-funders when both currently fund at least this "
+        "many of the same recipients (organizations or constellations).",
+    )
+
+
+class OtherFunder(BaseModel):
+    """Another funder of a grantee, with what it gives that grantee."""
+
+    id: str
+    label: str
+    totals: dict[str, float] = Field(description="Amounts per currency to this grantee.")
+    amount_unknown: int
+    grants: int
+
+
+class Grantee(BaseModel):
+    """A recipient of the funder asked about, and who else funds it."""
+
+    id: str
+    kind: str
+    label: str
+    totals: dict[str, float] = Field(description="What the funder asked about gives it.")
+    grants: int
+    other_funders: list[OtherFunder] = Field(
+        default_factory=list, description="Most grants first, then by label."
+    )
+
+
+class YearTotals(BaseModel):
+    """The grants that start in one year (``year`` None: grants with no date)."""
+
+    year: int | None
+    totals: dict[str, float] = Field(description="Amounts per currency.")
+    amount_unknown: int
+    grants: int
 
 
 class FundingReport(BaseModel):
@@ -67,7 +116,19 @@ class FundingReport(BaseModel):
         "the funder's portfolio, when a funder is given).",
     )
     co_funders: list[Finding] = Field(
-        default_factory=list, description="Funders whose portfolios share goals."
+        default_factory=list,
+        description="Funders that fund the same recipients, or whose portfolios share "
+        "goals; most shared recipients first.",
+    )
+    grantees: list[Grantee] = Field(
+        default_factory=list,
+        description="With a funder: each recipient it funds now, and who else funds it.",
+    )
+    by_year: list[YearTotals] = Field(
+        default_factory=list,
+        description="Every grant, current or not, by the year it starts (its period_start, "
+        "else the start of its validity), for the funder asked about or the whole workspace; "
+        "oldest first, undated last.",
     )
     notes: list[str] = Field(
         default_factory=list,
@@ -90,9 +151,16 @@ def funding_opportunities(
       those that fit its portfolio: they advance a goal, or a goal in an issue area, of
       the constellations it funds (funding an organization counts the goals of that
       organization's groups and the issue areas it is backbone for).
-    * **Co-funders** — funders (organizations with current ``funds`` edges) whose
-      portfolios share at least `min_shared_goals` goals; with a funder, the others
-      that overlap with it. The overlap share is shared goals ÷ goals either funds.
+    * **Co-funders** — funders (organizations with current ``funds`` edges) that fund at
+      least `min_shared_recipients` of the same recipients, or whose portfolios share at
+      least `min_shared_goals` goals; with a funder, the others that overlap with it
+      (it first). Ranked by shared recipients, then shared goals, then overlap share.
+      The overlap share is shared recipients ÷ recipients either funds when they share
+      any (``recipient_overlap_share``), otherwise shared goals ÷ goals either funds
+      (``goal_overlap_share``); the amounts each gives the shared recipients are in
+      ``amounts_to_shared_recipients`` (in total) and ``by_recipient`` (one by one).
+    * **Grantees** — with a funder: each recipient it funds now and the other funders
+      of that recipient, with their amounts.
 
     Parameters
     ----------
@@ -139,7 +207,9 @@ def funding_opportunities(
     Notes
     -----
     O(E) to index the graph, plus O(Σ n_g² · M) for the pairs of the n_g groups on each
-    goal g (M members per group), plus O(F² · G) for F funders' portfolios of G goals.
+    goal g (M members per group), plus O(Σ f_r²) for the pairs of the f_r funders of each
+    recipient or goal r (co-funders are counted from recipient → funders, never from all
+    pairs of funders).
 
     References
     ----------
@@ -174,6 +244,7 @@ def funding_opportunities(
         joint_opportunities=joint,
         unfunded=_unfunded(G, ix, grants, funder, portfolio),
         co_funders=_co_funders(G, ix, grants, p, funder),
+        grantees=_grantees(G, grants, funder) if funder is not None else [],
         notes=notes,
     )
 
@@ -202,8 +273,8 @@ def _current_grants(G: nx.MultiDiGraph, ix: Index, as_of: dt.date) -> dict[str, 
     out, into = defaultdict(list), defaultdict(list)
     for source, ends in ix.out["funds"].items():
         for target, data in ends:
-            end = _date(data.get("period_end"))
-            if end is not None and end < as_of:
+            start, end = _date(data.get("period_start")), _date(data.get("period_end"))
+            if (end is not None and end < as_of) or (start is not None and start > as_of):
                 continue
             out[source].append((target, data))
             into[target].append((source, data))
@@ -412,46 +483,153 @@ def _unfunded(G, ix: Index, grants, funder, portfolio) -> list[Finding]:
 
 
 def _co_funders(G, ix: Index, grants, p: FundingParams, funder) -> list[Finding]:
+    """Pairs of funders found from an index (recipient → funders, goal → funders), so the
+    work grows with the grants each recipient has, not with every pair of funders."""
     funders = sorted(f for f, given in grants["out"].items() if given)
     portfolios = {f: _portfolio(ix, grants["out"][f]) for f in funders}
     sums = {f: _sums(grants["out"][f]) for f in funders}
+    by_recipient: dict[str, set[str]] = defaultdict(set)
+    by_goal: dict[str, set[str]] = defaultdict(set)
+    for f in funders:
+        for r in portfolios[f]["recipients"]:
+            by_recipient[r].add(f)
+        for g in portfolios[f]["goals"]:
+            by_goal[g].add(f)
+    recipients_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    goals_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for index, shared in ((by_recipient, recipients_of), (by_goal, goals_of)):
+        for item, who in index.items():
+            pairs: Iterable[tuple[str, str]]
+            if funder is not None:
+                if funder not in who:
+                    continue
+                pairs = [(funder, other) for other in who if other != funder]
+            else:
+                pairs = combinations(sorted(who), 2)
+            for pair in pairs:
+                shared[pair].add(item)
     found = []
-    for a, b in combinations(funders, 2):
-        if funder is not None and funder not in (a, b):
+    for a, b in sorted(set(recipients_of) | set(goals_of)):
+        shared_recipients = recipients_of.get((a, b), set())
+        shared_goals = goals_of.get((a, b), set())
+        if len(shared_recipients) < p.min_shared_recipients and (
+            len(shared_goals) < p.min_shared_goals
+        ):
             continue
-        if funder == b:
-            a, b = b, a
-        shared = portfolios[a]["goals"] & portfolios[b]["goals"]
-        if len(shared) < p.min_shared_goals:
-            continue
-        either = portfolios[a]["goals"] | portfolios[b]["goals"]
-        share = round(len(shared) / len(either), 2)
-        goal_names = label_list(G, shared, quote=True)
         found.append(
-            Finding(
-                check="co_funders",
-                severity=Severity.INFO,
-                subjects=[subject(G, a), subject(G, b)] + [subject(G, g) for g in sorted(shared)],
-                message=f"{label_of(G, a)} and {label_of(G, b)} both fund work on {len(shared)} "
-                f"goal(s): {goal_names}.",
-                evidence={
-                    "shared_goals": sorted(shared),
-                    "overlap_share": share,
-                    "funders": {
-                        f: sums[f]
-                        | {
-                            "recipients": sorted(portfolios[f]["recipients"]),
-                            "total": _money(sums[f]),
-                        }
-                        for f in (a, b)
-                    },
-                },
-                suggestion="Compare priorities and consider pooling grants for the groups on "
-                "these goals.",
-                key=make_key("co_funders", *sorted((a, b))),
-            )
+            _co_funder_finding(G, grants, portfolios, sums, a, b, shared_recipients, shared_goals)
         )
     found.sort(
-        key=lambda f: (-f.evidence["overlap_share"], -len(f.evidence["shared_goals"]), f.key)
+        key=lambda f: (
+            -len(f.evidence["shared_recipients"]),
+            -len(f.evidence["shared_goals"]),
+            -f.evidence["overlap_share"],
+            f.key,
+        )
     )
     return found
+
+
+def _share(shared: set, a: set, b: set) -> float:
+    either = a | b
+    return round(len(shared) / len(either), 2) if either else 0.0
+
+
+def _by_label(G, nodes) -> list[str]:
+    return sorted(nodes, key=lambda n: (label_of(G, n), n))
+
+
+def _co_funder_finding(G, grants, portfolios, sums, a, b, recipients, goals) -> Finding:
+    pa, pb = portfolios[a], portfolios[b]
+    recipient_share = _share(recipients, pa["recipients"], pb["recipients"])
+    goal_share = _share(goals, pa["goals"], pb["goals"])
+    shown = _by_label(G, recipients)
+    to_shared = {f: _sums([(t, d) for t, d in grants["out"][f] if t in recipients]) for f in (a, b)}
+    by_recipient = {
+        r: {f: _sums([(t, d) for t, d in grants["out"][f] if t == r]) for f in (a, b)}
+        for r in shown
+    }
+    said = []
+    if recipients:
+        said.append(
+            f"{len(recipients)} of the same recipient(s): {label_list(G, recipients, most=5)}"
+        )
+    if goals:
+        said.append(f"work on {len(goals)} goal(s): {label_list(G, goals, quote=True)}")
+    if recipients:
+        suggestion = (
+            "Compare what each gives these grantees and consider a pooled or aligned grant."
+        )
+    else:
+        suggestion = "Compare priorities and consider pooling grants for the groups on these goals."
+    return Finding(
+        check="co_funders",
+        severity=Severity.INFO,
+        subjects=[subject(G, a), subject(G, b)]
+        + [subject(G, r) for r in shown]
+        + [subject(G, g) for g in sorted(goals) if g not in recipients],
+        message=f"{label_of(G, a)} and {label_of(G, b)} both fund " + " and ".join(said) + ".",
+        evidence={
+            "shared_recipients": shown,
+            "shared_recipient_labels": [label_of(G, r) for r in shown],
+            "shared_goals": sorted(goals),
+            "overlap_share": recipient_share if recipients else goal_share,
+            "recipient_overlap_share": recipient_share,
+            "goal_overlap_share": goal_share,
+            "amounts_to_shared_recipients": {
+                f: to_shared[f] | {"total": _money(to_shared[f])} for f in (a, b)
+            },
+            "by_recipient": by_recipient,
+            "funders": {
+                f: sums[f]
+                | {
+                    "recipients": sorted(portfolios[f]["recipients"]),
+                    "total": _money(sums[f]),
+                }
+                for f in (a, b)
+            },
+        },
+        suggestion=suggestion,
+        key=make_key("co_funders", *sorted((a, b))),
+    )
+
+
+def _grantees(G, grants, funder) -> list[Grantee]:
+    given = defaultdict(list)
+    for target, data in grants["out"].get(funder, []):
+        given[target].append((target, data))
+    out = []
+    for r in _by_label(G, given):
+        others = defaultdict(list)
+        for source, data in grants["into"].get(r, []):
+            if source != funder:
+                others[source].append((r, data))
+        mine = _sums(given[r])
+        listed = [
+            OtherFunder(id=o, label=label_of(G, o), **_sums(others[o]))
+            for o in sorted(others, key=lambda o: (-len(others[o]), label_of(G, o), o))
+        ]
+        out.append(
+            Grantee(
+                id=r,
+                kind=G.nodes[r].get("kind", "?"),
+                label=label_of(G, r),
+                totals=mine["totals"],
+                grants=mine["grants"],
+                other_funders=listed,
+            )
+        )
+    return out
+
+
+def totals_by_year(G: nx.MultiDiGraph, funder: str | None = None) -> list[YearTotals]:
+    """Every ``funds`` edge of `G` (load it with ``every_date``), or of one funder, summed by
+    the year it starts: `period_start`, else `valid_from`; grants with neither are undated."""
+    by_year: dict[int | None, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    for source, target, data in G.edges(data=True):
+        if data.get("kind") != "funds" or (funder is not None and source != funder):
+            continue
+        day = _date(data.get("period_start")) or _date(data.get("valid_from"))
+        by_year[day.year if day else None].append((target, data))
+    years = sorted(by_year, key=lambda y: (y is None, y or 0))
+    return [YearTotals(year=y, **_sums(by_year[y])) for y in years]

@@ -11,7 +11,26 @@ from constellation.analysis.index import index_of
 from constellation.analysis.params import AuditParams, resolve
 from constellation.analysis.registry import check
 
-__all__ = ["orphan_goals", "unmeasured_goals"]
+__all__ = ["orphan_goals", "unmeasured_goals", "values_as_of"]
+
+
+def values_as_of(G: nx.MultiDiGraph, indicator: str) -> tuple[list[dict], int]:
+    """An indicator's values dated up to the graph's date, oldest first, and how many
+    more are dated after it (known today, not on that day).
+
+    >>> import datetime as dt
+    >>> from constellation.graph import build_graph
+    >>> G = build_graph([{"id": "i", "kind": "indicator", "label": "Graduation rate",
+    ...     "properties": {"values": [{"date": "2019-06-01", "value": 80},
+    ...                               {"date": "2017-06-01", "value": 76}]}}],
+    ...     as_of=dt.date(2018, 1, 1))
+    >>> values_as_of(G, "i")
+    ([{'date': '2017-06-01', 'value': 76}], 1)
+    """
+    as_of = G.graph["as_of"].isoformat()
+    every = sorted(G.nodes[indicator].get("values") or [], key=lambda v: str(v.get("date")))
+    known = [v for v in every if str(v.get("date")) <= as_of]
+    return known, len(every) - len(known)
 
 
 @check(
@@ -99,7 +118,8 @@ def unmeasured_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = Non
     """Goals with no indicator, and indicators with no data.
 
     Shared measurement is a condition of collective impact: a goal nobody measures cannot
-    show progress, and an indicator with no values is a measure in name only.
+    show progress, and an indicator with no values is a measure in name only. As of a
+    date, only the values dated up to it count (see `values_as_of`).
 
     Examples
     --------
@@ -128,8 +148,9 @@ def unmeasured_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = Non
                 )
             )
     for ind in ix.nodes("indicator"):
-        values = G.nodes[ind].get("values") or []
+        values, later = values_as_of(G, ind)
         if not values:
+            baseline = G.nodes[ind].get("baseline")
             findings.append(
                 Finding(
                     check="unmeasured_goals",
@@ -137,8 +158,10 @@ def unmeasured_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = Non
                     subjects=[subject(G, ind)]
                     + [subject(G, g) for g in ix.targets("measures", ind)],
                     message=f"The indicator {G.nodes[ind]['label']} has no data yet.",
-                    evidence={"values": 0, "baseline": G.nodes[ind].get("baseline")},
-                    suggestion="Record a baseline and the latest dated value (data plan).",
+                    evidence={"values": 0, "values_after_date": later, "baseline": baseline},
+                    suggestion="Record its latest dated value (data plan)."
+                    if baseline is not None
+                    else "Record a baseline and the latest dated value (data plan).",
                     key=make_key("unmeasured_goals", ind),
                 )
             )

@@ -49,8 +49,50 @@ class AuditParams(BaseModel):
     dormant_after_days: int = Field(
         365,
         ge=1,
-        description="An active constellation with no recorded activity or change "
-        "for this long looks dormant.",
+        description="An active constellation with no recorded activity (last_activity, "
+        "a meeting, or its launch) for this long looks dormant.",
+    )
+    feedback_within_days: int = Field(
+        183,
+        ge=1,
+        description="An active constellation should have heard its stakeholders this recently "
+        "(seed 000: feedback sessions 'preferably twice a year').",
+    )
+    coordination_within_days: int = Field(
+        183,
+        ge=1,
+        description="A convener should have attended an inter-convener meeting this recently "
+        "(seed 000: 'periodic convening partners meetings').",
+    )
+    attendance_within_days: int = Field(
+        365,
+        ge=1,
+        description="The window of a constellation's own meetings its conveners' attendance "
+        "is counted over.",
+    )
+    min_attendance: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="A convener attending a smaller share of its group's meetings missed most "
+        "of them (seed 000: 'Conveners regularly attend the CAN meetings').",
+    )
+    assessment_within_days: int = Field(
+        365,
+        ge=1,
+        description="An active constellation should have assessed itself on the rubric this "
+        "recently (seed 003).",
+    )
+    indicator_value_within_days: int = Field(
+        365,
+        ge=1,
+        description="An indicator should have a value this recent (seed 002: 'Review the data').",
+    )
+    weak_tie_below: float = Field(
+        2.5,
+        ge=1,
+        le=4,
+        description="Average trust or value (1–4 scale) below which ties are weak.",
     )
     brokers: int = Field(5, ge=0, description="How many brokers the summary lists.")
     exact_measures_up_to: int = Field(

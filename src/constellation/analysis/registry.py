@@ -14,7 +14,7 @@ from constellation.analysis.findings import Finding
 from constellation.analysis.index import Index
 from constellation.errors import InvalidQuestion, Problem
 
-__all__ = ["Check", "CHECKS", "check", "check_ids"]
+__all__ = ["Check", "CHECKS", "check", "check_ids", "order_checks"]
 
 
 @dataclass(frozen=True)
@@ -59,3 +59,11 @@ def check_ids(checks: Iterable[str] | None) -> list[str] | None:
             [Problem(f"unknown check {c}; the checks are: {known}", field="check") for c in unknown]
         )
     return chosen or None
+
+
+def order_checks(families: Iterable[str]) -> None:
+    """Put `CHECKS` in the order of these families (then the order they registered in),
+    whatever order their modules happened to be imported in; a family not named goes last."""
+    rank = {f: i for i, f in enumerate(families)}
+    for cid in sorted(CHECKS, key=lambda c: rank.get(CHECKS[c].family, len(rank))):
+        CHECKS[cid] = CHECKS.pop(cid)

@@ -22,10 +22,12 @@ __all__ = ["disengaged_signers"]
 def disengaged_signers(
     G: nx.MultiDiGraph, params: AuditParams | dict | None = None
 ) -> list[Finding]:
-    """Signers that take part in no constellation, or have nobody on the stewardship group.
+    """Signers in no active or forming constellation, or with nobody on the stewardship group.
 
     Seed 001: signers "provide high level commitment on behalf of an agency", and the
     stewardship group is made of "senior staff/deputies representing Compact signers".
+    Convening or joining a forming constellation counts as taking part: the group is
+    being built, and the signer is in it.
     A signer missing from both the work and the stewardship group gets two findings,
     since each has its own remedy.
 

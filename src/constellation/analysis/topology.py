@@ -1,10 +1,12 @@
 """The network's shape as plain ties, for the structural measures.
 
-Direction and parallel edges are dropped. Small networks are measured exactly with networkx;
-above `exact_measures_up_to` nodes the ties go straight from the id pairs into igraph (no
-second networkx graph), as DESIGN.md's pitfalls advise: exact betweenness in networkx is
-~40× slower than igraph's, and its Louvain took minutes where igraph's Leiden takes
-seconds. Above `betweenness_exact_up_to` nodes betweenness is estimated from a sample of
+Direction and parallel edges are dropped, and so are the nodes of kinds that record what
+happened rather than a standing tie (events: see `NodeKind.structural`). Small networks
+are measured exactly with networkx; above `exact_measures_up_to` nodes the ties go straight
+from the id pairs into igraph (no second networkx graph), as DESIGN.md's pitfalls advise:
+exact betweenness in networkx is ~40× slower than igraph's, and its Louvain took minutes
+where igraph's Leiden takes seconds. Above `betweenness_exact_up_to` nodes betweenness is
+estimated from a sample of
 sources (Brandes–Pich) and the output says so.
 """
 
@@ -16,6 +18,7 @@ from typing import Any
 
 import networkx as nx
 
+from constellation import vocabulary as vocab
 from constellation.analysis.params import AuditParams
 
 __all__ = ["Topology", "topology_of"]
@@ -26,13 +29,16 @@ class Topology:
 
     def __init__(self, G: nx.MultiDiGraph, params: AuditParams):
         self.params = params
-        self.ids = list(G.nodes)
+        kinds = vocab.NODE_KINDS
+        self.ids = [v for v, k in G.nodes(data="kind") if k not in kinds or kinds[k].structural]
         self.n = len(self.ids)
         self.exact = self.n <= params.exact_measures_up_to
         if self.exact:
             self.nx = nx.Graph()
             self.nx.add_nodes_from(self.ids)
-            self.nx.add_edges_from((s, t) for s, t in G.edges() if s != t)
+            self.nx.add_edges_from(
+                (s, t) for s, t in G.edges() if s != t and s in self.nx and t in self.nx
+            )
         else:
             import igraph as ig
 
@@ -40,7 +46,7 @@ class Topology:
             pairs = {
                 (a, b) if a < b else (b, a)
                 for s, t in G.edges()
-                if (a := position[s]) != (b := position[t])
+                if s in position and t in position and (a := position[s]) != (b := position[t])
             }
             self.ig = ig.Graph(n=self.n, edges=list(pairs))
             self.position = position

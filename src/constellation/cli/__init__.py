@@ -3,7 +3,16 @@
 The Typer app lives in ``common``; each module below registers one group of commands on it.
 """
 
-from constellation.cli import admin, analysis, maps, records, reports, transfer  # noqa: F401
+from constellation.cli import (  # noqa: F401 - registers
+    admin,
+    analysis,
+    candidates,
+    dedupe,
+    maps,
+    records,
+    reports,
+    transfer,
+)
 from constellation.cli.common import app
 
 __all__ = ["app", "main"]

@@ -345,7 +345,9 @@ def funding(
     """Joint-funding opportunities, unfunded constellations and co-funders.
 
     JSON output: {"joint_opportunities", "unfunded", "co_funders"}, each a list of entries
-    shaped like findings (subjects, message, evidence), plus "notes".
+    shaped like findings (subjects, message, evidence), plus "notes" and, for one funder,
+    "grantees" (each recipient it funds and who else funds it). Co-funders are funders of
+    the same grantees (or of work on the same goals), most shared grantees first.
     """
     from constellation.services import partners
 
@@ -369,8 +371,40 @@ def funding(
         for f in entries:
             table.add_row(f.message, f.suggestion)
         out.print(table)
+    if report.grantees:
+        table = Table(
+            title=f"Its grantees and who else funds them ({len(report.grantees)})",
+            title_justify="left",
+        )
+        table.add_column("grantee", overflow="fold")
+        table.add_column("its grants", overflow="fold")
+        table.add_column("other funders", overflow="fold", ratio=2)
+        for g in report.grantees:
+            table.add_row(
+                g.label,
+                _amounts(g.totals, g.grants),
+                "; ".join(f"{o.label} ({_amounts(o.totals, o.grants)})" for o in g.other_funders)
+                or "none",
+            )
+        out.print(table)
+    if report.by_year:
+        table = Table(title="Grants by the year they start", title_justify="left")
+        table.add_column("year")
+        table.add_column("grants", justify="right")
+        table.add_column("amount", overflow="fold")
+        for y in report.by_year:
+            money = " + ".join(f"{cur} {n:,.0f}" for cur, n in y.totals.items()) or "—"
+            if y.amount_unknown:
+                money += f" ({y.amount_unknown} of unknown amount)"
+            table.add_row(str(y.year) if y.year else "undated", str(y.grants), money)
+        out.print(table)
     for note in report.notes:
         out.print(f"[dim]Note: {note}[/]")
+
+
+def _amounts(totals: dict[str, float], grants: int) -> str:
+    money = " + ".join(f"{cur} {amount:,.0f}" for cur, amount in totals.items())
+    return f"{grants} grant(s)" + (f", {money}" if money else "")
 
 
 # ---------------------------------------------------------------------------- service

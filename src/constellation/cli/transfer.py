@@ -192,6 +192,12 @@ def import_(
                 ids = getattr(report, f"{what}_{change}")
                 if ids:
                     out.print(f"{what} that {verb} {change}: {_ids(ids)}", highlight=False)
+    for m in report.matched:
+        out.print(
+            f"{m.label!r} ({m.incoming}) {'would update' if dry_run else 'updated'} {m.node}, "
+            f"matched by {m.by}",
+            highlight=False,
+        )
     for note in report.notes:
         err.print(f"[yellow]Note:[/] {note}", highlight=False)
 

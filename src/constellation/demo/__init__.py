@@ -5,6 +5,12 @@
 
 Records the seeds do not give are filled in plausibly and carry
 ``attributes.illustrative: true``.
+
+A demo is its main file (``la-compact.yaml``) and any supplements beside it
+(``la-compact.engagement.yaml``: meetings, feedback sessions, tie quality, assessments),
+read in name order. A supplement's record with the id (or, for an edge without one, the
+source, kind and target) of a record already read adds to it: its properties and
+attributes are merged in, its tags added; any other record is appended.
 """
 
 from __future__ import annotations
@@ -26,8 +32,44 @@ def demo_document(name: str) -> dict[str, Any]:
     """The demo network as a document: ``{workspace: {...}, nodes: [...], edges: [...]}``."""
     if name not in DEMOS:
         raise KeyError(f"no demo network {name!r}; the demos are {', '.join(DEMOS)}")
-    text = (resources.files(__package__) / f"{name}.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    folder = resources.files(__package__)
+    doc = yaml.safe_load((folder / f"{name}.yaml").read_text(encoding="utf-8"))
+    supplements = sorted(
+        f.name
+        for f in folder.iterdir()
+        if f.name.startswith(f"{name}.") and f.name.endswith(".yaml") and f.name != f"{name}.yaml"
+    )
+    for supplement in supplements:
+        _merge(doc, yaml.safe_load((folder / supplement).read_text(encoding="utf-8")) or {})
+    return doc
+
+
+def _merge(doc: dict[str, Any], more: dict[str, Any]) -> None:
+    """Add a supplement's nodes and edges to a demo document (see the module docstring)."""
+    for section, key in (("nodes", _node_key), ("edges", _edge_key)):
+        records = doc.setdefault(section, [])
+        known = {key(r): r for r in records}
+        for record in more.get(section) or ():
+            found = known.get(key(record))
+            if found is None:
+                records.append(record)
+                known[key(record)] = record
+                continue
+            for field, value in record.items():
+                if field in ("properties", "attributes"):
+                    found[field] = (found.get(field) or {}) | value
+                elif field == "tags":
+                    found["tags"] = list(dict.fromkeys([*(found.get("tags") or []), *value]))
+                else:
+                    found[field] = value
+
+
+def _node_key(record: dict[str, Any]) -> Any:
+    return record["id"]
+
+
+def _edge_key(record: dict[str, Any]) -> Any:
+    return record.get("id") or (record["source"], record["kind"], record["target"])
 
 
 def load_demo(repo: Repository, name: str) -> UpsertReport:

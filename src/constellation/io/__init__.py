@@ -38,6 +38,7 @@ from constellation.io.batching import Batch, NodeIndex
 from constellation.io.errors import FileTooLarge, UnreadableFile, refuse
 from constellation.io.formats import Export, Format, FormatList, Reading
 from constellation.io.mapping import Mapping, Resolver, load_mapping
+from constellation.io.matching import Matched, match_existing
 from constellation.io.parsing import JsonDocuments, check_zip
 from constellation.io.registry import FORMATS, is_xlsx, is_zip
 from constellation.records import UpsertReport
@@ -78,6 +79,11 @@ class ImportReport(UpsertReport):
     workspace_created: bool = False
     notes: list[Problem] = Field(
         default_factory=list, description="What was read but left out, and why."
+    )
+    matched: list[Matched] = Field(
+        default_factory=list,
+        description="Records of the file that updated a stored node they matched by "
+        "identifier, alias or label, instead of adding a copy.",
     )
 
 
@@ -247,6 +253,12 @@ def import_files(
     index = NodeIndex(repo, workspace, exists)
     batch = FORMATS.reader(fmt)(expanded, Reading(resolver, index, docs))
     problems = resolver.problems() + batch.problems
+    matched: list[Matched] = []
+    if fmt != "native":  # a backup names its records exactly as they were
+        columns = the_mapping.identifiers if the_mapping else {}
+        matched = match_existing(
+            repo, workspace, batch, fmt, columns, exists=exists, made=index.made
+        )
     if progress:
         progress("checking", 0, batch.rows)
 
@@ -294,6 +306,7 @@ def import_files(
         files=[n for n, _ in files],
         workspace_created=not exists,
         notes=batch.notes,
+        matched=matched,
     )
 
 

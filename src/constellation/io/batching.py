@@ -84,6 +84,8 @@ class NodeIndex:
         self._ids: set[str] = set()
         self._kinds: dict[str, str] = {}
         self._absent: set[str] = set()  # ids asked for that the workspace does not hold
+        self.made: set[str] = set()
+        """Ids `new_id` made for rows the file gave none (no identifier of anything)."""
 
     def _load(self) -> dict[tuple[str, str], list[str]]:
         """Every stored node, read once; answers the ids by (kind, label)."""
@@ -120,6 +122,7 @@ class NodeIndex:
             candidate = f"{base}-{n}"
             n += 1
         taken.add(candidate)
+        self.made.add(candidate)
         return candidate
 
     def kinds(self, ids: Iterable[str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ records; the import and export functions, the command line's ``--format`` choice
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -106,6 +107,38 @@ Reader = Callable[[list[tuple[str, bytes]], Reading], "Batch"]
 
 Writer = Callable[[Any, str], bytes]
 """write(repo, workspace) -> the file's bytes."""
+
+FileReader = Callable[[str, bytes, "Resolver", "NodeIndex"], "Batch"]
+"""read(name, content, resolver, index) -> Batch: one file on its own."""
+
+
+def each_file(read: FileReader) -> Reader:
+    """A format's reader from one that reads a single file: every file read in turn."""
+
+    def read_files(files: list[tuple[str, bytes]], reading: Reading) -> Batch:
+        from constellation.io.batching import Batch
+
+        batch = Batch()
+        for name, content in files:
+            batch.extend(read(name, content, reading.resolver, reading.index))
+        return batch
+
+    return read_files
+
+
+def xml_root(root: str, suffix: str) -> Callable[[Sample], Match]:
+    """A sniffer for an XML format: its root element (any namespace prefix) tells it, its
+    suffix alone makes it a guess."""
+    pattern = re.compile(rf"<(\w+:)?{root}[\s>]")
+
+    def sniff(sample: Sample) -> Match:
+        if sample.container != "xml":
+            return Match.NO
+        if pattern.search(sample.text):
+            return Match.CONTENT
+        return Match.NAME if sample.suffix == suffix else Match.NO
+
+    return sniff
 
 
 @dataclass(frozen=True)

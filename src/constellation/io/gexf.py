@@ -10,13 +10,12 @@ can carry its type. Entities and external references are refused.
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 from constellation.io.batching import Batch, NodeIndex
 from constellation.io.errors import refuse
 from constellation.io.foreign_records import to_networkx
-from constellation.io.formats import Export, Format, Match, Reading, Sample
+from constellation.io.formats import Export, Format, each_file, xml_root
 from constellation.io.graphml import Notes, convert, declared_defaults, finish, walk
 from constellation.io.mapping import Resolver
 from constellation.io.parsing import parse_xml, xml_local
@@ -120,31 +119,13 @@ def export(repo, workspace: str) -> bytes:
 
 # ------------------------------------------------------------------------ the record
 
-_ROOT = re.compile(r"<(\w+:)?gexf[\s>]")
-
-
-def _sniff(sample: Sample) -> Match:
-    if sample.container != "xml":
-        return Match.NO
-    if _ROOT.search(sample.text):
-        return Match.CONTENT
-    return Match.NAME if sample.suffix == ".gexf" else Match.NO
-
-
-def _read_files(files: list[tuple[str, bytes]], reading: Reading) -> Batch:
-    batch = Batch()
-    for name, content in files:
-        batch.extend(read(name, content, reading.resolver, reading.index))
-    return batch
-
-
 FORMAT = Format(
     name="gexf",
     title="GEXF",
     description="GEXF, as Gephi writes it",
     shapes={"xml": "GEXF"},
     suffixes=(".gexf", ".xml"),
-    sniff=_sniff,
-    read=_read_files,
+    sniff=xml_root("gexf", ".gexf"),
+    read=each_file(read),
     exports=(Export("gexf", "application/gexf+xml", ".gexf", "GEXF for Gephi", export),),
 )

@@ -1,4 +1,5 @@
-"""360Giving grants: the standard's JSON package and its flat CSV, in; the JSON, out.
+"""360Giving grants: the standard's JSON package and its flat form (CSV or XLSX), in; the
+JSON, out.
 
 Funding organisations and recipient organisations become ``organization`` nodes (their
 360Giving identifiers, such as ``GB-CHC-1234567``, are their ids, so every file that
@@ -6,23 +7,37 @@ names the same organisation finds the same node); each grant becomes a ``funds``
 from funder to recipient, with its identifier as id, ``amount`` (Amount Awarded),
 ``currency``, ``title``, ``purpose`` (Description), ``period_start``/``period_end``
 (Planned Dates) and ``funding_type: grant``; the edge is valid over the planned dates
-(from the award date when there are none). Other grant and organisation fields are
-kept in attributes under their 360Giving names. Grants to individuals have no
-organisation to fund and are left out, with a note.
+(from the award date when there are none). An organization named several ways under one
+identifier is one node, labelled as first named, the other spellings its aliases. Dates
+may be ISO or day first as British publishers write them (``05/06/2014`` is 5 June; see
+`constellation.io.dates`); award and planned dates are stored as ISO. Other grant and
+organisation fields are kept in attributes under their 360Giving names (beneficiary
+locations among them). Grants to individuals have no organisation to fund and are left
+out, with a note.
 """
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from constellation.errors import Problem
 from constellation.io.batching import Batch
 from constellation.io.cells import cell_text, dumps, jsonable
 from constellation.io.csv_files import csv_rows, is_blank
+from constellation.io.dates import DayReader
 from constellation.io.errors import refuse
 from constellation.io.formats import Export, Format, Match, Reading, Sample
 
-__all__ = ["FORMAT", "read_json", "read_csv", "looks_360_json", "looks_360_csv", "export_document"]
+__all__ = [
+    "FORMAT",
+    "read_json",
+    "read_csv",
+    "read_xlsx",
+    "looks_360_json",
+    "looks_360_csv",
+    "export_document",
+]
 
 ORG_TITLES = {
     "Identifier": "id",
@@ -84,6 +99,23 @@ NESTED = {
     ),
 }
 
+NAMES = "\x00names"
+"""Where the reader gathers the spellings of one organization's name (not an attribute)."""
+
+DATE_COLUMNS = {
+    "json": {
+        "awardDate": "awardDate",
+        "startDate": "plannedDates[0].startDate",
+        "endDate": "plannedDates[0].endDate",
+    },
+    "csv": {
+        "awardDate": "Award Date",
+        "startDate": "Planned Dates:Start Date",
+        "endDate": "Planned Dates:End Date",
+    },
+}
+"""Where each date the reader parses comes from, to name it in a problem."""
+
 JSON_COLUMNS = {
     "id": "id",
     "properties.amount": "amountAwarded",
@@ -127,12 +159,14 @@ def read_json(name: str, data: dict[str, Any]) -> Batch:
     grants = data["grants"]
     batch = Batch()
     orgs: dict[str, tuple[dict, str]] = {}
+    days = DayReader()
     for i, grant in enumerate(grants):
         position = f"{name} grants[{i}]"
         if not isinstance(grant, dict):
             batch.problems.append(Problem("a grant must be a JSON object", position=position))
             continue
-        _grant(batch, orgs, grant, position, JSON_COLUMNS)
+        _grant(batch, orgs, grant, position, JSON_COLUMNS, days, "json")
+    batch.problems += days.problems
     _add_orgs(batch, orgs)
     return batch
 
@@ -142,9 +176,44 @@ def read_csv(name: str, content: bytes) -> Batch:
     if not rows:
         raise refuse("the file is empty", position=name)
     header = [cell_text(h) for h in rows[0][1]]
+    return _read_rows(name, header, rows[1:])
+
+
+def read_xlsx(name: str, content: bytes) -> Batch:
+    """The sheets of a workbook whose header is 360Giving's flat form (other sheets, such as
+    a publisher's notes, are skipped with a note)."""
+    from constellation.io.kumu import read_xlsx as workbook_tables
+
+    batch = Batch()
+    found = False
+    for table in workbook_tables(name, content, batch.notes):
+        if looks_360_csv(table.header):
+            found = True
+            batch.extend(_read_rows(table.where, table.header, table.rows))
+        else:
+            batch.notes.append(
+                Problem("skipped: its header is not 360Giving's flat form", position=table.where)
+            )
+    if not found:
+        raise refuse(
+            "no sheet of this workbook has 360Giving's columns (Identifier, Amount Awarded, "
+            "Funding Org:Identifier, Recipient Org:Identifier …)",
+            position=name,
+        )
+    return batch
+
+
+def _text(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _read_rows(where: str, header: list[str], rows: list[tuple[int, list[Any]]]) -> Batch:
     batch = Batch()
     orgs: dict[str, tuple[dict, str]] = {}
-    for at, cells in rows[1:]:
+    days = DayReader()
+    for at, cells in rows:
+        if is_blank(cells):
+            continue
         grant: dict[str, Any] = {}
         for title, value in zip(header, cells, strict=False):
             if not title or value is None or not str(value).strip():
@@ -153,10 +222,11 @@ def read_csv(name: str, content: bytes) -> Batch:
             if sep and prefix in NESTED:
                 key, titles = NESTED[prefix]
                 item = grant.setdefault(key, [{}])[0]
-                item[titles.get(rest, rest)] = value.strip()
+                item[titles.get(rest, rest)] = _text(value)
             else:
-                grant[GRANT_TITLES.get(title, title)] = value.strip()
-        _grant(batch, orgs, grant, f"{name} row {at}", CSV_COLUMNS)
+                grant[GRANT_TITLES.get(title, title)] = _text(value)
+        _grant(batch, orgs, grant, f"{where} row {at}", CSV_COLUMNS, days, "csv")
+    batch.problems += days.problems
     _add_orgs(batch, orgs)
     return batch
 
@@ -167,13 +237,14 @@ def _first(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _day(value: Any) -> str | None:
-    text = cell_text(value)
-    return text[:10] if text else None
-
-
 def _grant(
-    batch: Batch, orgs: dict, grant: dict[str, Any], position: str, columns: dict[str, str]
+    batch: Batch,
+    orgs: dict,
+    grant: dict[str, Any],
+    position: str,
+    columns: dict[str, str],
+    days: DayReader,
+    shape: str,
 ) -> None:
     grant = {k: jsonable(v) for k, v in grant.items()}
     funder = _first(grant.pop("fundingOrganization", None))
@@ -219,13 +290,25 @@ def _grant(
     for org in (funder, recipient):
         org_id = cell_text(org["id"])
         known = orgs.get(org_id, ({}, position))[0]
+        names = list(known.get(NAMES, []))
+        name = cell_text(org.get("name"))
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)  # one identifier, several spellings: one node, the rest aliases
         orgs[org_id] = (
-            known | {k: v for k, v in org.items() if v not in (None, "")},
+            known | {k: v for k, v in org.items() if v not in (None, "")} | {NAMES: names},
             orgs.get(org_id, (None, position))[1],
         )
     planned = _first(grant.pop("plannedDates", None))
-    award = _day(grant.get("awardDate"))
-    start, end = _day(planned.get("startDate")), _day(planned.get("endDate"))
+
+    def day(value: Any, key: str) -> str | None:
+        column = DATE_COLUMNS[shape][key]
+        sep = "." if shape == "json" else ", column "
+        return days.read(value, position=f"{position}{sep}{column}", field=column, record=grant_id)
+
+    award = day(grant.get("awardDate"), "awardDate")
+    if award:
+        grant["awardDate"] = award
+    start, end = day(planned.get("startDate"), "startDate"), day(planned.get("endDate"), "endDate")
     props = {
         "amount": grant.pop("amountAwarded", None),
         "currency": grant.pop("currency", None),
@@ -264,12 +347,17 @@ def _add_orgs(batch: Batch, orgs: dict[str, tuple[dict, str]]) -> None:
             props["description"] = org["description"]
         if org.get("url"):
             props["website"] = org["url"]
-        attrs = {k: v for k, v in org.items() if k not in ("id", "name", "description", "url")}
+        names = org.get(NAMES, [])
+        attrs = {
+            k: v for k, v in org.items() if k not in ("id", "name", "description", "url", NAMES)
+        }
+        if len(names) > 1:
+            attrs["aliases"] = names[1:]
         batch.add_node(
             {
                 "id": org_id,
                 "kind": "organization",
-                "label": cell_text(org.get("name")) or org_id,
+                "label": names[0] if names else org_id,
                 "properties": props,
                 "attributes": attrs,
             },
@@ -332,13 +420,43 @@ def _sniff(sample: Sample) -> Match:
         return Match.CONTENT
     if sample.container == "text" and looks_360_csv(sample.header):
         return Match.CONTENT
+    if sample.container == "xlsx" and any(looks_360_csv(h) for h in _sheet_headers(sample)):
+        return Match.CONTENT
     return Match.NO
+
+
+def _sheet_headers(sample: Sample) -> list[list[str]]:
+    """The first row of each sheet, read without loading the workbook; nothing for a
+    workbook that cannot be read (the format that reads it says why)."""
+    import warnings
+
+    import openpyxl
+
+    from constellation.io.parsing import check_zip
+
+    try:
+        check_zip(sample.name, sample.content, what="XLSX workbook")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(sample.content), read_only=True)
+            try:
+                return [
+                    [cell_text(v) for v in row]
+                    for sheet in book.worksheets
+                    for row in sheet.iter_rows(max_row=1, values_only=True)
+                ]
+            finally:
+                book.close()
+    except Exception:  # damaged, hostile or not a workbook: not ours to explain
+        return []
 
 
 def _read_files(files: list[tuple[str, bytes]], reading: Reading) -> Batch:
     batch = Batch()
     for name, content in files:
-        if content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        if content.startswith(b"PK"):
+            batch.extend(read_xlsx(name, content))
+        elif content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
             data = reading.docs.get(name, content)
             if not looks_360_json(data):
                 raise refuse('360Giving JSON is an object with a "grants" list', position=name)
@@ -351,12 +469,14 @@ def _read_files(files: list[tuple[str, bytes]], reading: Reading) -> Batch:
 FORMAT = Format(
     name="360giving",
     title="360Giving",
-    description="360Giving grants (the JSON package or the flat CSV) as funds ties",
+    description="360Giving grants (the JSON package, or the flat form as CSV or XLSX) as "
+    "funds ties",
     shapes={
         "json": "360Giving grants (grants)",
+        "xlsx": "a 360Giving workbook (a sheet with Identifier, Amount Awarded …)",
         "text": "360Giving grants (Identifier, Amount Awarded …)",
     },
-    suffixes=(".json", ".csv"),
+    suffixes=(".json", ".csv", ".xlsx"),
     sniff=_sniff,
     read=_read_files,
     exports=(

@@ -14,7 +14,6 @@ take theirs from ``kind``, ``type``, ``relation`` or ``label``.
 from __future__ import annotations
 
 import io
-import re
 from collections import defaultdict
 from typing import Any
 
@@ -22,7 +21,7 @@ from constellation.errors import Problem
 from constellation.io.batching import Batch, NodeIndex
 from constellation.io.errors import refuse, row_ranges
 from constellation.io.foreign_records import ForeignEdge, ForeignNode, build, to_networkx
-from constellation.io.formats import Export, Format, Match, Reading, Sample
+from constellation.io.formats import Export, Format, each_file, xml_root
 from constellation.io.mapping import Resolver
 from constellation.io.parsing import parse_xml, xml_local
 
@@ -225,32 +224,14 @@ def export(repo, workspace: str) -> bytes:
 
 # ------------------------------------------------------------------------ the record
 
-_ROOT = re.compile(r"<(\w+:)?graphml[\s>]")
-
-
-def _sniff(sample: Sample) -> Match:
-    if sample.container != "xml":
-        return Match.NO
-    if _ROOT.search(sample.text):
-        return Match.CONTENT
-    return Match.NAME if sample.suffix == ".graphml" else Match.NO
-
-
-def _read_files(files: list[tuple[str, bytes]], reading: Reading) -> Batch:
-    batch = Batch()
-    for name, content in files:
-        batch.extend(read(name, content, reading.resolver, reading.index))
-    return batch
-
-
 FORMAT = Format(
     name="graphml",
     title="GraphML",
     description="GraphML, as Gephi, yEd, Cytoscape desktop and networkx write it",
     shapes={"xml": "GraphML"},
     suffixes=(".graphml", ".xml"),
-    sniff=_sniff,
-    read=_read_files,
+    sniff=xml_root("graphml", ".graphml"),
+    read=each_file(read),
     exports=(
         Export(
             "graphml",

@@ -12,6 +12,7 @@ A type that matches a kind name (case and spaces aside: "Stewardship Group" ->
     columns:                            # CSV (and GraphML/GEXF attribute names)
       nodes: {id: node_id, label: label, kind: node_type}
       edges: {source: from_id, target: to_id, kind: edge_type}
+    identifiers: {EIN: ein}             # optional: columns holding an identifier, and its scheme
 
 A type that maps to nothing, with no default, is refused with its rows listed; so is
 an edge whose endpoints do not fit its kind, unless ``related_to`` is the default edge
@@ -107,6 +108,9 @@ class Mapping(_Strict):
     default_node_kind: str | None = None
     default_edge_kind: str | None = None
     columns: Columns = Columns()
+    identifiers: dict[str, str] = {}
+    """Columns (or attributes) that hold an organization's identifier, and its scheme:
+    ``{EIN: ein, "Charity Number": charity}``; import matches records by them."""
 
     @field_validator("node_kinds")
     @classmethod
@@ -141,7 +145,7 @@ def load_mapping(name: str, content: bytes) -> Mapping:
     if not isinstance(data, dict):
         raise refuse(
             "the mapping file must hold keys such as node_kinds, edge_kinds, "
-            "default_node_kind, default_edge_kind and columns",
+            "default_node_kind, default_edge_kind, columns and identifiers",
             position=name,
         )
     try:
@@ -301,8 +305,8 @@ def _field_shape(kind: str | None, name: str) -> str:
         return "other"
     ann = info.annotation
     args = typing.get_args(ann)
-    if typing.get_origin(ann) is list:
-        return "list"
+    if typing.get_origin(ann) is list or any(typing.get_origin(a) is list for a in args):
+        return "list"  # a list, or an optional one
     if ann is str or (str in args and type(None) in args and len(args) == 2):
         return "str"
     return "other"

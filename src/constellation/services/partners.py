@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from constellation.analysis.funding import FundingReport, funding_opportunities
+from constellation.analysis.funding import FundingReport, funding_opportunities, totals_by_year
 from constellation.analysis.recommend import Recommendation
 from constellation.analysis.recommend import recommend as rank
 from constellation.errors import InvalidQuestion, Problem
@@ -46,7 +46,16 @@ def recommend(
 
 def funding(net: Network, funder: str | None = None, as_of: dt.date | None = None) -> FundingReport:
     """Joint-funding opportunities, unfunded groups and co-funders, for the workspace or
-    for one funder (by name)."""
+    for one funder (by name), and every grant's totals by the year it starts."""
     node = net.node_id(funder)
     day = as_of or dt.date.today()
-    return net.get("funding", day, node, make=lambda: funding_opportunities(net.graph(day), node))
+
+    def make() -> FundingReport:
+        from constellation.graph import load_graph
+
+        report = funding_opportunities(net.graph(day), node)
+        every = load_graph(net.repo, net.workspace, day, every_date=True)
+        report.by_year = totals_by_year(every, node)
+        return report
+
+    return net.get("funding", day, node, make=make)

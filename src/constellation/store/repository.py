@@ -667,6 +667,20 @@ class Repository:
 
     # ------------------------------------------------------------------ bulk
 
+    def log_event(
+        self,
+        workspace: str,
+        entity: str,
+        entity_id: str,
+        action: str,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """A change-log entry for what a job did across records (a merge), besides the
+        entries of the records it changed."""
+        ws = self._workspace_row(workspace)
+        self._log(ws.pk, entity, entity_id, action, None, before, after)
+
     def bulk_upsert(
         self,
         workspace: str,

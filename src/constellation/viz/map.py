@@ -24,6 +24,7 @@ import base64
 import datetime as dt
 import functools
 import hashlib
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
@@ -42,18 +43,18 @@ from constellation.viz.positions import (
     server_layout,
 )
 
-__all__ = ["MARKS", "build_map", "graph_on", "map_workspace"]
+__all__ = ["MARKS", "STATUS_STYLES", "build_map", "graph_on", "map_workspace"]
 
 MARKS: dict[str, dict[str, Any]] = {
     Severity.HIGH.value: {
-        "color": "#d62728",
+        "color": "#e0001b",
         "badge": "\u26a0",
         "border": 5,
         "halo": 22,
         "label": "High-severity finding",
     },
     Severity.MEDIUM.value: {
-        "color": "#f0a202",
+        "color": "#c25e00",
         "badge": "!",
         "border": 4,
         "halo": 16,
@@ -61,7 +62,76 @@ MARKS: dict[str, dict[str, Any]] = {
     },
 }
 """How a node that is the main subject of a finding is marked on the map (low and info
-findings are listed in its details, not marked)."""
+findings are listed in its details, not marked): a badge before its label, a border and a
+halo in a colour no node kind uses (see tests/viz/test_palette.py), on every shape."""
+
+STATUS_STYLES: dict[str, dict[str, Any]] = {
+    vocab.Status.PLANNED.value: {
+        "borderDashes": [6, 4],
+        "borderWidth": 3,
+        "opacity": 0.45,
+        "legend": "planned: pale, dashed outline",
+    },
+    vocab.Status.FORMING.value: {
+        "borderDashes": [2, 3],
+        "borderWidth": 3,
+        "opacity": 0.8,
+        "legend": "forming: dotted outline",
+    },
+    vocab.Status.ACTIVE.value: {
+        "borderDashes": False,
+        "borderWidth": 2,
+        "opacity": 1,
+        "legend": "active: solid",
+    },
+    vocab.Status.DORMANT.value: {
+        "borderDashes": False,
+        "borderWidth": 2,
+        "opacity": 0.3,
+        "border": "#7f7f7f",
+        "legend": "dormant: greyed, grey outline",
+    },
+    vocab.Status.DISBANDED.value: {
+        "borderDashes": [1, 5],
+        "borderWidth": 2,
+        "opacity": 0.15,
+        "border": "#7f7f7f",
+        "legend": "disbanded: faded (hidden unless the status filter includes it)",
+    },
+}
+"""How a constellation's status is drawn, in its own vis-network item (`opacity`,
+`borderWidth`, `shapeProperties.borderDashes`, and a grey border when set); the fill keeps
+the colour of the kind (or of whatever the map is coloured by)."""
+
+CHANGE_STYLES: dict[str, dict[str, Any]] = {
+    "added": {
+        "badge": "+",
+        "color": "#000000",
+        "border": 4,
+        "width": 3,
+        "legend": "added since the first date: + and a thick black outline (ties: thick)",
+    },
+    "ended": {
+        "badge": "\u2212",
+        "color": "#7f7f7f",
+        "border": 2,
+        "opacity": 0.35,
+        "dashes": [4, 3],
+        "legend": "ended since the first date: \u2212, faded, dashed (ties: dashed, faded)",
+    },
+}
+"""How the changes mode (two dates) draws what was added and what ended between them."""
+
+HIDDEN_STATUSES = (vocab.Status.DISBANDED.value,)
+"""Statuses the status filter leaves out until someone ticks them."""
+
+LABEL_TIERS = {1: 14, 2: 12, 3: 12}
+"""Label size on screen (px) per importance tier; see `_label_tier` for the rule."""
+
+AUDIT_DATES_UP_TO = 2000
+"""Up to this many nodes the page embeds the audit of every date its date filter offers,
+so moving the date shows that date's health, findings and marks; above it the page says
+its findings are those of its own date."""
 
 LABEL_WIDTH = 40
 """Labels longer than this are cut (at a word) on the canvas."""
@@ -130,9 +200,10 @@ def build_map(
     title : the page's heading; default: the workspace id.
     positions : ``{node id: {"x", "y"}}``; by default the positions saved in the nodes'
         ``attributes["map_position"]`` (pass ``{}`` to ignore them).
-    physics : let the browser arrange the nodes; by default only up to
-        `server_layout_above` nodes, and not when every node has a position. Without
-        physics every node gets a position from `server_layout` (saved ones kept).
+    physics : let the browser arrange the nodes (off by default: every node gets a position
+        from `server_layout`, seeded per node id, so a map opens the same way every time;
+        saved positions override it). `server_layout_above` is where the drawing gets
+        lighter (no hover, straight ties).
     as_of_choices : dates offered by the date filter; by default every date on which
         something starts or ends.
     save_url : where "Save layout" PUTs ``{"positions": {...}}``; None for a static file
@@ -152,12 +223,17 @@ def build_map(
     saved = {n: p for n, p in saved.items() if n in G}
     n = G.number_of_nodes()
     if physics is None:
-        physics = n <= server_layout_above and len(saved) < n
+        physics = False  # the server lays out every map: the same positions on every load
     coords = saved if physics or len(saved) == n else server_layout(G, fixed=saved)
     layout = "saved" if saved and len(saved) == n else "browser" if physics else "server"
 
     findings, main, involved = _findings(report)
-    net = _network(G, measure, coords, physics, main, findings)
+    tiers = _label_tiers(view, measure, main, findings)
+    net = _network(G, measure, coords, physics, main, findings, tiers, saved)
+    choices = sorted(
+        {d.isoformat() for d in as_of_choices} if as_of_choices is not None else _change_dates(G)
+    )
+    audits = _audits(G, choices, as_of, params) if audit and n <= AUDIT_DATES_UP_TO else {}
     data = {
         "meta": {
             "workspace": G.graph.get("workspace"),
@@ -176,20 +252,27 @@ def build_map(
             "storage_key": f"constellation-map:{G.graph.get('workspace')}",
             "health": report.summary.get("health", {}).get("score") if report else None,
             "counts": report.summary.get("counts") if report else None,
+            "audit_dates": sorted(audits["dates"]) if audits else None,
+            "label_tiers": LABEL_TIERS,
         },
         "kinds": _kinds(G),
         "marks": MARKS,
         "statuses": [s.value for s in vocab.Status],
+        "hidden_statuses": list(HIDDEN_STATUSES),
+        "status_styles": STATUS_STYLES,
+        "change_styles": CHANGE_STYLES,
+        "category_colors": {
+            "values": list(vocab.CATEGORY_COLORS),
+            "other": vocab.OTHER_COLOR,
+            "none": vocab.NO_VALUE_COLOR,
+        },
         "filters": _filter_choices(G),
-        "as_of_choices": sorted(
-            {d.isoformat() for d in as_of_choices}
-            if as_of_choices is not None
-            else _change_dates(G)
-        ),
+        "as_of_choices": choices,
         "options": _options(n, physics),
         "nodes": net.nodes,
         "edges": net.edges,
-        "records": _records(G, measure, main, involved),
+        "records": _records(G, measure, main, involved, tiers, _measures(view, n, size_by)),
+        "audits": audits,
         "edge_info": _edge_info(G),
         "findings": findings,
     }
@@ -295,6 +378,50 @@ def _darker(color: str, factor: float = 0.7) -> str:
     return "#" + "".join(f"{int(c * factor):02x}" for c in (r, g, b))
 
 
+def _label_tiers(view, measure, main, findings) -> dict[str, int]:
+    """How important each node's label is: 1 is drawn at the opening view wherever it does
+    not overlap a label before it, 2 where there is room, 3 only when zoomed in.
+
+    Tier 1: the initiative, the stewardship group, the goals, the constellations at work
+    (forming or active) on the map's date, nodes with a high-severity finding, and the
+    busiest conveners (the five convening the most live constellations, if they convene two
+    or more). Tier 2: issue areas, other constellations, indicators, and organizations with
+    a medium finding or among the fifth best connected. Tier 3: everything else.
+    """
+    from constellation.analysis.index import index_of
+
+    ix = index_of(view)
+    live = {
+        c for c in ix.nodes("constellation") if view.nodes[c].get("status") in vocab.LIVE_STATUSES
+    }
+    load: dict[str, int] = {}
+    for c in live:
+        for org in ix.sources("convenes", c):
+            load[org] = load.get(org, 0) + 1
+    busiest = {o for o, k in sorted(load.items(), key=lambda x: (-x[1], x[0]))[:5] if k >= 2}
+    ranked = sorted(measure.values(), reverse=True)
+    top = ranked[max(len(ranked) // 5 - 1, 0)] if ranked else 0
+    tiers = {}
+    for node, d in view.nodes(data=True):
+        kind, mark = d["kind"], _worst(main.get(node, ()), findings)
+        if (
+            kind in ("initiative", "stewardship_group", "goal")
+            or node in live
+            or node in busiest
+            or mark == Severity.HIGH.value
+        ):
+            tiers[node] = 1
+        elif (
+            kind in ("issue_area", "constellation", "indicator")
+            or mark
+            or (kind == "organization" and measure.get(node, 0) >= top > 0)
+        ):
+            tiers[node] = 2
+        else:
+            tiers[node] = 3
+    return tiers
+
+
 def _network(
     G: nx.MultiDiGraph,
     measure: dict[str, float],
@@ -302,9 +429,12 @@ def _network(
     physics: bool,
     main: dict[str, list[int]],
     findings: list[dict[str, Any]],
+    tiers: dict[str, int],
+    saved: Mapping[str, Mapping[str, float]],
 ) -> Any:  # a pyvis Network (pyvis has no types)
     """The vis-network items, assembled with pyvis: nodes styled per kind (vocabulary),
-    marked per finding, sized per measure; edges styled per kind."""
+    per status (`STATUS_STYLES`), marked per finding, sized per measure; edges styled per
+    kind. Labels start hidden (a tiny font): the page sizes each one for the screen."""
     from pyvis.edge import Edge
     from pyvis.network import Network
     from pyvis.node import Node
@@ -324,8 +454,16 @@ def _network(
                 "hover": {"background": color, "border": "#000000"},
             },
         }
+        options["font"] = {"size": 1}
         if kind and kind.shape in _LABEL_INSIDE:
-            options["font"] = {"strokeWidth": 0, "color": _text_on(color)}
+            options["font"].update(strokeWidth=0, color=_text_on(color))
+        if d["kind"] == "constellation":
+            style = STATUS_STYLES.get(d.get("status", "active"), STATUS_STYLES["active"])
+            options["opacity"] = style["opacity"]
+            options["borderWidth"] = style["borderWidth"]
+            options["shapeProperties"] = {"borderDashes": style["borderDashes"]}
+            if style.get("border"):
+                options["color"]["border"] = style["border"]
         label = _short(str(d.get("label", node)))
         mark = _worst(main.get(node, ()), findings)
         if mark:
@@ -342,7 +480,7 @@ def _network(
             }
         if node in coords:
             options["x"], options["y"] = coords[node]["x"], coords[node]["y"]
-            if physics:
+            if physics or node in saved:
                 options["physics"] = False  # a saved position stays where it was put
         item = Node(node, kind.shape if kind else "dot", label, **options).options
         net.nodes.append(item)
@@ -362,9 +500,11 @@ def _network(
     return net
 
 
-def _records(G, measure, main, involved) -> dict[str, dict[str, Any]]:
-    """Per node what the details panel and the filters read."""
+def _records(G, measure, main, involved, tiers, measures) -> dict[str, dict[str, Any]]:
+    """Per node what the details panel, the filters, the table and the colour and size
+    controls read."""
     goals, areas = _relations(G)
+    funding = _funding(G)
     out = {}
     for node, d in G.nodes(data=True):
         props = {k: _jsonable(v) for k, v in d.items() if k not in RESERVED}
@@ -377,7 +517,13 @@ def _records(G, measure, main, involved) -> dict[str, dict[str, Any]]:
             "label": str(d.get("label", node)),
             "kind": d["kind"],
             "measure": measure.get(node, 0),
+            "tier": tiers.get(node, 3),
         }
+        values = {name: m[node] for name, m in measures.items() if node in m}
+        if node in funding:
+            values["funding"] = funding[node]
+        if values:
+            r["measures"] = values
         if props:
             r["properties"] = props
         if d.get("tags"):
@@ -408,6 +554,70 @@ def _records(G, measure, main, involved) -> dict[str, dict[str, Any]]:
             r["involved"] = involved[node]
         out[node] = r
     return out
+
+
+def _measures(view, n: int, size_by: str) -> dict[str, dict[str, Any]]:
+    """Every size measure (up to `AUDIT_DATES_UP_TO` nodes; above, the cheap ones), and the
+    community of each node, on the map's date, for the page's size and colour controls."""
+    from constellation.viz.measures import communities
+
+    out: dict[str, dict[str, Any]] = {}
+    for name in SIZE_MEASURES:
+        if name != "betweenness" or n <= AUDIT_DATES_UP_TO or size_by == name:
+            out[name] = node_measure(view, name)[0]
+    out["community"] = communities(view)
+    return out
+
+
+def _funding(G: nx.MultiDiGraph) -> dict[str, float]:
+    """The amounts of the funding ties each node receives, summed (any currency)."""
+    total: dict[str, float] = {}
+    for _s, t, d in G.edges(data=True):
+        amount = d.get("amount")
+        if (
+            d["kind"] == "funds"
+            and isinstance(amount, int | float)
+            and not isinstance(amount, bool)
+        ):
+            total[t] = total.get(t, 0) + amount
+    return total
+
+
+def _audits(G: nx.MultiDiGraph, days: Sequence[str], as_of: dt.date, params: Any) -> dict[str, Any]:
+    """The audit of every date the date filter offers, and of the map's own date: what the
+    header, the findings and the marks show when the date moves. Each date lists its
+    findings by their place in ``unique`` (most findings hold on many dates)."""
+    from constellation.graph import status_as_of
+
+    out: dict[str, Any] = {}
+    unique: list[dict] = []
+    seen: dict[str, int] = {}
+    for day in sorted({*days, as_of.isoformat()}):
+        date = dt.date.fromisoformat(day)
+        H = graph_on(G, date).copy()
+        for key in [k for k in H.graph if k.startswith("_")]:
+            del H.graph[key]  # G's cached index and topology are not this date's
+        H.graph["as_of"] = date
+        for _node, d in H.nodes(data=True):
+            if d["kind"] == "constellation":
+                d["status"] = status_as_of(
+                    {**d, "status": d.get("recorded_status", "active")}, date
+                )
+        report = _audit(H, params)
+        indices = []
+        for f in _findings(report)[0]:
+            f.pop("evidence", None)  # the panels do not show it; the map's own date keeps it
+            key = json.dumps(f, sort_keys=True, default=str)
+            if key not in seen:
+                seen[key] = len(unique)
+                unique.append(f)
+            indices.append(seen[key])
+        out[day] = {
+            "health": report.summary.get("health", {}).get("score"),
+            "counts": {k: v for k, v in report.summary["counts"].items() if k != "by_check"},
+            "findings": indices,
+        }
+    return {"dates": out, "findings": unique} if out else {}
 
 
 def _chart(G: nx.MultiDiGraph, node: str) -> str:
@@ -548,15 +758,11 @@ def _options(n: int, physics: bool) -> dict[str, Any]:
                 "strokeColor": "#ffffff",
             },
             "scaling": {
-                "min": 10,
-                "max": 42,
-                "label": {
-                    "enabled": True,
-                    "min": 14,
-                    "max": 28,
-                    "drawThreshold": 5,
-                    "maxVisible": 40,
-                },
+                "min": 8,
+                "max": 30,
+                # the page sets each label's size for the screen (map.js, placeLabels);
+                # a label under 11 px on screen is not drawn at all
+                "label": {"enabled": False, "drawThreshold": 12, "maxVisible": 40},
             },
         },
         "edges": {

@@ -1,4 +1,6 @@
-/* The map page's behaviour: filters, search, details, saved layouts.
+/* The map page's behaviour: filters, search, details, saved layouts, labels sized for the
+ * screen, colour and size by any field, the audit of the date shown, a table of the nodes,
+ * views kept in the URL fragment, and saving the picture.
  *
  * Everything it shows comes from the JSON block #map-data and goes into the page through
  * textContent and DOM nodes, never innerHTML; vis-network draws labels on a canvas and
@@ -15,10 +17,11 @@
   var records = data.records;
   var edgeInfo = data.edge_info;
   var findings = data.findings;
+  var audit = { day: meta.as_of, health: meta.health, counts: meta.counts, exact: true };
   var kindByName = {};
   data.kinds.nodes.forEach(function (k) { kindByName[k.name] = k; });
   var MEASURE_NAMES = { degree: "Ties (distinct neighbours)", betweenness: "Betweenness",
-    partners: "Partners" };
+    partners: "Partners", funding: "Funding received" };
   var SEVERITIES = ["high", "medium", "low", "info"];
   var OVERVIEW_LIMIT = 100;
 
@@ -101,8 +104,8 @@
   function freshState() {  // everything shown, as of the map's own date
     return {
       kinds: new Set(allKinds), edgeKinds: new Set(allEdgeKinds),
-      statuses: new Set(data.statuses), goal: "", area: "", day: meta.as_of,
-      focus: null, depth: 1
+      statuses: new Set(data.statuses.filter(function (s) { return data.hidden_statuses.indexOf(s) < 0; })),
+      goal: "", area: "", day: meta.as_of, since: "", focus: null, depth: 1
     };
   }
   var state = freshState();
@@ -116,7 +119,7 @@
   function nodePasses(id) {
     var r = records[id];
     if (!state.kinds.has(r.kind)) return false;
-    if (!validOn(r.from, r.to, state.day)) return false;
+    if (!validOn(r.from, r.to, state.day) && !(state.since && validOn(r.from, r.to, state.since))) return false;
     var status = statusOn(r, state.day);
     if (status && !state.statuses.has(status)) return false;
     if (state.goal && !(r.goals && r.goals.indexOf(state.goal) >= 0)) return false;
@@ -126,7 +129,15 @@
   function edgePasses(e) {
     if (!state.edgeKinds.has(e.kind)) return false;
     var info = edgeInfo[e.id];
-    return !info || validOn(info.from, info.to, state.day);
+    return !info || validOn(info.from, info.to, state.day) ||
+      !!(state.since && validOn(info.from, info.to, state.since));
+  }
+  /* In the changes mode (a first date, `since`, before the date shown): was the record
+   * added between the two dates, or did it end? */
+  function changeOf(from, to) {
+    if (!state.since || state.since >= state.day) return null;
+    var was = validOn(from, to, state.since), now = validOn(from, to, state.day);
+    return !was && now ? "added" : was && !now ? "ended" : null;
   }
 
   /* Which nodes and ties are shown under the current filters. */
@@ -186,6 +197,8 @@
       focusNote.hidden = true;
       focusNote.textContent = "";
     }
+    placeLabelsSoon();
+    refreshTable();
     return v;
   }
 
@@ -221,12 +234,15 @@
   timings.network = performance.now();
 
   var loading = $("loading");
+  var opened = false;  // the first view is set up (fit, the fragment's view, labels)
+  /* window.mapReady: the map is drawn, and its header, findings and marks are those of the
+   * date shown. Anything that changes the date sets it false first (see setDay). */
   function ready() {
-    if (window.mapReady) return;
+    if (!opened || window.mapReady) return;
     loading.hidden = true;
     window.mapReady = true;
-    window.mapReadyMs = Math.round(performance.now());
-    timings.drawn = performance.now();
+    if (!window.mapReadyMs) window.mapReadyMs = Math.round(performance.now());
+    timings.drawn = timings.drawn || performance.now();
   }
   if (physicsOn) {
     network.on("stabilizationProgress", function (p) {
@@ -234,23 +250,35 @@
     });
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });  // what you drag stays put
+      openView();
       ready();
     });
-  } else {
-    network.once("afterDrawing", ready);
   }
 
   // ------------------------------------------------------------------ header and legend
 
-  (function summary() {
-    var parts = [plural(meta.nodes, "node"), plural(meta.edges, "tie"), "as of " + meta.as_of];
-    if (meta.health !== null && meta.health !== undefined) parts.push("health " + meta.health + "/100");
-    if (meta.counts) {
-      var s = meta.counts.by_severity || {};
+  function summary() {
+    var parts = [plural(meta.nodes, "node"), plural(meta.edges, "tie"), "as of " + state.day];
+    if (audit.health !== null && audit.health !== undefined) {
+      var h = "health " + audit.health + "/100";
+      if (audit.day !== state.day) {
+        h += audit.exact ? " (audit of " + audit.day + ", the last change before)"
+          : " (the audit of the map's date, " + audit.day + ": reload the map for that date's)";
+      }
+      parts.push(h);
+    }
+    if (audit.counts) {
+      var s = audit.counts.by_severity || {};
       parts.push(plural(s.high || 0, "high-severity finding") + ", " + (s.medium || 0) + " medium");
     }
+    var ch = window.mapChanges;
+    if (ch && state.since && state.since < state.day) {
+      parts.push("since " + state.since + ": +" + ch.nodes.added + " / \u2212" + ch.nodes.ended + " nodes, +" +
+        ch.edges.added + " / \u2212" + ch.edges.ended + " ties");
+    }
     $("map-summary").textContent = parts.join(" \u00b7 ");
-  })();
+  }
+  summary();
 
   /* A ticked checkbox that adds its value to, or removes it from, one of the filter sets. */
   function toggle(setName, value) {
@@ -260,6 +288,14 @@
       applyFilters();
     });
     return box;
+  }
+  function styleSwatch(swatch, status) {
+    var st = data.status_styles[status];
+    var kind = kindByName.constellation;
+    swatch.style.background = kind ? kind.color : "#117733";
+    swatch.style.opacity = st.opacity;
+    swatch.style.borderColor = st.border || "#0b4d22";
+    swatch.style.borderStyle = st.borderDashes ? (st.borderDashes[0] <= 2 ? "dotted" : "dashed") : "solid";
   }
   function legendRow(parent, box, swatch, text, kind) {
     parent.appendChild(el("label", { title: kind.description }, [box, swatch, text,
@@ -292,6 +328,15 @@
     });
     box.appendChild(el("p", { cls: "note", text: "Low and info findings, and findings that " +
       "only name a node, are listed in its details. Click a node to see them." }));
+    Object.keys(data.change_styles).forEach(function (name) {
+      var c = data.change_styles[name];
+      var ring = el("span", { cls: "halo" });
+      ring.style.borderColor = c.color;
+      ring.style.borderStyle = c.dashes ? "dashed" : "solid";
+      if (c.opacity) ring.style.opacity = c.opacity;
+      box.appendChild(el("div", { cls: "mark" }, [ring, el("span", { text: c.badge + "  " + c.legend })]));
+    });
+    box.appendChild(el("p", { cls: "note", text: "Constellation status: see the swatches by the status filter." }));
     var note = "Size: " + (MEASURE_NAMES[meta.size_by] || meta.size_by) + " as of " + meta.as_of;
     if (meta.measure && meta.measure.approximate) note += " (estimated: " + meta.measure.note + ")";
     $("legend-size").textContent = note + ".";
@@ -302,9 +347,13 @@
   var dateInput = $("filter-date");
   dateInput.value = meta.as_of;
   data.as_of_choices.forEach(function (d) { $("date-choices").appendChild(el("option", { value: d })); });
-  dateInput.addEventListener("change", function () {
-    state.day = dateInput.value || meta.as_of;
+  dateInput.addEventListener("change", function () { setDay(dateInput.value || meta.as_of); });
+  $("changes-from").addEventListener("change", function () {
+    state.since = this.value || "";
+    restyle();
     applyFilters();
+    summary();
+    writeFragment();
   });
   data.filters.goals.forEach(function (g) {
     $("filter-goal").appendChild(el("option", { value: g.id, text: g.label }));
@@ -317,15 +366,16 @@
   data.statuses.forEach(function (s) {
     var box = toggle("statuses", s);
     box.dataset.status = s;
-    $("filter-status").appendChild(el("label", null, [box, s]));
+    box.checked = state.statuses.has(s);
+    var swatch = el("span", { cls: "status-swatch", title: data.status_styles[s].legend });
+    styleSwatch(swatch, s);
+    $("filter-status").appendChild(el("label", { title: data.status_styles[s].legend },
+      [box, swatch, data.status_styles[s].legend]));
   });
   $("show-all").addEventListener("click", function () {
     Object.assign(state, freshState());  // the same object: constellationMap.state stays live
-    dateInput.value = meta.as_of;
-    $("filter-goal").value = "";
-    $("filter-area").value = "";
-    document.querySelectorAll("#controls input[type=checkbox]").forEach(function (b) { b.checked = true; });
-    applyFilters();
+    syncControls();
+    setDay(meta.as_of);
   });
 
   // ------------------------------------------------------------------ search
@@ -459,7 +509,7 @@
       details.appendChild(section("Named in findings about others (" + named.length + ")", box2));
     }
     if (!own.length && !named.length) {
-      details.appendChild(el("p", { cls: "note", text: "No findings about this node as of " + meta.as_of + "." }));
+      details.appendChild(el("p", { cls: "note", text: "No findings about this node as of " + audit.day + "." }));
     }
     if (r.properties) details.appendChild(section("Properties", table(r.properties)));
     if (r.tags) {
@@ -503,12 +553,12 @@
   function showOverview() {
     clear(details);
     details.appendChild(el("h2", { text: "At a glance" }));
-    if (!meta.counts) {
+    if (!audit.counts) {
       details.appendChild(el("p", { cls: "note", text: "This map was drawn without an audit." }));
       return;
     }
-    var s = meta.counts.by_severity || {};
-    details.appendChild(el("p", { text: "Health " + meta.health + "/100 as of " + meta.as_of +
+    var s = audit.counts.by_severity || {};
+    details.appendChild(el("p", { text: "Health " + audit.health + "/100 as of " + audit.day +
       ": " + SEVERITIES.map(function (k) { return (s[k] || 0) + " " + k; }).join(", ") + "." }));
     var list = el("div");
     var shown = 0;
@@ -550,6 +600,7 @@
     network.fit({ nodes: Array.from(v.nodes), animation: false });
     network.selectNodes([id]);
     showDetails(id);
+    writeFragment();
   }
 
   var clicked = [null, null];  // the nodes of the last two clicks
@@ -626,12 +677,606 @@
   });
   $("fit").addEventListener("click", function () { network.fit({ animation: false }); });
 
-  // a link may name a node to open on: map.html?focus=<id> (the web pages' "show on the map")
-  var wanted = new URLSearchParams(window.location.search).get("focus");
-  if (wanted && records[wanted]) selectNode(wanted);
+
+  // ------------------------------------------------------------------ the audit of the date shown
+
+  /* The audit for a day: the embedded audit of that date, or of the last date before it on
+   * which something changed (the network is the same in between); without embedded audits
+   * (large maps), the map's own. */
+  function auditFor(day) {
+    var days = meta.audit_dates;
+    if (!days || !data.audits || !data.audits.dates) return { day: meta.as_of, exact: false, a: null };
+    var best = null;
+    days.forEach(function (d) { if (d <= day) best = d; });
+    if (best === null) best = days[0];
+    return { day: best, exact: true, a: data.audits.dates[best] };
+  }
+  function useAudit(day) {
+    var found = auditFor(day);
+    if (!found.a) {
+      audit = { day: meta.as_of, health: meta.health, counts: meta.counts, exact: false };
+      return;
+    }
+    var a = found.a;
+    findings = a.findings.map(function (i) { return data.audits.findings[i]; });
+    audit = { day: found.day, health: a.health, counts: a.counts, exact: true };
+    Object.keys(records).forEach(function (id) { delete records[id].findings; delete records[id].involved; });
+    findings.forEach(function (f, i) {
+      var ids = f.subjects;
+      if (!ids.length || !records[ids[0]]) return;
+      (records[ids[0]].findings = records[ids[0]].findings || []).push(i);
+      var seenHere = {};
+      ids.slice(1).forEach(function (other) {
+        if (other === ids[0] || seenHere[other] || !records[other]) return;
+        seenHere[other] = true;
+        (records[other].involved = records[other].involved || []).push(i);
+      });
+    });
+  }
+  /* Move the date shown: filters, statuses, the audit, marks, header and panels follow. */
+  function setDay(day) {
+    window.mapReady = false;
+    state.day = day || meta.as_of;
+    dateInput.value = state.day;
+    useAudit(state.day);
+    restyle();
+    applyFilters();
+    summary();
+    showOverview();
+    writeFragment();
+    network.once("afterDrawing", ready);
+    network.redraw();
+  }
+
+  // ------------------------------------------------------------------ colour, size, status, marks
+
+  var SEVERITY_ORDER = { high: 0, medium: 1, low: 2, info: 3 };
+  function worstMark(id) {
+    var r = records[id];
+    var worst = null;
+    (r.findings || []).forEach(function (i) {
+      var sev = findings[i].severity;
+      if (data.marks[sev] && (worst === null || SEVERITY_ORDER[sev] < SEVERITY_ORDER[worst])) worst = sev;
+    });
+    return worst;
+  }
+  function shortLabel(label) {
+    if (label.length <= 40) return label;
+    var cut = label.slice(0, 40);
+    if (cut.indexOf(" ") >= 0) cut = cut.slice(0, cut.lastIndexOf(" "));
+    return cut.replace(/[ ,;:-]+$/, "") + "\u2026";
+  }
+  function darker(hex) {
+    var out = "#";
+    for (var i = 1; i < 7; i += 2) {
+      var c = Math.floor(parseInt(hex.slice(i, i + 2), 16) * 0.7);
+      out += (c < 16 ? "0" : "") + c.toString(16);
+    }
+    return out;
+  }
+
+  /* The fields the map can be coloured by: kind, then the fields every workspace has, then
+   * each property or attribute whose values are words (at most 40 of them). */
+  var COLOR_FIELDS = [
+    { name: "kind", title: "Kind" },
+    { name: "sector", title: "Sector", get: function (r) { return r.properties && r.properties.sector; } },
+    { name: "status", title: "Constellation status", get: function (r) { return statusOn(r, state.day); } },
+    { name: "area", title: "Issue area", get: function (r) { return r.areas ? labelOf(r.areas[0]) : null; } },
+    { name: "community", title: "Community", get: function (r) {
+      return r.measures && r.measures.community !== undefined ? "community " + (r.measures.community + 1) : null; } },
+    { name: "goal", title: "Goal", get: function (r) { return r.goals ? labelOf(r.goals[0]) : null; } }
+  ];
+  var SIZE_FIELDS = [];
+  function labelOf(id) { return records[id] ? records[id].label : id; }
+  (function discoverFields() {
+    var words = {}, numbers = {};
+    Object.keys(records).forEach(function (id) {
+      var r = records[id];
+      [["properties", "p"], ["attributes", "a"]].forEach(function (pair) {
+        var obj = r[pair[0]];
+        if (!obj) return;
+        Object.keys(obj).forEach(function (k) {
+          var v = obj[k], key = pair[1] + ":" + k;
+          if (typeof v === "number") numbers[key] = true;
+          else if (typeof v === "string" || typeof v === "boolean") {
+            words[key] = words[key] || new Set();
+            if (words[key].size <= 40) words[key].add(String(v));
+          }
+        });
+      });
+    });
+    function getter(key) {
+      var where = key[0] === "p" ? "properties" : "attributes", name = key.slice(2);
+      return function (r) { var v = r[where] && r[where][name]; return v === undefined || v === null ? null : v; };
+    }
+    Object.keys(words).sort().forEach(function (key) {
+      if (key === "p:sector" || key === "p:status" || words[key].size > 40 || words[key].size < 2) return;
+      COLOR_FIELDS.push({ name: key, title: (key[0] === "p" ? "" : "attribute ") + key.slice(2).replace(/_/g, " "),
+        get: getter(key) });
+    });
+    ["degree", "betweenness", "partners", "funding"].forEach(function (m) {
+      var has = Object.keys(records).some(function (id) { return records[id].measures && records[id].measures[m] !== undefined; });
+      if (has || m === meta.size_by) {
+        SIZE_FIELDS.push({ name: m, title: MEASURE_NAMES[m], get: function (r) {
+          if (m === meta.size_by) return r.measure;
+          return r.measures ? r.measures[m] : null; } });
+      }
+    });
+    Object.keys(numbers).sort().forEach(function (key) {
+      if (key === "a:map_position") return;
+      SIZE_FIELDS.push({ name: key, title: (key[0] === "p" ? "" : "attribute ") + key.slice(2).replace(/_/g, " "),
+        get: getter(key) });
+    });
+  })();
+  function field(list, name) {
+    return list.filter(function (f) { return f.name === name; })[0] || list[0];
+  }
+  var view = { color: "kind", size: meta.size_by, colors: {} };
+
+  /* Which colour each value of the colour-by field gets: the most common value the first
+   * colour of the palette; values past the palette share the "other" colour. */
+  function colourTable() {
+    var f = field(COLOR_FIELDS, view.color);
+    if (f.name === "kind") return null;
+    var counts = {};
+    data.nodes.forEach(function (n) {
+      var v = f.get(records[n.id]);
+      if (v === null || v === undefined || v === "") return;
+      v = String(v);
+      counts[v] = (counts[v] || 0) + 1;
+    });
+    var values = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); });
+    var table = { field: f, colours: {}, counts: counts, order: values };
+    values.forEach(function (v, i) {
+      table.colours[v] = data.category_colors.values[i] || data.category_colors.other;
+    });
+    return table;
+  }
+  var colours = null;
+  function fillOf(id) {
+    var r = records[id];
+    if (!colours) return kindByName[r.kind] ? kindByName[r.kind].color : "#7f7f7f";
+    var v = colours.field.get(r);
+    if (v === null || v === undefined || v === "") return data.category_colors.none;
+    return colours.colours[String(v)] || data.category_colors.other;
+  }
+  function sizeOf(id) {
+    var f = field(SIZE_FIELDS, view.size);
+    var v = f ? f.get(records[id]) : 0;
+    return typeof v === "number" && isFinite(v) ? Math.round(Math.sqrt(Math.max(v, 0)) * 1e4) / 1e4 : 0;
+  }
+
+  /* Every node's colour, size, status style and finding mark, for the view and date shown. */
+  var kindOfEdge = {};
+  data.kinds.edges.forEach(function (k) { kindOfEdge[k.name] = k; });
+  var edgeStyled = {};
+  function restyle() {
+    colours = colourTable();
+    var changes = { nodes: { added: 0, ended: 0 }, edges: { added: 0, ended: 0 } };
+    var updates = [];
+    data.nodes.forEach(function (n) {
+      var r = records[n.id];
+      var fill = fillOf(n.id);
+      var item = { id: n.id, value: sizeOf(n.id), borderWidth: 1, opacity: 1, shadow: { enabled: false },
+        shapeProperties: { borderDashes: false },
+        color: { background: fill, border: darker(fill),
+          highlight: { background: fill, border: "#000000" }, hover: { background: fill, border: "#000000" } } };
+      var status = statusOn(r, state.day);
+      if (status && data.status_styles[status]) {
+        var st = data.status_styles[status];
+        item.opacity = st.opacity;
+        item.borderWidth = st.borderWidth;
+        item.shapeProperties = { borderDashes: st.borderDashes };
+        if (st.border) item.color.border = st.border;
+      }
+      var label = shortLabel(r.label);
+      var mark = worstMark(n.id);
+      if (mark) {
+        var m = data.marks[mark];
+        label = m.badge + " " + label;
+        item.borderWidth = m.border;
+        item.color.border = m.color;
+        item.shadow = { enabled: true, color: m.color, size: m.halo, x: 0, y: 0 };
+      }
+      var change = changeOf(r.from, r.to);
+      if (change) {
+        var c = data.change_styles[change];
+        label = c.badge + " " + label;
+        item.borderWidth = c.border;
+        item.color.border = c.color;
+        if (c.opacity) item.opacity = c.opacity;
+        if (c.dashes) item.shapeProperties = { borderDashes: c.dashes };
+        changes.nodes[change] += 1;
+      }
+      item.label = label;
+      n.title = nodeTooltip(n.id);
+      item.title = n.title;
+      updates.push(item);
+    });
+    nodeSet.update(updates);
+    var edgeUpdates = [];
+    data.edges.forEach(function (e) {
+      var info = edgeInfo[e.id] || {};
+      var change = changeOf(info.from, info.to);
+      if (change) changes.edges[change] += 1;
+      if ((edgeStyled[e.id] || null) === change) return;
+      edgeStyled[e.id] = change;
+      var k = kindOfEdge[e.kind] || {};
+      var item = { id: e.id, width: 1, dashes: !!k.dashes, color: { color: e.color, opacity: 0.8 } };
+      if (change === "added") item.width = data.change_styles.added.width;
+      if (change === "ended") { item.dashes = data.change_styles.ended.dashes; item.color.opacity = 0.35; }
+      edgeUpdates.push(item);
+    });
+    if (edgeUpdates.length) edgeSet.update(edgeUpdates);
+    var note = $("changes-status");
+    if (state.since && state.since < state.day) {
+      note.textContent = "Between " + state.since + " and " + state.day + ": " +
+        plural(changes.nodes.added, "node") + " and " + plural(changes.edges.added, "tie") + " added (+), " +
+        plural(changes.nodes.ended, "node") + " and " + plural(changes.edges.ended, "tie") + " ended (\u2212).";
+    } else {
+      note.textContent = state.since ? "The first date must come before the date shown." : "";
+    }
+    window.mapChanges = changes;
+    labelWidths = {};
+    labelOrder();
+    colourLegend();
+    placeLabels();
+    refreshTable();
+  }
+
+  function colourLegend() {
+    var box = $("legend-colour");
+    clear(box);
+    var f = field(COLOR_FIELDS, view.color);
+    if (!colours) {
+      box.appendChild(el("p", { cls: "note", text: "Fill: the node's kind (above)." }));
+    } else {
+      box.appendChild(el("p", { cls: "note", text: "Fill: " + f.title.toLowerCase() + (f.name === "status" ? " as of " + state.day : "") + "." }));
+      var shown = 0;
+      colours.order.forEach(function (v) {
+        if (shown >= 15) return;
+        shown += 1;
+        var sw = el("span", { cls: "shape shape-dot" });
+        sw.style.background = colours.colours[v];
+        box.appendChild(el("div", { cls: "value-row" }, [sw, el("span", { text: v }),
+          el("span", { cls: "count", text: colours.counts[v].toLocaleString("en") })]));
+      });
+      if (colours.order.length > 15) {
+        var other = el("span", { cls: "shape shape-dot" });
+        other.style.background = data.category_colors.other;
+        box.appendChild(el("div", { cls: "value-row" }, [other, el("span", { text: "other values (" + (colours.order.length - 15) + ")" })]));
+      }
+      var none = el("span", { cls: "shape shape-dot" });
+      none.style.background = data.category_colors.none;
+      box.appendChild(el("div", { cls: "value-row" }, [none, el("span", { text: "no value" })]));
+    }
+    var sf = field(SIZE_FIELDS, view.size);
+    var note = "Size: " + (sf ? sf.title : view.size) + " as of " + meta.as_of;
+    if (sf && sf.name === meta.size_by && meta.measure && meta.measure.approximate) note += " (estimated: " + meta.measure.note + ")";
+    $("legend-size").textContent = note + ".";
+  }
+
+  // ------------------------------------------------------------------ labels sized for the screen
+
+  /* vis-network draws a label at its font size times the zoom, so at the zoom that fits a
+   * few hundred nodes 14 px labels come out at 6 px. Instead, after each zoom every label is
+   * given the font size that draws it at its tier's size on screen (14 or 12 px), in tier
+   * order (then the larger node first), and only where it overlaps no label placed before
+   * it; the others get a font too small to draw (under the drawThreshold) and show on hover,
+   * when selected, or once the zoom makes room. Tier 3 labels wait until the zoom is twice
+   * the opening one. */
+  var labelCanvas = document.createElement("canvas").getContext("2d");
+  var labelWidths = {};
+  var fitScale = null;
+  var hovered = null;
+  var order = [];
+  function labelOrder() {  // tier, then a high-severity finding first, then the larger node
+    var high = {};
+    data.nodes.forEach(function (n) { high[n.id] = worstMark(n.id) === "high" ? 0 : 1; });
+    order = data.nodes.map(function (n) { return n.id; }).sort(function (a, b) {
+      var ra = records[a], rb = records[b];
+      return (ra.tier - rb.tier) || (high[a] - high[b]) || (rb.measure - ra.measure) || (a < b ? -1 : a > b ? 1 : 0);
+    });
+  }
+  var labelSizes = {};
+  function textWidth(id, px) {
+    var key = id + "@" + px;
+    if (labelWidths[key] === undefined) {
+      var item = nodeSet.get(id);
+      labelCanvas.font = px + "px system-ui, sans-serif";
+      labelWidths[key] = labelCanvas.measureText(item && item.label ? item.label : "").width;
+    }
+    return labelWidths[key];
+  }
+  function placeLabels() {
+    if (!fitScale) return;
+    var scale = network.getScale();
+    var zoomRatio = scale / fitScale;
+    var box = $("map").getBoundingClientRect();
+    var placed = [];
+    var updates = [];
+    var selected = new Set(network.getSelectedNodes());
+    var positions = network.getPositions();
+    var limit = data.nodes.length > 2000 ? 300 : 1000;
+    var shapes = {};  // the nodes on screen, which labels should not cover
+    if (data.nodes.length <= 2000) {
+      order.forEach(function (id) {
+        var b = network.body.nodes[id];
+        if (hidden.nodes[id] || !b || !positions[id]) return;
+        var c = network.canvasToDOM(positions[id]);
+        var rad = (b.shape && b.shape.height ? b.shape.height / 2 : (b.options.size || 10)) * scale * 0.8;
+        shapes[id] = { l: c.x - rad, r: c.x + rad, t: c.y - rad, b: c.y + rad };
+      });
+    }
+    function isFree(rect, own) {  // overlaps no label placed, nor the node of one, but its own
+      return placed.every(function (q) {
+        return q.id === own || rect.r < q.l || rect.l > q.r || rect.b < q.t || rect.t > q.b;
+      });
+    }
+    order.forEach(function (id) {
+      var r = records[id];
+      var want = 0.1;
+      var body = network.body.nodes[id];
+      if (!hidden.nodes[id] && body && positions[id]) {
+        var px = meta.label_tiers[r.tier] || 12;
+        var p = network.canvasToDOM(positions[id]);
+        var inView = p.x > -200 && p.y > -50 && p.x < box.width + 200 && p.y < box.height + 50;
+        var forced = selected.has(id) || hovered === id;
+        if (inView && (forced || ((r.tier < 3 || zoomRatio >= 2) && placed.length < limit))) {
+          var w = textWidth(id, px) + 6;
+          var radius = (body.shape && body.shape.height ? body.shape.height / 2 : (body.options.size || 10)) * scale;
+          var inside = body.options.shape === "box";
+          var top = inside ? p.y - px * 0.7 : p.y + radius + 1;
+          var rect = { l: p.x - w / 2, r: p.x + w / 2, t: top, b: top + px * 1.3 };
+          var whole = rect.l >= 0 && rect.t >= 0 && rect.r <= box.width && rect.b <= box.height;
+          if (forced || whole && isFree(rect, id) && (!shapes[id] || isFree(shapes[id], id))) {
+            placed.push(rect);
+            if (shapes[id]) placed.push({ id: id, l: shapes[id].l, r: shapes[id].r, t: shapes[id].t, b: shapes[id].b });
+            want = px / scale;
+          }
+        }
+      }
+      if (labelSizes[id] === undefined || Math.abs(labelSizes[id] - want) > 1e-3 * want) {
+        labelSizes[id] = want;
+        updates.push({ id: id, font: { size: want } });
+      }
+    });
+    if (updates.length) nodeSet.update(updates);
+  }
+  var labelTimer = null;
+  function placeLabelsSoon() {
+    clearTimeout(labelTimer);
+    labelTimer = setTimeout(placeLabels, 80);
+  }
+  network.on("zoom", function () { placeLabelsSoon(); writeFragmentSoon(); });
+  network.on("dragEnd", function () { placeLabelsSoon(); writeFragmentSoon(); });
+  network.on("hoverNode", function (p) { hovered = p.node; placeLabels(); });
+  network.on("blurNode", function () { hovered = null; placeLabelsSoon(); });
+  network.on("select", placeLabelsSoon);
+
+  // ------------------------------------------------------------------ colour and size controls
+
+  COLOR_FIELDS.forEach(function (f) {
+    $("color-by").appendChild(el("option", { value: f.name, text: f.title }));
+  });
+  SIZE_FIELDS.forEach(function (f) {
+    $("size-by").appendChild(el("option", { value: f.name, text: f.title }));
+  });
+  $("color-by").addEventListener("change", function () { view.color = this.value; restyle(); writeFragment(); refreshTable(); });
+  $("size-by").addEventListener("change", function () { view.size = this.value; restyle(); writeFragment(); });
+
+  // ------------------------------------------------------------------ the table
+
+  var TABLE_COLUMNS = [
+    { key: "label", title: "Name", get: function (id) { return records[id].label; } },
+    { key: "kind", title: "Kind", get: function (id) { return kindTitle(records[id].kind); } },
+    { key: "status", title: "Status", get: function (id) { return statusOn(records[id], state.day) || ""; } },
+    { key: "sector", title: "Sector", get: function (id) {
+      var p = records[id].properties; return p && p.sector ? String(p.sector) : ""; } },
+    { key: "degree", title: "Ties", numeric: true, get: function (id) {
+      var m = records[id].measures; return m && m.degree !== undefined ? m.degree : null; } },
+    { key: "betweenness", title: "Betweenness", numeric: true, get: function (id) {
+      var m = records[id].measures; return m && m.betweenness !== undefined ? m.betweenness : null; } },
+    { key: "findings", title: "Findings", numeric: true, get: function (id) {
+      return (records[id].findings || []).length; } }
+  ];
+  var tableSort = { key: "label", dir: 1 };
+  var tableShown = false;
+  function buildTableHead() {
+    var row = $("records-table").querySelector("thead tr");
+    clear(row);
+    TABLE_COLUMNS.forEach(function (c) {
+      var b = el("button", { type: "button", cls: "sort", text: c.title });
+      b.addEventListener("click", function () {
+        tableSort = { key: c.key, dir: tableSort.key === c.key ? -tableSort.dir : (c.numeric ? -1 : 1) };
+        refreshTable();
+      });
+      var th = el("th", { scope: "col" }, [b]);
+      th.setAttribute("aria-sort", tableSort.key === c.key ? (tableSort.dir > 0 ? "ascending" : "descending") : "none");
+      row.appendChild(th);
+    });
+  }
+  function refreshTable() {
+    if (!tableShown) return;
+    buildTableHead();
+    var q = $("table-filter").value.trim().toLowerCase();
+    var col = TABLE_COLUMNS.filter(function (c) { return c.key === tableSort.key; })[0];
+    var ids = data.nodes.map(function (n) { return n.id; }).filter(function (id) {
+      return !hidden.nodes[id] && (!q || records[id].label.toLowerCase().indexOf(q) >= 0);
+    });
+    ids.sort(function (a, b) {
+      var x = col.get(a), y = col.get(b);
+      if (x === y) return a < b ? -1 : 1;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return (x < y ? -1 : 1) * tableSort.dir;
+    });
+    var body = $("records-table").querySelector("tbody");
+    clear(body);
+    ids.forEach(function (id) {
+      var tr = el("tr", { tabIndex: 0 });
+      tr.dataset.id = id;
+      TABLE_COLUMNS.forEach(function (c) {
+        var v = c.get(id);
+        var td = el(c.key === "label" ? "th" : "td", { text: v === null ? "\u2014" : fmt(v) });
+        if (c.key === "label") td.scope = "row";
+        if (c.numeric) td.className = "num";
+        if (c.key === "label") {
+          var sw = el("span", { cls: "shape shape-dot", title: "its colour on the map" });
+          sw.style.background = fillOf(id);
+          td.insertBefore(sw, td.firstChild);
+        }
+        tr.appendChild(td);
+      });
+      tr.addEventListener("click", function () { selectNode(id); });
+      tr.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); selectNode(id); } });
+      body.appendChild(tr);
+    });
+    $("table-status").textContent = plural(ids.length, "row") + " (the nodes shown on the map" + (q ? ", whose name has \u201c" + q + "\u201d" : "") + ").";
+  }
+  function showTable(on) {
+    tableShown = on;
+    $("table-panel").hidden = !on;
+    $("toggle-table").setAttribute("aria-pressed", on ? "true" : "false");
+    $("toggle-table").textContent = on ? "Hide the table" : "Show the table";
+    if (on) refreshTable();
+    network.setSize("100%", "100%");  // the map gives the table room, or takes it back
+    network.redraw();
+  }
+  $("toggle-table").addEventListener("click", function () { showTable(!tableShown); writeFragment(); });
+  $("table-filter").addEventListener("input", refreshTable);
+
+  // ------------------------------------------------------------------ the picture
+
+  $("save-png").addEventListener("click", function () {
+    var source = $("map").querySelector("canvas");
+    var out = document.createElement("canvas");
+    out.width = source.width;
+    out.height = source.height;
+    var ctx = out.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(source, 0, 0);
+    var a = el("a", { href: out.toDataURL("image/png"), download: (meta.workspace || "map") + "-map-" + state.day + ".png" });
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  });
+
+  // ------------------------------------------------------------------ the view in the URL fragment
+
+  /* Everything that makes a view, as `#color=sector&size=betweenness&focus=unite-la&as_of=…`:
+   * color, size, focus (and depth), as_of, goal, area, status, kinds, ties, view=table, zoom
+   * and center. A copied link opens the same view; the fragment wins over ?focus=. */
+  var writing = false;
+  function writeFragment() {
+    if (!opened || writing) return;
+    var q = new URLSearchParams();
+    if (view.color !== "kind") q.set("color", view.color);
+    if (view.size !== meta.size_by) q.set("size", view.size);
+    if (state.focus) { q.set("focus", state.focus); if (state.depth !== 1) q.set("depth", String(state.depth)); }
+    if (state.day !== meta.as_of) q.set("as_of", state.day);
+    if (state.since) { q.set("from", state.since); q.set("to", state.day); }
+    if (state.goal) q.set("goal", state.goal);
+    if (state.area) q.set("area", state.area);
+    var fresh = freshState();
+    function same(a, b) { return a.size === b.size && Array.from(a).every(function (x) { return b.has(x); }); }
+    if (!same(state.statuses, fresh.statuses)) q.set("status", Array.from(state.statuses).join(","));
+    if (!same(state.kinds, fresh.kinds)) q.set("kinds", Array.from(state.kinds).join(","));
+    if (!same(state.edgeKinds, fresh.edgeKinds)) q.set("ties", Array.from(state.edgeKinds).join(","));
+    if (tableShown) q.set("view", "table");
+    var pos = network.getViewPosition();
+    q.set("zoom", (Math.round(network.getScale() * 1000) / 1000).toString());
+    q.set("center", Math.round(pos.x) + "," + Math.round(pos.y));
+    var text = q.toString().replace(/%2C/g, ",");
+    try {
+      history.replaceState(null, "", "#" + text);
+    } catch (err) { /* a page that cannot keep its URL still works */ }
+  }
+  var fragmentTimer = null;
+  function writeFragmentSoon() {
+    clearTimeout(fragmentTimer);
+    fragmentTimer = setTimeout(writeFragment, 200);
+  }
+  function readFragment() {
+    var q = new URLSearchParams(window.location.hash.replace(/^#/, ""));
+    var out = {};
+    q.forEach(function (v, k) { out[k] = v; });
+    return out;
+  }
+  function setFrom(list, allowed) {
+    return new Set(list.split(",").filter(function (x) { return allowed.indexOf(x) >= 0; }));
+  }
+  function syncControls() {
+    $("filter-goal").value = state.goal;
+    $("filter-area").value = state.area;
+    document.querySelectorAll("#filter-status input").forEach(function (b) { b.checked = state.statuses.has(b.dataset.status); });
+    document.querySelectorAll("#legend-nodes input").forEach(function (b) { b.checked = state.kinds.has(b.dataset.kind); });
+    document.querySelectorAll("#legend-edges input").forEach(function (b) { b.checked = state.edgeKinds.has(b.dataset.edgeKind); });
+    $("color-by").value = view.color;
+    $("changes-from").value = state.since;
+    $("size-by").value = view.size;
+  }
+  ["filter-goal", "filter-area"].forEach(function (id) { $(id).addEventListener("change", writeFragment); });
+  $("controls").addEventListener("change", function (e) {
+    if (e.target && e.target.type === "checkbox") { writeFragment(); refreshTable(); }
+  });
+
+  /* The first view: the fragment's (or the query's) choices, fitted or at its zoom. */
+  function openView() {
+    var f = readFragment();
+    var query = new URLSearchParams(window.location.search);
+    writing = true;
+    if (f.color) view.color = field(COLOR_FIELDS, f.color).name;
+    if (f.size) view.size = field(SIZE_FIELDS, f.size).name;
+    if (f.goal && records[f.goal]) state.goal = f.goal;
+    if (f.area && records[f.area]) state.area = f.area;
+    if (f.status !== undefined) state.statuses = setFrom(f.status, data.statuses);
+    if (f.kinds !== undefined) state.kinds = setFrom(f.kinds, allKinds);
+    if (f.ties !== undefined) state.edgeKinds = setFrom(f.ties, allEdgeKinds);
+    var focus = f.focus || query.get("focus");
+    if (focus && records[focus] && f.focus) { state.focus = focus; state.depth = f.depth === "2" ? 2 : 1; }
+    syncControls();
+    if (f.view === "table") showTable(true);
+    network.fit({ animation: false });
+    fitScale = network.getScale() * 0.92;
+    network.moveTo({ scale: fitScale, animation: false });
+    var isDay = function (d) { return !!d && /^\d{4}-\d{2}-\d{2}$/.test(d); };
+    state.day = isDay(f.to) ? f.to : isDay(f.as_of) ? f.as_of : meta.as_of;
+    state.since = isDay(f.from) ? f.from : "";
+    $("changes-from").value = state.since;
+    dateInput.value = state.day;
+    useAudit(state.day);
+    restyle();
+    applyFilters();
+    summary();
+    showOverview();
+    if (state.focus) {
+      var v = visibility();
+      network.fit({ nodes: Array.from(v.nodes), animation: false });
+      network.selectNodes([state.focus]);
+      showDetails(state.focus);
+    } else if (focus && records[focus]) {
+      selectNode(focus);
+    }
+    var zoom = parseFloat(f.zoom);
+    var center = (f.center || "").split(",").map(Number);
+    if (isFinite(zoom) && zoom > 0 && center.length === 2 && center.every(isFinite)) {
+      network.moveTo({ scale: zoom, position: { x: center[0], y: center[1] }, animation: false });
+    }
+    opened = true;
+    writing = false;
+    placeLabels();
+    if (window.location.hash) writeFragment();
+    network.once("afterDrawing", ready);
+    network.redraw();
+  }
+
+  if (!physicsOn) openView();
 
   window.constellationMap = {
     data: data, nodes: nodeSet, edges: edgeSet, state: state, applyFilters: applyFilters,
-    showDetails: showDetails, selectNode: selectNode, focusOn: focusOn, search: runSearch
+    showDetails: showDetails, selectNode: selectNode, focusOn: focusOn, search: runSearch,
+    setDay: setDay, view: view, showTable: showTable, placeLabels: placeLabels
   };
 })();
