@@ -18,6 +18,7 @@ from api.routers import (
     analysis,
     candidates,
     dedupe,
+    docs,
     health,
     maps,
     records,
@@ -27,6 +28,7 @@ from api.routers import (
     transfer,
     workspaces,
 )
+from api.security import SecurityHeaders
 from constellation.config import Settings, get_settings
 from constellation.store import Store
 
@@ -64,7 +66,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         title="Constellation",
         version="0.1.0",
         description=DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # served by routers/docs.py, its script in a file
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -83,6 +85,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         reports,
         maps,
         transfer,
+        docs,
     ):
         app.include_router(module.router)
     app.include_router(records.nodes)
@@ -97,6 +100,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         )
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes
+    )
+    app.add_middleware(
+        SecurityHeaders,
+        embed_origins=settings.embed_origins,
+        hsts_seconds=settings.hsts_seconds,
     )
     web = web_dir()
     if web is not None and (web / "index.html").exists():

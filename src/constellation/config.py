@@ -41,6 +41,17 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Origins allowed to call the API from a browser (JSON list); none by default.",
     )
+    embed_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins whose pages may frame the map (JSON list, e.g. "
+        '["https://partners.example.org"]); besides this service itself, none by default.',
+    )
+    hsts_seconds: int = Field(
+        0,
+        ge=0,
+        description="Send Strict-Transport-Security with this max-age when served behind TLS "
+        "(0, the default: not sent; 31536000 is a year).",
+    )
     cache_size: int = Field(
         32,
         ge=0,
