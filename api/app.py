@@ -28,6 +28,7 @@ from api.routers import (
     transfer,
     workspaces,
 )
+from api.schemas import problems as documented_problems
 from api.security import SecurityHeaders
 from constellation.config import Settings, get_settings
 from constellation.store import Store
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store or Store(settings.database_url)
     app.state.cache = RevisionCache(settings.cache_size)
     problems.install(app)
+    true_openapi(app, settings)
     for module in (
         health,
         schema,
@@ -110,6 +112,39 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     if web is not None and (web / "index.html").exists():
         app.mount("/", StaticFiles(directory=web, html=True), name="web")
     return app
+
+
+def true_openapi(app: FastAPI, settings: Settings) -> None:
+    """The document as the service answers: If-Match required where the settings require it
+    (428 without it), and the 503 any route gives while the database is not answering."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = generate()
+        unavailable = documented_problems(503)[503]
+        for operations in spec.get("paths", {}).values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter["in"] == "header" and parameter["name"].lower() == "if-match":
+                        parameter["required"] = settings.require_if_match
+                        parameter["schema"] = {"type": "string"}
+                operation.setdefault("responses", {}).setdefault(
+                    "503",
+                    {
+                        "description": unavailable["description"],
+                        "content": {
+                            "application/problem+json": {
+                                "schema": {"$ref": "#/components/schemas/ProblemDetail"}
+                            }
+                        },
+                    },
+                )
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented override
 
 
 def app_from_environment() -> FastAPI:

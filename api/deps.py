@@ -166,13 +166,21 @@ Admin = Annotated[Caller, Depends(admin)]
 
 
 def expected_version(request: Request, if_match: str | None) -> int | None:
-    """The version an If-Match header names; None where it may be left out (see settings)."""
+    """The version an If-Match header names; None where it may be left out (see settings).
+
+    `If-Match: *` ("any version") would skip the check that keeps two editors from
+    overwriting each other, so it counts as no If-Match at all: refused with 428 where
+    If-Match is required, accepted only where the service is set not to require it."""
     if if_match is None or if_match.strip() == "*":
-        if request.app.state.settings.require_if_match and if_match is None:
+        if request.app.state.settings.require_if_match:
             raise HTTPProblem(
                 428,
-                "Send If-Match with the ETag you read, so that two editors "
-                "never overwrite each other's changes.",
+                (
+                    "If-Match: * names no version; send the ETag you read"
+                    if if_match is not None
+                    else "Send If-Match with the ETag you read"
+                )
+                + ", so that two editors never overwrite each other's changes.",
                 title="Precondition Required",
             )
         return None

@@ -21,7 +21,7 @@ from constellation.io import (
 )
 from constellation.records import plain_text
 
-router = APIRouter(tags=["import and export"], responses=problems(401, 403, 404, 413, 422))
+router = APIRouter(tags=["import and export"], responses=problems(400, 401, 403, 404, 413, 422))
 
 
 @router.get(
@@ -97,7 +97,11 @@ async def upload(
     response_class=Response,
     responses={
         200: {
-            "content": {"application/octet-stream": {}},
+            # every media type an export answers with (native: application/json …)
+            "content": {
+                t: {"schema": {} if t.endswith("json") else {"type": "string", "format": "binary"}}
+                for t in sorted({e.media_type for e in EXPORT_FORMATS.values()})
+            },
             "description": "The file, as an attachment.",
         }
     },
