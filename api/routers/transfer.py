@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import ReadWs, RepoDep, WriteWs
 from api.problems import HTTPProblem, printable
@@ -83,8 +84,9 @@ async def upload(
             raise HTTPProblem(422, refused, title="Invalid request")
     uploads = [(f.filename or "upload", await f.read()) for f in files]
     mapping_file = (mapping.filename or "mapping.yaml", await mapping.read()) if mapping else None
-    report = import_files(
-        repo, workspace, uploads, format=format, mapping=mapping_file, dry_run=dry_run
+    # the import is long work: off the event loop, so the worker answers others meanwhile
+    report = await run_in_threadpool(
+        import_files, repo, workspace, uploads, format=format, mapping=mapping_file, dry_run=dry_run
     )
     if not dry_run:
         repo.commit()
