@@ -229,9 +229,9 @@ def main() -> None:
     from constellation.store import Store
 
     folder = Path(tempfile.mkdtemp(prefix="soak-"))
-    if args.db:
-        from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine, text
 
+    if args.db:
         schema = f"soak_{uuid.uuid4().hex[:8]}"
         with create_engine(
             args.db.replace("postgresql://", "postgresql+psycopg://", 1)
@@ -293,10 +293,13 @@ def main() -> None:
         ids = {n.id for n in repo.query_nodes(WS, include_archived=True, limit=10_000_000)}
         intact = "ok"
         if db.startswith("sqlite"):
-            from sqlalchemy import text
-
             intact = repo.session.execute(text("PRAGMA integrity_check")).scalar()
     store.close()
+    if args.db:  # the fresh schema goes with the run
+        with create_engine(
+            args.db.replace("postgresql://", "postgresql+psycopg://", 1)
+        ).begin() as c:
+            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     lost = sorted(tally.kept - ids)
     resurrected = sorted(tally.deleted & ids)
     partial = [
