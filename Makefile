@@ -31,8 +31,8 @@ lint: install
 	$(BIN)/mypy
 
 # Types alone: mypy over src/ and api/, configured in pyproject.toml ([tool.mypy]): strict
-# but for warn_return_any (networkx has no types), disallow_untyped_defs and
-# disallow_incomplete_defs (not every function is annotated yet) and disallow_any_generics.
+# but for warn_return_any (networkx has no types) and unannotated defs in
+# api/routers/records.py (body types built at run time); the reasons are beside each setting.
 typecheck: install
 	$(BIN)/mypy
 

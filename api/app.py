@@ -6,6 +6,7 @@ Run it with ``constellation serve``; build it in tests with ``create_app(setting
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -119,7 +120,7 @@ def true_openapi(app: FastAPI, settings: Settings) -> None:
     (428 without it), and the 503 any route gives while the database is not answering."""
     generate = app.openapi
 
-    def openapi() -> dict:
+    def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
         spec = generate()

@@ -9,13 +9,15 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
 from api.deps import ReadWs, RepoDep
 from constellation.services.network import Network
 from constellation.store import Repository
+
+Made = TypeVar("Made")  # what a cached `make` makes
 
 
 class RevisionCache:
@@ -24,7 +26,7 @@ class RevisionCache:
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
+    def get(self, key: Hashable, make: Callable[[], Made]) -> Made:
         if self.size == 0:
             return make()
         with self._lock:
@@ -53,7 +55,7 @@ class Analyses(Network):
         self.cache = cache
         self.stamp = (workspace, *repo.stamp(workspace))
 
-    def get(self, *key: Hashable, make: Callable[[], Any]) -> Any:
+    def get(self, *key: Hashable, make: Callable[[], Made]) -> Made:
         return self.cache.get(self.stamp + key, make)
 
 

@@ -6,6 +6,7 @@ import json
 import re
 
 from fastapi import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 UPLOAD_PATH = re.compile(r"^/api/workspaces/[^/]+/import$")
 """The one route that takes files, under the upload limit rather than the body limit."""
@@ -15,12 +16,12 @@ PROBLEM_413 = {"type": "about:blank", "title": "Content Too Large", "status": 41
 class BodyLimit:
     """Pure ASGI middleware: refuses a body whose declared or actual size passes the limit."""
 
-    def __init__(self, app, max_bytes: int, upload_bytes: int | None = None):
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.upload_bytes = upload_bytes or max_bytes
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         limit = self.upload_bytes if UPLOAD_PATH.match(scope["path"]) else self.max_bytes
@@ -34,7 +35,7 @@ class BodyLimit:
                 return await self._refuse(send, limit)
         seen = 0
 
-        async def counting_receive():
+        async def counting_receive() -> Message:
             # a body sent without a length (chunked) is counted as it arrives; the error
             # reaches the problem handlers like any other HTTP error
             nonlocal seen
@@ -51,7 +52,7 @@ class BodyLimit:
     def _detail(limit: int) -> str:
         return f"The request body is larger than the {limit:,} bytes this service accepts."
 
-    async def _refuse(self, send, limit: int):
+    async def _refuse(self, send: Send, limit: int) -> None:
         body = json.dumps(PROBLEM_413 | {"detail": self._detail(limit)})
         await send(
             {

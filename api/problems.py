@@ -4,6 +4,7 @@ and for validation the field locations."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -81,10 +82,10 @@ def _sentence(exc: Exception) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def _answer_with(status: int):
+def _answer_with(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
     """A handler answering a library error with `status` and the error's own words."""
 
-    async def handler(_: Request, exc: Exception):
+    async def handler(_: Request, exc: Exception) -> JSONResponse:
         return problem(status, _sentence(exc))
 
     return handler
@@ -92,18 +93,18 @@ def _answer_with(status: int):
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPProblem)
-    async def _problem(_: Request, exc: HTTPProblem):
+    async def _problem(_: Request, exc: HTTPProblem) -> JSONResponse:
         return problem(exc.status, exc.detail, title=exc.title, headers=exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException):
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
         if exc.status_code == 404 and detail == "Not Found":
             detail = "There is nothing at this address."
         return problem(exc.status_code, detail, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError):
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
             {
                 "loc": list(e.get("loc", ())),
@@ -118,11 +119,11 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(FileTooLarge)
-    async def _too_large(_: Request, exc: FileTooLarge):
+    async def _too_large(_: Request, exc: FileTooLarge) -> JSONResponse:
         return problem(413, "; ".join(str(p) for p in exc.problems), title="Content Too Large")
 
     @app.exception_handler(InvalidRecords)
-    async def _invalid(_: Request, exc: InvalidRecords):
+    async def _invalid(_: Request, exc: InvalidRecords) -> JSONResponse:
         errors = [
             p.as_dict()
             | {"loc": ["body"] + (p.field.split(".") if p.field else []), "msg": p.message}
@@ -135,7 +136,7 @@ def install(app: FastAPI) -> None:
         app.add_exception_handler(error, _answer_with(status))
 
     @app.exception_handler(VersionConflict)
-    async def _conflict(_: Request, exc: VersionConflict):
+    async def _conflict(_: Request, exc: VersionConflict) -> JSONResponse:
         return problem(
             412,
             _sentence(exc),
@@ -144,7 +145,7 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(UnstorableValue)
-    async def _data(_: Request, exc: UnstorableValue):
+    async def _data(_: Request, exc: UnstorableValue) -> JSONResponse:
         return problem(
             422,
             "A value cannot be stored as given (too long, or a character "
@@ -153,18 +154,18 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StoreConflict)
-    async def _integrity(_: Request, exc: StoreConflict):
+    async def _integrity(_: Request, exc: StoreConflict) -> JSONResponse:
         return problem(
             409,
             "The change conflicts with what is stored (a duplicate id, or a record still in use).",
         )
 
     @app.exception_handler(StoreUnavailable)
-    async def _operational(_: Request, exc: StoreUnavailable):
+    async def _operational(_: Request, exc: StoreUnavailable) -> JSONResponse:
         log.exception("database unavailable")
         return problem(503, "The database is not answering; try again in a moment.")
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception):
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
         return problem(500, "Something went wrong on our side; the error has been logged.")

@@ -13,6 +13,8 @@ import hashlib
 import re
 from collections.abc import Iterable
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 SELF = "'self'"
 INLINE_SCRIPT = re.compile(
     r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", re.S
@@ -57,7 +59,9 @@ def script_hashes(html: str) -> list[str]:
 class SecurityHeaders:
     """Pure ASGI middleware adding the security headers a response does not set itself."""
 
-    def __init__(self, app, *, embed_origins: Iterable[str] = (), hsts_seconds: int = 0):
+    def __init__(
+        self, app: ASGIApp, *, embed_origins: Iterable[str] = (), hsts_seconds: int = 0
+    ) -> None:
         self.app = app
         embed = list(embed_origins)
         self.headers: list[tuple[bytes, bytes]] = [
@@ -77,11 +81,11 @@ class SecurityHeaders:
             )
         self.embed = embed
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
 
-        async def with_headers(message):
+        async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(n, v) for n, v in self.headers if n not in present]

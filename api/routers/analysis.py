@@ -47,7 +47,9 @@ Params = Annotated[AuditParams, Depends(audit_params)]
     description="Thresholds: any field of the audit parameters as a query parameter "
     "(see `constellation checks`), e.g. `?max_active_convened=5&min_sectors=3`.",
 )
-def audit(net: AnalysesDep, params: Params, as_of: AsOf = None, check: Checks = None):
+def audit(
+    net: AnalysesDep, params: Params, as_of: AsOf = None, check: Checks = None
+) -> AuditReport:
     return audits.audit(net, as_of, params, check)
 
 
@@ -62,7 +64,7 @@ def audit_diff(
     date_from: Annotated[dt.date, Query(alias="from")],
     date_to: Annotated[dt.date, Query(alias="to")],
     check: Checks = None,
-):
+) -> DiffResult:
     return audits.diff(net, date_from, date_to, params, check)
 
 
@@ -76,7 +78,7 @@ def audit_trend(
     params: Params,
     as_of: AsOf = None,
     years: Annotated[int, Query(ge=1, le=20)] = 5,
-):
+) -> list[TrendPoint]:
     return audits.trend(net, as_of, years, params)
 
 
@@ -86,7 +88,9 @@ def audit_trend(
     summary="If these organizations leave or stop convening, or these "
     "groups disband: what breaks? Nothing is written.",
 )
-def whatif(net: AnalysesDep, body: WhatIfBody, params: Params, check: Checks = None):
+def whatif(
+    net: AnalysesDep, body: WhatIfBody, params: Params, check: Checks = None
+) -> WhatIfResult:
     return audits.whatif(
         net,
         without=body.without,
@@ -108,7 +112,7 @@ def recommendations(
     org: Annotated[str, Query(max_length=500, description="Id or exact label.")],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     as_of: AsOf = None,
-):
+) -> list[Recommendation]:
     return partners.recommend(net, org, limit=limit, as_of=as_of)
 
 
@@ -117,7 +121,7 @@ def recommendations(
     response_model=list[Recommendation],
     summary="Constellations that fit a described organization, ranked and explained",
 )
-def recommendations_for_profile(net: AnalysesDep, body: ProfileBody):
+def recommendations_for_profile(net: AnalysesDep, body: ProfileBody) -> list[Recommendation]:
     profile = body.model_dump(include={"label", "sector", "goals", "issue_areas", "partners"})
     return partners.recommend(net, profile=profile, limit=body.limit, as_of=body.as_of)
 
@@ -128,7 +132,7 @@ def recommendations_for_profile(net: AnalysesDep, body: ProfileBody):
     summary="Who convenes what: one row per constellation, with its "
     "conveners' load, goals, status, partners and sectors",
 )
-def conveners(net: AnalysesDep, params: Params, as_of: AsOf = None):
+def conveners(net: AnalysesDep, params: Params, as_of: AsOf = None) -> list[ConvenerRow]:
     return audits.conveners(net, as_of, params)
 
 
@@ -141,5 +145,5 @@ def funding(
     net: AnalysesDep,
     funder: Annotated[str | None, Query(max_length=500, description="Id or exact label.")] = None,
     as_of: AsOf = None,
-):
+) -> FundingReport:
     return partners.funding(net, funder, as_of)

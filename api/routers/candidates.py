@@ -36,7 +36,7 @@ class DescribedBody(BaseModel):
     response_model=list[Candidate],
     summary="Who could convene a new constellation, described by its goals and issue areas",
 )
-def candidates_for_described(net: AnalysesDep, body: DescribedBody):
+def candidates_for_described(net: AnalysesDep, body: DescribedBody) -> list[Candidate]:
     return service.candidates(
         net,
         goals=body.goals,
@@ -57,5 +57,5 @@ def candidates(
     constellation: Annotated[str, Path(max_length=500, description="Id or exact label.")],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     as_of: Annotated[dt.date | None, Query(description="The date to look at.")] = None,
-):
+) -> list[Candidate]:
     return service.candidates(net, constellation, limit=limit, as_of=as_of)

@@ -38,7 +38,7 @@ def dedupe(
     threshold: Annotated[
         float | None, Query(ge=0, le=1, description="List pairs scoring at least this.")
     ] = None,
-):
+) -> DedupeReport:
     return net.get("dedupe", kind, threshold, make=lambda: service.dedupe(net, kind, threshold))
 
 
@@ -48,7 +48,7 @@ def dedupe(
     summary="Merge another node into this one (editor): ties moved, label kept as an alias",
     responses=problems(403),
 )
-def merge(workspace: WriteWs, keep: str, body: MergeBody, repo: RepoDep):
+def merge(workspace: WriteWs, keep: str, body: MergeBody, repo: RepoDep) -> MergeReport:
     report = service.merge(repo, workspace, keep, body.other, dry_run=body.dry_run)
     if not body.dry_run:
         repo.commit()

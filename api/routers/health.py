@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Response
 from api.deps import get_store
 from api.schemas import Health
 from constellation.errors import StoreError
+from constellation.store import Store
 
 router = APIRouter(tags=["health"])
 VERSION = version("constellation")
@@ -21,7 +22,7 @@ VERSION = version("constellation")
     summary="Is the service up and the database reachable?",
     responses={503: {"model": Health}},
 )
-def healthz(response: Response, store=Depends(get_store)) -> Health:
+def healthz(response: Response, store: Store = Depends(get_store)) -> Health:
     database: Literal["ok", "unreachable"]
     try:
         with store.repository() as repo:

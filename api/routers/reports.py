@@ -39,7 +39,7 @@ def indicators(
     goal: Annotated[str | None, Query(max_length=500, description="Id or exact label.")] = None,
     as_of: AsOf = None,
     window: Window = 3,
-):
+) -> IndicatorReport:
     return indicator_report(cache, as_of, goal=goal, params={"forecast_window": window})
 
 
@@ -48,7 +48,9 @@ def indicators(
     response_model=IndicatorTrend,
     summary="One indicator's trend: the entry `GET …/indicators` lists for it",
 )
-def indicator(cache: AnalysesDep, indicator: IndicatorId, as_of: AsOf = None, window: Window = 3):
+def indicator(
+    cache: AnalysesDep, indicator: IndicatorId, as_of: AsOf = None, window: Window = 3
+) -> IndicatorTrend:
     return one_indicator(cache, indicator, as_of, params={"forecast_window": window})
 
 

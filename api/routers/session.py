@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from api.deps import BAD_TOKEN, COOKIE, CallerDep, caller_for, get_store
 from api.problems import HTTPProblem
 from api.schemas import problems
+from constellation.store.tokens import Caller
 
 router = APIRouter(prefix="/api/session", tags=["session"], responses=problems(401, 422))
 
@@ -26,7 +27,7 @@ class SessionOut(BaseModel):
     workspace: str | None = None
 
 
-def _out(caller) -> SessionOut:
+def _out(caller: Caller) -> SessionOut:
     return SessionOut(
         signed_in=not caller.anonymous,
         name=caller.name,

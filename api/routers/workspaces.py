@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from api.deps import Admin, AdminWs, CallerDep, ReadWs, RepoDep
 from api.schemas import WorkspaceCreate, WorkspacePatch, problems
 from constellation.records import ChangeOut, WorkspaceOut
+from constellation.store.tokens import Caller
 
 router = APIRouter(
     prefix="/api/workspaces", tags=["workspaces"], responses=problems(401, 403, 404, 409, 413, 422)
@@ -80,7 +81,7 @@ def workspace_changes(
     return for_caller(repo.changes(workspace, limit=limit, offset=offset), caller)
 
 
-def for_caller(changes: list[ChangeOut], caller) -> list[ChangeOut]:
+def for_caller(changes: list[ChangeOut], caller: Caller) -> list[ChangeOut]:
     """Who made a change is for signed-in readers only."""
     if caller.anonymous:
         return [c.model_copy(update={"actor": None}) for c in changes]

@@ -139,11 +139,21 @@ def build_graph(
     return G
 
 
-def _date(value) -> dt.date | None:
+def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _node_data(kind, label, props, tags, attrs, vfrom, vto, updated, as_of) -> dict[str, Any]:
+def _node_data(
+    kind: str,
+    label: str,
+    props: dict[str, Any] | None,
+    tags: list[str],
+    attrs: dict[str, Any],
+    vfrom: dt.date | None,
+    vto: dt.date | None,
+    updated: dt.datetime | None,
+    as_of: dt.date,
+) -> dict[str, Any]:
     data = dict(props) if props else {}
     data.update(
         kind=kind,
@@ -162,7 +172,9 @@ def _node_data(kind, label, props, tags, attrs, vfrom, vto, updated, as_of) -> d
     return data
 
 
-def _edge_data(kind: str, props: dict[str, Any] | None, vfrom, vto) -> dict[str, Any]:
+def _edge_data(
+    kind: str, props: dict[str, Any] | None, vfrom: dt.date | None, vto: dt.date | None
+) -> dict[str, Any]:
     data = dict(props) if props else {}
     data["kind"] = kind
     if vfrom is not None:

@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 __all__ = ["NodeIn", "EdgeIn", "NodeOut", "EdgeOut", "WorkspaceOut", "ChangeOut", "UpsertReport"]
 
@@ -109,19 +109,19 @@ class _In(BaseModel):
 
     @field_validator("attributes", "properties")
     @classmethod
-    def _plain_json(cls, value):
+    def _plain_json(cls, value: Any) -> Any:
         return _check_value(value)
 
     @field_validator("tags")
     @classmethod
-    def _plain_tags(cls, value):
+    def _plain_tags(cls, value: list[str]) -> list[str]:
         for tag in value:
             _no_control(tag, "a tag")
         return value
 
     @field_validator("valid_to")
     @classmethod
-    def _period(cls, value, info):
+    def _period(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
         start = info.data.get("valid_from")
         if value is not None and start is not None and value < start:
             raise ValueError(f"valid_to {value} is before valid_from {start}")
@@ -133,7 +133,7 @@ class NodeIn(_In):
 
     @field_validator("label")
     @classmethod
-    def _plain_label(cls, value):
+    def _plain_label(cls, value: str) -> str:
         return _no_control(value.replace("\t", " "), "the label")
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constellation.vocabulary import EDGE_KINDS, NODE_KINDS
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 __all__ = ["vocabulary_document", "markdown_tables"]
 
@@ -19,7 +22,7 @@ def vocabulary_document() -> dict[str, Any]:
     'string'
     """
 
-    def props(model) -> dict[str, Any]:
+    def props(model: type[BaseModel]) -> dict[str, Any]:
         schema = model.model_json_schema()
         out = {}
         for name, spec in schema.get("properties", {}).items():

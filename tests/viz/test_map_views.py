@@ -13,6 +13,7 @@ from constellation.analysis.audit import run_audit
 from constellation.cli import app
 from constellation.graph import load_graph
 from constellation.store import Store
+from constellation.viz import build_map
 from constellation.viz.map import CHANGE_STYLES, STATUS_STYLES
 from tests.viz.test_browser import AS_OF, MapPage
 
@@ -48,9 +49,9 @@ def drawn_labels(p: MapPage) -> list[dict]:
         for (const n of net.body.data.nodes.get({filter: n => !n.hidden})) {
           const lm = net.body.nodes[n.id].labelModule;
           if (!lm.visible()) continue;
-          const a = net.canvasToDOM({x: lm.size.left, y: lm.size.top});
-          const b = net.canvasToDOM(
-            {x: lm.size.left + lm.size.width, y: lm.size.top + lm.size.height});
+          const top = lm.size.top + (lm.fontOptions.vadjust || 0);  // drawn moved by vadjust
+          const a = net.canvasToDOM({x: lm.size.left, y: top});
+          const b = net.canvasToDOM({x: lm.size.left + lm.size.width, y: top + lm.size.height});
           out.push({id: n.id, px: lm.fontOptions.size * s, l: a.x, t: a.y, r: b.x, b: b.y});
         }
         return out;
@@ -233,3 +234,60 @@ def test_saving_the_picture_gives_a_png(la):
     data = open(path, "rb").read()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
     assert info.value.suggested_filename.endswith(".png")
+
+
+def test_grouping_by_community_draws_clusters_that_open_on_a_click(la):
+    page = la.page
+    total = la.js("() => window.network.body.data.nodes.length")
+    page.select_option("#cluster-by", "community")
+    clusters = la.js("() => window.constellationMap.clusters()")
+    assert len(clusters) >= 2
+    assert all(la.js("id => window.network.isCluster(id)", c) for c in clusters)
+    assert la.js("() => window.network.body.data.nodes.length") == total  # all still there
+    assert "cluster=community" in la.js("() => location.hash")
+    la.shot("views-clusters")
+    la.page.mouse.click(*la.node_point(clusters[0]))
+    la.settle()
+    assert clusters[0] not in la.js("() => window.constellationMap.clusters()")
+    assert not la.js("id => !!window.network.body.nodes[id]", clusters[0])
+    page.select_option("#cluster-by", "")
+    assert la.js("() => window.constellationMap.clusters()") == []
+    assert la.problems == []
+
+
+def test_a_map_above_the_threshold_opens_clustered(browser, files, tmp_path):
+    store = files[0]
+    with store.repository() as repo:
+        G = load_graph(repo, "la-compact", dt.date.fromisoformat(AS_OF), every_date=True)
+    path = tmp_path / "clustered.html"
+    path.write_text(build_map(G, cluster_above=50), encoding="utf-8")
+    p = MapPage(browser, path.as_uri())
+    try:
+        assert p.page.locator("#cluster-by").input_value() == "community"
+        assert len(p.js("() => window.constellationMap.clusters()")) >= 2
+        assert p.problems == []
+    finally:
+        p.close()
+
+
+def test_presenting_steps_through_the_kept_views(la, files):
+    page = la.page
+    page.select_option("#color-by", "sector")
+    page.click("#keep-view")
+    la.js("() => window.constellationMap.setDay('2015-03-01')")
+    page.click("#keep-view")
+    assert page.locator("#saved-views option").count() == 2
+    page.click("#present")
+    assert la.js("() => document.body.classList.contains('presenting')")
+    assert not page.locator("#controls").is_visible()
+    assert page.locator("#present-title").inner_text().startswith("1 / 2")
+    assert f"as of {AS_OF}" in page.locator("#map-summary").inner_text()
+    la.shot("views-presenting")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => window.mapReady === true")
+    assert page.locator("#present-title").inner_text().startswith("2 / 2")
+    assert "as of 2015-03-01" in page.locator("#map-summary").inner_text()
+    assert page.locator("#color-by").input_value() == "sector"
+    page.keyboard.press("Escape")
+    assert page.locator("#controls").is_visible()
+    assert la.problems == []

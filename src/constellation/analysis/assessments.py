@@ -4,6 +4,7 @@ rubric, and whether they move up its four levels."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -107,7 +108,7 @@ def assessment_history(G: nx.MultiDiGraph) -> list[LevelHistory]:
     population_label="active constellations",
 )
 def assessment_progress(
-    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
 ) -> list[Finding]:
     """Active constellations that do not assess themselves, stay at *informing*, or fall back.
 

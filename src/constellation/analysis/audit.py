@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -56,6 +56,9 @@ FAMILIES = (
 """The order the checks are listed and run in: the first eleven, then issue 13's."""
 order_checks(FAMILIES)
 
+if TYPE_CHECKING:
+    from constellation.store.repository import Repository
+
 __all__ = [
     "run_checks",
     "run_audit",
@@ -69,7 +72,7 @@ __all__ = [
 
 def run_checks(
     G: nx.MultiDiGraph,
-    params: AuditParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
     checks: Iterable[str] | None = None,
 ) -> list[Finding]:
     """Findings of the chosen checks (all by default), most severe first."""
@@ -114,7 +117,7 @@ def health_score(
 
 def run_audit(
     G: nx.MultiDiGraph,
-    params: AuditParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
     checks: Iterable[str] | None = None,
     *,
     figures: bool = True,
@@ -173,10 +176,10 @@ def compare_findings(before: AuditReport, after: AuditReport) -> FindingChanges:
 
 
 def audit_workspace(
-    repo,
+    repo: Repository,
     workspace: str,
     as_of: dt.date | None = None,
-    params: AuditParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
     checks: Iterable[str] | None = None,
 ) -> AuditReport:
     """Load the workspace as of a date and audit it: what the CLI and the API call."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import networkx as nx
 
@@ -22,7 +23,7 @@ __all__ = ["duplicate_backbones"]
     population_label="issue areas with a backbone",
 )
 def duplicate_backbones(
-    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
 ) -> list[Finding]:
     """Issue areas that more than one organization claims to be the backbone for, in the
     same community.

@@ -122,8 +122,8 @@ class _Target:
 def convener_candidates(
     G: nx.MultiDiGraph,
     constellation: str | None = None,
-    described: Described | dict | None = None,
-    params: CandidateParams | dict | None = None,
+    described: Described | dict[str, Any] | None = None,
+    params: CandidateParams | dict[str, Any] | None = None,
     limit: int = 10,
 ) -> list[Candidate]:
     """Organizations that could convene a constellation, best first, each with its reason.
@@ -263,7 +263,9 @@ def convener_candidates(
     return [c for *_, c in ranked[: max(limit, 0)]]
 
 
-def _described(G: nx.MultiDiGraph, described: Described | dict | None) -> Described | None:
+def _described(
+    G: nx.MultiDiGraph, described: Described | dict[str, Any] | None
+) -> Described | None:
     if described is None:
         return None
     try:
@@ -299,8 +301,10 @@ def _described(G: nx.MultiDiGraph, described: Described | dict | None) -> Descri
 
 # --- the four criteria: each gives (score 0–1, detail, evidence) -----------------------------
 
+Scored = tuple[float, str, dict[str, Any]]
 
-def _skills(ix: Index, org: str, constellation: str | None, p: CandidateParams):
+
+def _skills(ix: Index, org: str, constellation: str | None, p: CandidateParams) -> Scored:
     G = ix.G
     groups = [
         c
@@ -344,7 +348,7 @@ def _skills(ix: Index, org: str, constellation: str | None, p: CandidateParams):
     )
 
 
-def _bandwidth(ix: Index, org: str, target: _Target, p: CandidateParams):
+def _bandwidth(ix: Index, org: str, target: _Target, p: CandidateParams) -> Scored:
     figures = convener_load(ix, org, p.audit)
     overloaded_now = any(_overloaded(figures, p.audit))
     extra = len(target.members - {org})
@@ -395,7 +399,7 @@ def _works_on(ix: Index, org: str) -> set[str]:
     return topics
 
 
-def _fit(ix: Index, org: str, target: _Target):
+def _fit(ix: Index, org: str, target: _Target) -> Scored:
     topics = _works_on(ix, org)
     matched = target.goals & topics
     goal_share = len(matched) / len(target.goals) if target.goals else 0.0
@@ -433,7 +437,7 @@ def _fit(ix: Index, org: str, target: _Target):
     )
 
 
-def _content(ix: Index, org: str, target: _Target):
+def _content(ix: Index, org: str, target: _Target) -> Scored:
     G = ix.G
     data = G.nodes[org]
     standing = set(data.get("standing_in") or ()) | set(ix.targets("backbone_for", org))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import networkx as nx
 
@@ -38,7 +39,7 @@ PLANS = {
     population_label="active and forming constellations",
 )
 def unaligned_constellations(
-    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
 ) -> list[Finding]:
     """Active or forming constellations that advance no goal or indicator.
 
@@ -77,7 +78,7 @@ def unaligned_constellations(
     population_label="active constellations",
 )
 def narrow_constellations(
-    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
 ) -> list[Finding]:
     """Active constellations with too few member organizations or too few sectors.
 
@@ -149,7 +150,7 @@ def narrow_constellations(
     population_label="constellations",
 )
 def dormant_constellations(
-    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
 ) -> list[Finding]:
     """Constellations marked dormant, and active ones with no activity for a long time.
 
@@ -249,7 +250,9 @@ def last_activity(ix: Index, c: str) -> tuple[dt.date | None, str | None]:
     population=lambda ix: len(ix.active_constellations),
     population_label="active constellations",
 )
-def missing_plans(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> list[Finding]:
+def missing_plans(
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
+) -> list[Finding]:
     """Active constellations without a charter, action plan, data plan or disparities plan.
 
     Seed 000: the facilitator and conveners "guide the CAN toward the development of a

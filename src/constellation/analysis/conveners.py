@@ -45,7 +45,7 @@ class ConvenerRow(BaseModel):
     overloaded_convener: bool
 
 
-def convener_load(ix: Index, org: str, params: AuditParams) -> dict:
+def convener_load(ix: Index, org: str, params: AuditParams) -> dict[str, Any]:
     """What an organization carries as convener: groups, partner-weighted load, capacity.
 
     The load of one constellation is its number of partners (member organizations other
@@ -87,7 +87,7 @@ def _overloaded(figures: dict[str, Any], params: AuditParams) -> tuple[bool, boo
     population_label="conveners",
 )
 def convener_overload(
-    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
 ) -> list[Finding]:
     """Organizations convening more active constellations than their capacity carries.
 
@@ -170,7 +170,7 @@ def convener_overload(
     population_label="active and forming constellations",
 )
 def leaderless_constellations(
-    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
 ) -> list[Finding]:
     """Active or forming constellations with no convener.
 
@@ -210,7 +210,7 @@ def leaderless_constellations(
 
 
 def who_convenes_what(
-    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
 ) -> list[ConvenerRow]:
     """One row per constellation: its conveners (with their load), goals, status, partners
     and sectors, and whether it is leaderless or led by an overloaded convener.

@@ -385,7 +385,7 @@ def identifier_value(value: Any) -> str:
 
 
 def find_duplicates(
-    candidates: Iterable[Candidate], params: DedupeParams | dict | None = None
+    candidates: Iterable[Candidate], params: DedupeParams | dict[str, Any] | None = None
 ) -> DedupeReport:
     """Pairs of candidates of one kind that name one organization, best first.
 
@@ -398,7 +398,7 @@ def find_duplicates(
     by_kind: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(items):
         by_kind[c.kind].append(i)
-    reasons: dict[tuple[int, int], dict[str, tuple[float, str]]] = defaultdict(dict)
+    reasons: Reasons = defaultdict(dict)
     for members in by_kind.values():
         _indexed(items, members, reasons)
         _similar(items, members, reasons, p.min_similarity)
@@ -433,7 +433,11 @@ def _conflicting(a: Candidate, b: Candidate) -> bool:
     )
 
 
-def _indexed(items: list[Candidate], members: list[int], reasons) -> None:
+Reasons = dict[tuple[int, int], dict[str, tuple[float, str]]]
+"""Per pair of candidates (by position), each reason found: its score and what it saw."""
+
+
+def _indexed(items: list[Candidate], members: list[int], reasons: Reasons) -> None:
     keys: dict[tuple[str, str], list[int]] = defaultdict(list)
     sites: dict[int, str] = {}
     acronyms: dict[str, list[int]] = defaultdict(list)
@@ -475,7 +479,7 @@ def _indexed(items: list[Candidate], members: list[int], reasons) -> None:
                     reasons[(min(i, j), max(i, j))]["acronym"] = (SCORES["acronym"], said)
 
 
-def _similar(items: list[Candidate], members: list[int], reasons, cutoff: float) -> None:
+def _similar(items: list[Candidate], members: list[int], reasons: Reasons, cutoff: float) -> None:
     names = [normalise(items[i].label) for i in members]
     if len(names) < 2:
         return

@@ -4,6 +4,7 @@ with their own groups (seed 000's "Stakeholder engagement" and "Continuous impro
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import networkx as nx
 
@@ -73,7 +74,7 @@ def _active_conveners(ix: Index) -> dict[str, list[str]]:
     population_label="active constellations",
 )
 def stakeholder_feedback(
-    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
 ) -> list[Finding]:
     """Active constellations that have not heard the people their work is for lately.
 
@@ -167,7 +168,7 @@ def stakeholder_feedback(
     population_label="conveners of active constellations + active constellations",
 )
 def convener_coordination(
-    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
 ) -> list[Finding]:
     """Conveners who meet neither each other nor, often enough, their own groups.
 

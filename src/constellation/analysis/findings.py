@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
 
 from constellation.errors import InvalidQuestion, NotFound, Problem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = [
     "Severity",
@@ -75,7 +78,9 @@ def label_of(G: nx.MultiDiGraph, node: str) -> str:
     return G.nodes[node].get("label", node)
 
 
-def label_list(G: nx.MultiDiGraph, nodes, *, quote: bool = False, most: int | None = None) -> str:
+def label_list(
+    G: nx.MultiDiGraph, nodes: Iterable[str], *, quote: bool = False, most: int | None = None
+) -> str:
     """Nodes' labels for a sentence: sorted, comma-separated, past `most` cut short.
 
     Goal labels are sentences ("All students graduate …"): `quote` them in a message.

@@ -138,7 +138,9 @@ class FundingReport(BaseModel):
 
 
 def funding_opportunities(
-    G: nx.MultiDiGraph, funder: str | None = None, params: FundingParams | dict | None = None
+    G: nx.MultiDiGraph,
+    funder: str | None = None,
+    params: FundingParams | dict[str, Any] | None = None,
 ) -> FundingReport:
     """Where joint funding could go: clusters to fund together, unfunded groups, co-funders.
 
@@ -252,15 +254,21 @@ def funding_opportunities(
 # --- funding on the date -------------------------------------------------------------------
 
 
-def _params(params: FundingParams | dict | None) -> FundingParams:
+def _params(params: FundingParams | dict[str, Any] | None) -> FundingParams:
     return resolve(params, FundingParams)
+
+
+Grant = tuple[str, dict[str, Any]]
+"""A current grant seen from one end: the node at the other end, and the edge's data."""
+Grants = dict[str, dict[str, list[Grant]]]
+"""Current grants by funder (``out``) and by recipient (``into``)."""
 
 
 def _as_of(G: nx.MultiDiGraph) -> dt.date:
     return _date(G.graph.get("as_of")) or dt.date.today()
 
 
-def _date(value) -> dt.date | None:
+def _date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, str):
@@ -268,9 +276,10 @@ def _date(value) -> dt.date | None:
     return value
 
 
-def _current_grants(G: nx.MultiDiGraph, ix: Index, as_of: dt.date) -> dict[str, dict]:
+def _current_grants(G: nx.MultiDiGraph, ix: Index, as_of: dt.date) -> Grants:
     """Current funds edges, by funder (``out``) and by recipient (``into``)."""
-    out, into = defaultdict(list), defaultdict(list)
+    out: dict[str, list[Grant]] = defaultdict(list)
+    into: dict[str, list[Grant]] = defaultdict(list)
     for source, ends in ix.out["funds"].items():
         for target, data in ends:
             start, end = _date(data.get("period_start")), _date(data.get("period_end"))
@@ -306,12 +315,12 @@ def _money(sums: dict[str, Any]) -> str:
     return " + ".join(parts) or "no amount recorded"
 
 
-def _funding_of(grants, node: str) -> dict[str, Any]:
+def _funding_of(grants: Grants, node: str) -> dict[str, Any]:
     received = grants["into"].get(node, [])
     return _sums(received) | {"funders": sorted({s for s, _ in received})}
 
 
-def _portfolio(ix: Index, given: list[tuple[str, dict]]) -> dict[str, set[str]]:
+def _portfolio(ix: Index, given: list[tuple[str, dict[str, Any]]]) -> dict[str, set[str]]:
     """Goals and issue areas of what a funder funds now."""
     goals, areas, recipients = set(), set(), set()
     for target, _ in given:
@@ -334,7 +343,7 @@ def _areas_of(ix: Index, goal: str) -> list[str]:
     return ix.targets("in_area", goal)
 
 
-def _fits(ix: Index, goals: set[str], portfolio: dict[str, set[str]]) -> tuple[set, set]:
+def _fits(ix: Index, goals: set[str], portfolio: dict[str, set[str]]) -> tuple[set[str], set[str]]:
     """The goals, and the issue areas of goals, that a portfolio shares with these goals."""
     areas = {a for g in goals for a in _areas_of(ix, g)}
     return goals & portfolio["goals"], areas & portfolio["issue_areas"]
@@ -343,7 +352,14 @@ def _fits(ix: Index, goals: set[str], portfolio: dict[str, set[str]]) -> tuple[s
 # --- the three lists -----------------------------------------------------------------------
 
 
-def _joint_opportunities(G, ix: Index, grants, p: FundingParams, funder, portfolio):
+def _joint_opportunities(
+    G: nx.MultiDiGraph,
+    ix: Index,
+    grants: Grants,
+    p: FundingParams,
+    funder: str | None,
+    portfolio: dict[str, set[str]] | None,
+) -> tuple[list[Finding], list[str]]:
     joint_by_funder = defaultdict(set)
     for source, given in grants["out"].items():
         for target, data in given:
@@ -389,7 +405,14 @@ def _joint_opportunities(G, ix: Index, grants, p: FundingParams, funder, portfol
     return findings, skipped
 
 
-def _joint_finding(G, grants, goal, groups, members, funder) -> Finding:
+def _joint_finding(
+    G: nx.MultiDiGraph,
+    grants: Grants,
+    goal: str,
+    groups: list[str],
+    members: dict[str, set[str]],
+    funder: str | None,
+) -> Finding:
     in_groups = defaultdict(list)
     for c in groups:
         for m in members[c]:
@@ -427,7 +450,13 @@ def _joint_finding(G, grants, goal, groups, members, funder) -> Finding:
     )
 
 
-def _unfunded(G, ix: Index, grants, funder, portfolio) -> list[Finding]:
+def _unfunded(
+    G: nx.MultiDiGraph,
+    ix: Index,
+    grants: Grants,
+    funder: str | None,
+    portfolio: dict[str, set[str]] | None,
+) -> list[Finding]:
     findings = []
     for c in sorted(ix.active_constellations, key=lambda c: (label_of(G, c), c)):
         if grants["into"].get(c):
@@ -442,7 +471,7 @@ def _unfunded(G, ix: Index, grants, funder, portfolio) -> list[Finding]:
         }
         message = f"{label_of(G, c)} is active with no funding."
         subjects = [subject(G, c)]
-        if portfolio is not None:
+        if portfolio is not None and funder is not None:  # a portfolio is a funder's
             goals_fit, areas_fit = _fits(ix, goals, portfolio)
             if not (goals_fit or areas_fit):
                 continue
@@ -482,7 +511,9 @@ def _unfunded(G, ix: Index, grants, funder, portfolio) -> list[Finding]:
     return findings
 
 
-def _co_funders(G, ix: Index, grants, p: FundingParams, funder) -> list[Finding]:
+def _co_funders(
+    G: nx.MultiDiGraph, ix: Index, grants: Grants, p: FundingParams, funder: str | None
+) -> list[Finding]:
     """Pairs of funders found from an index (recipient → funders, goal → funders), so the
     work grows with the grants each recipient has, not with every pair of funders."""
     funders = sorted(f for f, given in grants["out"].items() if given)
@@ -530,16 +561,25 @@ def _co_funders(G, ix: Index, grants, p: FundingParams, funder) -> list[Finding]
     return found
 
 
-def _share(shared: set, a: set, b: set) -> float:
+def _share(shared: set[str], a: set[str], b: set[str]) -> float:
     either = a | b
     return round(len(shared) / len(either), 2) if either else 0.0
 
 
-def _by_label(G, nodes) -> list[str]:
+def _by_label(G: nx.MultiDiGraph, nodes: Iterable[str]) -> list[str]:
     return sorted(nodes, key=lambda n: (label_of(G, n), n))
 
 
-def _co_funder_finding(G, grants, portfolios, sums, a, b, recipients, goals) -> Finding:
+def _co_funder_finding(
+    G: nx.MultiDiGraph,
+    grants: Grants,
+    portfolios: dict[str, dict[str, set[str]]],
+    sums: dict[str, dict[str, Any]],
+    a: str,
+    b: str,
+    recipients: set[str],
+    goals: set[str],
+) -> Finding:
     pa, pb = portfolios[a], portfolios[b]
     recipient_share = _share(recipients, pa["recipients"], pb["recipients"])
     goal_share = _share(goals, pa["goals"], pb["goals"])
@@ -594,7 +634,7 @@ def _co_funder_finding(G, grants, portfolios, sums, a, b, recipients, goals) -> 
     )
 
 
-def _grantees(G, grants, funder) -> list[Grantee]:
+def _grantees(G: nx.MultiDiGraph, grants: Grants, funder: str) -> list[Grantee]:
     given = defaultdict(list)
     for target, data in grants["out"].get(funder, []):
         given[target].append((target, data))

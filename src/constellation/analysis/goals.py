@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import networkx as nx
 
@@ -14,7 +15,7 @@ from constellation.analysis.registry import check
 __all__ = ["orphan_goals", "unmeasured_goals", "values_as_of"]
 
 
-def values_as_of(G: nx.MultiDiGraph, indicator: str) -> tuple[list[dict], int]:
+def values_as_of(G: nx.MultiDiGraph, indicator: str) -> tuple[list[dict[str, Any]], int]:
     """An indicator's values dated up to the graph's date, oldest first, and how many
     more are dated after it (known today, not on that day).
 
@@ -40,7 +41,9 @@ def values_as_of(G: nx.MultiDiGraph, indicator: str) -> tuple[list[dict], int]:
     population=lambda ix: len(ix.nodes("goal")),
     population_label="goals",
 )
-def orphan_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> list[Finding]:
+def orphan_goals(
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
+) -> list[Finding]:
     """Goals that no active constellation advances, directly or through an indicator.
 
     A goal on the common agenda with nobody working on it is a gap the stewardship group
@@ -114,7 +117,9 @@ def orphan_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -
     population=lambda ix: len(ix.nodes("goal")) + len(ix.nodes("indicator")),
     population_label="goals and indicators",
 )
-def unmeasured_goals(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> list[Finding]:
+def unmeasured_goals(
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
+) -> list[Finding]:
     """Goals with no indicator, and indicators with no data.
 
     Shared measurement is a condition of collective impact: a goal nobody measures cannot

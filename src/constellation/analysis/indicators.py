@@ -168,7 +168,9 @@ class IndicatorReport(BaseModel):
 
 
 def indicator_trends(
-    G: nx.MultiDiGraph, goal: str | None = None, params: IndicatorParams | dict | None = None
+    G: nx.MultiDiGraph,
+    goal: str | None = None,
+    params: IndicatorParams | dict[str, Any] | None = None,
 ) -> list[IndicatorTrend]:
     """Every indicator (measuring `goal`, when given), by label."""
     p = _params(params)
@@ -180,7 +182,7 @@ def indicator_trends(
 
 
 def indicator_trend(
-    G: nx.MultiDiGraph, node: str, params: IndicatorParams | dict | None = None
+    G: nx.MultiDiGraph, node: str, params: IndicatorParams | dict[str, Any] | None = None
 ) -> IndicatorTrend:
     p = _params(params)
     d = G.nodes[node]
@@ -265,7 +267,7 @@ def from_decimal_year(x: float) -> dt.date:
 # ------------------------------------------------------------------------------ helpers
 
 
-def _params(params: IndicatorParams | dict | None) -> IndicatorParams:
+def _params(params: IndicatorParams | dict[str, Any] | None) -> IndicatorParams:
     if isinstance(params, IndicatorParams):
         return params
     return IndicatorParams(**(params or {}))
@@ -312,7 +314,7 @@ def _point(v: Any) -> Point:
     )
 
 
-def _direction(d: dict, baseline: float | None, target: float | None) -> Direction:
+def _direction(d: dict[str, Any], baseline: float | None, target: float | None) -> Direction:
     given = d.get("direction")
     if given:
         return Direction(given)
@@ -331,7 +333,9 @@ def _fit(points: list[Point]) -> tuple[float, float]:
     return slope, my - slope * mx
 
 
-def _forecast(overall: list[Point], target_date: dt.date | None, p: IndicatorParams):
+def _forecast(
+    overall: list[Point], target_date: dt.date | None, p: IndicatorParams
+) -> Forecast | None:
     recent = overall[-p.forecast_window :]
     if len({pt.date for pt in recent}) < 2:
         return None
@@ -427,10 +431,19 @@ def _units(unit: str | None) -> str:
     return unit
 
 
-def _gap_message(key, best, worst, gap, trend, earlier_gap, earlier_date, unit) -> str:
+def _gap_message(
+    key: str | None,
+    best: str,
+    worst: str,
+    gap: float,
+    trend: str | None,
+    earlier_gap: float | None,
+    earlier_date: dt.date | None,
+    unit: str | None,
+) -> str:
     by = f" ({key})" if key else ""
     text = f"the gap between {best} and {worst}{by} is {gap:g} {_units(unit)}"
-    if trend is None:
+    if trend is None or earlier_date is None:
         return text
     return f"{text} and {trend} (it was {earlier_gap:g} on {earlier_date.isoformat()})"
 

@@ -31,7 +31,7 @@ ACTORS = ("organization", "person")
     population_label="organizations and people",
 )
 def single_points_of_failure(
-    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
 ) -> list[Finding]:
     """Organizations or people whose departure leaves groups leaderless or splits the network.
 
@@ -127,7 +127,9 @@ def single_points_of_failure(
     return findings
 
 
-def network_figures(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> dict[str, Any]:
+def network_figures(
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Size, density, components, brokers by betweenness and communities.
 
     >>> from constellation.graph import build_graph

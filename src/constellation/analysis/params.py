@@ -6,7 +6,7 @@ Pass an `AuditParams` (or a dict of overrides) to any check or to the audit; the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -121,7 +121,16 @@ class AuditParams(BaseModel):
 DEFAULTS = AuditParams()
 
 
-def resolve(params: BaseModel | dict[str, Any] | None, model: type[BaseModel] = AuditParams):
+Model = TypeVar("Model", bound=BaseModel)
+
+
+@overload
+def resolve(params: BaseModel | dict[str, Any] | None) -> AuditParams: ...
+@overload
+def resolve(params: BaseModel | dict[str, Any] | None, model: type[Model]) -> Model: ...
+def resolve(
+    params: BaseModel | dict[str, Any] | None, model: type[BaseModel] = AuditParams
+) -> BaseModel:
     """Parameters as the model, from the model itself, a dict of overrides or None (the
     defaults). A bad value raises `InvalidQuestion` naming ``params.<field>``."""
     if isinstance(params, model):

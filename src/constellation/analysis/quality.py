@@ -5,6 +5,7 @@ is `unmeasured_goals`' finding, not this one's."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import networkx as nx
 
@@ -40,7 +41,7 @@ def task_forces(G: nx.MultiDiGraph) -> list[str]:
     population_label="indicators + indicator task forces",
 )
 def indicator_quality(
-    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
 ) -> list[Finding]:
     """Indicators without a baseline, a target, disaggregation or a recent value, and task
     forces tied to no contributing indicator.

@@ -146,8 +146,8 @@ class Recommendation(BaseModel):
 def recommend(
     G: nx.MultiDiGraph,
     org: str | None = None,
-    profile: Profile | dict | None = None,
-    params: RecommendParams | dict | None = None,
+    profile: Profile | dict[str, Any] | None = None,
+    params: RecommendParams | dict[str, Any] | None = None,
     limit: int = 10,
 ) -> list[Recommendation]:
     """Constellations an organization could join, best first, each with its reason.
@@ -280,11 +280,11 @@ def recommend(
 # --- inputs ------------------------------------------------------------------------------
 
 
-def _params(params: RecommendParams | dict | None) -> RecommendParams:
+def _params(params: RecommendParams | dict[str, Any] | None) -> RecommendParams:
     return resolve(params, RecommendParams)
 
 
-def _profile(G: nx.MultiDiGraph, profile: Profile | dict | None) -> Profile | None:
+def _profile(G: nx.MultiDiGraph, profile: Profile | dict[str, Any] | None) -> Profile | None:
     if profile is None:
         return None
     try:
@@ -349,7 +349,12 @@ def _partners(ix: Index, org: str | None, own: set[str], prof: Profile) -> set[s
 # --- the five parts: each gives (score 0–1, detail, clause or None, evidence numbers) ------
 
 
-def _goal_fit(ix: Index, c: str, interests: set[str], signed_only: bool):
+Factor = tuple[float, str, str | None, dict[str, Any]]
+"""One factor of a recommendation: its score, its detail, its clause in the reason (None:
+not worth saying) and its numbers."""
+
+
+def _goal_fit(ix: Index, c: str, interests: set[str], signed_only: bool) -> Factor:
     advanced = ix.goals_advanced(c)
     matched = interests & advanced
     numbers = {
@@ -373,7 +378,7 @@ def _goal_fit(ix: Index, c: str, interests: set[str], signed_only: bool):
     )
 
 
-def _sector_gap(ix: Index, c: str, sector: str | None, p: RecommendParams):
+def _sector_gap(ix: Index, c: str, sector: str | None, p: RecommendParams) -> Factor:
     sectors = {s for m in ix.members(c) if (s := ix.sector(m))}
     numbers = {"member_sectors": sorted(sectors)}
     if not sector:
@@ -395,7 +400,7 @@ def _sector_gap(ix: Index, c: str, sector: str | None, p: RecommendParams):
     return p.multi_sector_gap_score, text, text, numbers
 
 
-def _shared_partners(ix: Index, c: str, partners: set[str], p: RecommendParams):
+def _shared_partners(ix: Index, c: str, partners: set[str], p: RecommendParams) -> Factor:
     shared = ix.members(c) & partners
     numbers = {
         "members": len(ix.members(c)),
@@ -413,7 +418,7 @@ def _shared_partners(ix: Index, c: str, partners: set[str], p: RecommendParams):
     )
 
 
-def _convener_capacity(ix: Index, c: str, p: RecommendParams):
+def _convener_capacity(ix: Index, c: str, p: RecommendParams) -> Factor:
     conveners = sorted(ix.conveners(c))
     if not conveners:
         return (
@@ -476,6 +481,6 @@ _STATUS_WORDS = {
 }
 
 
-def _status(status: str, p: RecommendParams):
+def _status(status: str, p: RecommendParams) -> Factor:
     words = _STATUS_WORDS.get(status, status)
     return p.status_scores[status], words, words, {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 
 from constellation.analysis.findings import Finding, Severity, make_key, subject
@@ -20,7 +22,7 @@ __all__ = ["disengaged_signers"]
     population_label="signers × two tests",
 )
 def disengaged_signers(
-    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
 ) -> list[Finding]:
     """Signers in no active or forming constellation, or with nobody on the stewardship group.
 

@@ -3,6 +3,8 @@ that keeps seed 001's three documents and seats the signers."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 
 from constellation import vocabulary as vocab
@@ -103,7 +105,7 @@ def qualifications(ix: Index, org: str, groups: list[str]) -> dict[str, bool | N
     population_label="conveners of active constellations",
 )
 def convener_qualifications(
-    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
 ) -> list[Finding]:
     """Conveners of active constellations that lack seed 000's desired qualifications.
 
@@ -187,7 +189,7 @@ direct report or a specialist.'
     population_label="stewardship groups × the tests that apply",
 )
 def stewardship_documents(
-    G: nx.MultiDiGraph, params: AuditParams | dict | None = None
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
 ) -> list[Finding]:
     """Stewardship groups without their three documents, or with no member from a signer.
 

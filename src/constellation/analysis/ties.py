@@ -34,7 +34,11 @@ def tie_scores(data: dict[str, Any]) -> dict[str, float | None]:
     return found
 
 
-def _scored(ix: Index) -> list[tuple[str, str, str, dict[str, float | None]]]:
+Tie = tuple[str, str, str, dict[str, float | None]]
+"""A scored tie: (kind, source, target, scores)."""
+
+
+def _scored(ix: Index) -> list[Tie]:
     """Every tie with a trust or value score: (kind, source, target, scores)."""
     ties = []
     for kind in QUALITY_TIES:
@@ -46,8 +50,8 @@ def _scored(ix: Index) -> list[tuple[str, str, str, dict[str, float | None]]]:
     return ties
 
 
-def _average(ties, name: str) -> float | None:
-    values = [s[name] for *_, s in ties if s[name] is not None]
+def _average(ties: list[Tie], name: str) -> float | None:
+    values = [v for *_, s in ties if (v := s[name]) is not None]
     return round(mean(values), 2) if values else None
 
 
@@ -66,7 +70,7 @@ def tie_quality_figures(G: nx.MultiDiGraph) -> dict[str, Any]:
     """
     ix = index_of(G)
     ties = _scored(ix)
-    by_group: dict[str, list] = {}
+    by_group: dict[str, list[Tie]] = {}
     for tie in ties:
         if tie[0] != "collaborates_with":
             by_group.setdefault(tie[2], []).append(tie)
@@ -105,7 +109,9 @@ def _population(ix: Index) -> int:
     population=_population,
     population_label="constellations and organizations with measured ties",
 )
-def weak_ties(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> list[Finding]:
+def weak_ties(
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
+) -> list[Finding]:
     """Constellations whose members' ties are low in trust or value, and partners whose every
     measured tie is.
 
@@ -146,7 +152,7 @@ def weak_ties(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> l
     low, high = vocab.TIE_SCALE
     scale = f"{low:g}–{high:g}"
     findings = []
-    by_group: dict[str, list] = {}
+    by_group: dict[str, list[Tie]] = {}
     for tie in ties:
         if tie[0] != "collaborates_with":
             by_group.setdefault(tie[2], []).append(tie)
@@ -175,7 +181,7 @@ def weak_ties(G: nx.MultiDiGraph, params: AuditParams | dict | None = None) -> l
                 key=make_key("weak_ties", c),
             )
         )
-    by_org: dict[str, list] = {}
+    by_org: dict[str, list[Tie]] = {}
     for tie in ties:
         for end in (tie[1], tie[2]):
             if G.nodes[end]["kind"] == "organization":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from constellation.analysis.audit import FindingChanges, compare_findings, run_audit
 from constellation.analysis.findings import AuditReport, Subject
 from constellation.analysis.params import AuditParams, resolve
+
+if TYPE_CHECKING:
+    from constellation.store.repository import Repository
 
 __all__ = [
     "DiffResult",
@@ -91,7 +95,7 @@ def _edge_entries(G: nx.MultiDiGraph) -> dict[str, EdgeRef]:
 def diff_graphs(
     before: nx.MultiDiGraph,
     after: nx.MultiDiGraph,
-    params: AuditParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
     checks: Iterable[str] | None = None,
 ) -> DiffResult:
     """What changed between two graphs of one workspace: records and findings.
@@ -133,11 +137,11 @@ def diff_graphs(
 
 
 def diff_workspace(
-    repo,
+    repo: Repository,
     workspace: str,
     date_from: dt.date,
     date_to: dt.date,
-    params: AuditParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
     checks: Iterable[str] | None = None,
 ) -> DiffResult:
     """`diff_graphs` of one workspace as of two dates: what `constellation diff` prints."""
@@ -149,7 +153,10 @@ def diff_workspace(
 
 
 def health_trend(
-    repo, workspace: str, dates: Iterable[dt.date], params: AuditParams | dict | None = None
+    repo: Repository,
+    workspace: str,
+    dates: Iterable[dt.date],
+    params: AuditParams | dict[str, Any] | None = None,
 ) -> list[TrendPoint]:
     """The health score and finding counts at each date, oldest first."""
     from constellation.graph import load_graph

@@ -98,8 +98,8 @@ def apply_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> nx.MultiDiGraph:
 
 def what_if(
     G: nx.MultiDiGraph,
-    scenario: Scenario | dict,
-    params: AuditParams | dict | None = None,
+    scenario: Scenario | dict[str, Any],
+    params: AuditParams | dict[str, Any] | None = None,
     checks: Iterable[str] | None = None,
 ) -> WhatIfResult:
     """Audit G before and after the scenario and say what breaks and what is resolved.

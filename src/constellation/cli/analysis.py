@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -28,6 +28,12 @@ from constellation.cli.common import (
 )
 from constellation.errors import InvalidRecords
 from constellation.services.network import Network
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from constellation.analysis.findings import Finding
+    from constellation.analysis.params import AuditParams
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -52,7 +58,7 @@ ParamOption = Annotated[
 ]
 
 
-def _audit_params(pairs: list[str] | None):
+def _audit_params(pairs: list[str] | None) -> AuditParams:
     from constellation.services.audit import audit_params
 
     try:
@@ -66,7 +72,7 @@ def _audit_params(pairs: list[str] | None):
         ) from None
 
 
-def _findings_table(findings, title: str) -> Table:
+def _findings_table(findings: Iterable[Finding], title: str) -> Table:
     table = Table(title=title, title_justify="left", show_lines=False)
     table.add_column("severity")
     table.add_column("check")

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from contextlib import nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
@@ -42,6 +42,9 @@ from constellation.io.matching import Matched, match_existing
 from constellation.io.parsing import JsonDocuments, check_zip
 from constellation.io.registry import FORMATS, is_xlsx, is_zip
 from constellation.records import UpsertReport
+
+if TYPE_CHECKING:
+    from constellation.store.repository import Repository
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -158,7 +161,7 @@ def _without_echoes(problems: list[Problem], batch: Batch) -> list[Problem]:
     return [p for p in problems if not (p.field in ("source", "target") and p.message in echoes)]
 
 
-def workspace_for(repo, files: list[tuple[str, bytes]]) -> str:
+def workspace_for(repo: Repository, files: list[tuple[str, bytes]]) -> str:
     """The workspace an import goes to when none is named: the one a native file names,
     else the only one there is, else a new one named after the first file."""
     from pathlib import PurePath
@@ -184,11 +187,11 @@ def workspace_for(repo, files: list[tuple[str, bytes]]) -> str:
 
 
 def import_files(
-    repo,
+    repo: Repository,
     workspace: str,
     files: list[tuple[str, bytes]],
     format: str = "auto",
-    mapping: Mapping | dict | tuple[str, bytes] | None = None,
+    mapping: Mapping | dict[str, Any] | tuple[str, bytes] | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
@@ -313,7 +316,7 @@ def import_files(
 # ------------------------------------------------------------------------ export
 
 
-def export_workspace(repo, workspace: str, format: str) -> tuple[bytes, str, str]:
+def export_workspace(repo: Repository, workspace: str, format: str) -> tuple[bytes, str, str]:
     """A workspace in one of `EXPORT_FORMATS`: ``(content, media type, suggested filename)``.
 
     Foreign formats hold the live network (archived records are left out); ``native``

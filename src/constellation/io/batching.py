@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constellation.errors import Problem
+
+if TYPE_CHECKING:
+    from constellation.store.repository import Repository
 
 __all__ = ["Batch", "NodeIndex"]
 
@@ -77,7 +80,7 @@ class NodeIndex:
     workspace does not hold yet.
     """
 
-    def __init__(self, repo, workspace: str, exists: bool):
+    def __init__(self, repo: Repository, workspace: str, exists: bool) -> None:
         self.repo, self.workspace, self.exists = repo, workspace, exists
         self._by_label: dict[tuple[str, str], list[str]] | None = None
         self._label_any: dict[str, list[str]] = {}

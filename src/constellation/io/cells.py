@@ -10,7 +10,10 @@ import datetime as dt
 import decimal
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from constellation.records import EdgeOut, NodeOut
 
 __all__ = [
     "escape_cell",
@@ -50,7 +53,7 @@ def unescape_cell(value: Any) -> Any:
     return value
 
 
-def validity(record) -> dict[str, str]:
+def validity(record: NodeOut | EdgeOut) -> dict[str, str]:
     """A record's validity period as ISO dates, leaving out an open end."""
     return {
         key: value.isoformat()

@@ -14,6 +14,8 @@ would run as formulas escaped.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from constellation.errors import Problem
 from constellation.io.batching import Batch, NodeIndex
 from constellation.io.cells import cell_text, escape_cell
@@ -21,6 +23,9 @@ from constellation.io.csv_files import csv_rows, is_blank, write_csv, zip_files
 from constellation.io.foreign_records import ForeignEdge, ForeignNode, build, flat_records, pick
 from constellation.io.formats import Export, Format, Match, Reading, Sample
 from constellation.io.mapping import ColumnMap, Resolver
+
+if TYPE_CHECKING:
+    from constellation.store.repository import Repository
 
 __all__ = ["FORMAT", "read", "export", "is_edge_table"]
 
@@ -107,7 +112,7 @@ def read(files: list[tuple[str, bytes]], resolver: Resolver, index: NodeIndex) -
     return batch
 
 
-def export(repo, workspace: str) -> bytes:
+def export(repo: Repository, workspace: str) -> bytes:
     """``nodes.csv`` (id, label, kind, tags, validity, properties, attributes) and
     ``edges.csv`` (id, source, target, kind, …) in one zip."""
     nodes, edges = flat_records(repo, workspace)
@@ -130,7 +135,7 @@ _EDGE_ENDS = frozenset({"source", "target", "from", "to"})
 """The columns an edge table is told by."""
 
 
-def _node_columns(row: dict) -> dict:
+def _node_columns(row: dict[str, Any]) -> dict[str, Any]:
     """A node's columns, with a property named like an edge table's ends (an indicator's
     source and target) written as ``properties.NAME``, so the table reads as nodes again."""
     return {(f"properties.{k}" if k in _EDGE_ENDS else k): v for k, v in row.items()}

@@ -8,16 +8,20 @@ vocabulary gives its kind, and its kind as a ``classes`` name for styling.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constellation import vocabulary as vocab
 from constellation.io.cells import dumps, validity
 from constellation.io.formats import Export, Format, Match, Sample
 
+if TYPE_CHECKING:
+    from constellation.records import EdgeOut, NodeOut
+    from constellation.store.repository import Repository
+
 __all__ = ["FORMAT", "export_document"]
 
 
-def export_document(repo, workspace: str) -> dict[str, Any]:
+def export_document(repo: Repository, workspace: str) -> dict[str, Any]:
     ws = repo.get_workspace(workspace)
     nodes = []
     for n in repo.query_nodes(workspace):
@@ -53,7 +57,7 @@ def export_document(repo, workspace: str) -> dict[str, Any]:
     }
 
 
-def _data(record) -> dict[str, Any]:
+def _data(record: NodeOut | EdgeOut) -> dict[str, Any]:
     return {
         "id": record.id,
         "kind": record.kind,

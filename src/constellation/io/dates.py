@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from constellation.errors import Problem
 
@@ -41,7 +42,9 @@ class DayReader:
         self._two_ways: list[Problem] = []
         self._month_first = False
 
-    def read(self, value, *, position: str, field: str, record: str | None = None) -> str | None:
+    def read(
+        self, value: Any, *, position: str, field: str, record: str | None = None
+    ) -> str | None:
         """`value` as ISO text; `position` names the row and column (or JSON path)."""
         if isinstance(value, dt.datetime):
             return value.date().isoformat()
@@ -79,7 +82,9 @@ class DayReader:
         self._problems.append(Problem(f"{text!r} is not a date: write it as {SHAPES}", **where))
         return None
 
-    def _date(self, year: int, month: int, day: int, text: str, where: dict) -> str | None:
+    def _date(
+        self, year: int, month: int, day: int, text: str, where: dict[str, Any]
+    ) -> str | None:
         try:
             return dt.date(year, month, day).isoformat()
         except ValueError as exc:

@@ -10,11 +10,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constellation.io.batching import Batch, NodeIndex
 from constellation.io.cells import cell_text, validity
 from constellation.io.mapping import ColumnMap, Resolver, relation_of, split_fields
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from constellation.errors import Problem
+    from constellation.records import EdgeOut, NodeOut
+    from constellation.store.repository import Repository
 
 NODE_KIND_KEYS = ("kind", "type")
 NODE_LABEL_KEYS = ("label", "name")
@@ -48,7 +55,7 @@ def pick(attributes: Collection[str], named: str | None, defaults: tuple[str, ..
 
 
 @lru_cache(maxsize=1024)
-def _pick(keys: tuple, defaults: tuple[str, ...]) -> str | None:
+def _pick(keys: tuple[Any, ...], defaults: tuple[str, ...]) -> str | None:
     lower = {str(k).casefold(): k for k in keys}
     return next((lower[key] for key in defaults if key in lower), None)
 
@@ -158,7 +165,7 @@ def build(
     return batch
 
 
-def _note(position: str, message: str):
+def _note(position: str, message: str) -> Problem:
     from constellation.errors import Problem
 
     return Problem(message, position=position)
@@ -167,16 +174,19 @@ def _note(position: str, message: str):
 # ------------------------------------------------------------------------ export
 
 
-def flat_records(repo, workspace: str):
+def flat_records(
+    repo: Repository, workspace: str
+) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:
     """Live nodes and edges as flat attribute dicts (kind, label, tags, validity, properties,
     attributes), each attribute of one type across its records so GraphML and GEXF can
     declare it."""
     from constellation import vocabulary as vocab
     from constellation.io.mapping import flatten
 
-    nodes, edges = [], []
+    nodes: list[tuple[str, dict[str, Any]]] = []
+    edges: list[tuple[str, str, str, dict[str, Any]]] = []
     for n in repo.query_nodes(workspace):
-        row = {"kind": n.kind, "label": n.label}
+        row: dict[str, Any] = {"kind": n.kind, "label": n.label}
         row |= _common_fields(n) | flatten(n, set(vocab.NODE_KINDS[n.kind].properties.model_fields))
         nodes.append((n.id, row))
     for e in repo.query_edges(workspace):
@@ -188,7 +198,7 @@ def flat_records(repo, workspace: str):
     return nodes, edges
 
 
-def _common_fields(record) -> dict[str, Any]:
+def _common_fields(record: NodeOut | EdgeOut) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if record.tags:
         out["tags"] = "|".join(record.tags)
@@ -218,7 +228,9 @@ def _uniform(rows: list[dict[str, Any]]) -> None:
                 row[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
-def to_networkx(repo, workspace: str, edge_id_attribute: bool = False):
+def to_networkx(
+    repo: Repository, workspace: str, edge_id_attribute: bool = False
+) -> nx.MultiDiGraph:
     """The live workspace as a networkx MultiDiGraph keyed by edge id (for the writers)."""
     import networkx as nx
 

@@ -10,15 +10,18 @@ can carry its type. Entities and external references are refused.
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constellation.io.batching import Batch, NodeIndex
 from constellation.io.errors import refuse
 from constellation.io.foreign_records import to_networkx
 from constellation.io.formats import Export, Format, each_file, xml_root
-from constellation.io.graphml import Notes, convert, declared_defaults, finish, walk
+from constellation.io.graphml import Element, Notes, convert, declared_defaults, finish, walk
 from constellation.io.mapping import Resolver
 from constellation.io.parsing import parse_xml, xml_local
+
+if TYPE_CHECKING:
+    from constellation.store.repository import Repository
 
 __all__ = ["FORMAT", "read", "export"]
 
@@ -59,7 +62,7 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
 
     defaults: dict[str, dict[str, Any]] = {}
 
-    def values_of(elem, domain: str) -> dict[str, Any]:
+    def values_of(elem: Element, domain: str) -> dict[str, Any]:
         if domain not in defaults:
             defaults[domain] = declared_defaults(declared, domain, notes)
         found = dict(defaults[domain])
@@ -88,13 +91,13 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
                 )
         return found
 
-    def node_attrs(elem) -> dict[str, Any]:
+    def node_attrs(elem: Element) -> dict[str, Any]:
         attrs = values_of(elem, "node")
         if elem.get("label") is not None:
             attrs.setdefault("label", elem.get("label"))
         return attrs
 
-    def edge_attrs(elem) -> dict[str, Any]:
+    def edge_attrs(elem: Element) -> dict[str, Any]:
         attrs = values_of(elem, "edge")
         for xml_attr in ("kind", "label"):
             if elem.get(xml_attr) is not None:
@@ -109,7 +112,7 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
     return finish(name, "GEXF", nodes, edges, resolver, index, notes)
 
 
-def export(repo, workspace: str) -> bytes:
+def export(repo: Repository, workspace: str) -> bytes:
     import networkx as nx
 
     buffer = io.BytesIO()

@@ -19,7 +19,7 @@ out, with a note.
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constellation.errors import Problem
 from constellation.io.batching import Batch
@@ -28,6 +28,10 @@ from constellation.io.csv_files import csv_rows, is_blank
 from constellation.io.dates import DayReader
 from constellation.io.errors import refuse
 from constellation.io.formats import Export, Format, Match, Reading, Sample
+
+if TYPE_CHECKING:
+    from constellation.records import NodeOut
+    from constellation.store.repository import Repository
 
 __all__ = [
     "FORMAT",
@@ -158,7 +162,7 @@ def looks_360_csv(header: list[str]) -> bool:
 def read_json(name: str, data: dict[str, Any]) -> Batch:
     grants = data["grants"]
     batch = Batch()
-    orgs: dict[str, tuple[dict, str]] = {}
+    orgs: dict[str, tuple[dict[str, Any], str]] = {}
     days = DayReader()
     for i, grant in enumerate(grants):
         position = f"{name} grants[{i}]"
@@ -209,7 +213,7 @@ def _text(value: Any) -> Any:
 
 def _read_rows(where: str, header: list[str], rows: list[tuple[int, list[Any]]]) -> Batch:
     batch = Batch()
-    orgs: dict[str, tuple[dict, str]] = {}
+    orgs: dict[str, tuple[dict[str, Any], str]] = {}
     days = DayReader()
     for at, cells in rows:
         if is_blank(cells):
@@ -239,7 +243,7 @@ def _first(value: Any) -> dict[str, Any]:
 
 def _grant(
     batch: Batch,
-    orgs: dict,
+    orgs: dict[str, tuple[dict[str, Any], str]],
     grant: dict[str, Any],
     position: str,
     columns: dict[str, str],
@@ -340,7 +344,7 @@ def _grant(
     )
 
 
-def _add_orgs(batch: Batch, orgs: dict[str, tuple[dict, str]]) -> None:
+def _add_orgs(batch: Batch, orgs: dict[str, tuple[dict[str, Any], str]]) -> None:
     for org_id, (org, position) in orgs.items():
         props = {}
         if org.get("description"):
@@ -365,7 +369,7 @@ def _add_orgs(batch: Batch, orgs: dict[str, tuple[dict, str]]) -> None:
         )
 
 
-def export_document(repo, workspace: str) -> dict[str, Any]:
+def export_document(repo: Repository, workspace: str) -> dict[str, Any]:
     """The workspace's ``funds`` edges as a 360Giving package (``grants``)."""
     nodes = {n.id: n for n in repo.query_nodes(workspace)}
     grants = []
@@ -400,7 +404,7 @@ def export_document(repo, workspace: str) -> dict[str, Any]:
     return {"grants": grants}
 
 
-def _org(node, fallback: str) -> dict[str, Any]:
+def _org(node: NodeOut | None, fallback: str) -> dict[str, Any]:
     if node is None:
         return {"id": fallback, "name": fallback}
     org = {"id": node.id, "name": node.label}

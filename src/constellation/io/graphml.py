@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from constellation.errors import Problem
 from constellation.io.batching import Batch, NodeIndex
@@ -24,6 +25,9 @@ from constellation.io.foreign_records import ForeignEdge, ForeignNode, build, to
 from constellation.io.formats import Export, Format, each_file, xml_root
 from constellation.io.mapping import Resolver
 from constellation.io.parsing import parse_xml, xml_local
+
+if TYPE_CHECKING:
+    from constellation.store.repository import Repository
 
 __all__ = ["FORMAT", "read", "export"]
 
@@ -115,7 +119,7 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
 
     defaults: dict[str, dict[str, Any]] = {}
 
-    def data_of(elem, domain: str) -> dict[str, Any]:
+    def data_of(elem: Element, domain: str) -> dict[str, Any]:
         if domain not in defaults:
             defaults[domain] = declared_defaults(keys, domain, notes)
         found = dict(defaults[domain])
@@ -162,8 +166,16 @@ def read(name: str, content: bytes, resolver: Resolver, index: NodeIndex) -> Bat
     return finish(name, "GraphML", nodes, edges, resolver, index, notes)
 
 
+Element = Any
+"""An element of `parse_xml`'s tree (ElementTree's, with a ``sourceline``)."""
+
+
 def walk(
-    name: str, root, notes: Notes, node_attrs, edge_attrs
+    name: str,
+    root: Element,
+    notes: Notes,
+    node_attrs: Callable[[Element], dict[str, Any]],
+    edge_attrs: Callable[[Element], dict[str, Any]],
 ) -> tuple[list[ForeignNode], list[ForeignEdge]]:
     """Every <node> and <edge> in document order (nested graphs too), with the attributes
     `node_attrs(elem)` and `edge_attrs(elem)` read; elements without ids or ends are noted."""
@@ -187,7 +199,7 @@ def walk(
     return nodes, edges
 
 
-def edge_ends(elem, notes: Notes) -> tuple[str, str] | None:
+def edge_ends(elem: Element, notes: Notes) -> tuple[str, str] | None:
     """An <edge>'s source and target, or None (noted) when one is missing."""
     source, target = elem.get("source"), elem.get("target")
     if not source or not target:
@@ -214,7 +226,7 @@ def finish(
     return batch
 
 
-def export(repo, workspace: str) -> bytes:
+def export(repo: Repository, workspace: str) -> bytes:
     import networkx as nx
 
     buffer = io.BytesIO()

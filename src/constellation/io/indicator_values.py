@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import Any
 
 from constellation.errors import Problem
@@ -60,7 +61,9 @@ def _indicator(index: NodeIndex, name: str) -> tuple[str | None, str | None]:
     )
 
 
-def _point(record: dict[str, str], where, problems: list[Problem]) -> dict[str, Any] | None:
+def _point(
+    record: dict[str, str], where: Callable[[str], str], problems: list[Problem]
+) -> dict[str, Any] | None:
     point: dict[str, Any] = {}
     try:
         point["date"] = dt.date.fromisoformat(record["date"]).isoformat()
@@ -116,7 +119,7 @@ def read(files: list[tuple[str, bytes]], index: NodeIndex) -> Batch:
             cells = cells + [""] * (len(header) - len(cells))
             record = {c: cell_text(v) for c, v in zip(header, cells, strict=False) if c in COLUMNS}
 
-            def where(column: str, at=at, name=name) -> str:
+            def where(column: str, at: int = at, name: str = name) -> str:
                 return f"{name} row {at}, column {column}"
 
             if not record["indicator"]:
@@ -147,7 +150,7 @@ def read(files: list[tuple[str, bytes]], index: NodeIndex) -> Batch:
         }
         values.update(points)
         merged = [values[k] for k in sorted(values)]
-        record = {
+        updated: dict[str, Any] = {
             "id": stored.id,
             "kind": stored.kind,
             "label": stored.label,
@@ -159,7 +162,7 @@ def read(files: list[tuple[str, bytes]], index: NodeIndex) -> Batch:
         }
         origins = rows_of[node]
         more = f" (and {len(origins) - 1} more)" if len(origins) > 1 else ""
-        batch.add_node(record, origins[0] + more)
+        batch.add_node(updated, origins[0] + more)
     return batch
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constellation import vocabulary as vocab
 from constellation.errors import Problem
@@ -38,6 +38,13 @@ from constellation.io.errors import refuse
 from constellation.io.formats import Export, Format, Match, Reading, Sample
 from constellation.io.mapping import Resolver, canon, flatten, relation_of, split_fields
 from constellation.io.parsing import check_zip
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from constellation.io.errors import UnreadableFile
+    from constellation.records import EdgeOut, NodeOut
+    from constellation.store.repository import Repository
 
 __all__ = [
     "FORMAT",
@@ -133,7 +140,7 @@ def read_xlsx(name: str, content: bytes, notes: list[Problem]) -> list[Table]:
     return tables
 
 
-def _unreadable(name: str, exc: BaseException):
+def _unreadable(name: str, exc: BaseException) -> UnreadableFile:
     """Why a workbook cannot be read: XML entities (refused on purpose), or damage."""
     from defusedxml import DefusedXmlException
 
@@ -314,7 +321,7 @@ def from_tables(tables: list[Table], resolver: Resolver, index: NodeIndex) -> Ba
         kinds[node_id] = kind
 
     # connections: From and To name elements by ID, else by label
-    pending: list[tuple[Table, int, str, dict, list[tuple[str, str]]]] = []
+    pending: list[tuple[Table, int, str, dict[str, Any], list[tuple[str, str]]]] = []
     for t in connections:
         for at, record in t.records():
             _, foreign_id = _take(record, "id")
@@ -452,7 +459,9 @@ def _type_of_edge(kind: str) -> str:
     return kind.replace("_", " ")
 
 
-def _element_rows(repo, workspace: str) -> tuple[list[dict], list[dict]]:
+def _element_rows(
+    repo: Repository, workspace: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     elements = [
         {"ID": n.id, "Label": n.label, "Type": _type_of_node(n.kind)}
         | _fields(n, vocab.NODE_KINDS[n.kind])
@@ -471,7 +480,9 @@ def _element_rows(repo, workspace: str) -> tuple[list[dict], list[dict]]:
     return elements, connections
 
 
-def _fields(record, spec, skip: str | None = None) -> dict[str, Any]:
+def _fields(
+    record: NodeOut | EdgeOut, spec: vocab.NodeKind | vocab.EdgeKind, skip: str | None = None
+) -> dict[str, Any]:
     """Description, Tags, the other properties and attributes, and the validity period."""
     flat = flatten(record, set(spec.properties.model_fields))
     if skip:
@@ -482,11 +493,11 @@ def _fields(record, spec, skip: str | None = None) -> dict[str, Any]:
     return row | validity(record)
 
 
-def export_blueprint(repo, workspace: str) -> dict[str, Any]:
+def export_blueprint(repo: Repository, workspace: str) -> dict[str, Any]:
     """A Kumu blueprint: ``elements`` and ``connections`` with id, label, type and fields."""
     elements, connections = _element_rows(repo, workspace)
 
-    def lower(row: dict) -> dict:
+    def lower(row: dict[str, Any]) -> dict[str, Any]:
         return {
             (k.lower() if k in ("ID", "Label", "Type", "Tags", "From", "To", "Direction") else k): v
             for k, v in row.items()
@@ -498,7 +509,7 @@ def export_blueprint(repo, workspace: str) -> dict[str, Any]:
     }
 
 
-def _header(rows: list[dict], first: list[str]) -> list[str]:
+def _header(rows: list[dict[str, Any]], first: list[str]) -> list[str]:
     seen = dict.fromkeys(first)
     for row in rows:
         for key in row:
@@ -507,7 +518,7 @@ def _header(rows: list[dict], first: list[str]) -> list[str]:
     return [k for k in seen if k not in tail] + tail
 
 
-def _sheet_rows(rows: list[dict], header: list[str]):
+def _sheet_rows(rows: list[dict[str, Any]], header: list[str]) -> Iterator[list[Any]]:
     for row in rows:
         out = []
         for h in header:
@@ -522,7 +533,7 @@ ELEMENT_FIRST = ["ID", "Label", "Type", "Description", "Tags"]
 CONNECTION_FIRST = ["ID", "From", "To", "Type", "Direction", "Description", "Tags"]
 
 
-def export_xlsx(repo, workspace: str) -> bytes:
+def export_xlsx(repo: Repository, workspace: str) -> bytes:
     """An XLSX workbook with an Elements and a Connections sheet; cells that a spreadsheet
     would run as formulas are escaped."""
     import openpyxl
@@ -546,7 +557,7 @@ def export_xlsx(repo, workspace: str) -> bytes:
     return buffer.getvalue()
 
 
-def export_csv_zip(repo, workspace: str) -> bytes:
+def export_csv_zip(repo: Repository, workspace: str) -> bytes:
     """Kumu's two CSV files, ``elements.csv`` and ``connections.csv``, in one zip."""
     elements, connections = _element_rows(repo, workspace)
     files = {}

@@ -182,8 +182,8 @@ class Resolver:
         self.mapping = mapping or Mapping()
         self._nodes = {canon(k): v for k, v in self.mapping.node_kinds.items()}
         self._edges = {canon(k): v for k, v in self.mapping.edge_kinds.items()}
-        self._unmapped: dict[tuple, list[int | None]] = defaultdict(list)
-        self._misfits: dict[tuple, list[int | None]] = defaultdict(list)
+        self._unmapped: dict[tuple[Any, ...], list[int | None]] = defaultdict(list)
+        self._misfits: dict[tuple[Any, ...], list[int | None]] = defaultdict(list)
 
     def node_kind(
         self,
@@ -334,7 +334,9 @@ def _property_names(kind: str | None) -> frozenset[str]:
     return frozenset(spec.properties.model_fields) if spec else frozenset()
 
 
-def split_fields(kind: str | None, fields: dict[str, Any]) -> tuple[dict, dict, dict, dict]:
+def split_fields(
+    kind: str | None, fields: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]:
     """Sort a record's foreign columns into properties, attributes and record fields.
 
     Returns ``(properties, attributes, extra, columns)``: a column whose name matches a

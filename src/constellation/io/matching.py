@@ -24,12 +24,16 @@ import report.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from constellation.analysis.dedupe import ORG_ID, identifier_value, identifiers_of
 from constellation.io.batching import Batch
+
+if TYPE_CHECKING:
+    from constellation.records import NodeOut
+    from constellation.store.repository import Repository
 
 __all__ = ["Matched", "match_existing", "STABLE_IDS"]
 
@@ -50,7 +54,7 @@ class Matched(BaseModel):
 
 
 def match_existing(
-    repo,
+    repo: Repository,
     workspace: str,
     batch: Batch,
     fmt: str,
@@ -116,13 +120,20 @@ def match_existing(
 
 
 def _find(
-    node, kind, label, by_ident, by_name, labels_in_file, fmt, own_id
+    node: dict[str, Any],
+    kind: str,
+    label: str,
+    by_ident: dict[tuple[str, str, str], set[str]],
+    by_name: dict[tuple[str, str], set[tuple[str, str]]],
+    labels_in_file: dict[tuple[str, str], int],
+    fmt: str,
+    own_id: bool,
 ) -> tuple[str | None, str]:
     incoming = node.get("id")
     own = identifiers_of(
         incoming if isinstance(incoming, str) else "", node.get("attributes") or {}
     )
-    if own_id and fmt in STABLE_IDS and not ORG_ID.match(incoming):
+    if own_id and fmt in STABLE_IDS and isinstance(incoming, str) and not ORG_ID.match(incoming):
         own.setdefault(fmt, identifier_value(incoming))  # the id an earlier import recorded
     for scheme, value in own.items():
         hits = by_ident.get((kind, scheme, value), set())
@@ -132,14 +143,14 @@ def _find(
         return None, ""
     names = [label, *_aliases(node.get("attributes") or {})]
     for i, name in enumerate(names):
-        hits = by_name.get((kind, name.casefold()), set())
-        if len({found for found, _ in hits}) == 1:
-            found, how = sorted(hits)[-1]  # "label" before "alias" when both
+        named = by_name.get((kind, name.casefold()), set())
+        if len({found for found, _ in named}) == 1:
+            found, how = sorted(named)[-1]  # "label" before "alias" when both
             return found, "label" if i == 0 and how == "label" else "alias"
     return None, ""
 
 
-def _take(node: dict[str, Any], existing, fmt: str, own_id: bool) -> None:
+def _take(node: dict[str, Any], existing: NodeOut, fmt: str, own_id: bool) -> None:
     """The incoming record as an update of `existing`: its id, its label, both's fields."""
     incoming = node.get("id")
     attrs = dict(existing.attributes) | dict(node.get("attributes") or {})

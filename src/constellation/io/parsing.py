@@ -95,7 +95,7 @@ def check_zip(name: str, content: bytes, what: str = "file") -> zipfile.ZipFile:
     return archive
 
 
-def parse_xml(name: str, content: bytes):
+def parse_xml(name: str, content: bytes) -> Any:  # the root; iter() types lose sourceline
     """Parse XML safely (no entities, no external references) keeping each element's line.
 
     Every element gets a ``sourceline`` attribute. Files with entity declarations
@@ -112,7 +112,7 @@ def parse_xml(name: str, content: bytes):
     class _Builder(TreeBuilder):
         expat = None
 
-        def start(self, tag, attrs):
+        def start(self, tag: str, attrs: dict[str, str]) -> _Element:
             elem = cast(_Element, super().start(tag, attrs))  # made by element_factory
             elem.sourceline = self.expat.CurrentLineNumber if self.expat else None
             return elem

@@ -9,6 +9,7 @@ the command line, ``/api/formats`` and the edit page list them in.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from constellation.io import (
     csv_tables,
@@ -33,6 +34,9 @@ from constellation.io.formats import (
 )
 from constellation.io.mapping import Mapping
 from constellation.io.parsing import JsonDocuments
+
+if TYPE_CHECKING:
+    from constellation.io.errors import UnreadableFile
 
 __all__ = ["AUTO", "FORMATS", "Registry", "container_of", "is_xlsx"]
 
@@ -153,7 +157,7 @@ class Registry:
             raise refuse(found.not_read or f"{found.title} files are not read", position=name)
         return found.name
 
-    def _unrecognised(self, sample: Sample):
+    def _unrecognised(self, sample: Sample) -> UnreadableFile:
         shapes = [
             f.shapes[sample.container]
             for f in self

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from typing import Any
 
 import matplotlib
 
@@ -48,9 +49,9 @@ def _days(dates: list[dt.date]) -> np.ndarray:
 def _date_axis(ax: Axes) -> None:
     """Dates on the x axis with as few ticks as read well. matplotlib's date helpers carry
     no annotations in its stubs, hence the two ignores."""
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
 def _fmt(value: float) -> str:
@@ -158,7 +159,12 @@ def trend_chart(t: IndicatorTrend, width: float = 6.4, height: float = 3.6) -> s
     return _svg(fig, f"chart-{t.id}", f"{t.label} chart")
 
 
-def health_chart(points: list[dict], since=None, width: float = 6.4, height: float = 2.6) -> str:
+def health_chart(
+    points: list[dict[str, Any]],
+    since: dt.date | None = None,
+    width: float = 6.4,
+    height: float = 2.6,
+) -> str:
     """The health score at yearly points (and the packet's date), 0–100."""
     fig = Figure(figsize=(width, height), dpi=96)
     ax = fig.add_subplot()
@@ -174,7 +180,7 @@ def health_chart(points: list[dict], since=None, width: float = 6.4, height: flo
             fontsize=8,
         )
     if since is not None:
-        ax.axvline(since, color=COLORS["baseline"], linestyle=":", linewidth=1)
+        ax.axvline(since, color=COLORS["baseline"], linestyle=":", linewidth=1)  # type: ignore[arg-type]  # the stubs leave out dates
         ax.annotate("since", (since, 3), fontsize=7, color=COLORS["baseline"], ha="left")
     ax.set_ylim(0, 105)
     ax.set_ylabel("health (0–100)", fontsize=8)

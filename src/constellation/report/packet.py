@@ -44,6 +44,11 @@ from constellation.analysis.params import AuditParams, resolve
 from constellation.analysis.registry import CHECKS
 from constellation.analysis.timeline import DiffResult, diff_graphs
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from jinja2 import Environment
+
 __all__ = ["Packet", "build_packet", "render_html", "SECTIONS", "DEFAULT_SINCE_DAYS"]
 
 DEFAULT_SINCE_DAYS = 90
@@ -146,8 +151,8 @@ def build_packet(
     trend_graphs: list[nx.MultiDiGraph],
     *,
     name: str | None = None,
-    params: AuditParams | dict | None = None,
-    indicator_params: IndicatorParams | dict | None = None,
+    params: AuditParams | dict[str, Any] | None = None,
+    indicator_params: IndicatorParams | dict[str, Any] | None = None,
 ) -> Packet:
     """The packet from the graph as of its date, as of `since` (`before`) and at the
     trend's yearly points (oldest first)."""
@@ -301,7 +306,9 @@ def _leaderless(G: nx.MultiDiGraph, p: AuditParams, most: int = 3) -> list[Leade
     return out
 
 
-def _curves(G: nx.MultiDiGraph, trends: list[IndicatorTrend], chart) -> list[GoalCurves]:
+def _curves(
+    G: nx.MultiDiGraph, trends: list[IndicatorTrend], chart: Callable[[IndicatorTrend], str]
+) -> list[GoalCurves]:
     by_goal: dict[str, list[IndicatorTrend]] = {}
     goals: dict[str, Subject] = {}
     none = []

@@ -8,6 +8,7 @@ system (Debian: ``libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b`` and a font su
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any, NoReturn
 
 from constellation.errors import ConstellationError
 
@@ -51,7 +52,7 @@ def html_to_pdf(html: str) -> bytes:
     """
     weasyprint = require_weasyprint()
 
-    def refuse(url: str, *args, **kwargs):
+    def refuse(url: str, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValueError(f"the packet loads nothing; refused {url!r}")
 
     return weasyprint.HTML(string=html, url_fetcher=refuse, media_type="print").write_pdf()

@@ -154,7 +154,9 @@ def _later(x: dt.date | None, y: dt.date | None) -> dt.date | None:
     return None if x is None or y is None else max(x, y)
 
 
-def _fill(record: str, kept: dict, other: dict, report: MergeReport, where: str) -> dict:
+def _fill(
+    record: str, kept: dict[str, Any], other: dict[str, Any], report: MergeReport, where: str
+) -> dict[str, Any]:
     """`other`'s keys that `kept` lacks; those both hold differently are listed."""
     added = {}
     for key, value in other.items():

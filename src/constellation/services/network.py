@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # the CLI imports this for every command; the analysis only when asked
     import networkx as nx
@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # the CLI imports this for every command; the analysis only w
 
 __all__ = ["Network"]
 
+Made = TypeVar("Made")  # what a `make` makes
+
 
 class Network:
     """A workspace of a repository, with what has been loaded or computed from it."""
@@ -27,7 +29,7 @@ class Network:
         self.repo, self.workspace = repo, workspace
         self._made: dict[Hashable, Any] = {}
 
-    def get(self, *key: Hashable, make: Callable[[], Any]) -> Any:
+    def get(self, *key: Hashable, make: Callable[[], Made]) -> Made:
         """What `make` returns, made once per key."""
         if key not in self._made:
             self._made[key] = make()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from constellation.analysis.params import AuditParams
 from constellation.errors import InvalidQuestion, Problem
 from constellation.report import MEDIA_TYPES, ReportFormat
 from constellation.services.network import Network
+
+if TYPE_CHECKING:
+    from constellation.report.packet import Packet
 
 __all__ = [
     "ReportFormat",
@@ -49,7 +53,7 @@ def meeting_packet(
     since: dt.date | None = None,
     *,
     params: AuditParams | None = None,
-):
+) -> Packet:
     """Everything the packet shows (a `constellation.report.packet.Packet`), as of `as_of`
     with the changes since `since`."""
     from constellation.analysis.timeline import yearly_dates

@@ -5,14 +5,16 @@ from __future__ import annotations
 import random
 import sqlite3
 import time
+import typing
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from constellation.errors import StoreUnavailable
@@ -47,7 +49,7 @@ WRITE = "constellation_write"
 """The execution option that marks a write transaction: on SQLite it begins IMMEDIATE."""
 
 
-def begin_immediate(dbapi_connection, wait_s: float) -> None:
+def begin_immediate(dbapi_connection: sqlite3.Connection, wait_s: float) -> None:
     """Take SQLite's write lock as the transaction begins (BEGIN IMMEDIATE), before any read:
     a writer then queues for the lock instead of finding, at its first write, that another
     took it, and what it read stays true until it commits. SQLite waits a busy timeout per
@@ -85,7 +87,7 @@ def make_engine(
         engine = create_engine(url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:  # pragma: no cover
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
@@ -95,9 +97,10 @@ def make_engine(
             cursor.close()
 
         @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):
+        def _sqlite_begin(conn: Connection) -> None:
             if conn.get_execution_options().get(WRITE):
-                begin_immediate(conn.connection.dbapi_connection, write_wait_ms / 1000)
+                raw = typing.cast(sqlite3.Connection, conn.connection.dbapi_connection)
+                begin_immediate(raw, write_wait_ms / 1000)
 
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)

@@ -15,12 +15,13 @@ import re
 import typing
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal, NamedTuple, TypeVar, overload
 
 from pydantic import ValidationError
 from sqlalchemy import (
+    ColumnElement,
     CursorResult,
     Select,
     and_,
@@ -66,7 +67,8 @@ from constellation.store.tables import Change, Edge, Node, Workspace, utcnow
 
 __all__ = ["Repository", "GraphRows", "slugify"]
 
-_Query = TypeVar("_Query", bound=Select)  # a SELECT that filters keep the type of
+_Item = TypeVar("_Item")
+_Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")  # filters keep a SELECT's type
 
 CHUNK = 5000  # rows per IN (…) list; SQLite allows 32,766 bound parameters
 ANALYZE_ROWS = 5000  # PostgreSQL: refresh planner statistics after inserting this many rows
@@ -87,7 +89,7 @@ def slugify(text: str, fallback: str = "node") -> str:
     return _SLUG_RE.sub("-", ascii_text.lower()).strip("-")[:80] or fallback
 
 
-def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
+def _chunks(items: Sequence[_Item], size: int = CHUNK) -> Iterable[Sequence[_Item]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
@@ -101,8 +103,8 @@ class GraphRows(NamedTuple):
     """
 
     revision: int
-    nodes: Iterable[tuple]
-    edges: Iterable[tuple]
+    nodes: Iterable[tuple[Any, ...]]
+    edges: Iterable[tuple[Any, ...]]
 
 
 class Repository:
@@ -200,7 +202,7 @@ class Repository:
         ).where(Edge.workspace_pk == ws_pk, Edge.archived_at.is_(None), edge_valid)
         return GraphRows(revision, self._rows(node_stmt), self._rows(edge_stmt))
 
-    def _rows(self, stmt: Select) -> Iterator[tuple]:
+    def _rows(self, stmt: Select[Any]) -> Iterator[tuple[Any, ...]]:
         """A statement's rows as tuples, run when first read (so one cursor at a time)."""
         yield from self.session.execute(stmt)
 
@@ -741,12 +743,12 @@ class Repository:
     def _upsert(
         self,
         workspace: str,
-        nodes: list,
-        edges: list,
+        nodes: list[NodeIn | dict[str, Any]],
+        edges: list[EdgeIn | dict[str, Any]],
         *,
         dry_run: bool = False,
         create_only: bool = False,
-        positions=None,
+        positions: tuple[Sequence[str], Sequence[str]] | None = None,
     ) -> UpsertReport:
         ws = self._workspace_row(workspace)
         node_pos = positions[0] if positions else [f"nodes[{i}]" for i in range(len(nodes))]
@@ -786,11 +788,15 @@ class Repository:
         # 2. every edge row, its endpoints looked up in the batch and the store
         batch_kinds = {nid: n.kind for nid, n in named_nodes}
         clean_edges: list[tuple[int, EdgeIn]] = []
-        for i, raw in enumerate(edges):
+        for i, raw_edge in enumerate(edges):
             try:
-                parsed = raw if isinstance(raw, EdgeIn) else EdgeIn.model_validate(raw)
+                parsed = (
+                    raw_edge if isinstance(raw_edge, EdgeIn) else EdgeIn.model_validate(raw_edge)
+                )
             except ValidationError as exc:
-                problems += problems_from_validation(exc, position=edge_pos[i], record=_rid(raw))
+                problems += problems_from_validation(
+                    exc, position=edge_pos[i], record=_rid(raw_edge)
+                )
                 continue
             clean_edges.append((i, parsed))
         wanted = {e.source for _, e in clean_edges} | {e.target for _, e in clean_edges}
@@ -879,9 +885,9 @@ class Repository:
 
         # 4. write
         now = utcnow()
-        log: list[dict] = []
+        log: list[dict[str, Any]] = []
         id_to_pk = {k: v["pk"] for k, v in existing_nodes.items()}
-        for chunk in _chunks(new_nodes):
+        for node_chunk in _chunks(new_nodes):
             rows = [
                 self._payload(n)
                 | {
@@ -893,7 +899,7 @@ class Repository:
                     "created_at": now,
                     "updated_at": now,
                 }
-                for n in chunk
+                for n in node_chunk
             ]
             result = self.session.execute(
                 insert(Node.__table__).returning(
@@ -916,7 +922,7 @@ class Repository:
                 self._log_row(
                     ws.pk,
                     "node",
-                    n.id,
+                    old["id"],
                     "update",
                     old["version"] + 1,
                     self._out_dict(old, ws.slug),
@@ -925,7 +931,7 @@ class Repository:
             )
         missing = [x for x in wanted if x not in id_to_pk]
         id_to_pk |= {k: v[0] for k, v in self._node_kinds(ws.pk, missing).items()}
-        for chunk in _chunks(new_edges):
+        for edge_chunk in _chunks(new_edges):
             rows = [
                 self._payload(e)
                 | {
@@ -938,20 +944,20 @@ class Repository:
                     "created_at": now,
                     "updated_at": now,
                 }
-                for e in chunk
+                for e in edge_chunk
             ]
             self.session.execute(insert(Edge.__table__), rows)
             log += [
                 self._log_row(
                     ws.pk,
                     "edge",
-                    e.id,
+                    r["id"],
                     "create",
                     1,
                     None,
                     self._out_dict(r | {"source": e.source, "target": e.target}, ws.slug, now),
                 )
-                for e, r in zip(chunk, rows, strict=True)
+                for e, r in zip(edge_chunk, rows, strict=True)
             ]
         for old, e in changed_edges:
             values = self._payload(e) | {
@@ -963,7 +969,7 @@ class Repository:
                 self._log_row(
                     ws.pk,
                     "edge",
-                    e.id,
+                    old["id"],
                     "update",
                     old["version"] + 1,
                     self._out_dict(old, ws.slug),
@@ -975,8 +981,8 @@ class Repository:
                     ),
                 )
             )
-        for chunk in _chunks(log):
-            self.session.execute(insert(Change.__table__), list(chunk))
+        for log_chunk in _chunks(log):
+            self.session.execute(insert(Change.__table__), list(log_chunk))
         if self._dialect == "postgresql" and len(new_nodes) + len(new_edges) >= ANALYZE_ROWS:
             # fresh statistics, or the next lookups plan as if the tables were empty
             for table in (Node, Edge):
@@ -1117,7 +1123,9 @@ class Repository:
             for k in keys + ("properties", "attributes", "tags", "valid_from", "valid_to")
         )
 
-    def _existing(self, table, workspace_pk: int, ids: list[str]) -> dict[str, dict[str, Any]]:
+    def _existing(
+        self, table: type[Node] | type[Edge], workspace_pk: int, ids: list[str]
+    ) -> dict[str, dict[str, Any]]:
         """Stored rows for these ids, as plain dicts (set-based, chunked)."""
         found: dict[str, dict[str, Any]] = {}
         if not ids:
@@ -1161,7 +1169,12 @@ class Repository:
         return f"{base}-{len(taken) + 1}"
 
     def _versioned_update(
-        self, table, what: str, old: dict[str, Any], values: dict[str, Any], now: dt.datetime
+        self,
+        table: type[Node] | type[Edge],
+        what: str,
+        old: dict[str, Any],
+        values: dict[str, Any],
+        now: dt.datetime,
     ) -> None:
         """UPDATE … WHERE version = old: a concurrent writer makes this match nothing."""
         result = self.session.execute(
@@ -1176,7 +1189,15 @@ class Repository:
             slug = self._slug(old["workspace_pk"])
             self._refuse_stale(table, what, old["pk"], old["id"], old["version"], slug)
 
-    def _write(self, table, what: str, row, values: dict[str, Any], before, ws: Workspace) -> None:
+    def _write(
+        self,
+        table: type[Node] | type[Edge],
+        what: str,
+        row: Node | Edge,
+        values: dict[str, Any],
+        before: NodeOut | EdgeOut,
+        ws: Workspace,
+    ) -> None:
         now = utcnow()
         old = {c.key: getattr(row, c.key) for c in table.__table__.c}
         self._versioned_update(table, what, old, values, now)
@@ -1185,19 +1206,43 @@ class Repository:
         self._log(ws.pk, what, row.id, "update", after.version, before, after)
         self._bump(ws)
 
+    @overload
     def _set_archived(
         self,
-        table,
+        table: type[Node],
         what: str,
         workspace: str,
         ident: str,
         expected_version: int | None,
         archived: bool,
-    ):
+    ) -> NodeOut: ...
+    @overload
+    def _set_archived(
+        self,
+        table: type[Edge],
+        what: str,
+        workspace: str,
+        ident: str,
+        expected_version: int | None,
+        archived: bool,
+    ) -> EdgeOut: ...
+    def _set_archived(
+        self,
+        table: type[Node] | type[Edge],
+        what: str,
+        workspace: str,
+        ident: str,
+        expected_version: int | None,
+        archived: bool,
+    ) -> NodeOut | EdgeOut:
         ws = self._workspace_row(workspace)
-        row = self._node_row(ws.pk, ident) if table is Node else self._edge_row(ws.pk, ident)
+        row: Node | Edge = (
+            self._node_row(ws.pk, ident) if table is Node else self._edge_row(ws.pk, ident)
+        )
         self._check_version(what, row, expected_version)
-        get = self.get_node if table is Node else self.get_edge
+        get: Callable[[str, str], NodeOut | EdgeOut] = (
+            self.get_node if table is Node else self.get_edge
+        )
         before = get(workspace, ident)
         if (before.archived_at is not None) == archived:
             return before
@@ -1212,11 +1257,15 @@ class Repository:
         self._bump(ws)
         return after
 
-    def _delete_row(self, what: str, row, ws: Workspace) -> None:
+    def _delete_row(self, what: str, row: Node | Edge, ws: Workspace) -> None:
         """DELETE … WHERE version = the one checked: a writer that committed since the check
         makes this match nothing, and the delete is refused instead of destroying its edit."""
-        before = self._node_out(row, ws.slug) if what == "node" else self.get_edge(ws.slug, row.id)
-        table = Node if what == "node" else Edge
+        before = (
+            self._node_out(row, ws.slug)
+            if isinstance(row, Node)
+            else self.get_edge(ws.slug, row.id)
+        )
+        table = Node if isinstance(row, Node) else Edge
         result = self.session.execute(
             sql_delete(table.__table__).where(table.pk == row.pk, table.version == row.version)
         )
@@ -1227,7 +1276,13 @@ class Repository:
         self._bump(ws)
 
     def _refuse_stale(
-        self, table, what: str, pk: int, ident: str, expected: int, workspace: str
+        self,
+        table: type[Node] | type[Edge],
+        what: str,
+        pk: int,
+        ident: str,
+        expected: int,
+        workspace: str,
     ) -> typing.NoReturn:
         """A conditional write matched nothing: someone changed the record (412) or deleted
         it (404) since it was read."""
@@ -1236,7 +1291,7 @@ class Repository:
             raise NotFound(what, ident, workspace)
         raise VersionConflict(what, ident, expected, current)
 
-    def _check_version(self, what: str, row, expected: int | None) -> None:
+    def _check_version(self, what: str, row: Node | Edge, expected: int | None) -> None:
         if expected is not None and row.version != expected:
             raise VersionConflict(what, row.id, expected, row.version)
 
@@ -1248,7 +1303,16 @@ class Repository:
         )
         self.session.expire(ws, ["revision"])
 
-    def _log(self, workspace_pk, entity, entity_id, action, version, before, after) -> None:
+    def _log(
+        self,
+        workspace_pk: int | None,
+        entity: str,
+        entity_id: str,
+        action: str,
+        version: int | None,
+        before: NodeOut | EdgeOut | dict[str, Any] | None,
+        after: NodeOut | EdgeOut | dict[str, Any] | None,
+    ) -> None:
         self.session.execute(
             insert(Change),
             [
@@ -1258,13 +1322,22 @@ class Repository:
                     entity_id,
                     action,
                     version,
-                    before.model_dump(mode="json") if hasattr(before, "model_dump") else before,
-                    after.model_dump(mode="json") if hasattr(after, "model_dump") else after,
+                    _logged(before),
+                    _logged(after),
                 )
             ],
         )
 
-    def _log_row(self, workspace_pk, entity, entity_id, action, version, before, after) -> dict:
+    def _log_row(
+        self,
+        workspace_pk: int | None,
+        entity: str,
+        entity_id: str,
+        action: str,
+        version: int | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> dict[str, Any]:
         return {
             "workspace_pk": workspace_pk,
             "entity": entity,
@@ -1354,7 +1427,7 @@ class Repository:
         ).scalar_one()
         return nodes, edges
 
-    def kind_counts(self, workspace: str) -> dict[str, Counter]:
+    def kind_counts(self, workspace: str) -> dict[str, Counter[str]]:
         """Live (unarchived) nodes and edges per kind."""
         ws = self._workspace_row(workspace)
         out = {}
@@ -1407,7 +1480,7 @@ class Repository:
             updated_at=row.updated_at,
         )
 
-    def _edge_select(self, workspace_pk: int) -> Select:
+    def _edge_select(self, workspace_pk: int) -> Select[Edge, str, str]:
         src, tgt = aliased(Node), aliased(Node)
         return (
             select(Edge, src.id.label("source"), tgt.id.label("target"))
@@ -1416,7 +1489,7 @@ class Repository:
             .where(Edge.workspace_pk == workspace_pk)
         )
 
-    def _edge_rows(self, stmt: Select, workspace: str) -> list[EdgeOut]:
+    def _edge_rows(self, stmt: Select[Edge, str, str], workspace: str) -> list[EdgeOut]:
         return [
             EdgeOut(
                 workspace=workspace,
@@ -1508,13 +1581,15 @@ class Repository:
             stmt = stmt.where(self._property_equals(table, key, value))
         return stmt
 
-    def _has_tag(self, table, tag: str):
+    def _has_tag(self, table: type[Node] | type[Edge], tag: str) -> ColumnElement[bool]:
         if self._dialect == "postgresql":
             return table.tags.cast(JSONB).contains([tag])
         each = func.json_each(table.tags).table_valued("value")
         return exists(select(literal(1)).select_from(each).where(each.c.value == tag))
 
-    def _property_equals(self, table, key: str, value: Any):
+    def _property_equals(
+        self, table: type[Node] | type[Edge], key: str, value: Any
+    ) -> ColumnElement[bool]:
         if self._dialect == "postgresql":
             return table.properties.op("->")(key) == cast(literal(json.dumps(value)), JSONB)
         path = '$."' + key.replace('"', "") + '"'
@@ -1551,7 +1626,12 @@ def _check_filter(key: str, value: Any) -> None:
         raise InvalidRecords(problems)
 
 
-def valid_on(table, day: dt.date):
+def _logged(record: NodeOut | EdgeOut | dict[str, Any] | None) -> dict[str, Any] | None:
+    """A record as the change log keeps it: JSON-ready."""
+    return record.model_dump(mode="json") if isinstance(record, NodeOut | EdgeOut) else record
+
+
+def valid_on(table: type[Node] | type[Edge], day: dt.date) -> ColumnElement[bool]:
     """The SQL condition 'valid on this day': both ends of the period are inclusive."""
     return and_(
         or_(table.valid_from.is_(None), table.valid_from <= day),

@@ -28,7 +28,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -42,6 +42,14 @@ from constellation.viz.positions import (
     saved_positions,
     server_layout,
 )
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from jinja2 import Environment
+
+    from constellation.analysis.params import AuditParams
+    from constellation.store.repository import Repository
 
 __all__ = ["MARKS", "STATUS_STYLES", "build_map", "graph_on", "map_workspace"]
 
@@ -128,6 +136,11 @@ HIDDEN_STATUSES = (vocab.Status.DISBANDED.value,)
 LABEL_TIERS = {1: 14, 2: 12, 3: 12}
 """Label size on screen (px) per importance tier; see `_label_tier` for the rule."""
 
+CLUSTER_ABOVE: int | None = None
+"""Maps with more nodes than this open grouped by community (one node per community, opened
+by a click); None: none does. vis-network's clustering took 10 s to group a 5,000-node map
+here and over a minute to open one group, so large maps do not open grouped by default."""
+
 AUDIT_DATES_UP_TO = 2000
 """Up to this many nodes the page embeds the audit of every date its date filter offers,
 so moving the date shows that date's health, findings and marks; above it the page says
@@ -145,14 +158,14 @@ _LABEL_INSIDE = ("ellipse", "box", "circle", "database", "text")  # vis-network'
 
 
 def map_workspace(
-    repo,
+    repo: Repository,
     workspace: str,
     as_of: dt.date | None = None,
     *,
     size_by: str = "degree",
     save_url: str | None = None,
     title: str | None = None,
-    params=None,
+    params: AuditParams | dict[str, Any] | None = None,
 ) -> str:
     """The map of a workspace as of a date: what ``constellation map`` writes and
     ``GET /api/workspaces/{w}/map`` serves.
@@ -186,8 +199,9 @@ def build_map(
     as_of_choices: Iterable[dt.date] | None = None,
     save_url: str | None = None,
     audit: bool = True,
-    params=None,
+    params: AuditParams | dict[str, Any] | None = None,
     server_layout_above: int = SERVER_LAYOUT_ABOVE,
+    cluster_above: int | None = CLUSTER_ABOVE,
 ) -> str:
     """Draw G as a self-contained HTML page and return it.
 
@@ -208,6 +222,7 @@ def build_map(
         something starts or ends.
     save_url : where "Save layout" PUTs ``{"positions": {...}}``; None for a static file
         (positions are then kept in the browser's localStorage only).
+    cluster_above : above this many nodes the page opens grouped by community (None: never).
     """
     if size_by not in SIZE_MEASURES:
         raise ValueError(
@@ -254,6 +269,7 @@ def build_map(
             "counts": report.summary.get("counts") if report else None,
             "audit_dates": sorted(audits["dates"]) if audits else None,
             "label_tiers": LABEL_TIERS,
+            "cluster_above": cluster_above,
         },
         "kinds": _kinds(G),
         "marks": MARKS,
@@ -303,13 +319,15 @@ def graph_on(G: nx.MultiDiGraph, day: dt.date) -> nx.MultiDiGraph:
 # ------------------------------------------------------------------------------ pieces
 
 
-def _audit(G: nx.MultiDiGraph, params=None) -> AuditReport:
+def _audit(G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None) -> AuditReport:
     from constellation.analysis.audit import run_audit
 
     return run_audit(G, params, figures=False)
 
 
-def _findings(report: AuditReport | None):
+def _findings(
+    report: AuditReport | None,
+) -> tuple[list[dict[str, Any]], dict[str, list[int]], dict[str, list[int]]]:
     """The findings as page data, and per node the findings it is the main subject of, or
     is only named in."""
     if report is None:
@@ -340,7 +358,7 @@ def _findings(report: AuditReport | None):
     return findings, main, involved
 
 
-def _worst(indices: Sequence[int], findings: list[dict]) -> str | None:
+def _worst(indices: Sequence[int], findings: list[dict[str, Any]]) -> str | None:
     severities = [findings[i]["severity"] for i in indices]
     worst = min(severities, key=_SEVERITY_RANK.__getitem__, default=None)
     return worst if worst in MARKS else None
@@ -378,7 +396,12 @@ def _darker(color: str, factor: float = 0.7) -> str:
     return "#" + "".join(f"{int(c * factor):02x}" for c in (r, g, b))
 
 
-def _label_tiers(view, measure, main, findings) -> dict[str, int]:
+def _label_tiers(
+    view: nx.MultiDiGraph,
+    measure: dict[str, float],
+    main: dict[str, list[int]],
+    findings: list[dict[str, Any]],
+) -> dict[str, int]:
     """How important each node's label is: 1 is drawn at the opening view wherever it does
     not overlap a label before it, 2 where there is room, 3 only when zoomed in.
 
@@ -500,7 +523,14 @@ def _network(
     return net
 
 
-def _records(G, measure, main, involved, tiers, measures) -> dict[str, dict[str, Any]]:
+def _records(
+    G: nx.MultiDiGraph,
+    measure: dict[str, float],
+    main: dict[str, list[int]],
+    involved: dict[str, list[int]],
+    tiers: dict[str, int],
+    measures: dict[str, dict[str, Any]],
+) -> dict[str, dict[str, Any]]:
     """Per node what the details panel, the filters, the table and the colour and size
     controls read."""
     goals, areas = _relations(G)
@@ -556,7 +586,7 @@ def _records(G, measure, main, involved, tiers, measures) -> dict[str, dict[str,
     return out
 
 
-def _measures(view, n: int, size_by: str) -> dict[str, dict[str, Any]]:
+def _measures(view: nx.MultiDiGraph, n: int, size_by: str) -> dict[str, dict[str, Any]]:
     """Every size measure (up to `AUDIT_DATES_UP_TO` nodes; above, the cheap ones), and the
     community of each node, on the map's date, for the page's size and colour controls."""
     from constellation.viz.measures import communities
@@ -590,7 +620,7 @@ def _audits(G: nx.MultiDiGraph, days: Sequence[str], as_of: dt.date, params: Any
     from constellation.graph import status_as_of
 
     out: dict[str, Any] = {}
-    unique: list[dict] = []
+    unique: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for day in sorted({*days, as_of.isoformat()}):
         date = dt.date.fromisoformat(day)
@@ -630,7 +660,7 @@ def _chart(G: nx.MultiDiGraph, node: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
-def _relations(G) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+def _relations(G: nx.MultiDiGraph) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """Which goals and issue areas each node belongs with, for the goal and area filters.
 
     A goal brings its indicators, the constellations that advance it (directly or through
@@ -666,7 +696,7 @@ def _relations(G) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     return goals, areas
 
 
-def _edge_info(G) -> dict[str, dict[str, Any]]:
+def _edge_info(G: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
     """Per edge its properties and validity, only for edges that have any."""
     out = {}
     for _s, _t, key, d in G.edges(keys=True, data=True):
@@ -682,7 +712,7 @@ def _edge_info(G) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _kinds(G) -> dict[str, list[dict[str, Any]]]:
+def _kinds(G: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
     node_counts: dict[str, int] = {}
     for _n, kind in G.nodes(data="kind"):
         node_counts[kind] = node_counts.get(kind, 0) + 1
@@ -716,7 +746,7 @@ def _kinds(G) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def _filter_choices(G) -> dict[str, list[dict[str, str]]]:
+def _filter_choices(G: nx.MultiDiGraph) -> dict[str, list[dict[str, str]]]:
     def listed(kind: str) -> list[dict[str, str]]:
         rows = [
             (d.get("number", 10**6), str(d.get("label", n)), n)
@@ -728,7 +758,7 @@ def _filter_choices(G) -> dict[str, list[dict[str, str]]]:
     return {"goals": listed("goal"), "issue_areas": listed("issue_area")}
 
 
-def _change_dates(G) -> set[str]:
+def _change_dates(G: nx.MultiDiGraph) -> set[str]:
     dates = set()
     for _n, d in G.nodes(data=True):
         for key in ("valid_from", "valid_to"):
@@ -835,7 +865,7 @@ def _assets() -> dict[str, str]:
     if not versions:
         raise RuntimeError("the pyvis package ships no vis-network script; reinstall pyvis")
 
-    def version(p):
+    def version(p: Traversable) -> tuple[int, ...]:
         return tuple(int(x) for x in p.name.removeprefix("vis-").split(".") if x.isdigit())
 
     vis = max(versions, key=version)
@@ -862,7 +892,7 @@ def _csp_hash(script: str) -> str:
 
 
 @functools.cache
-def _environment():
+def _environment() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(

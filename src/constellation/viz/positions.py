@@ -148,33 +148,45 @@ def save_positions(
 
 
 def _spread(
-    coords: Sequence[Sequence[float]], min_gap: float, rounds: int = 30
+    pts: list[list[float]], gap: float, rounds: int = 30, movable: Sequence[bool] | None = None
 ) -> list[list[float]]:
-    """Push apart nodes closer than the typical distance between neighbours times a factor,
-    a few rounds, so that no two nodes sit on top of each other (deterministic)."""
-    pts = [list(c) for c in coords]
+    """Push apart points closer than `gap`, a few rounds, comparing only points in
+    neighbouring cells of a grid, so that no two nodes sit on top of each other; a point
+    that is not `movable` stays put and the other one moves the whole way (deterministic)."""
     n = len(pts)
-    if n < 2 or n > 2000:
+    can = list(movable) if movable is not None else [True] * n
+    if n < 2 or gap <= 0:
         return pts
-    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    gap = span / math.sqrt(n) * min_gap
     for _ in range(rounds):
         moved = False
-        for i in range(n):
-            for j in range(i + 1, n):
-                dx, dy = pts[j][0] - pts[i][0], pts[j][1] - pts[i][1]
-                d = math.hypot(dx, dy)
-                if d < gap:
-                    if d == 0:
-                        dx, dy, d = 1.0, 0.0, 1.0
-                    push = (gap - d) / 2
-                    ux, uy = dx / d * push, dy / d * push
-                    pts[i][0] -= ux
-                    pts[i][1] -= uy
-                    pts[j][0] += ux
-                    pts[j][1] += uy
-                    moved = True
+        cells: dict[tuple[int, int], list[int]] = {}
+        for i, (x, y) in enumerate(pts):
+            cells.setdefault((int(x // gap), int(y // gap)), []).append(i)
+        for (cx, cy), members in sorted(cells.items()):
+            near = [
+                j
+                for dx in (-1, 0, 1)
+                for dy in (-1, 0, 1)
+                for j in cells.get((cx + dx, cy + dy), ())
+            ]
+            for i in members:
+                for j in near:
+                    if j <= i or not (can[i] or can[j]):
+                        continue
+                    dx, dy = pts[j][0] - pts[i][0], pts[j][1] - pts[i][1]
+                    d = math.hypot(dx, dy)
+                    if d < gap:
+                        if d == 0:
+                            dx, dy, d = 1.0, 0.0, 1.0
+                        share = 0.5 if can[i] and can[j] else 1.0
+                        ux, uy = dx / d * (gap - d) * share, dy / d * (gap - d) * share
+                        if can[i]:
+                            pts[i][0] -= ux
+                            pts[i][1] -= uy
+                        if can[j]:
+                            pts[j][0] += ux
+                            pts[j][1] += uy
+                        moved = True
         if not moved:
             break
     return pts
@@ -229,29 +241,43 @@ def server_layout(
 ) -> dict[str, dict[str, float]]:
     """Positions for every node of G, in canvas pixels, the same every run.
 
-    igraph's Fruchterman–Reingold (on a grid above 500 nodes) over the undirected ties,
-    started from `seed_point` of each node id (so the result depends on the ids and ties
-    only, never on the order nodes were loaded in, and one added node moves the others
-    little); the drawing is scaled so that it spans about ``spacing × √n`` pixels. Nodes in
-    `fixed` start where they are and keep those positions.
+    The *core* (the nodes tied to two or more others) is laid out by igraph, Kamada–Kawai up
+    to `KAMADA_KAWAI_UP_TO` nodes and Fruchterman–Reingold (on a grid above 500) beyond,
+    started from `seed_point` of each node id and turned back towards those starting
+    points, and scaled to span about ``spacing × √core`` pixels. Each *leaf* (a node tied to
+    one other) is put beside its neighbour at an angle and distance drawn from its own id;
+    the rest (isolated nodes, pairs) on a ring around the drawing, also by id. Then nodes
+    closer than about half the spacing are pushed apart (the core first, then only the
+    leaves). So the result depends on the ids and ties only, never on the order nodes were
+    loaded in, and a node added as a leaf (a partner joining one group) moves no node of
+    the core. Nodes in `fixed` keep those positions.
     """
     import igraph as ig
 
     ids = sorted(G)
-    n = len(ids)
     out: dict[str, dict[str, float]] = {}
+    neighbours: dict[str, set[str]] = {v: set() for v in ids}
+    for s, t in G.edges():
+        if s != t:
+            neighbours[s].add(t)
+            neighbours[t].add(s)
+    core = [v for v in ids if len(neighbours[v]) >= 2]
+    if len(core) < 3:
+        core = ids
+    n = len(core)
+    pos: dict[str, list[float]] = {}
     if n:
-        index = {v: i for i, v in enumerate(ids)}
+        index = {v: i for i, v in enumerate(core)}
         pairs = sorted(
             {
                 (a, b) if a < b else (b, a)
                 for s, t in G.edges()
-                if (a := index[s]) != (b := index[t])
+                if s in index and t in index and (a := index[s]) != (b := index[t])
             }
         )
         graph = ig.Graph(n=n, edges=pairs)
         side = math.sqrt(n)
-        start = [[side * c for c in seed_point(v)] for v in ids]
+        start = [[side * (c - 0.5) for c in seed_point(v)] for v in core]  # centred: the grid
         ig.set_random_number_generator(random.Random(seed))  # the same layout every run
         try:
             if n <= KAMADA_KAWAI_UP_TO:  # evener spacing, so labels find room
@@ -260,19 +286,39 @@ def server_layout(
                 coords = graph.layout_fruchterman_reingold(seed=start, grid=n > 500).coords
         finally:
             ig.set_random_number_generator(random)
-        coords = _spread(_aligned(coords, start), min_gap=0.9)
-        xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+        turned = _aligned(coords, start)
+        xs, ys = [c[0] for c in turned], [c[1] for c in turned]
         span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
         scale = spacing * math.sqrt(n) / span
         cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-        taken: dict[tuple[float, float], int] = {}
-        for v, (x, y) in zip(ids, coords, strict=True):
-            px, py = round((x - cx) * scale, 1), round((y - cy) * scale, 1)
-            k = taken[(px, py)] = taken.get((px, py), 0) + 1
-            if k > 1:  # leaves of one hub can land on the same spot: fan them out
-                px = round(px + 12 * k * math.cos(2.4 * k), 1)
-                py = round(py + 12 * k * math.sin(2.4 * k), 1)
-            out[v] = {"x": px, "y": py}
+        points = [[(x - cx) * scale, (y - cy) * scale] for x, y in turned]
+        points = _spread(points, 0.55 * spacing, rounds=30 if n <= 1000 else 6)
+        pos = dict(zip(core, points, strict=True))
+    radius = max((math.hypot(*p) for p in pos.values()), default=0.0)
+    rest = [v for v in ids if v not in pos]
+    leaves = set(rest)
+    for v in rest:
+        turn, reach = seed_point(v)
+        angle = 2 * math.pi * turn
+        anchors = sorted(u for u in neighbours[v] if u in pos)
+        if anchors:
+            x0, y0 = pos[anchors[0]]
+            r = spacing * (0.55 + 0.35 * reach)
+        else:
+            x0, y0 = 0.0, 0.0
+            r = radius + spacing * (1 + reach)
+        pos[v] = [x0 + r * math.cos(angle), y0 + r * math.sin(angle)]
+    if rest:
+        order = list(pos)
+        points = _spread(
+            [pos[v] for v in order],
+            0.45 * spacing,
+            rounds=20 if len(order) <= 1000 else 4,
+            movable=[v in leaves for v in order],
+        )
+        pos = dict(zip(order, points, strict=True))
+    for v in ids:
+        out[v] = {"x": round(pos[v][0], 1), "y": round(pos[v][1], 1)}
     for node, point in (fixed or {}).items():
         if node in out:
             out[node] = dict(point)

@@ -67,7 +67,9 @@ def _regular(
     ]
 
 
-def _shape(parent, shape: str, cx: float, cy: float, r: float, style: dict[str, str]) -> None:
+def _shape(
+    parent: ET.Element, shape: str, cx: float, cy: float, r: float, style: dict[str, str]
+) -> None:
     """One node drawn in its vis-network shape."""
     if shape == "square":
         _sub(
@@ -264,7 +266,10 @@ def map_svg(
     return ET.tostring(svg, encoding="unicode")
 
 
-def _overlap(a, b) -> bool:
+Box = tuple[float, float, float, float]
+
+
+def _overlap(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
@@ -305,7 +310,7 @@ def spread_layout(G: nx.MultiDiGraph, seed: int = 7) -> dict[str, dict[str, floa
     return out
 
 
-def _legend(svg, G: nx.MultiDiGraph, width: int) -> None:
+def _legend(svg: ET.Element, G: nx.MultiDiGraph, width: int) -> None:
     """The node kinds present, and the two marks, along the top edge."""
     present = [
         k

@@ -197,6 +197,7 @@
       focusNote.hidden = true;
       focusNote.textContent = "";
     }
+    if (clusterBy && opened) applyClusters();
     placeLabelsSoon();
     refreshTable();
     return v;
@@ -606,6 +607,10 @@
   var clicked = [null, null];  // the nodes of the last two clicks
   network.on("click", function (params) {
     clicked = [clicked[1], params.nodes.length ? params.nodes[0] : null];
+    if (params.nodes.length && network.isCluster(params.nodes[0])) {
+      openGroup(params.nodes[0]);
+      return;
+    }
     if (params.nodes.length) showDetails(params.nodes[0]);
     else if (params.edges.length) showEdgeDetails(params.edges[0]);
     else showOverview();
@@ -970,15 +975,19 @@
   var fitScale = null;
   var hovered = null;
   var order = [];
-  function labelOrder() {  // tier, then a high-severity finding first, then the larger node
+  function labelOrder() {  // tier; the initiative, then a high-severity finding; the larger node
     var high = {};
-    data.nodes.forEach(function (n) { high[n.id] = worstMark(n.id) === "high" ? 0 : 1; });
+    data.nodes.forEach(function (n) {  // the initiative first of all
+      high[n.id] = records[n.id].kind === "initiative" ? 0 : worstMark(n.id) === "high" ? 1 : 2;
+    });
     order = data.nodes.map(function (n) { return n.id; }).sort(function (a, b) {
       var ra = records[a], rb = records[b];
       return (ra.tier - rb.tier) || (high[a] - high[b]) || (rb.measure - ra.measure) || (a < b ? -1 : a > b ? 1 : 0);
     });
   }
   var labelSizes = {};
+  var labelShifts = {};
+  data.nodes.forEach(function (n) { labelSizes[n.id] = n.font && n.font.size ? n.font.size : 1; });
   function textWidth(id, px) {
     var key = id + "@" + px;
     if (labelWidths[key] === undefined) {
@@ -997,12 +1006,13 @@
     var updates = [];
     var selected = new Set(network.getSelectedNodes());
     var positions = network.getPositions();
+    var loose = new Set(network.body.nodeIndices);  // not inside a cluster
     var limit = data.nodes.length > 2000 ? 300 : 1000;
     var shapes = {};  // the nodes on screen, which labels should not cover
     if (data.nodes.length <= 2000) {
-      order.forEach(function (id) {
+      clusterIds.concat(order).forEach(function (id) {
         var b = network.body.nodes[id];
-        if (hidden.nodes[id] || !b || !positions[id]) return;
+        if (hidden.nodes[id] || !b || !positions[id] || !loose.has(id)) return;
         var c = network.canvasToDOM(positions[id]);
         var rad = (b.shape && b.shape.height ? b.shape.height / 2 : (b.options.size || 10)) * scale * 0.8;
         shapes[id] = { l: c.x - rad, r: c.x + rad, t: c.y - rad, b: c.y + rad };
@@ -1013,11 +1023,12 @@
         return q.id === own || rect.r < q.l || rect.l > q.r || rect.b < q.t || rect.t > q.b;
       });
     }
-    order.forEach(function (id) {
-      var r = records[id];
-      var want = 0.1;
+    clusterIds.concat(order).forEach(function (id) {
+      var r = records[id] || { tier: 1 };  // a cluster: as important as tier 1
+      var want = 1;  // too small to draw (the drawThreshold): what the page starts with
+      var shift = 0;
       var body = network.body.nodes[id];
-      if (!hidden.nodes[id] && body && positions[id]) {
+      if (!hidden.nodes[id] && body && positions[id] && loose.has(id)) {
         var px = meta.label_tiers[r.tier] || 12;
         var p = network.canvasToDOM(positions[id]);
         var inView = p.x > -200 && p.y > -50 && p.x < box.width + 200 && p.y < box.height + 50;
@@ -1026,19 +1037,29 @@
           var w = textWidth(id, px) + 6;
           var radius = (body.shape && body.shape.height ? body.shape.height / 2 : (body.options.size || 10)) * scale;
           var inside = body.options.shape === "box";
-          var top = inside ? p.y - px * 0.7 : p.y + radius + 1;
-          var rect = { l: p.x - w / 2, r: p.x + w / 2, t: top, b: top + px * 1.3 };
-          var whole = rect.l >= 0 && rect.t >= 0 && rect.r <= box.width && rect.b <= box.height;
-          if (forced || whole && isFree(rect, id) && (!shapes[id] || isFree(shapes[id], id))) {
-            placed.push(rect);
-            if (shapes[id]) placed.push({ id: id, l: shapes[id].l, r: shapes[id].r, t: shapes[id].t, b: shapes[id].b });
-            want = px / scale;
+          var h = px * 1.3;
+          // below the node, or else above it (font.vadjust); inside a box, in the middle
+          var spots = inside ? [[p.y - px * 0.7, 0]] : [[p.y + radius + 1, 0], [p.y - radius - 1 - h, -(2 * radius + h + 2) / scale]];
+          var ownFree = !shapes[id] || isFree(shapes[id], id);
+          for (var k = 0; k < spots.length; k++) {
+            var rect = { l: p.x - w / 2, r: p.x + w / 2, t: spots[k][0], b: spots[k][0] + h };
+            var whole = rect.l >= 0 && rect.t >= 0 && rect.r <= box.width && rect.b <= box.height;
+            if ((forced && k === 0) || (whole && ownFree && isFree(rect, id))) {
+              placed.push(rect);
+              if (shapes[id]) placed.push({ id: id, l: shapes[id].l, r: shapes[id].r, t: shapes[id].t, b: shapes[id].b });
+              want = px / scale;
+              shift = spots[k][1];
+              break;
+            }
           }
         }
       }
-      if (labelSizes[id] === undefined || Math.abs(labelSizes[id] - want) > 1e-3 * want) {
+      var was = labelSizes[id];
+      if (was === undefined || Math.abs(was - want) > 1e-3 * want || (labelShifts[id] || 0) !== shift) {
         labelSizes[id] = want;
-        updates.push({ id: id, font: { size: want } });
+        labelShifts[id] = shift;
+        if (records[id]) updates.push({ id: id, font: { size: want, vadjust: shift } });
+        else network.clustering.updateClusteredNode(id, { font: { size: want, vadjust: shift } });
       }
     });
     if (updates.length) nodeSet.update(updates);
@@ -1064,6 +1085,99 @@
   });
   $("color-by").addEventListener("change", function () { view.color = this.value; restyle(); writeFragment(); refreshTable(); });
   $("size-by").addEventListener("change", function () { view.size = this.value; restyle(); writeFragment(); });
+
+  // ------------------------------------------------------------------ clusters
+
+  /* Group by community, goal or constellation: each group of two or more nodes shown is
+   * drawn as one node (vis-network clustering) sized by its members, labelled with its name
+   * and count; a click opens it. The nodes stay in network.body.data.nodes. Above
+   * meta.cluster_above nodes (viz.map.CLUSTER_ABOVE) the map opens grouped by community. */
+  var defaultCluster = meta.cluster_above !== null && data.nodes.length > meta.cluster_above ? "community" : "";
+  var clusterBy = "";
+  var clusterIds = [];
+  var opened_groups = {};
+  function primaryGroup(id) {  // the constellation a node belongs with: itself, or its first
+    var r = records[id];
+    if (r.kind === "constellation") return id;
+    var best = null;
+    adjacency[id].forEach(function (i) {
+      var e = data.edges[i];
+      var other = e.from === id ? e.to : e.from;
+      if (!best && records[other] && records[other].kind === "constellation" &&
+          (e.kind === "convenes" || e.kind === "participates_in")) best = other;
+    });
+    return best;
+  }
+  var GROUPS = {
+    community: { title: "Community", key: function (id) {
+      var m = records[id].measures; return m && m.community !== undefined ? String(m.community + 1) : null; },
+      name: function (k) { return "Community " + k; } },
+    goal: { title: "Goal", key: function (id) { var g = records[id].goals; return g ? g[0] : null; },
+      name: function (k) { return labelOf(k); } },
+    constellation: { title: "Constellation", key: primaryGroup, name: function (k) { return labelOf(k); } }
+  };
+  function clusterScale() { return fitScale || network.getScale() || 1; }
+  function refreshClusters() {  // once after many (un)clusterings: vis would redo it after each
+    network.body.emitter.emit("_dataChanged");
+  }
+  function uncluster() {
+    var any = false;
+    clusterIds.forEach(function (c) {
+      if (network.body.nodes[c] && network.isCluster(c)) { network.openCluster(c, {}, false); any = true; }
+    });
+    clusterIds = [];
+    return any;
+  }
+  function applyClusters() {
+    var changed = uncluster();
+    var g = GROUPS[clusterBy];
+    if (!g) { if (changed) refreshClusters(); placeLabelsSoon(); return; }
+    var members = {};
+    data.nodes.forEach(function (n) {
+      if (hidden.nodes[n.id]) return;
+      var k = g.key(n.id);
+      if (k === null || k === undefined) return;
+      (members[k] = members[k] || []).push(n.id);
+    });
+    Object.keys(members).sort().forEach(function (k) {
+      var ids = members[k];
+      var cid = "cluster:" + clusterBy + ":" + k;
+      if (ids.length < 2 || opened_groups[cid]) return;
+      var inGroup = new Set(ids);
+      var marks = ids.filter(function (id) { return worstMark(id) === "high"; }).length;
+      var fill = fillOf(ids[0]);
+      network.cluster({
+        joinCondition: function (o) { return inGroup.has(o.id); },
+        clusterNodeProperties: {
+          id: cid, shape: "dot", value: ids.length, borderWidth: marks ? 4 : 2,
+          color: { background: fill, border: marks ? data.marks.high.color : "#222222" },
+          label: (marks ? data.marks.high.badge + " " : "") + shortLabel(g.name(k)) + " (" + ids.length + ")",
+          font: { size: 14 / clusterScale() },
+          title: g.title + ": " + g.name(k) + " \u2014 " + plural(ids.length, "node") + (marks ? ", " +
+            plural(marks, "high-severity finding") : "") + ". Click to open."
+        }
+      }, false);
+      clusterIds.push(cid);
+    });
+    refreshClusters();
+    placeLabelsSoon();
+  }
+  function openGroup(cid) {
+    opened_groups[cid] = true;
+    network.openCluster(cid);
+    clusterIds = clusterIds.filter(function (c) { return c !== cid; });
+    placeLabelsSoon();
+  }
+  function setCluster(by) {
+    clusterBy = GROUPS[by] ? by : "";
+    opened_groups = {};
+    $("cluster-by").value = clusterBy;
+    applyClusters();
+    writeFragment();
+  }
+  [["", "No grouping"]].concat(Object.keys(GROUPS).map(function (k) { return [k, "By " + GROUPS[k].title.toLowerCase()]; }))
+    .forEach(function (o) { $("cluster-by").appendChild(el("option", { value: o[0], text: o[1] })); });
+  $("cluster-by").addEventListener("change", function () { setCluster(this.value); });
 
   // ------------------------------------------------------------------ the table
 
@@ -1185,6 +1299,7 @@
     if (!same(state.kinds, fresh.kinds)) q.set("kinds", Array.from(state.kinds).join(","));
     if (!same(state.edgeKinds, fresh.edgeKinds)) q.set("ties", Array.from(state.edgeKinds).join(","));
     if (tableShown) q.set("view", "table");
+    if (clusterBy !== defaultCluster) q.set("cluster", clusterBy || "none");
     var pos = network.getViewPosition();
     q.set("zoom", (Math.round(network.getScale() * 1000) / 1000).toString());
     q.set("center", Math.round(pos.x) + "," + Math.round(pos.y));
@@ -1223,7 +1338,7 @@
   });
 
   /* The first view: the fragment's (or the query's) choices, fitted or at its zoom. */
-  function openView() {
+  function openView(again) {
     var f = readFragment();
     var query = new URLSearchParams(window.location.search);
     writing = true;
@@ -1238,8 +1353,11 @@
     if (focus && records[focus] && f.focus) { state.focus = focus; state.depth = f.depth === "2" ? 2 : 1; }
     syncControls();
     if (f.view === "table") showTable(true);
+    clusterBy = f.cluster !== undefined ? (GROUPS[f.cluster] ? f.cluster : "") : defaultCluster;
+    $("cluster-by").value = clusterBy;
     network.fit({ animation: false });
     fitScale = network.getScale() * 0.92;
+    timings.fitted = timings.fitted || performance.now();
     network.moveTo({ scale: fitScale, animation: false });
     var isDay = function (d) { return !!d && /^\d{4}-\d{2}-\d{2}$/.test(d); };
     state.day = isDay(f.to) ? f.to : isDay(f.as_of) ? f.as_of : meta.as_of;
@@ -1247,8 +1365,15 @@
     $("changes-from").value = state.since;
     dateInput.value = state.day;
     useAudit(state.day);
-    restyle();
+    if (again || view.color !== "kind" || view.size !== meta.size_by || state.day !== meta.as_of || state.since) {
+      restyle();
+    } else {  // the page's items are already drawn for the map's own view and date
+      labelOrder();
+      colourLegend();
+    }
+    timings.styled = timings.styled || performance.now();
     applyFilters();
+    timings.filtered = timings.filtered || performance.now();
     summary();
     showOverview();
     if (state.focus) {
@@ -1264,9 +1389,11 @@
     if (isFinite(zoom) && zoom > 0 && center.length === 2 && center.every(isFinite)) {
       network.moveTo({ scale: zoom, position: { x: center[0], y: center[1] }, animation: false });
     }
+    if (clusterBy || again) applyClusters();
     opened = true;
     writing = false;
     placeLabels();
+    timings.labelled = timings.labelled || performance.now();
     if (window.location.hash) writeFragment();
     network.once("afterDrawing", ready);
     network.redraw();
@@ -1274,9 +1401,99 @@
 
   if (!physicsOn) openView();
 
+  // ------------------------------------------------------------------ the meeting's views and presenting
+
+  /* Views kept for a meeting, in this browser (localStorage, per workspace): each is the
+   * fragment of a view. *Present* shows the map alone, full screen, and steps through them
+   * with the arrow keys or the buttons. */
+  var viewsKey = "constellation-views:" + meta.workspace;
+  function savedViews() {
+    try { return JSON.parse(window.localStorage.getItem(viewsKey) || "[]"); } catch (err) { return []; }
+  }
+  function keepViews(list) {
+    try { window.localStorage.setItem(viewsKey, JSON.stringify(list)); return true; } catch (err) { return false; }
+  }
+  function viewName(text) {
+    var q = new URLSearchParams(text);
+    var parts = [];
+    q.forEach(function (v, k) { if (k !== "zoom" && k !== "center") parts.push(k + " " + v); });
+    return parts.length ? parts.join(", ") : "the map as it opens";
+  }
+  function listViews() {
+    var select = $("saved-views");
+    clear(select);
+    savedViews().forEach(function (v, i) {
+      select.appendChild(el("option", { value: String(i), text: (i + 1) + ". " + v.name }));
+    });
+    $("views-status").textContent = plural(savedViews().length, "view") + " kept in this browser.";
+  }
+  function showView(text) {
+    try { history.replaceState(null, "", "#" + text); } catch (err) { /* kept in memory only */ }
+    Object.assign(state, freshState());
+    view.color = "kind";
+    view.size = meta.size_by;
+    if (tableShown) showTable(false);
+    network.unselectAll();
+    opened = false;
+    window.mapReady = false;
+    openView(true);
+  }
+  $("keep-view").addEventListener("click", function () {
+    writeFragment();
+    var text = window.location.hash.replace(/^#/, "");
+    var list = savedViews();
+    list.push({ name: viewName(text), view: text });
+    $("views-status").textContent = keepViews(list) ? "Kept." : "This browser does not let the page keep views.";
+    listViews();
+  });
+  $("open-view").addEventListener("click", function () {
+    var v = savedViews()[Number($("saved-views").value)];
+    if (v) showView(v.view);
+  });
+  $("drop-view").addEventListener("click", function () {
+    var list = savedViews();
+    list.splice(Number($("saved-views").value), 1);
+    keepViews(list);
+    listViews();
+  });
+  var step = -1;
+  function stepTo(i) {
+    var list = savedViews();
+    if (!list.length) { $("present-title").textContent = "No views kept yet: the map as it is."; return; }
+    step = (i + list.length) % list.length;
+    showView(list[step].view);
+    $("present-title").textContent = (step + 1) + " / " + list.length + ": " + list[step].name;
+  }
+  function present(on) {
+    document.body.classList.toggle("presenting", on);
+    $("present-bar").hidden = !on;
+    if (on) {
+      var root = document.documentElement;
+      if (root.requestFullscreen) root.requestFullscreen().catch(function () { /* not allowed here */ });
+      stepTo(0);
+    } else if (document.fullscreenElement && document.exitFullscreen) {
+      document.exitFullscreen().catch(function () {});
+    }
+    network.setSize("100%", "100%");
+    network.redraw();
+  }
+  $("present").addEventListener("click", function () { present(true); });
+  $("present-leave").addEventListener("click", function () { present(false); });
+  $("present-next").addEventListener("click", function () { stepTo(step + 1); });
+  $("present-back").addEventListener("click", function () { stepTo(step - 1); });
+  document.addEventListener("keydown", function (e) {
+    if (!document.body.classList.contains("presenting")) return;
+    if (e.key === "ArrowRight" || e.key === "PageDown") stepTo(step + 1);
+    else if (e.key === "ArrowLeft" || e.key === "PageUp") stepTo(step - 1);
+    else if (e.key === "Escape") present(false);
+  });
+  listViews();
+
   window.constellationMap = {
     data: data, nodes: nodeSet, edges: edgeSet, state: state, applyFilters: applyFilters,
     showDetails: showDetails, selectNode: selectNode, focusOn: focusOn, search: runSearch,
-    setDay: setDay, view: view, showTable: showTable, placeLabels: placeLabels
+    setDay: setDay, view: view, showTable: showTable, placeLabels: placeLabels,
+    setCluster: setCluster, clusters: function () { return clusterIds.slice(); },
+    showView: showView, present: present
   };
 })();
