@@ -15,6 +15,19 @@ document.addEventListener("securitypolicyviolation", (e) =>
 """
 
 
+@pytest.fixture
+def page(browser):
+    """A page under the service's policy as served (the shared fixture bypasses it), which
+    records console errors and uncaught exceptions."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.console_errors = []
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.console_errors.append(f"uncaught: {e}"))
+    yield pg
+    context.close()
+
+
 def violations(page) -> list[str]:
     """What the policy blocked: the page's own reports and the console's."""
     reported = page.evaluate("window.__csp || []")
