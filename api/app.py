@@ -6,6 +6,7 @@ Run it with ``constellation serve``; build it in tests with ``create_app(setting
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -18,6 +19,7 @@ from api.routers import (
     analysis,
     candidates,
     dedupe,
+    docs,
     health,
     maps,
     records,
@@ -27,6 +29,8 @@ from api.routers import (
     transfer,
     workspaces,
 )
+from api.schemas import problems as documented_problems
+from api.security import SecurityHeaders
 from constellation.config import Settings, get_settings
 from constellation.store import Store
 
@@ -64,7 +68,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         title="Constellation",
         version="0.1.0",
         description=DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # served by routers/docs.py, its script in a file
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -72,6 +76,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store or Store(settings.database_url)
     app.state.cache = RevisionCache(settings.cache_size)
     problems.install(app)
+    true_openapi(app, settings)
     for module in (
         health,
         schema,
@@ -83,6 +88,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         reports,
         maps,
         transfer,
+        docs,
     ):
         app.include_router(module.router)
     app.include_router(records.nodes)
@@ -98,10 +104,48 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes
     )
+    app.add_middleware(
+        SecurityHeaders,
+        embed_origins=settings.embed_origins,
+        hsts_seconds=settings.hsts_seconds,
+    )
     web = web_dir()
     if web is not None and (web / "index.html").exists():
         app.mount("/", StaticFiles(directory=web, html=True), name="web")
     return app
+
+
+def true_openapi(app: FastAPI, settings: Settings) -> None:
+    """The document as the service answers: If-Match required where the settings require it
+    (428 without it), and the 503 any route gives while the database is not answering."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = generate()
+        unavailable = documented_problems(503)[503]
+        for operations in spec.get("paths", {}).values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter["in"] == "header" and parameter["name"].lower() == "if-match":
+                        parameter["required"] = settings.require_if_match
+                        parameter["schema"] = {"type": "string"}
+                operation.setdefault("responses", {}).setdefault(
+                    "503",
+                    {
+                        "description": unavailable["description"],
+                        "content": {
+                            "application/problem+json": {
+                                "schema": {"$ref": "#/components/schemas/ProblemDetail"}
+                            }
+                        },
+                    },
+                )
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented override
 
 
 def app_from_environment() -> FastAPI:

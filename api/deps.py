@@ -14,6 +14,8 @@ from constellation.store import Repository, Store
 from constellation.store.tokens import Caller, Role
 
 BEARER = "Bearer "
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+"""The methods that only read: every other one may write."""
 COOKIE = "constellation_token"
 """The cookie the web pages sign in with (see routers/session.py)."""
 
@@ -32,9 +34,10 @@ BAD_TOKEN = (
 )
 
 
-def caller_for(store: Store, token: str) -> Caller | None:
-    """Who a token belongs to, or None when it is unknown or revoked."""
-    with store.repository() as repo:
+def caller_for(store: Store, token: str, *, write: bool = False) -> Caller | None:
+    """Who a token belongs to, or None when it is unknown or revoked. It may note when the
+    token was last used (a write): in a request that writes anyway, it queues as one."""
+    with store.repository(write=write) as repo:
         return repo.authenticate(token)
 
 
@@ -55,13 +58,12 @@ def get_caller(
             "Send the token as 'Authorization: Bearer <token>'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    caller = caller_for(store, authorization[len(BEARER) :].strip())
+    caller = caller_for(
+        store, authorization[len(BEARER) :].strip(), write=request.method not in SAFE_METHODS
+    )
     if caller is None:
         raise HTTPProblem(401, BAD_TOKEN, headers={"WWW-Authenticate": "Bearer"})
     return caller
-
-
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def _cookie_caller(request: Request, store: Store) -> Caller:
@@ -71,7 +73,7 @@ def _cookie_caller(request: Request, store: Store) -> Caller:
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         return Caller()
-    caller = caller_for(store, cookie)
+    caller = caller_for(store, cookie, write=request.method not in SAFE_METHODS)
     if caller is None:
         return Caller()
     if request.method not in SAFE_METHODS:
@@ -92,11 +94,13 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
 def get_repo(
-    store: Annotated[Store, Depends(get_store)], caller: CallerDep
+    request: Request, store: Annotated[Store, Depends(get_store)], caller: CallerDep
 ) -> Iterator[Repository]:
     """A repository in one transaction; routes that write call `repo.commit()` before they
-    answer, so that a failed commit is the answer and not a log line after it."""
-    with store.repository(actor=caller.name and f"{caller.name} ({caller.token})") as repo:
+    answer, so that a failed commit is the answer and not a log line after it. A request
+    that may write (not GET, HEAD or OPTIONS) takes the write lock as it begins."""
+    actor = caller.name and f"{caller.name} ({caller.token})"
+    with store.repository(actor=actor, write=request.method not in SAFE_METHODS) as repo:
         yield repo
 
 
@@ -118,16 +122,14 @@ def _require(caller: Caller, role: Role) -> None:
 
 
 def readable_workspace(workspace: WorkspacePath, caller: CallerDep, repo: RepoDep) -> str:
-    """The workspace, if the caller may read it: a scoped token sees nothing of another."""
+    """The workspace, if the caller may read it. Private means invisible: to an anonymous
+    caller a private workspace, and to a token scoped elsewhere any other workspace, answers
+    exactly as a missing one does (404), so that its existence does not leak."""
     if not caller.can_see(workspace):
         raise NotFound("workspace", workspace)
     ws = repo.get_workspace(workspace, counts=False)  # every request: no counting here
     if caller.anonymous and not ws.public_read:
-        raise HTTPProblem(
-            401,
-            f"Workspace {workspace!r} is not open to anonymous visitors; sign in with a token.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise NotFound("workspace", workspace)
     return workspace
 
 
@@ -164,13 +166,21 @@ Admin = Annotated[Caller, Depends(admin)]
 
 
 def expected_version(request: Request, if_match: str | None) -> int | None:
-    """The version an If-Match header names; None where it may be left out (see settings)."""
+    """The version an If-Match header names; None where it may be left out (see settings).
+
+    `If-Match: *` ("any version") would skip the check that keeps two editors from
+    overwriting each other, so it counts as no If-Match at all: refused with 428 where
+    If-Match is required, accepted only where the service is set not to require it."""
     if if_match is None or if_match.strip() == "*":
-        if request.app.state.settings.require_if_match and if_match is None:
+        if request.app.state.settings.require_if_match:
             raise HTTPProblem(
                 428,
-                "Send If-Match with the ETag you read, so that two editors "
-                "never overwrite each other's changes.",
+                (
+                    "If-Match: * names no version; send the ETag you read"
+                    if if_match is not None
+                    else "Send If-Match with the ETag you read"
+                )
+                + ", so that two editors never overwrite each other's changes.",
                 title="Precondition Required",
             )
         return None

@@ -30,6 +30,18 @@ log = logging.getLogger("constellation.api")
 PROBLEM = "application/problem+json"
 
 
+def printable(value: Any) -> Any:
+    """`value` with every lone surrogate written as an escape (\\ud800): a problem often
+    echoes what was sent, and what was sent may not be text that UTF-8 can carry."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {printable(k): printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable(v) for v in value]
+    return value
+
+
 def problem(
     status: int,
     detail: str,
@@ -46,7 +58,7 @@ def problem(
     }
     if errors:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+    return JSONResponse(printable(body), status_code=status, media_type=PROBLEM, headers=headers)
 
 
 class HTTPProblem(Exception):

@@ -206,6 +206,7 @@ class ProblemDetail(BaseModel):
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the problem responses a route can give."""
     words = {
+        400: "A body that cannot be parsed (a broken multipart upload)",
         401: "No token, or a bad one, where one is needed",
         403: "The token's role does not allow this",
         404: "No such workspace, node or edge (or not visible to this token)",

@@ -75,6 +75,9 @@ function showError(container, error) {
                 error instanceof ApiError ? error.message : "Something went wrong: " + error);
   if (error instanceof ApiError && error.status === 401) {
     box.append(" Sign in with a token at the top of the page.");
+  } else if (error instanceof ApiError && error.status === 404 && /^No workspace/.test(error.message)) {
+    // a private workspace answers anonymous visitors as a missing one does
+    box.append(" If it is private, sign in with a token at the top of the page.");
   }
   container.prepend(box);
   return box;

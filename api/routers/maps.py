@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from api.cache import AnalysesDep
-from api.deps import CallerDep, RepoDep, WriteWs
+from api.deps import CallerDep, RepoDep, WriteWs, get_settings
 from api.schemas import problems
+from api.security import policy, script_hashes
+from constellation.config import Settings
 from constellation.services import maps
 from constellation.services.network import Network
 from constellation.store.tokens import Role
@@ -31,13 +33,17 @@ router = APIRouter(
 )
 def workspace_map(
     caller: CallerDep,
+    settings: Annotated[Settings, Depends(get_settings)],
     net: AnalysesDep,
     as_of: Annotated[dt.date | None, Query()] = None,
     size_by: Annotated[str, Query(description="degree, betweenness or partners")] = "degree",
 ) -> HTMLResponse:
     may_write = caller.may(Role.EDITOR)
     save_url = f"/api/workspaces/{net.workspace}/map/positions" if may_write else None
-    return HTMLResponse(maps.page(net, as_of, size_by=size_by, save_url=save_url))
+    html = maps.page(net, as_of, size_by=size_by, save_url=save_url)
+    # its inline scripts (vis-network and the map's own) run by their hashes, nothing else
+    csp = policy(scripts=script_hashes(html), frame_ancestors=settings.embed_origins)
+    return HTMLResponse(html, headers={"Content-Security-Policy": csp})
 
 
 class Point(BaseModel):

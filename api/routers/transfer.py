@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import ReadWs, RepoDep, WriteWs
-from api.problems import HTTPProblem
+from api.problems import HTTPProblem, printable
 from api.schemas import problems
 from constellation.io import (
     EXPORT_FORMATS,
@@ -19,8 +20,9 @@ from constellation.io import (
     export_workspace,
     import_files,
 )
+from constellation.records import plain_text
 
-router = APIRouter(tags=["import and export"], responses=problems(401, 403, 404, 413, 422))
+router = APIRouter(tags=["import and export"], responses=problems(400, 401, 403, 404, 413, 422))
 
 
 @router.get(
@@ -30,6 +32,17 @@ router = APIRouter(tags=["import and export"], responses=problems(401, 403, 404,
 )
 def formats() -> FormatList:
     return FORMATS.listing()
+
+
+def file_name_problem(name: str | None) -> str | None:
+    """Why a file's name cannot be taken (it is echoed in reports and errors), or None."""
+    if not name:
+        return None
+    try:
+        plain_text(name, "the file name")
+    except ValueError as exc:
+        return printable(f"File {name!r}: {exc}.")
+    return None
 
 
 @router.post(
@@ -65,10 +78,15 @@ async def upload(
         raise HTTPProblem(
             422, "Send one file, or two (a node table then an edge table).", title="Invalid request"
         )
+    for f in [*files, *([mapping] if mapping else [])]:
+        refused = file_name_problem(f.filename)
+        if refused:
+            raise HTTPProblem(422, refused, title="Invalid request")
     uploads = [(f.filename or "upload", await f.read()) for f in files]
     mapping_file = (mapping.filename or "mapping.yaml", await mapping.read()) if mapping else None
-    report = import_files(
-        repo, workspace, uploads, format=format, mapping=mapping_file, dry_run=dry_run
+    # the import is long work: off the event loop, so the worker answers others meanwhile
+    report = await run_in_threadpool(
+        import_files, repo, workspace, uploads, format=format, mapping=mapping_file, dry_run=dry_run
     )
     if not dry_run:
         repo.commit()
@@ -81,7 +99,11 @@ async def upload(
     response_class=Response,
     responses={
         200: {
-            "content": {"application/octet-stream": {}},
+            # every media type an export answers with (native: application/json …)
+            "content": {
+                t: {"schema": {} if t.endswith("json") else {"type": "string", "format": "binary"}}
+                for t in sorted({e.media_type for e in EXPORT_FORMATS.values()})
+            },
             "description": "The file, as an attachment.",
         }
     },

@@ -18,6 +18,12 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL: sqlite:///file.db or postgresql://user@host/db.",
     )
     sqlite_busy_timeout_ms: int = Field(5000, ge=0, description="How long SQLite waits on a lock.")
+    sqlite_write_wait_ms: int = Field(
+        60_000,
+        ge=0,
+        description="How long a write waits in line for SQLite's write lock, asking again "
+        "after each busy timeout, before it is answered 503.",
+    )
     auto_upgrade: bool = Field(
         True, description="Bring the schema up to date on first use of a database."
     )
@@ -34,6 +40,17 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(
         default_factory=list,
         description="Origins allowed to call the API from a browser (JSON list); none by default.",
+    )
+    embed_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins whose pages may frame the map (JSON list, e.g. "
+        '["https://partners.example.org"]); besides this service itself, none by default.',
+    )
+    hsts_seconds: int = Field(
+        0,
+        ge=0,
+        description="Send Strict-Transport-Security with this max-age when served behind TLS "
+        "(0, the default: not sent; 31536000 is a year).",
     )
     cache_size: int = Field(
         32,

@@ -19,13 +19,31 @@ __all__ = ["NodeIn", "EdgeIn", "NodeOut", "EdgeOut", "WorkspaceOut", "ChangeOut"
 MAX_DEPTH = 32
 """How deeply free-form attributes may nest (lists in dicts in lists …)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UNSTORABLE = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17))
+    + "]"
+)
+"""Lone surrogates (half of a UTF-16 pair: not text at all, UTF-8 cannot encode them) and
+Unicode's non-characters (U+FFFE, U+FDD0 …, never meant for interchange)."""
 
 
 def _no_control(text: str, what: str) -> str:
-    """Control characters break exports (XML, spreadsheets) and headers; refuse them."""
+    """Control characters break exports (XML, spreadsheets) and headers, and a lone
+    surrogate or a non-character cannot be written out as UTF-8 text; refuse them."""
     if _CONTROL.search(text):
         raise ValueError(f"{what} contains a control character (such as \\x01); remove it")
+    found = _UNSTORABLE.search(text)
+    if found:
+        raise ValueError(
+            f"{what} contains U+{ord(found.group()):04X}, a lone surrogate or a "
+            "non-character, which is not text; remove it or fix the file's encoding"
+        )
     return text
+
+
+plain_text = _no_control
+"""The check every stored text passes, for text that is not a record's (a file's name)."""
 
 
 def _check_value(value: Any, depth: int = 0) -> Any:

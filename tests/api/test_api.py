@@ -71,8 +71,25 @@ def test_openapi_schemas_come_from_the_vocabulary(client):
 def test_anonymous_sees_only_public_workspaces(client):
     slugs = {w["slug"] for w in client.get("/api/workspaces").json()}
     assert slugs == {"la-compact", "achieve-escambia"}
-    is_problem(client.get("/api/workspaces/private"), 401)
-    is_problem(client.get("/api/workspaces/private/nodes"), 401)
+    # private means invisible: answered exactly as a workspace that does not exist
+    missing = client.get("/api/workspaces/nowhere")
+    for path in ("/api/workspaces/private", "/api/workspaces/private/nodes"):
+        hidden = client.get(path)
+        is_problem(hidden, 404)
+        assert hidden.json()["detail"] == missing.json()["detail"].replace("nowhere", "private")
+        assert "www-authenticate" not in hidden.headers
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "la_editor", "la_admin"])
+@pytest.mark.parametrize("suffix", ["", "/nodes", "/audit", "/map", "/nodes/secret-org"])
+def test_a_private_workspace_answers_as_a_missing_one(client, tokens, caller, suffix):
+    """Status, headers that matter and body: nothing tells private from missing."""
+    headers = tokens.get(caller, {})
+    hidden = client.get(f"/api/workspaces/private{suffix}", headers=headers)
+    missing = client.get(f"/api/workspaces/nowhere{suffix}", headers=headers)
+    assert (hidden.status_code, missing.status_code) == (404, 404)
+    assert hidden.json() == json.loads(missing.text.replace("nowhere", "private"))
+    assert hidden.headers.get("www-authenticate") == missing.headers.get("www-authenticate")
 
 
 def test_scoped_token_sees_nothing_of_another_workspace(client, tokens):
@@ -109,7 +126,7 @@ def test_workspace_admin(client, tokens):
         client.post("/api/workspaces", json={"slug": "Bad Slug"}, headers=tokens["admin"]), 422
     )
     # new workspaces are closed to anonymous readers until an admin opens them
-    is_problem(client.get("/api/workspaces/new-partnership"), 401)
+    is_problem(client.get("/api/workspaces/new-partnership"), 404)
     r = client.patch(
         "/api/workspaces/new-partnership",
         json={"slug": "renamed", "public_read": True},
@@ -512,7 +529,7 @@ def test_web_sign_in_sets_an_httponly_cookie_that_works_like_the_token(client, t
     assert client.get("/api/workspaces/private/nodes").status_code == 200  # via the cookie
     assert client.delete("/api/session").status_code == 204
     client.cookies.clear()
-    is_problem(client.get("/api/workspaces/private/nodes"), 401)
+    is_problem(client.get("/api/workspaces/private/nodes"), 404)
 
 
 def test_map_page_and_saved_positions(client, tokens):

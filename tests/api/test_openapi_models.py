@@ -9,7 +9,10 @@ import pytest
 from api.app import create_app
 from constellation.store import Store
 
-FREE_FORM = {("get", "/api/schema")}
+FREE_FORM = {
+    ("get", "/api/schema"),
+    ("get", "/api/workspaces/{workspace}/export"),  # a file in one of several JSON formats
+}
 
 
 @pytest.fixture(scope="module")

@@ -103,7 +103,7 @@ def test_the_report_refuses_bad_requests(client, tokens):
     r = client.get(f"{WS}/report", params={"as_of": "2024-06-01", "since": "2024-07-01"})
     assert r.status_code == 422
     assert "must be before the packet's date" in r.json()["detail"]
-    assert client.get("/api/workspaces/private/report").status_code == 401  # anonymous
+    assert client.get("/api/workspaces/private/report").status_code == 404  # anonymous
     r = client.get("/api/workspaces/nowhere/report", headers=tokens["admin"])
     assert r.status_code == 404
 

@@ -20,7 +20,9 @@ XSS = "<img src=x onerror=alert(1)>"
 @pytest.fixture
 def page(browser):
     """A fresh page that records console errors and uncaught exceptions, and any dialog."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # Playwright's wait_for_function evaluates its string in the page, which the service's
+    # policy (no 'unsafe-eval') forbids; test_security_headers.py runs the pages under it.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     pg = context.new_page()
     pg.console_errors = []
     pg.dialogs = []

@@ -18,7 +18,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from constellation.config import get_settings
-from constellation.store.engine import current_revision, head_revision, make_engine, upgrade
+from constellation.store.engine import (
+    WRITE,
+    current_revision,
+    head_revision,
+    make_engine,
+    upgrade,
+)
 from constellation.store.failures import translate_errors
 from constellation.store.repository import Repository
 
@@ -38,9 +44,17 @@ class Store:
         settings = get_settings()
         self.url = url or settings.database_url
         self.engine = translate_errors(
-            engine or make_engine(self.url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+            engine
+            or make_engine(
+                self.url,
+                busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+                write_wait_ms=settings.sqlite_write_wait_ms,
+            )
         )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writes = sessionmaker(
+            self.engine.execution_options(**{WRITE: True}), expire_on_commit=False
+        )
         if settings.auto_upgrade if auto_upgrade is None else auto_upgrade:
             self.upgrade()
 
@@ -52,10 +66,12 @@ class Store:
         return True
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, *, write: bool = False) -> Iterator[Session]:
         """A SQLAlchemy session, committed at the end of the block and rolled back on any
-        error; for the store's own modules and tests (the rest use `repository`)."""
-        with self._sessions() as session:
+        error; for the store's own modules and tests (the rest use `repository`). With
+        `write`, its transactions take the write lock as they begin (SQLite: BEGIN
+        IMMEDIATE), so concurrent writers queue instead of failing each other."""
+        with (self._writes if write else self._sessions)() as session:
             try:
                 yield session
             except BaseException:
@@ -64,9 +80,10 @@ class Store:
             session.commit()  # after an earlier commit() this is the next transaction's
 
     @contextmanager
-    def repository(self, actor: str | None = None) -> Iterator[Repository]:
-        """A repository in one transaction: committed on success, rolled back on any error."""
-        with self.session() as session:
+    def repository(self, actor: str | None = None, *, write: bool = False) -> Iterator[Repository]:
+        """A repository in one transaction: committed on success, rolled back on any error.
+        `write` marks a unit of work that writes (see `session`); reads leave it out."""
+        with self.session(write=write) as session:
             yield Repository(session, actor=actor)
 
     def close(self) -> None:

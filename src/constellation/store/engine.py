@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+import sqlite3
+import time
+import typing
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -10,10 +14,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from constellation.errors import StoreUnavailable
+
 __all__ = [
+    "WRITE",
     "make_engine",
     "normalise_url",
     "migrations_config",
@@ -38,8 +45,39 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) -> Engine:
-    """Create an engine; on SQLite turn on foreign keys, WAL and a busy timeout per connection."""
+WRITE = "constellation_write"
+"""The execution option that marks a write transaction: on SQLite it begins IMMEDIATE."""
+
+
+def begin_immediate(dbapi_connection: sqlite3.Connection, wait_s: float) -> None:
+    """Take SQLite's write lock as the transaction begins (BEGIN IMMEDIATE), before any read:
+    a writer then queues for the lock instead of finding, at its first write, that another
+    took it, and what it read stays true until it commits. SQLite waits a busy timeout per
+    try; a lock still busy after it is asked for again, with a short pause, until `wait_s`
+    has passed, and only then answered as unavailable."""
+    deadline = time.monotonic() + wait_s
+    pause = 0.005
+    while True:
+        try:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() + pause > deadline:
+                raise StoreUnavailable(
+                    f"the database is not answering ({exc}); try again in a moment"
+                ) from exc
+        time.sleep(pause * (0.5 + random.random()))
+        pause = min(pause * 2, 0.2)
+
+
+def make_engine(
+    url: str, *, busy_timeout_ms: int = 5000, write_wait_ms: int = 60_000, echo: bool = False
+) -> Engine:
+    """Create an engine; on SQLite turn on foreign keys, WAL and a busy timeout per connection,
+    and begin the transactions marked with the `WRITE` option IMMEDIATE (reads stay
+    deferred: the driver begins them at their first write, as before)."""
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -57,6 +95,12 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) ->
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Connection) -> None:
+            if conn.get_execution_options().get(WRITE):
+                raw = typing.cast(sqlite3.Connection, conn.connection.dbapi_connection)
+                begin_immediate(raw, write_wait_ms / 1000)
 
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)

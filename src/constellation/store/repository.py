@@ -1186,8 +1186,8 @@ class Repository:
         # typed for any statement.
         result = typing.cast(CursorResult[Any], result)
         if result.rowcount != 1:
-            current = self.session.scalar(select(table.version).where(table.pk == old["pk"]))
-            raise VersionConflict(what, old["id"], old["version"], current or -1)
+            slug = self._slug(old["workspace_pk"])
+            self._refuse_stale(table, what, old["pk"], old["id"], old["version"], slug)
 
     def _write(
         self,
@@ -1258,15 +1258,38 @@ class Repository:
         return after
 
     def _delete_row(self, what: str, row: Node | Edge, ws: Workspace) -> None:
+        """DELETE … WHERE version = the one checked: a writer that committed since the check
+        makes this match nothing, and the delete is refused instead of destroying its edit."""
         before = (
             self._node_out(row, ws.slug)
             if isinstance(row, Node)
             else self.get_edge(ws.slug, row.id)
         )
-        self.session.delete(row)
-        self.session.flush()
+        table = Node if isinstance(row, Node) else Edge
+        result = self.session.execute(
+            sql_delete(table.__table__).where(table.pk == row.pk, table.version == row.version)
+        )
+        if typing.cast(CursorResult[Any], result).rowcount != 1:
+            self._refuse_stale(table, what, row.pk, row.id, row.version, ws.slug)
+        self.session.expunge(row)
         self._log(ws.pk, what, row.id, "delete", before.version, before, None)
         self._bump(ws)
+
+    def _refuse_stale(
+        self,
+        table: type[Node] | type[Edge],
+        what: str,
+        pk: int,
+        ident: str,
+        expected: int,
+        workspace: str,
+    ) -> typing.NoReturn:
+        """A conditional write matched nothing: someone changed the record (412) or deleted
+        it (404) since it was read."""
+        current = self.session.scalar(select(table.version).where(table.pk == pk))
+        if current is None:
+            raise NotFound(what, ident, workspace)
+        raise VersionConflict(what, ident, expected, current)
 
     def _check_version(self, what: str, row: Node | Edge, expected: int | None) -> None:
         if expected is not None and row.version != expected:
