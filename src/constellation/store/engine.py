@@ -121,7 +121,10 @@ def migrations_config(engine: Engine | None = None) -> Config:
         cfg.set_main_option(
             "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
         )
-        cfg.attributes["engine"] = engine
+        # A write: on SQLite its transaction then really begins (BEGIN IMMEDIATE), so a run of
+        # migrations that fails half-way is undone whole there too, as on PostgreSQL (the
+        # driver alone would leave the DDL before the failure in place).
+        cfg.attributes["engine"] = engine.execution_options(**{WRITE: True})
     return cfg
 
 
