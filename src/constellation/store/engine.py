@@ -73,7 +73,13 @@ def begin_immediate(dbapi_connection: sqlite3.Connection, wait_s: float) -> None
 
 
 def make_engine(
-    url: str, *, busy_timeout_ms: int = 5000, write_wait_ms: int = 60_000, echo: bool = False
+    url: str,
+    *,
+    busy_timeout_ms: int = 5000,
+    write_wait_ms: int = 60_000,
+    pool_size: int = 5,
+    max_overflow: int = 10,
+    echo: bool = False,
 ) -> Engine:
     """Create an engine; on SQLite turn on foreign keys, WAL and a busy timeout per connection,
     and begin the transactions marked with the `WRITE` option IMMEDIATE (reads stay
@@ -103,7 +109,9 @@ def make_engine(
                 begin_immediate(raw, write_wait_ms / 1000)
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(
+        url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow
+    )
 
 
 def _migrations_dir() -> Path:
