@@ -41,6 +41,9 @@ def run_migrations_online() -> None:
             render_as_batch=True,
             compare_type=True,
             render_item=render_item,
+            # SQLite's DDL is transactional too (the store begins the transaction itself,
+            # see `migrations_config`): one run of migrations commits whole or not at all.
+            transactional_ddl=True,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -24,6 +24,15 @@ class Settings(BaseSettings):
         description="How long a write waits in line for SQLite's write lock, asking again "
         "after each busy timeout, before it is answered 503.",
     )
+    db_pool_size: int = Field(
+        5,
+        ge=1,
+        description="PostgreSQL connections each worker keeps open; a server's max_connections "
+        "must exceed workers x (pool size + overflow).",
+    )
+    db_max_overflow: int = Field(
+        10, ge=0, description="PostgreSQL connections a worker may open beyond its pool at a peak."
+    )
     auto_upgrade: bool = Field(
         True, description="Bring the schema up to date on first use of a database."
     )

@@ -6,6 +6,7 @@ The Typer app lives in ``common``; each module below registers one group of comm
 from constellation.cli import (  # noqa: F401 - registers
     admin,
     analysis,
+    backup,
     candidates,
     dedupe,
     maps,

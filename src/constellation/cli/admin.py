@@ -204,6 +204,21 @@ def serve(
             "--demo", help="First build the demo networks into the database if they are missing."
         ),
     ] = False,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            help="Trust X-Forwarded-Proto and -For from the addresses in --forwarded-allow-ips "
+            "(behind a reverse proxy: the session cookie is Secure when the proxy says https)."
+        ),
+    ] = True,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated proxy addresses to trust, or '*' (default: "
+            "$FORWARDED_ALLOW_IPS or 127.0.0.1).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Start the web service: the API, the web pages and the map."""
     import os
@@ -249,6 +264,8 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
         log_level="warning",
     )
 

@@ -49,6 +49,8 @@ class Store:
                 self.url,
                 busy_timeout_ms=settings.sqlite_busy_timeout_ms,
                 write_wait_ms=settings.sqlite_write_wait_ms,
+                pool_size=settings.db_pool_size,
+                max_overflow=settings.db_max_overflow,
             )
         )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -73,7 +73,13 @@ def begin_immediate(dbapi_connection: sqlite3.Connection, wait_s: float) -> None
 
 
 def make_engine(
-    url: str, *, busy_timeout_ms: int = 5000, write_wait_ms: int = 60_000, echo: bool = False
+    url: str,
+    *,
+    busy_timeout_ms: int = 5000,
+    write_wait_ms: int = 60_000,
+    pool_size: int = 5,
+    max_overflow: int = 10,
+    echo: bool = False,
 ) -> Engine:
     """Create an engine; on SQLite turn on foreign keys, WAL and a busy timeout per connection,
     and begin the transactions marked with the `WRITE` option IMMEDIATE (reads stay
@@ -103,7 +109,9 @@ def make_engine(
                 begin_immediate(raw, write_wait_ms / 1000)
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(
+        url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow
+    )
 
 
 def _migrations_dir() -> Path:
@@ -121,7 +129,10 @@ def migrations_config(engine: Engine | None = None) -> Config:
         cfg.set_main_option(
             "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
         )
-        cfg.attributes["engine"] = engine
+        # A write: on SQLite its transaction then really begins (BEGIN IMMEDIATE), so a run of
+        # migrations that fails half-way is undone whole there too, as on PostgreSQL (the
+        # driver alone would leave the DDL before the failure in place).
+        cfg.attributes["engine"] = engine.execution_options(**{WRITE: True})
     return cfg
 
 

@@ -191,6 +191,9 @@ class Repository:
             Node.valid_to,
             Node.updated_at,
         ).where(Node.workspace_pk == ws_pk, Node.archived_at.is_(None), node_valid)
+        # In key order on every engine: the graph's order steers its community detection,
+        # so the same rows must give the same audit on SQLite, on PostgreSQL, after a restore.
+        node_stmt = node_stmt.order_by(Node.pk)
         edge_stmt = select(
             Edge.id,
             Edge.kind,
@@ -200,6 +203,7 @@ class Repository:
             Edge.valid_from,
             Edge.valid_to,
         ).where(Edge.workspace_pk == ws_pk, Edge.archived_at.is_(None), edge_valid)
+        edge_stmt = edge_stmt.order_by(Edge.pk)
         return GraphRows(revision, self._rows(node_stmt), self._rows(edge_stmt))
 
     def _rows(self, stmt: Select[Any]) -> Iterator[tuple[Any, ...]]:
