@@ -64,7 +64,8 @@ def test_a_view_changes_only_with_the_version_read_and_every_save_is_logged(clie
         ("update", 2, {"fragment": "color=goal"}),
         ("create", 1, {"fragment": "color=status"}),
     ]
-    assert views[0]["before"] == {"fragment": "color=status"} and views[0]["actor"].startswith("editor (")
+    assert views[0]["before"] == {"fragment": "color=status"}
+    assert views[0]["actor"].startswith("editor (")
 
 
 def test_a_view_is_deleted_with_its_version(client, tokens):
