@@ -60,7 +60,7 @@ def test_an_editor_saves_a_view_and_a_viewer_opens_it_from_the_list(browser, liv
         )
         assert editor.locator("#shared-view-list").input_value() == "UNITE-LA by sector"
         editor.locator("#shared-views").scroll_into_view_if_needed()
-        editor.locator("#shared-views").screenshot(path=str(SCREENSHOTS / "map-views-save.png"))
+        editor.locator("#shared-views").screenshot(path=str(SCREENSHOTS / "saved-views-save.png"))
         assert editor.console_errors == []
     finally:
         context.close()
@@ -89,8 +89,8 @@ def test_an_editor_saves_a_view_and_a_viewer_opens_it_from_the_list(browser, liv
         assert "focus=unite-la" in viewer.evaluate("() => window.location.hash")
         assert "Neighbourhood of UNITE-LA" in viewer.locator("#focus-status").inner_text()
         viewer.locator("#shared-views").scroll_into_view_if_needed()
-        viewer.locator("#shared-views").screenshot(path=str(SCREENSHOTS / "map-views-open.png"))
-        shoot(viewer, "map-views-opened")
+        viewer.locator("#shared-views").screenshot(path=str(SCREENSHOTS / "saved-views-open.png"))
+        shoot(viewer, "saved-views-opened")
         assert viewer.console_errors == []
     finally:
         context.close()
