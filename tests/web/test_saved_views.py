@@ -21,13 +21,7 @@ def _signed_in(browser, base: str, secret: str):
     assert answer.ok, answer.text()
     pg = context.new_page()
     pg.console_errors = []
-
-    def on_console(m):
-        # Chromium asks for /favicon.ico, which the service does not have; not the page's error
-        if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico"):
-            pg.console_errors.append(m.text)
-
-    pg.on("console", on_console)
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: pg.console_errors.append(f"uncaught: {e}"))
     return context, pg
 
