@@ -189,6 +189,20 @@ class ChangeOut(BaseModel):
     after: dict[str, Any] | None
 
 
+class MapView(BaseModel):
+    """A named view of a workspace's map: the map page's URL fragment under a name.
+
+    Kept in the change log itself (entity ``map_view``), so every save and delete is
+    logged with its author and version by construction, without a table of its own."""
+
+    workspace: str
+    name: str
+    fragment: str = Field(description="The map page's URL fragment, without '#'.")
+    version: int
+    updated_by: str | None
+    updated_at: dt.datetime
+
+
 class UpsertReport(BaseModel):
     """What a bulk write did, or, on a dry run, would do."""
 

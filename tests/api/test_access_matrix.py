@@ -50,6 +50,10 @@ ACCESS = {
     ("GET", f"{W}/map.svg"): READ,
     ("GET", f"{W}/map"): READ,
     ("PUT", f"{W}/map/positions"): WRITE,
+    ("GET", f"{W}/map/views"): READ,
+    ("GET", f"{W}/map/views/{{name}}"): READ,
+    ("PUT", f"{W}/map/views/{{name}}"): WRITE,
+    ("DELETE", f"{W}/map/views/{{name}}"): WRITE,
     ("POST", f"{W}/import"): WRITE,
     ("GET", f"{W}/export"): READ,
     **{

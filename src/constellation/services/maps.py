@@ -1,7 +1,9 @@
 """The map as a job: one self-contained page for a workspace on a date, and saved layouts.
 
 `constellation map` writes what `page` returns; ``GET …/map`` serves it from the per-revision
-cache; ``PUT …/map/positions`` stores a layout through `save_layout`.
+cache; ``PUT …/map/positions`` stores a layout through `save_layout`; ``…/map/views``
+keep named views (the page's URL fragment under a name) through `views`, `save_view` and
+`delete_view`, in the change log, so each save is versioned and logged like a layout.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from constellation.services.network import Network
 from constellation.viz.measures import SIZE_MEASURES
 
 if TYPE_CHECKING:
+    from constellation.records import MapView
     from constellation.viz.positions import PositionsSaved
 
-__all__ = ["page", "save_layout"]
+__all__ = ["delete_view", "page", "save_layout", "save_view", "view", "views"]
 
 
 def page(
@@ -25,6 +28,8 @@ def page(
     *,
     size_by: str = SIZE_MEASURES[0],
     save_url: str | None = None,
+    views_url: str | None = None,
+    may_save: bool = False,
     title: str | None = None,
 ) -> str:
     """The map's HTML: every record whatever its dates, audited and sized as of `as_of`."""
@@ -40,9 +45,18 @@ def page(
         day,
         size_by,
         save_url,
+        views_url,
+        may_save,
         title,
         make=lambda: map_workspace(
-            net.repo, net.workspace, day, size_by=size_by, save_url=save_url, title=title
+            net.repo,
+            net.workspace,
+            day,
+            size_by=size_by,
+            save_url=save_url,
+            views_url=views_url,
+            may_save=may_save,
+            title=title,
         ),
     )
 
@@ -52,3 +66,21 @@ def save_layout(net: Network, positions: dict[str, dict[str, float]]) -> Positio
     from constellation.viz import save_positions
 
     return save_positions(net.repo, net.workspace, positions)
+
+
+def views(net: Network) -> list[MapView]:
+    """The workspace's saved views, by name, for everyone who may read it."""
+    return net.repo.map_views(net.workspace)
+
+
+def view(net: Network, name: str) -> MapView:
+    return net.repo.map_view(net.workspace, name)
+
+
+def save_view(net: Network, name: str, fragment: str, expected: int | None = None) -> MapView:
+    """Save the map's current view (its URL fragment) under `name`, for everyone."""
+    return net.repo.save_map_view(net.workspace, name, fragment, expected)
+
+
+def delete_view(net: Network, name: str, expected: int | None = None) -> None:
+    net.repo.delete_map_view(net.workspace, name, expected)

@@ -57,6 +57,7 @@ from constellation.records import (
     ChangeOut,
     EdgeIn,
     EdgeOut,
+    MapView,
     NodeIn,
     NodeOut,
     UpsertReport,
@@ -92,6 +93,42 @@ def slugify(text: str, fallback: str = "node") -> str:
 def _chunks(items: Sequence[_Item], size: int = CHUNK) -> Iterable[Sequence[_Item]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+MAP_VIEW_ENTITY = "map_view"
+"""The change-log entity a saved map view is kept as (see `Repository.map_views`)."""
+
+MAP_VIEW_NAME = re.compile(r"^[\w][\w .,()'-]{0,79}$")
+_MAP_VIEW_FRAGMENT = re.compile(r"^[A-Za-z0-9_.~%!$'()*+,;:@/?=&-]*$")
+MAP_VIEW_FRAGMENT_MAX = 4000
+
+
+def _map_view_input(name: str, fragment: str) -> tuple[str, str]:
+    """A view's name and fragment as kept, or `InvalidRecords` saying what is wrong."""
+    problems = []
+    name = name.strip() if isinstance(name, str) else ""
+    if not MAP_VIEW_NAME.match(name):
+        problems.append(
+            Problem(
+                "a view name is 1 to 80 letters, digits, spaces or . , ( ) ' - _, "
+                "starting with a letter or digit",
+                field="name",
+                record=name,
+            )
+        )
+    fragment = fragment.strip().removeprefix("#") if isinstance(fragment, str) else ""
+    if len(fragment) > MAP_VIEW_FRAGMENT_MAX or not _MAP_VIEW_FRAGMENT.match(fragment):
+        problems.append(
+            Problem(
+                f"a view is the map's URL fragment (name=value pairs joined by &, "
+                f"percent-encoded, at most {MAP_VIEW_FRAGMENT_MAX} characters)",
+                field="fragment",
+                record=name,
+            )
+        )
+    if problems:
+        raise InvalidRecords(problems)
+    return name, fragment
 
 
 class GraphRows(NamedTuple):
@@ -670,6 +707,103 @@ class Repository:
             )
             for c in self.session.scalars(stmt)
         ]
+
+    # ------------------------------------------------------------------ map views
+
+    def map_views(self, workspace: str) -> list[MapView]:
+        """The workspace's saved map views, by name: the latest change-log entry of each
+        name that was not a delete."""
+        ws = self._workspace_row(workspace)
+        latest: dict[str, Change] = {}
+        stmt = (
+            select(Change)
+            .where(Change.workspace_pk == ws.pk, Change.entity == MAP_VIEW_ENTITY)
+            .order_by(Change.pk)
+        )
+        for change in self.session.scalars(stmt):
+            latest[change.entity_id] = change
+        return [
+            self._map_view(ws.slug, c)
+            for name, c in sorted(latest.items())
+            if c.action != "delete" and c.after is not None
+        ]
+
+    def map_view(self, workspace: str, name: str) -> MapView:
+        ws = self._workspace_row(workspace)
+        change = self._map_view_change(ws.pk, name)
+        if change is None or change.action == "delete" or change.after is None:
+            raise NotFound("map view", name, workspace)
+        return self._map_view(ws.slug, change)
+
+    def save_map_view(
+        self, workspace: str, name: str, fragment: str, expected: int | None = None
+    ) -> MapView:
+        """Create the view `name` or change its fragment; `expected` (the version read)
+        refuses with `VersionConflict` if someone saved it since. Saving the fragment it
+        already has changes nothing."""
+        ws = self._workspace_row(workspace)
+        name, fragment = _map_view_input(name, fragment)
+        change = self._map_view_change(ws.pk, name)
+        live = change is not None and change.action != "delete" and change.after is not None
+        version = (change.version or 0) if change is not None else 0
+        if expected is not None and (not live or version != expected):
+            if not live:
+                raise NotFound("map view", name, workspace)
+            raise VersionConflict("map view", name, expected, version)
+        before = change.after if live and change is not None else None
+        if live and change is not None and before == {"fragment": fragment}:
+            return self._map_view(ws.slug, change)
+        self._log(
+            ws.pk,
+            MAP_VIEW_ENTITY,
+            name,
+            "update" if live else "create",
+            version + 1,
+            before,
+            {"fragment": fragment},
+        )
+        self.session.flush()
+        return self.map_view(workspace, name)
+
+    def delete_map_view(self, workspace: str, name: str, expected: int | None = None) -> None:
+        ws = self._workspace_row(workspace)
+        view = self.map_view(workspace, name)
+        if expected is not None and view.version != expected:
+            raise VersionConflict("map view", name, expected, view.version)
+        self._log(
+            ws.pk,
+            MAP_VIEW_ENTITY,
+            name,
+            "delete",
+            view.version + 1,
+            {"fragment": view.fragment},
+            None,
+        )
+        self.session.flush()
+
+    def _map_view_change(self, workspace_pk: int, name: str) -> Change | None:
+        stmt = (
+            select(Change)
+            .where(
+                Change.workspace_pk == workspace_pk,
+                Change.entity == MAP_VIEW_ENTITY,
+                Change.entity_id == name,
+            )
+            .order_by(Change.pk.desc())
+            .limit(1)
+        )
+        return self.session.scalars(stmt).first()
+
+    @staticmethod
+    def _map_view(workspace: str, change: Change) -> MapView:
+        return MapView(
+            workspace=workspace,
+            name=change.entity_id,
+            fragment=str((change.after or {}).get("fragment", "")),
+            version=change.version or 1,
+            updated_by=change.actor,
+            updated_at=change.at,
+        )
 
     # ------------------------------------------------------------------ bulk
 

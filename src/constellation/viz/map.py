@@ -164,6 +164,8 @@ def map_workspace(
     *,
     size_by: str = "degree",
     save_url: str | None = None,
+    views_url: str | None = None,
+    may_save: bool = False,
     title: str | None = None,
     params: AuditParams | dict[str, Any] | None = None,
 ) -> str:
@@ -173,7 +175,8 @@ def map_workspace(
     Every unarchived record is drawn, whatever its dates, so the page's date filter can
     show the network on other days; the audit, the sizes and the initial view are as of
     `as_of` (default: today). `save_url`, when the page is served, is where its
-    "Save layout" button PUTs the positions (see `save_positions`).
+    "Save layout" button PUTs the positions (see `save_positions`); `views_url` is where
+    it lists the saved views, and, when `may_save`, saves one (``PUT views_url/{name}``).
     """
     from constellation.graph import load_graph
 
@@ -183,6 +186,8 @@ def map_workspace(
         G,
         size_by=size_by,
         save_url=save_url,
+        views_url=views_url,
+        views_editable=may_save,
         params=params,
         title=title or f"{name} \u2014 the map",
     )
@@ -198,6 +203,8 @@ def build_map(
     physics: bool | None = None,
     as_of_choices: Iterable[dt.date] | None = None,
     save_url: str | None = None,
+    views_url: str | None = None,
+    views_editable: bool = False,
     audit: bool = True,
     params: AuditParams | dict[str, Any] | None = None,
     server_layout_above: int = SERVER_LAYOUT_ABOVE,
@@ -222,6 +229,9 @@ def build_map(
         something starts or ends.
     save_url : where "Save layout" PUTs ``{"positions": {...}}``; None for a static file
         (positions are then kept in the browser's localStorage only).
+    views_url : where the page lists the workspace's saved views (``GET``) and, when
+        `views_editable`, saves one (``PUT views_url/{name}`` with ``{"fragment": …}``);
+        None for a static file (only the browser's own "Keep this view" then).
     cluster_above : above this many nodes the page opens grouped by community (None: never).
     """
     if size_by not in SIZE_MEASURES:
@@ -264,6 +274,8 @@ def build_map(
             "layout": layout,
             "server_layout_above": server_layout_above,
             "save_url": save_url,
+            "views_url": views_url,
+            "views_editable": bool(views_url and views_editable),
             "storage_key": f"constellation-map:{G.graph.get('workspace')}",
             "health": report.summary.get("health", {}).get("score") if report else None,
             "counts": report.summary.get("counts") if report else None,

@@ -1501,6 +1501,70 @@
   });
   listViews();
 
+  /* Views saved on the server for the whole workspace (a served page only): everyone who
+   * can read it lists and opens them; an editor saves the current view under a name
+   * (PUT views_url/{name}; If-Match with the version listed when the name is taken). */
+  var sharedViews = [];
+  function sharedStatus(text) { $("shared-views-status").textContent = text; }
+  function listShared() {
+    return fetch(meta.views_url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("the server answered " + response.status);
+        return response.json();
+      }).then(function (body) {
+        sharedViews = body.views || [];
+        var select = $("shared-view-list");
+        clear(select);
+        sharedViews.forEach(function (v) {
+          select.appendChild(el("option", { value: v.name, text: v.name }));
+        });
+        $("open-shared-view").disabled = !sharedViews.length;
+        sharedStatus(sharedViews.length ? plural(sharedViews.length, "view") + " saved for this workspace."
+          : "No views saved for this workspace yet.");
+      }).catch(function (err) { sharedStatus("The saved views could not be listed (" + err.message + ")."); });
+  }
+  if (meta.views_url) {
+    $("shared-views").hidden = false;
+    $("view-save").hidden = !meta.views_editable;
+    $("open-shared-view").addEventListener("click", function () {
+      var name = $("shared-view-list").value;
+      var v = sharedViews.filter(function (x) { return x.name === name; })[0];
+      if (v) { showView(v.fragment); sharedStatus("Opened \u201c" + v.name + "\u201d."); }
+    });
+    if (meta.views_editable) {
+      $("save-view").addEventListener("click", function () {
+        var name = $("view-name").value.trim();
+        if (!name) { sharedStatus("Give the view a name first."); $("view-name").focus(); return; }
+        writeFragment();
+        var text = window.location.hash.replace(/^#/, "");
+        var known = sharedViews.filter(function (x) { return x.name === name; })[0];
+        var headers = { "Content-Type": "application/json", "Accept": "application/json" };
+        if (known) headers["If-Match"] = '"' + known.version + '"';
+        sharedStatus("Saving\u2026");
+        fetch(meta.views_url + "/" + encodeURIComponent(name), {
+          method: "PUT", credentials: "same-origin", headers: headers,
+          body: JSON.stringify({ fragment: text })
+        }).then(function (response) {
+          if (response.status === 412) throw new Error("someone changed that view since; the list is reloaded");
+          if (!response.ok) {
+            return response.json().catch(function () { return {}; }).then(function (p) {
+              throw new Error(p.detail || "the server answered " + response.status);
+            });
+          }
+          return response.json();
+        }).then(function (saved) {
+          return listShared().then(function () {
+            $("shared-view-list").value = saved.name;
+            sharedStatus("Saved \u201c" + saved.name + "\u201d for everyone (version " + saved.version + ").");
+          });
+        }).catch(function (err) {
+          listShared().then(function () { sharedStatus("Not saved: " + err.message + "."); });
+        });
+      });
+    }
+    listShared();
+  }
+
   window.constellationMap = {
     data: data, nodes: nodeSet, edges: edgeSet, state: state, applyFilters: applyFilters,
     showDetails: showDetails, selectNode: selectNode, focusOn: focusOn, search: runSearch,
