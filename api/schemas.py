@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Generic, Literal, Protocol, TypeVar, Union
 
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from constellation import vocabulary as vocab
@@ -201,6 +202,10 @@ class ProblemDetail(BaseModel):
     errors: list[dict[str, Any]] | None = Field(
         None, description="For invalid data: each problem with its field location (loc)."
     )
+
+
+AsOf = Annotated[dt.date | None, Query(description="The date to look at (default today).")]
+"""The ``as_of`` query parameter of every analysis route."""
 
 
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from api.cache import AnalysesDep
-from api.schemas import ProfileBody, WhatIfBody, problems
+from api.schemas import AsOf, ProfileBody, WhatIfBody, problems
 from constellation.analysis.conveners import ConvenerRow
 from constellation.analysis.findings import AuditReport
 from constellation.analysis.funding import FundingReport
@@ -23,7 +23,6 @@ router = APIRouter(
     prefix="/api/workspaces/{workspace}", tags=["analysis"], responses=problems(401, 404, 413, 422)
 )
 
-AsOf = Annotated[dt.date | None, Query(description="The date to look at (default today).")]
 Checks = Annotated[
     list[str] | None,
     Query(alias="check", description="Run only these checks (repeat); all by default."),

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.cache import AnalysesDep
-from api.schemas import problems
+from api.schemas import AsOf, problems
 from constellation.analysis.candidates import Candidate
 from constellation.services import candidates as service
 
@@ -56,6 +56,6 @@ def candidates(
     net: AnalysesDep,
     constellation: Annotated[str, Path(max_length=500, description="Id or exact label.")],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
-    as_of: Annotated[dt.date | None, Query(description="The date to look at.")] = None,
+    as_of: AsOf = None,
 ) -> list[Candidate]:
     return service.candidates(net, constellation, limit=limit, as_of=as_of)

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from api.cache import AnalysesDep
 from api.deps import ReadWs
 from api.problems import HTTPProblem
-from api.schemas import problems
+from api.schemas import AsOf, problems
 from constellation.analysis.indicators import IndicatorReport, IndicatorTrend
 from constellation.report import MEDIA_TYPES, ReportFormat
 from constellation.report.pdf import PdfUnavailable
@@ -22,7 +22,6 @@ router = APIRouter(
     prefix="/api/workspaces/{workspace}", tags=["reports"], responses=problems(401, 404, 413, 422)
 )
 
-AsOf = Annotated[dt.date | None, Query(description="The date to look at (default today).")]
 Window = Annotated[
     int, Query(ge=2, le=50, description="Fit the forecast on this many latest values.")
 ]
