@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import problems
 from api.cache import RevisionCache
+from api.callers import Callers
 from api.limits import BodyLimit
 from api.routers import (
     analysis,
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.store = store or Store(settings.database_url)
     app.state.cache = RevisionCache(settings.cache_size)
+    app.state.callers = Callers()
     problems.install(app)
     true_openapi(app, settings)
     for module in (

@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 from api.deps import ReadWs, RepoDep
 from constellation.services.network import Network
 from constellation.store import Repository
+from constellation.store.repository import WorkspaceStamp
 
 Made = TypeVar("Made")  # what a cached `make` makes
 
@@ -50,17 +51,24 @@ class Analyses(Network):
     every graph and analysis the request asks for is keyed on it.
     """
 
-    def __init__(self, cache: RevisionCache, repo: Repository, workspace: str):
+    def __init__(
+        self,
+        cache: RevisionCache,
+        repo: Repository,
+        workspace: str,
+        stamp: WorkspaceStamp | None = None,
+    ):
         super().__init__(repo, workspace)
         self.cache = cache
-        self.stamp = (workspace, *repo.stamp(workspace))
+        found = stamp or repo.workspace_stamp(workspace)
+        self.stamp = (workspace, found.pk, found.created_at.isoformat(), found.revision)
 
     def get(self, *key: Hashable, make: Callable[[], Made]) -> Made:
         return self.cache.get(self.stamp + key, make)
 
 
 def analyses(workspace: ReadWs, repo: RepoDep, request: Request) -> Analyses:
-    return Analyses(request.app.state.cache, repo, workspace)
+    return Analyses(request.app.state.cache, repo, workspace, request.state.workspace_stamp)
 
 
 AnalysesDep = Annotated[Analyses, Depends(analyses)]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
+from starlette.concurrency import run_in_threadpool
 
+from api.callers import Callers
 from api.problems import HTTPProblem
 from constellation.config import Settings
 from constellation.errors import NotFound
@@ -20,11 +23,12 @@ COOKIE = "constellation_token"
 """The cookie the web pages sign in with (see routers/session.py)."""
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
+    # async: nothing here waits, so it runs on the event loop rather than a thread
     return request.app.state.store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -41,39 +45,53 @@ def caller_for(store: Store, token: str, *, write: bool = False) -> Caller | Non
         return repo.authenticate(token)
 
 
-def get_caller(
-    request: Request,
-    store: Annotated[Store, Depends(get_store)],
-    authorization: Annotated[str | None, Header()] = None,
+async def known_caller(request: Request, store: Store, token: str) -> Caller | None:
+    """`caller_for`, remembered for a second (api.callers): most requests ask no query,
+    and those that do ask it off the event loop."""
+    callers: Callers = request.app.state.callers
+    caller = callers.get(token)
+    if caller is None:
+        asked_at = time.monotonic()
+        caller = await run_in_threadpool(
+            caller_for, store, token, write=request.method not in SAFE_METHODS
+        )
+        if caller is not None:
+            callers.put(token, caller, asked_at)
+    return caller
+
+
+async def get_caller(
+    request: Request, authorization: Annotated[str | None, Header()] = None
 ) -> Caller:
     """Anonymous without a token; a bad or revoked token is refused outright (401).
 
     The token comes as `Authorization: Bearer …`, or from the web pages' sign-in cookie.
+    Every route asks for it, so it depends on nothing but the request (FastAPI solves each
+    dependency's own dependencies again wherever it is named).
     """
+    store: Store = request.app.state.store
     if not authorization:
-        return _cookie_caller(request, store)
+        return await _cookie_caller(request, store)
     if not authorization.startswith(BEARER):
         raise HTTPProblem(
             401,
             "Send the token as 'Authorization: Bearer <token>'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    caller = caller_for(
-        store, authorization[len(BEARER) :].strip(), write=request.method not in SAFE_METHODS
-    )
+    caller = await known_caller(request, store, authorization[len(BEARER) :].strip())
     if caller is None:
         raise HTTPProblem(401, BAD_TOKEN, headers={"WWW-Authenticate": "Bearer"})
     return caller
 
 
-def _cookie_caller(request: Request, store: Store) -> Caller:
+async def _cookie_caller(request: Request, store: Store) -> Caller:
     """The caller behind the web pages' sign-in cookie. A stale cookie (revoked token) reads
     as anonymous. A write carried by the cookie must come from our own pages: the browser's
     Origin (or Sec-Fetch-Site) header says so, which a form on another site cannot fake."""
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         return Caller()
-    caller = caller_for(store, cookie, write=request.method not in SAFE_METHODS)
+    caller = await known_caller(request, store, cookie)
     if caller is None:
         return Caller()
     if request.method not in SAFE_METHODS:
@@ -93,15 +111,24 @@ def _cookie_caller(request: Request, store: Store) -> Caller:
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
-def get_repo(
-    request: Request, store: Annotated[Store, Depends(get_store)], caller: CallerDep
-) -> Iterator[Repository]:
+async def get_repo(request: Request, caller: CallerDep) -> AsyncIterator[Repository]:
     """A repository in one transaction; routes that write call `repo.commit()` before they
     answer, so that a failed commit is the answer and not a log line after it. A request
-    that may write (not GET, HEAD or OPTIONS) takes the write lock as it begins."""
+    that may write (not GET, HEAD or OPTIONS) takes the write lock as it begins.
+
+    Opening the unit of work asks nothing of the database, so it happens on the event loop;
+    only its end (the commit or rollback) goes to a thread: a request costs one thread hop
+    fewer."""
+    store: Store = request.app.state.store
     actor = caller.name and f"{caller.name} ({caller.token})"
-    with store.repository(actor=actor, write=request.method not in SAFE_METHODS) as repo:
+    unit = store.repository(actor=actor, write=request.method not in SAFE_METHODS)
+    repo = unit.__enter__()
+    try:
         yield repo
+    except BaseException as exc:
+        await run_in_threadpool(unit.__exit__, type(exc), exc, exc.__traceback__)
+        raise
+    await run_in_threadpool(unit.__exit__, None, None, None)
 
 
 RepoDep = Annotated[Repository, Depends(get_repo)]
@@ -121,15 +148,21 @@ def _require(caller: Caller, role: Role) -> None:
         )
 
 
-def readable_workspace(workspace: WorkspacePath, caller: CallerDep, repo: RepoDep) -> str:
+async def readable_workspace(
+    workspace: WorkspacePath, caller: CallerDep, repo: RepoDep, request: Request
+) -> str:
     """The workspace, if the caller may read it. Private means invisible: to an anonymous
     caller a private workspace, and to a token scoped elsewhere any other workspace, answers
-    exactly as a missing one does (404), so that its existence does not leak."""
+    exactly as a missing one does (404), so that its existence does not leak.
+
+    Every request asks this: one indexed query, its answer kept on the request (the
+    analysis cache keys on it) and in the repository (the routes' queries use its key)."""
     if not caller.can_see(workspace):
         raise NotFound("workspace", workspace)
-    ws = repo.get_workspace(workspace, counts=False)  # every request: no counting here
-    if caller.anonymous and not ws.public_read:
+    stamp = await run_in_threadpool(repo.workspace_stamp, workspace)
+    if caller.anonymous and not stamp.public_read:
         raise NotFound("workspace", workspace)
+    request.state.workspace_stamp = stamp
     return workspace
 
 

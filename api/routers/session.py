@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Request, Response, status
 from pydantic import BaseModel
 
-from api.deps import BAD_TOKEN, COOKIE, CallerDep, caller_for, get_store
+from api.deps import BAD_TOKEN, COOKIE, CallerDep, caller_for
 from api.problems import HTTPProblem
 from api.schemas import problems
 from constellation.store.tokens import Caller
@@ -47,7 +47,7 @@ def sign_in(
     response: Response,
     token: Annotated[str, Body(embed=True, min_length=8, max_length=200)],
 ) -> SessionOut:
-    caller = caller_for(get_store(request), token.strip())
+    caller = caller_for(request.app.state.store, token.strip())
     if caller is None:
         raise HTTPProblem(401, BAD_TOKEN)
     response.set_cookie(

@@ -4,12 +4,17 @@
 from __future__ import annotations
 
 import json
+import pathlib
+import subprocess
+import sys
+import time
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.app import create_app
+from api.callers import TTL
 from constellation.analysis.audit import audit_workspace
 from constellation.config import Settings
 from constellation.store import Store
@@ -112,6 +117,22 @@ def test_revoked_token_stops_working(client, app_store, tokens):
         prefix = next(t.prefix for t in repo.list_tokens() if t.name == "viewer")
         repo.revoke_token(prefix)
     is_problem(client.get("/api/workspaces/private", headers=tokens["viewer"]), 401)
+
+
+def test_a_revocation_made_elsewhere_counts_within_a_second(client, app_store, tokens, db_url):
+    """The API remembers a token's caller for at most api.callers.TTL (one second): a
+    token revoked by another process (here the command line) is refused by then."""
+    h = tokens["viewer"]
+    assert client.get("/api/workspaces/private", headers=h).status_code == 200  # remembered
+    with app_store.repository() as repo:
+        prefix = next(t.prefix for t in repo.list_tokens() if t.name == "viewer")
+    exe = pathlib.Path(sys.executable).parent / "constellation"
+    done = subprocess.run(
+        [str(exe), "token", "revoke", prefix, "--db", db_url], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    time.sleep(TTL)
+    is_problem(client.get("/api/workspaces/private", headers=h), 401)
 
 
 def test_workspace_admin(client, tokens):

@@ -66,7 +66,7 @@ from constellation.records import (
 from constellation.store import tokens
 from constellation.store.tables import Change, Edge, Node, Workspace, utcnow
 
-__all__ = ["Repository", "GraphRows", "slugify"]
+__all__ = ["Repository", "GraphRows", "WorkspaceStamp", "slugify"]
 
 _Item = TypeVar("_Item")
 _Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")  # filters keep a SELECT's type
@@ -144,6 +144,22 @@ class GraphRows(NamedTuple):
     edges: Iterable[tuple[Any, ...]]
 
 
+class WorkspaceStamp(NamedTuple):
+    """What every request needs of its workspace: its key, whether the public may read it,
+    and what a cache of its analysis keys on (creation time and revision)."""
+
+    pk: int
+    created_at: dt.datetime
+    revision: int
+    public_read: bool
+
+
+_STAMP = select(
+    Workspace.pk, Workspace.created_at, Workspace.revision, Workspace.public_read
+).where(Workspace.slug == bindparam("slug"))
+"""One indexed query on the unique slug, no ORM object: the hot read paths' workspace."""
+
+
 class Repository:
     """Reads and writes within one SQLAlchemy session, and the unit of work around them.
 
@@ -157,6 +173,7 @@ class Repository:
         self.session = session
         self.actor = actor
         self._dialect = session.get_bind().dialect.name
+        self._pks: dict[str, int] = {}  # slug -> key, read once per unit of work
 
     # ------------------------------------------------------------------ unit of work
 
@@ -166,6 +183,7 @@ class Repository:
 
     def rollback(self) -> None:
         """Undo every write since the last commit."""
+        self._pks.clear()
         self.session.rollback()
 
     @contextmanager
@@ -176,6 +194,7 @@ class Repository:
         try:
             yield
         except BaseException:
+            self._pks.clear()
             if nested.is_active:
                 nested.rollback()
             raise
@@ -183,6 +202,7 @@ class Repository:
             if keep:
                 nested.commit()
             else:
+                self._pks.clear()
                 nested.rollback()
 
     # ------------------------------------------------------------------ tokens
@@ -310,6 +330,7 @@ class Repository:
     ) -> WorkspaceOut:
         ws = self._workspace_row(slug)
         before = self._workspace_dict(ws)
+        self._pks.clear()
         if new_slug and new_slug != slug:
             if not WORKSPACE_ID.match(new_slug):
                 raise InvalidRecords(
@@ -332,6 +353,7 @@ class Repository:
     def delete_workspace(self, slug: str) -> None:
         """Delete a workspace with everything in it (its change log goes too)."""
         ws = self._workspace_row(slug)
+        self._pks.clear()
         for table in (Change, Edge, Node):
             self.session.execute(sql_delete(table).where(table.workspace_pk == ws.pk))
         self.session.delete(ws)
@@ -340,6 +362,20 @@ class Repository:
 
     def revision(self, slug: str) -> int:
         return self._workspace_row(slug).revision
+
+    def workspace_stamp(self, slug: str) -> WorkspaceStamp:
+        """The workspace's key, public flag, creation time and revision, in one indexed query
+        (what each API request checks access with and keys its cached analysis on)."""
+        row = self.session.execute(_STAMP, {"slug": slug}).one_or_none()
+        if row is None:
+            raise NotFound("workspace", slug)
+        self._pks[slug] = row.pk
+        return WorkspaceStamp(*row)
+
+    def _workspace_pk(self, slug: str) -> int:
+        """The workspace's key, read once per unit of work (a rename or delete forgets it)."""
+        pk = self._pks.get(slug)
+        return self.workspace_stamp(slug).pk if pk is None else pk
 
     def stamp(self, slug: str) -> tuple[int, str, int]:
         """What a cache of this workspace's analysis keys on: its key and creation time (a
@@ -355,9 +391,14 @@ class Repository:
         return self.get_node(workspace, (report.nodes_created or report.nodes_unchanged)[0])
 
     def get_node(self, workspace: str, node_id: str) -> NodeOut:
-        ws = self._workspace_row(workspace)
-        row = self._node_row(ws.pk, node_id)
-        return self._node_out(row, ws.slug)
+        row = self.session.scalar(
+            select(Node).where(
+                Node.workspace_pk == self._workspace_pk(workspace), Node.id == node_id
+            )
+        )
+        if row is None:
+            raise NotFound("node", node_id, workspace)
+        return self._node_out(row, workspace)
 
     def update_node(
         self,
@@ -432,16 +473,16 @@ class Repository:
         offset: int = 0,
     ) -> list[NodeOut]:
         """Nodes matching every filter given, ordered by id (so `after` pages by cursor)."""
-        ws = self._workspace_row(workspace)
+        ws_pk = self._workspace_pk(workspace)
         stmt = self._node_filters(
-            select(Node), ws.pk, kind, tag, text, properties, as_of, include_archived, ids
+            select(Node), ws_pk, kind, tag, text, properties, as_of, include_archived, ids
         )
         if after is not None:
             stmt = stmt.where(Node.id > after)
         stmt = stmt.order_by(Node.id).offset(offset)
         if limit is not None:
             stmt = stmt.limit(limit)
-        return [self._node_out(r, ws.slug) for r in self.session.scalars(stmt)]
+        return [self._node_out(r, workspace) for r in self.session.scalars(stmt)]
 
     def count_nodes(
         self,
@@ -454,10 +495,9 @@ class Repository:
         as_of: dt.date | None = None,
         include_archived: bool = False,
     ) -> int:
-        ws = self._workspace_row(workspace)
         stmt = self._node_filters(
             select(func.count(Node.pk)),
-            ws.pk,
+            self._workspace_pk(workspace),
             kind,
             tag,
             text,
@@ -508,10 +548,10 @@ class Repository:
         return self.get_edge(workspace, (report.edges_created or report.edges_unchanged)[0])
 
     def get_edge(self, workspace: str, edge_id: str) -> EdgeOut:
-        ws = self._workspace_row(workspace)
-        rows = self._edge_rows(self._edge_select(ws.pk).where(Edge.id == edge_id), ws.slug)
+        pk = self._workspace_pk(workspace)
+        rows = self._edge_rows(self._edge_select(pk).where(Edge.id == edge_id), workspace)
         if not rows:
-            raise NotFound("edge", edge_id, ws.slug)
+            raise NotFound("edge", edge_id, workspace)
         return rows[0]
 
     def update_edge(
@@ -586,10 +626,10 @@ class Repository:
         offset: int = 0,
     ) -> list[EdgeOut]:
         """Edges matching every filter; `node` matches either end."""
-        ws = self._workspace_row(workspace)
+        ws_pk = self._workspace_pk(workspace)
         stmt = self._edge_filters(
-            self._edge_select(ws.pk),
-            ws.pk,
+            self._edge_select(ws_pk),
+            ws_pk,
             kind,
             node,
             source,
@@ -604,7 +644,7 @@ class Repository:
         stmt = stmt.order_by(Edge.id).offset(offset)
         if limit is not None:
             stmt = stmt.limit(limit)
-        return self._edge_rows(stmt, ws.slug)
+        return self._edge_rows(stmt, workspace)
 
     def count_edges(
         self,
@@ -619,10 +659,9 @@ class Repository:
         as_of: dt.date | None = None,
         include_archived: bool = False,
     ) -> int:
-        ws = self._workspace_row(workspace)
         stmt = self._edge_filters(
             select(func.count(Edge.pk)),
-            ws.pk,
+            self._workspace_pk(workspace),
             kind,
             node,
             source,

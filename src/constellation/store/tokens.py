@@ -21,7 +21,7 @@ import secrets
 from enum import StrEnum
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from constellation.errors import InvalidRecords, NotFound, Problem
@@ -134,6 +134,11 @@ def list_tokens(session: Session) -> list[TokenInfo]:
     return [_info(t, slug) for t, slug in rows]
 
 
+REVOKED = [0]
+"""How many revocations this process has made: a cache of callers (the API's) that sees it
+change forgets what it holds, so a revocation made here counts at once."""
+
+
 def revoke_token(session: Session, prefix: str) -> TokenInfo:
     row = session.scalar(select(Token).where(Token.prefix == prefix))
     if row is None:
@@ -141,22 +146,43 @@ def revoke_token(session: Session, prefix: str) -> TokenInfo:
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         session.flush()
+        REVOKED[0] += 1
     slug = session.scalar(select(Workspace.slug).where(Workspace.pk == row.workspace_pk))
     return _info(row, slug)
 
 
+_BY_PREFIX = (
+    select(
+        Token.pk,
+        Token.secret_hash,
+        Token.name,
+        Token.role,
+        Token.revoked_at,
+        Token.last_used_at,
+        Workspace.slug,
+    )
+    .join(Workspace, Token.workspace_pk == Workspace.pk, isouter=True)
+    .where(Token.prefix == bindparam("prefix"))
+)
+"""Every request's token check: one query on the unique prefix, its workspace joined in."""
+_USED = update(Token).where(Token.pk == bindparam("token_pk")).values(last_used_at=bindparam("at"))
+
+
 def authenticate(session: Session, secret: str) -> Caller | None:
-    """The caller a token stands for, or None if it is unknown, malformed or revoked."""
+    """The caller a token stands for, or None if it is unknown, malformed or revoked.
+
+    One indexed query and no ORM object: it runs on every request, and reads the token
+    afresh each time, so a revocation counts from the next request on."""
     parts = secret.split("_")
     if len(parts) < 3 or parts[0] != "cst":
         return None
-    row = session.scalar(select(Token).where(Token.prefix == parts[1]))
+    row = session.execute(_BY_PREFIX, {"prefix": parts[1]}).one_or_none()
     if row is None or row.revoked_at is not None:
         return None
     if not hmac.compare_digest(row.secret_hash, _hash(secret)):
         return None
     now = utcnow()
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
-        row.last_used_at = now  # at most once a minute: reads should not all write
-    slug = session.scalar(select(Workspace.slug).where(Workspace.pk == row.workspace_pk))
-    return Caller(name=row.name, role=Role(row.role), workspace=slug, token=row.prefix)
+        # at most once a minute: reads should not all write
+        session.execute(_USED, {"token_pk": row.pk, "at": now})
+    return Caller(name=row.name, role=Role(row.role), workspace=row.slug, token=parts[1])
