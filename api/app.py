@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api import problems
@@ -34,6 +35,9 @@ from api.schemas import problems as documented_problems
 from api.security import SecurityHeaders
 from constellation.config import Settings, get_settings
 from constellation.store import Store
+
+GZIP_MIN_BYTES = 1024
+"""Bodies smaller than this go as they are: compressing them saves less than it costs."""
 
 DESCRIPTION = """
 Constellation models a collective-impact partnership as a graph: who signed the shared
@@ -103,6 +107,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             allow_headers=["*"],
             expose_headers=["ETag"],
         )
+    # large answers (the map, the audit, exports) go compressed to clients that accept it;
+    # Starlette's GZip is plain ASGI, and small bodies pass untouched
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=6)
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes
     )

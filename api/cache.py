@@ -6,6 +6,8 @@ write is simply never asked for again: no worker serves stale analysis.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -65,6 +67,22 @@ class Analyses(Network):
 
     def get(self, *key: Hashable, make: Callable[[], Made]) -> Made:
         return self.cache.get(self.stamp + key, make)
+
+
+def etag(net: Analyses, request: Request, *extra: Hashable) -> str:
+    """A weak ETag for an answer made from the cached analysis: the workspace's stamp (every
+    write changes it), today's date (what "as of today" means), the query and `extra`."""
+    key = repr((net.stamp, dt.date.today(), sorted(request.query_params.multi_items()), extra))
+    return 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:24] + '"'
+
+
+def not_modified(request: Request, tag: str) -> bool:
+    """Whether the request's If-None-Match names `tag` (or any version, *)."""
+    sent = request.headers.get("if-none-match")
+    if not sent:
+        return False
+    names = {t.strip() for t in sent.split(",")}
+    return "*" in names or tag in names or tag.removeprefix("W/") in names
 
 
 def analyses(workspace: ReadWs, repo: RepoDep, request: Request) -> Analyses:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from api.cache import AnalysesDep
+from api.cache import AnalysesDep, etag, not_modified
 from api.schemas import AsOf, ProfileBody, WhatIfBody, problems
 from constellation.analysis.conveners import ConvenerRow
 from constellation.analysis.findings import AuditReport
@@ -47,8 +47,19 @@ Params = Annotated[AuditParams, Depends(audit_params)]
     "(see `constellation checks`), e.g. `?max_active_convened=5&min_sectors=3`.",
 )
 def audit(
-    net: AnalysesDep, params: Params, as_of: AsOf = None, check: Checks = None
-) -> AuditReport:
+    net: AnalysesDep,
+    params: Params,
+    request: Request,
+    response: Response,
+    as_of: AsOf = None,
+    check: Checks = None,
+) -> AuditReport | Response:
+    """With an ETag (the workspace's revision, the date, the query): a reader that sends it
+    back as If-None-Match gets 304 and no body until something changes."""
+    tag = etag(net, request)
+    if not_modified(request, tag):
+        return Response(status_code=304, headers={"ETag": tag})
+    response.headers["ETag"] = tag
     return audits.audit(net, as_of, params, check)
 
 

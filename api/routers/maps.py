@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, 
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from api.cache import AnalysesDep
+from api.cache import AnalysesDep, etag, not_modified
 from api.deps import CallerDep, ReadWs, RepoDep, WriteWs, expected_version, get_settings
 from api.schemas import problems
 from api.security import policy, script_hashes
@@ -38,10 +38,15 @@ def workspace_map(
     caller: CallerDep,
     settings: Annotated[Settings, Depends(get_settings)],
     net: AnalysesDep,
+    request: Request,
     as_of: Annotated[dt.date | None, Query()] = None,
     size_by: Annotated[str, Query(description="degree, betweenness or partners")] = "degree",
-) -> HTMLResponse:
+) -> Response:
     may_write = caller.may(Role.EDITOR)
+    # the page differs by whether its reader may save (its buttons): that is in the ETag
+    tag = etag(net, request, may_write)
+    if not_modified(request, tag):
+        return Response(status_code=304, headers={"ETag": tag})
     save_url = f"/api/workspaces/{net.workspace}/map/positions" if may_write else None
     views_url = f"/api/workspaces/{net.workspace}/map/views"
     html = maps.page(
@@ -49,7 +54,7 @@ def workspace_map(
     )
     # its inline scripts (vis-network and the map's own) run by their hashes, nothing else
     csp = policy(scripts=script_hashes(html), frame_ancestors=settings.embed_origins)
-    return HTMLResponse(html, headers={"Content-Security-Policy": csp})
+    return HTMLResponse(html, headers={"Content-Security-Policy": csp, "ETag": tag})
 
 
 class Point(BaseModel):

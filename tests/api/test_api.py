@@ -697,3 +697,28 @@ def test_limits_on_dates_and_paging(client, tokens):
         ),
         413,
     )
+
+
+@pytest.mark.parametrize("route", ["audit", "map"])
+def test_the_audit_and_the_map_answer_304_until_a_write(client, tokens, route):
+    h = tokens["editor"]
+    first = client.get(f"{LA}/{route}", headers=h)
+    tag = first.headers["etag"]
+    assert first.status_code == 200 and tag.startswith('W/"')
+    again = client.get(f"{LA}/{route}", headers=h | {"If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == tag
+    # another query, or another reader's page (no save button), is another version
+    assert client.get(f"{LA}/{route}?as_of=2017-06-01", headers=h).headers["etag"] != tag
+    if route == "map":
+        assert client.get(f"{LA}/map", headers=tokens["viewer"]).headers["etag"] != tag
+    client.post(f"{LA}/nodes", json={"kind": "goal", "label": "A new goal"}, headers=h)
+    changed = client.get(f"{LA}/{route}", headers=h | {"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["etag"] != tag
+
+
+def test_large_answers_are_compressed(client, tokens):
+    h = tokens["viewer"] | {"Accept-Encoding": "gzip"}
+    big = client.get(f"{LA}/map", headers=h)
+    assert big.headers["content-encoding"] == "gzip" and "<html" in big.text.lower()
+    small = client.get("/healthz", headers=h)
+    assert "content-encoding" not in small.headers
