@@ -14,7 +14,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api import problems
-from api.cache import RevisionCache
+from api.cache import RevisionCache, Warmer
 from api.callers import Callers
 from api.limits import BodyLimit
 from api.routers import (
@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store or Store(settings.database_url)
     app.state.cache = RevisionCache(settings.cache_size)
     app.state.callers = Callers()
+    app.state.warmer = Warmer(app.state.store, app.state.cache)
     problems.install(app)
     true_openapi(app, settings)
     for module in (

@@ -129,6 +129,9 @@ async def get_repo(request: Request, caller: CallerDep) -> AsyncIterator[Reposit
         await run_in_threadpool(unit.__exit__, type(exc), exc, exc.__traceback__)
         raise
     await run_in_threadpool(unit.__exit__, None, None, None)
+    workspace = request.path_params.get("workspace")
+    if request.method not in SAFE_METHODS and workspace:
+        request.app.state.warmer.after_write(workspace)  # api.cache.Warmer
 
 
 RepoDep = Annotated[Repository, Depends(get_repo)]

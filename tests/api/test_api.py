@@ -722,3 +722,25 @@ def test_large_answers_are_compressed(client, tokens):
     assert big.headers["content-encoding"] == "gzip" and "<html" in big.text.lower()
     small = client.get("/healthz", headers=h)
     assert "content-encoding" not in small.headers
+
+
+def test_a_write_sets_off_the_audit_again_in_the_background(client, tokens, app_store):
+    """api.cache.Warmer: the audit asked before a write is made at the new revision without
+    another request, so the next reader finds it made."""
+    h = tokens["editor"]
+    assert client.get(f"{LA}/audit", headers=h).status_code == 200
+    r = client.post(f"{LA}/nodes", json={"kind": "goal", "label": "Warm goal"}, headers=h)
+    assert r.status_code == 201
+    with app_store.repository() as repo:
+        revision = repo.workspace_stamp("la-compact").revision
+    cache = client.app.state.cache
+
+    def made() -> bool:
+        with cache._lock:
+            keys = list(cache._items)
+        return any(k[0] == "la-compact" and k[3] == revision and k[4] == "audit" for k in keys)
+
+    deadline = time.monotonic() + 60
+    while not made() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert made()
