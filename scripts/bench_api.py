@@ -325,7 +325,19 @@ def main() -> None:
     with store.repository() as repo:
         _, token = repo.create_token("editor", None, "bench")
     store.close()
-    rows = api_rows(args.db, args.workspace, args.node, token, seconds=args.seconds, runs=args.runs)
+    count = iter(range(10**9))
+
+    def write(base: str) -> None:
+        httpx.post(
+            f"{base}/api/workspaces/{args.workspace}/nodes",
+            json={"kind": "goal", "label": f"Bench goal {next(count)}"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+        ).raise_for_status()
+
+    rows = api_rows(
+        args.db, args.workspace, args.node, token, seconds=args.seconds, runs=args.runs, write=write
+    )
     print(json.dumps(rows, indent=1))
 
 
