@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from api import problems
 from api.cache import RevisionCache, Warmer
 from api.callers import Callers
+from api.jobs import Jobs
 from api.limits import BodyLimit
 from api.routers import (
     analysis,
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store or Store(settings.database_url)
     app.state.cache = RevisionCache(settings.cache_size)
     app.state.callers = Callers()
+    app.state.jobs = Jobs()
     app.state.warmer = Warmer(app.state.store, app.state.cache)
     problems.install(app)
     true_openapi(app, settings)

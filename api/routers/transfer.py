@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import Response
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ReadWs, RepoDep, WriteWs
+from api.jobs import JOB_ROWS, Job, JobOut
 from api.problems import HTTPProblem, printable
 from api.schemas import problems
 from constellation.io import (
@@ -17,6 +20,7 @@ from constellation.io import (
     IMPORT_FORMATS,
     FormatList,
     ImportReport,
+    Progress,
     export_workspace,
     import_files,
 )
@@ -52,8 +56,12 @@ def file_name_problem(name: str | None) -> str | None:
     + ", ".join(f.title for f in FORMATS if f.read is not None)
     + ") or two (CSV nodes then edges; Kumu elements then connections). Every "
     "row is checked first; on any problem nothing is written and the answer lists "
-    "each one with its file, sheet, row and column.",
+    "each one with its file, sheet, row and column. An upload of more than "
+    f"{JOB_ROWS:,} rows is answered at once with 202, a Location and `{{id, url}}` of "
+    "its import job (`GET …/jobs/{id}`), which says how it goes and ends with the "
+    "report or the problems.",
     response_model=ImportReport,
+    responses={202: {"description": "A large upload: imported as a job (see Location)."}},
 )
 async def upload(
     workspace: WriteWs,
@@ -67,7 +75,7 @@ async def upload(
         UploadFile | None, File(description="A mapping file (YAML or JSON) for foreign types.")
     ] = None,
     dry_run: Annotated[bool, Form()] = False,
-) -> ImportReport:
+) -> ImportReport | JSONResponse:
     if format not in IMPORT_FORMATS:
         raise HTTPProblem(
             422,
@@ -84,13 +92,62 @@ async def upload(
             raise HTTPProblem(422, refused, title="Invalid request")
     uploads = [(f.filename or "upload", await f.read()) for f in files]
     mapping_file = (mapping.filename or "mapping.yaml", await mapping.read()) if mapping else None
-    # the import is long work: off the event loop, so the worker answers others meanwhile
-    report = await run_in_threadpool(
-        import_files, repo, workspace, uploads, format=format, mapping=mapping_file, dry_run=dry_run
-    )
-    if not dry_run:
-        repo.commit()
-    return report
+    # The import is a job in a thread of its own, in a transaction of its own: this
+    # request's (which checked the token and the workspace) ends first, so that on SQLite
+    # the job, not the request, holds the write lock.
+    await run_in_threadpool(repo.commit)
+    store = request.app.state.store
+    job = Job(workspace, [n for n, _ in uploads])
+    request.app.state.jobs.add(job)
+
+    def work(progress: Progress) -> ImportReport:
+        with store.repository(actor=repo.actor, write=True) as own:
+            report = import_files(
+                own,
+                workspace,
+                uploads,
+                format=format,
+                mapping=mapping_file,
+                dry_run=dry_run,
+                progress=progress,
+            )
+        if not dry_run:
+            request.app.state.warmer.after_write(workspace)
+        return report
+
+    threading.Thread(target=job.run, args=(work,), name=f"import {job.id}", daemon=True).start()
+    while not job.decided.is_set():  # its rows counted, or its end
+        await asyncio.sleep(0.02)
+    if job.large and job.out.state in ("queued", "running"):
+        return JSONResponse(
+            {"id": job.id, "url": job.out.url},
+            status_code=202,
+            headers={"Location": job.out.url},
+        )
+    await run_in_threadpool(job.finished.wait)
+    if job.error is not None:
+        raise job.error
+    assert job.out.report is not None
+    return job.out.report
+
+
+@router.get(
+    "/api/workspaces/{workspace}/jobs/{job_id}",
+    summary="An import job (editor): its state, rows done, and its report or problems",
+    response_model=JobOut,
+)
+def import_job(
+    workspace: WriteWs, job_id: Annotated[str, Path(max_length=40)], request: Request
+) -> JobOut:
+    job = request.app.state.jobs.get(job_id)
+    if job is None or job.out.workspace != workspace:
+        raise HTTPProblem(
+            404,
+            f"No import job {job_id!r} in {workspace!r} here. A job is kept by the worker "
+            "process that took its upload, its last 100; with several workers, ask again "
+            "(the same connection reaches the same worker).",
+        )
+    return job.out
 
 
 @router.get(

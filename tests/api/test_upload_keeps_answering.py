@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 
 import httpx
 
@@ -17,7 +18,8 @@ ROWS = 20_000
 def test_healthz_is_answered_while_the_same_single_worker_imports_an_upload(sqlite_url, tmp_path):
     """One uvicorn worker. The test holds SQLite's write lock, so the upload is certainly
     still being imported (its transaction waits in line) when /healthz is asked; once the
-    lock is let go, the upload ends and everything in it is there."""
+    lock is let go, the upload is answered 202 and its job ends with everything in it there,
+    /healthz answering all along."""
     base, proc = start_serve(sqlite_url, tmp_path, "--workers", "1", "--demo")
     try:
         store = Store(sqlite_url)
@@ -48,7 +50,15 @@ def test_healthz_is_answered_while_the_same_single_worker_imports_an_upload(sqli
             lock.rollback()
             lock.close()
         uploading.join(timeout=300)
-        assert answer["r"].status_code == 200, answer["r"].text
-        assert len(answer["r"].json()["nodes_created"]) == ROWS
+        r = answer["r"]
+        assert r.status_code == 202, r.text  # a large upload: answered at once, as a job
+        auth = {"Authorization": f"Bearer {secret}"}
+        deadline = time.monotonic() + 300
+        while (job := httpx.get(base + r.headers["location"], headers=auth).json())[
+            "state"
+        ] not in ("done", "failed") and time.monotonic() < deadline:
+            assert httpx.get(f"{base}/healthz", timeout=10).status_code == 200
+            time.sleep(0.2)
+        assert job["state"] == "done" and len(job["report"]["nodes_created"]) == ROWS
     finally:
         stop(proc)
