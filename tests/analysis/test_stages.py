@@ -44,7 +44,8 @@ def test_stages_are_validated_and_normalised_as_people_write_them():
     with pytest.raises(PropertyError) as twice:
         validate_properties("initiative", {"stages": ["Plan", "Do", "plan"]})
     assert "stages named twice: Plan, plan" in str(twice.value)
-    assert validate_properties("initiative", {"stages": ["Plan", "Do"]}) == {"stages": ["Plan", "Do"]}
+    plan_do = {"stages": ["Plan", "Do"]}
+    assert validate_properties("initiative", plan_do) == plan_do
 
 
 def test_where_a_network_stands_is_the_latest_stage_reached_by_the_date():
@@ -163,8 +164,12 @@ def test_a_partnership_declares_its_own_stages():
 def test_illustrative_dates_are_said_so():
     g = G(
         [
-            group("made_up", stages=[{"stage": "map_moving_trains", "reached": "2024-01-01",
-                                      "note": "illustrative"}]),
+            group(
+                "made_up",
+                stages=[
+                    {"stage": "map_moving_trains", "reached": "2024-01-01", "note": "illustrative"}
+                ],
+            ),
             staged("real", ("map_moving_trains", "2024-01-01")),
         ]
     )
