@@ -62,6 +62,16 @@ def test_the_conveners_page_shows_who_shares_whom_and_links_a_pair_to_the_map(pa
     members = {top["a"]["id"], top["b"]["id"]} | {o["id"] for o in top["organizations"]}
     assert members <= set(shown)
     shoot(page, "map-pair-focus")
+
+    frame.locator("#color-by").select_option("stage")
+    legend = frame.locator("#legend-colour").inner_text()
+    for n in stages.values():
+        if n["stage"] and n["constellation"]["id"] in shown:
+            assert f"{n['stage']['number']}. {n['stage']['title']}" in legend
+    assert "color=stage" in page.evaluate(
+        "() => document.getElementById('map').contentWindow.location.hash"
+    )
+    shoot(page, "map-pair-stage")
     assert page.console_errors == []
 
 
