@@ -39,16 +39,16 @@ def test_constellations_carry_their_numbered_stages_oldest_first():
 def test_a_partnerships_own_stages_number_the_titles():
     G = build_graph(
         [
-            {"id": "i", "kind": "initiative", "label": "I", "properties": {"stages": ["Plan", "Do"]}},
+            {"id": "i", "kind": "initiative", "label": "I", "properties": {"stages": ["Plan"]}},
             {
                 "id": "c",
                 "kind": "constellation",
                 "label": "C",
-                "properties": {"stages": [{"stage": "Do", "reached": "2019-05-01"}]},
+                "properties": {"stages": [{"stage": "Plan", "reached": "2019-05-01"}]},
             },
         ],
         as_of=dt.date(2020, 1, 1),
     )
     assert page_data(build_map(G, audit=False))["records"]["c"]["stages"] == [
-        ["2019-05-01", "2. Do"]
+        ["2019-05-01", "1. Plan"]
     ]
