@@ -45,8 +45,9 @@ def test_the_conveners_page_shows_who_shares_whom_and_links_a_pair_to_the_map(pa
     assert "7/7 Continually improve" in vpk and "stalled" not in vpk
     planned = page.locator("#table tr[data-id=academic-success-can]").inner_text()
     assert "not recorded" in planned
+    shoot(page, "conveners-stages")
 
-    page.locator("#overlap").scroll_into_view_if_needed()
+    page.evaluate("() => document.querySelector('#overlap h2').scrollIntoView()")
     shoot(page, "conveners-overlap")
     assert page.console_errors == []
 
