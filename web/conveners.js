@@ -22,10 +22,10 @@ boot(async () => {
         : h("span", { class: "muted" }, "nobody") },
     { title: "Goals", value: (r) => r.goals.length, cell: (r) => r.goals.map((g) => g.label).join("; ") },
     { title: "Status", value: (r) => r.status, cell: (r) => r.status },
-    { title: "Stage", value: (r) => (stageOf.get(r.constellation.id)?.stage?.number) || 0,
-      cell: (r) => stageCell(stageOf.get(r.constellation.id), steps) },
     { title: "Partners", value: (r) => r.partners, cell: (r) => String(r.partners) },
     { title: "Sectors", value: (r) => r.sectors.length, cell: (r) => r.sectors.join(", ") },
+    { title: "Stage", value: (r) => (stageOf.get(r.constellation.id)?.stage?.number) || 0,
+      cell: (r) => stageCell(stageOf.get(r.constellation.id), steps) },
   ];
   const holder = document.getElementById("table");
   const render = () => {
