@@ -187,3 +187,9 @@ def test_the_escambia_demo_shows_its_stalled_networks(demo_store, pinned_today):
         "Career Readiness CAN": 4,
         "Developmental Screening Indicator Task Force": 5,
     }
+
+
+def test_the_end_of_the_calendar_is_not_an_error():
+    g = G([staged("c", ("map_moving_trains", "9999-06-01"))], as_of=dt.date(9999, 12, 31))
+    assert stalled_networks(g, {"stalled_after_months": 600}) == []
+    assert network_stages(g).networks[0].months_on_stage == 6

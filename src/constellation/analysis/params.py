@@ -91,6 +91,7 @@ class AuditParams(BaseModel):
     stalled_after_months: int = Field(
         12,
         ge=1,
+        le=600,
         description="An active constellation on one step of the process (seed 002) longer "
         "than this is stalled; the last step, continual improvement, never is.",
     )

@@ -148,9 +148,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
     >>> add_months(dt.date(2024, 1, 31), 1)
     datetime.date(2024, 2, 29)
+    >>> add_months(dt.date(9999, 6, 1), 12)
+    datetime.date(9999, 12, 31)
     """
     year, month = divmod(day.month - 1 + months, 12)
     year += day.year
+    if year > dt.MAXYEAR:  # past the calendar: later than any date there is
+        return dt.date.max
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
