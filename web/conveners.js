@@ -1,6 +1,8 @@
 "use strict";
 boot(async () => {
-  const rows = await api(wsPath("/conveners"));
+  const [rows, stages] = await Promise.all([api(wsPath("/conveners")), api(wsPath("/stages"))]);
+  const stageOf = new Map(stages.networks.map((n) => [n.constellation.id, n]));
+  const steps = stages.process.length;
   const statusSel = document.getElementById("status"), convenerSel = document.getElementById("convener");
   const goalSel = document.getElementById("goal");
   const uniq = (items) => [...new Map(items.map((x) => [x.id, x])).values()].sort(byLabel);
@@ -22,6 +24,8 @@ boot(async () => {
     { title: "Status", value: (r) => r.status, cell: (r) => r.status },
     { title: "Partners", value: (r) => r.partners, cell: (r) => String(r.partners) },
     { title: "Sectors", value: (r) => r.sectors.length, cell: (r) => r.sectors.join(", ") },
+    { title: "Stage", value: (r) => (stageOf.get(r.constellation.id)?.stage?.number) || 0,
+      cell: (r) => stageCell(stageOf.get(r.constellation.id), steps) },
   ];
   const holder = document.getElementById("table");
   const render = () => {
@@ -78,4 +82,43 @@ boot(async () => {
       card.append(ranked(found));
     } catch (e) { showError(card, e); }
   }
+
+  await overlapPanel(document.getElementById("overlap"));
 });
+
+/** A network's stage: "4/7 Prioritize contributing indicators, since 2019-05-01", stalled or not. */
+function stageCell(n, steps) {
+  if (!n || !n.stage) return h("span", { class: "muted" }, "not recorded");
+  const s = n.stage;
+  return h("span", { class: "stage", title: n.illustrative ? "Some of these dates are illustrative." : null },
+    s.number ? `${s.number}/${steps} ` : "", s.title, h("span", { class: "muted" }, `, since ${s.reached}`),
+    n.stalled ? [" ", h("span", { class: "badge sev-low" }, `stalled ${n.months_on_stage} months`)] : null);
+}
+
+/** Who shares whom: pairs of active groups ranked by the partners they share, each with a
+    link to the map focused on both; then the organizations in more than one group. */
+async function overlapPanel(box) {
+  const report = await api(wsPath("/overlap"));
+  if (!report.pairs.length) { box.append(h("p", { class: "muted" }, "No two active constellations share a partner.")); return; }
+  const pct = (x) => `${Math.round(x * 100)}%`;
+  box.append(h("p", { class: "muted", id: "overlap-summary" },
+    `${report.pairs.length} pairs of the ${report.constellations} active constellations share partners`
+    + (report.pairs_sharing_nobody ? `; ${report.pairs_sharing_nobody} share none` : "") + "."),
+  sortableTable([
+    { title: "Shared", value: (p) => p.shared, cell: (p) => String(p.shared) },
+    { title: "Constellations", value: (p) => `${p.a.label} ${p.b.label}`.toLowerCase(),
+      cell: (p) => h("span", {}, p.a.label, " + ", p.b.label) },
+    { title: "Share of each", value: (p) => p.jaccard,
+      cell: (p) => `${pct(p.share_of_a)} of ${p.members_a}; ${pct(p.share_of_b)} of ${p.members_b}` },
+    { title: "Shared organizations", cell: (p) => p.organizations.map((o) => o.label).join(", ") },
+    { title: "Map", cell: (p) => h("a", { class: "pair-map",
+      href: pageUrl("map.html") + `#focus=${encodeURIComponent(p.a.id)},${encodeURIComponent(p.b.id)}` }, "both on the map") },
+  ], report.pairs, (p) => ({ dataset: { a: p.a.id, b: p.b.id } })));
+  const spread = report.organizations.filter((s) => s.count > 1);
+  if (spread.length) {
+    box.append(h("h3", {}, "Organizations in more than one group"),
+      h("ul", { class: "spread" }, spread.map((s) => h("li", { dataset: { id: s.organization.id } },
+        h("strong", {}, s.organization.label), ` — ${s.count} groups: `,
+        s.constellations.map((c) => c.label + (c.role === "convener" ? " (convener)" : "")).join("; ")))));
+  }
+}

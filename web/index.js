@@ -34,6 +34,26 @@ boot(async () => {
       net.brokers.map((b) => b.label).join(", "),
       net.measures.approximate ? " (estimated)" : "") : null);
 
+  const stagesBox = document.getElementById("stages");
+  try {
+    const stages = await api(wsPath(`/stages?as_of=${report.as_of}`));
+    const steps = stages.process.length;
+    stagesBox.append(h("p", { class: "muted" }, `The steps of ${stages.source === "seed 002"
+      ? "seed 002's continuous-improvement process" : `the process of ${stages.source}`}: `
+      + stages.process.map((s) => `${s.number}. ${s.title}`).join(" · ")
+      + `. A network is stalled after ${report.summary.params.stalled_after_months} months on one step `
+      + "(the last step never stalls)."),
+    h("table", { id: "stage-table" }, h("thead", {}, h("tr", {}, ["Network", "Status", "Stage", "Reached", ""].map((t) =>
+      h("th", { scope: "col" }, t)))),
+      h("tbody", {}, stages.networks.map((n) => h("tr", { dataset: { id: n.constellation.id } },
+        h("td", {}, mapLink(n.constellation.id, n.constellation.label)), h("td", {}, n.status),
+        h("td", {}, n.stage ? [h("span", { class: "steps", "aria-hidden": "true" },
+          stages.process.map((s) => h("span", { class: n.stage.number && s.number <= n.stage.number ? "done" : null }))),
+          n.stage.number ? `${n.stage.number}/${steps} ` : "", n.stage.title] : h("span", { class: "muted" }, "not recorded")),
+        h("td", {}, n.stage ? n.stage.reached + (n.stage.note === "illustrative" ? " (illustrative)" : "") : ""),
+        h("td", {}, n.stalled ? h("span", { class: "badge sev-low" }, `stalled ${n.months_on_stage} months`) : ""))))));
+  } catch (e) { showError(stagesBox, e); }
+
   const curves = document.getElementById("indicators");
   try {
     const trends = await api(wsPath(`/indicators?as_of=${report.as_of}`));

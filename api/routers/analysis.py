@@ -12,8 +12,10 @@ from api.schemas import AsOf, ProfileBody, WhatIfBody, problems
 from constellation.analysis.conveners import ConvenerRow
 from constellation.analysis.findings import AuditReport
 from constellation.analysis.funding import FundingReport
+from constellation.analysis.overlap import OverlapReport
 from constellation.analysis.params import AuditParams
 from constellation.analysis.recommend import Recommendation
+from constellation.analysis.stages import StagesReport
 from constellation.analysis.timeline import DiffResult, TrendPoint
 from constellation.analysis.whatif import WhatIfResult
 from constellation.services import audit as audits
@@ -144,6 +146,28 @@ def recommendations_for_profile(net: AnalysesDep, body: ProfileBody) -> list[Rec
 )
 def conveners(net: AnalysesDep, params: Params, as_of: AsOf = None) -> list[ConvenerRow]:
     return audits.conveners(net, as_of, params)
+
+
+@router.get(
+    "/stages",
+    response_model=StagesReport,
+    summary="Where each network stands in its process (seed 002's seven steps, or the "
+    "partnership's own), with the date each step was reached and whether it has stalled",
+    description="`stalled_after_months` (default 12) as a query parameter sets when a "
+    "network on one step is stalled, as for the `stalled_networks` check.",
+)
+def stages(net: AnalysesDep, params: Params, as_of: AsOf = None) -> StagesReport:
+    return audits.stages(net, as_of, params)
+
+
+@router.get(
+    "/overlap",
+    response_model=OverlapReport,
+    summary="Who shares whom: for every pair of active constellations the member "
+    "organizations they share, most shared first; for every organization its groups",
+)
+def overlap(net: AnalysesDep, as_of: AsOf = None) -> OverlapReport:
+    return audits.overlap(net, as_of)
 
 
 @router.get(

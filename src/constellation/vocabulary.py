@@ -26,7 +26,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 __all__ = [
     "ANY",
@@ -37,6 +44,7 @@ __all__ = [
     "MOST_AFFECTED",
     "NO_VALUE_COLOR",
     "OTHER_COLOR",
+    "PROCESS_STEPS",
     "QUALIFIED_SENIORITY",
     "TIE_SCALE",
     "TRUST_PARTS",
@@ -46,6 +54,7 @@ __all__ = [
     "PropertyError",
     "canonical_kind",
     "edge_kind",
+    "stage_name",
     "endpoint_error",
     "node_kind",
     "validate_properties",
@@ -155,6 +164,31 @@ class Level(StrEnum):
     TRANSFORMING = "transforming"
 
 
+def stage_name(value: Any) -> Any:
+    """A stage as people write it, as the name it is compared by: 'Verify Outcomes &
+    Indicators' → 'verify_outcomes_and_indicators'.
+
+    >>> stage_name("Align Resources & action; SCALE!")
+    'align_resources_and_action_scale'
+    """
+    if isinstance(value, str):
+        return re.sub(r"[^a-z0-9]+", "_", value.strip().lower().replace("&", " and ")).strip("_")
+    return value
+
+
+PROCESS_STEPS: tuple[tuple[str, str], ...] = (
+    ("verify_outcomes_and_indicators", "Verify outcomes & indicators"),
+    ("map_moving_trains", "Map moving trains"),
+    ("identify_partner_outcomes", "Identify partner outcomes"),
+    ("prioritize_contributing_indicators", "Prioritize contributing indicators"),
+    ("identify_bright_spots", "Identify bright spots & opportunities"),
+    ("align_resources_and_action", "Align resources & action; scale"),
+    ("continually_improve", "Continually improve"),
+)
+"""Seed 002's continuous-improvement process, in order, as (name, title): the stages a
+constellation goes through unless its initiative declares its own list (`stages`)."""
+
+
 SectorField = Annotated[Sector, BeforeValidator(_sector)]
 LevelField = Annotated[Level | None, BeforeValidator(_lower)]
 
@@ -221,6 +255,25 @@ class InitiativeProps(Properties):
     geography: str | None = Field(None, description="The place the partnership serves.")
     description: str | None = None
     convened_since: dt.date | None = None
+    stages: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        None,
+        description="The partnership's own stages, in order, where it does not follow seed "
+        "002's seven steps; its constellations' `stages` name them.",
+    )
+
+    @field_validator("stages")
+    @classmethod
+    def _distinct_stages(cls, stages: list[str] | None) -> list[str] | None:
+        if stages is not None:
+            if not stages:
+                raise ValueError("list at least one stage, or leave stages out")
+            names = [stage_name(s) for s in stages]
+            if "" in names:
+                raise ValueError("a stage needs a letter or digit in its name")
+            twice = sorted({s for s, n in zip(stages, names, strict=True) if names.count(n) > 1})
+            if twice:
+                raise ValueError("stages named twice: " + ", ".join(twice))
+        return stages
 
 
 class IssueAreaProps(Properties):
@@ -305,6 +358,22 @@ class StewardshipGroupProps(Properties):
     description: str | None = None
 
 
+class StageReached(BaseModel):
+    """A step of the process a constellation reached, and when (seed 002)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    stage: Annotated[str, BeforeValidator(stage_name)] = Field(
+        ...,
+        min_length=1,
+        description="A stage of the process: one of seed 002's seven steps "
+        "(verify_outcomes_and_indicators, map_moving_trains, identify_partner_outcomes, "
+        "prioritize_contributing_indicators, identify_bright_spots, align_resources_and_action, "
+        "continually_improve) or of its initiative's own `stages`; written as people say it.",
+    )
+    reached: dt.date = Field(..., description="The date it reached the stage.")
+    note: str | None = Field(None, description="'illustrative' where the date is invented.")
+
+
 class ConstellationProps(Properties):
     constellation_type: Annotated[ConstellationType, BeforeValidator(_lower)] = (
         ConstellationType.COLLABORATIVE
@@ -322,6 +391,11 @@ class ConstellationProps(Properties):
     has_disparities_plan: bool | None = None
     last_activity: dt.date | None = None
     description: str | None = None
+    stages: list[StageReached] | None = Field(
+        None,
+        description="The stages of the process it reached, each with its date (seed 002); "
+        "the latest reached is where it stands.",
+    )
 
 
 class AssessmentProps(Properties):

@@ -38,6 +38,8 @@ ACCESS = {
     ("GET", f"{W}/recommendations"): READ,
     ("POST", f"{W}/recommendations"): READ,
     ("GET", f"{W}/conveners"): READ,
+    ("GET", f"{W}/stages"): READ,
+    ("GET", f"{W}/overlap"): READ,
     ("GET", f"{W}/funding"): READ,
     ("POST", f"{W}/constellations/candidates"): READ,
     ("GET", f"{W}/constellations/{{constellation}}/candidates"): READ,

@@ -56,6 +56,8 @@ def test_the_analyses_name_their_models(spec):
     assert refs[("get", f"{ws}/audit/trend")].endswith("/TrendPoint")
     assert refs[("post", f"{ws}/whatif")].endswith("/WhatIfResult")
     assert refs[("get", f"{ws}/conveners")].endswith("/ConvenerRow")
+    assert refs[("get", f"{ws}/stages")].endswith("/StagesReport")
+    assert refs[("get", f"{ws}/overlap")].endswith("/OverlapReport")
     assert refs[("get", "/api/formats")].endswith("/FormatList")
     assert refs[("post", f"{ws}/import")].endswith("/ImportReport")
 

@@ -32,6 +32,7 @@ from constellation.analysis import (  # noqa: F401
     network,
     quality,
     signers,
+    stages,
     stewardship,
     ties,
 )
@@ -52,8 +53,10 @@ FAMILIES = (
     "assessments",
     "quality",
     "ties",
+    "stages",
 )
-"""The order the checks are listed and run in: the first eleven, then issue 13's."""
+"""The order the checks are listed and run in: the first eleven, then issue 13's, then
+issue 17's."""
 order_checks(FAMILIES)
 
 if TYPE_CHECKING:

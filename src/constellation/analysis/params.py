@@ -88,6 +88,13 @@ class AuditParams(BaseModel):
         ge=1,
         description="An indicator should have a value this recent (seed 002: 'Review the data').",
     )
+    stalled_after_months: int = Field(
+        12,
+        ge=1,
+        le=600,
+        description="An active constellation on one step of the process (seed 002) longer "
+        "than this is stalled; the last step, continual improvement, never is.",
+    )
     weak_tie_below: float = Field(
         2.5,
         ge=1,

@@ -413,4 +413,110 @@ def _amounts(totals: dict[str, float], grants: int) -> str:
     return f"{grants} grant(s)" + (f", {money}" if money else "")
 
 
+# ---------------------------------------------------------------------------- stages, overlap
+
+
+@app.command()
+def stages(
+    workspace: WorkspaceOption = None,
+    as_of: AsOfOption = None,
+    param: ParamOption = None,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Where each network stands in its process (seed 002's seven steps, or the
+    partnership's own), the date it reached that step, and whether it has stalled.
+
+    JSON output is what GET …/stages returns: {"workspace", "as_of", "process", "source",
+    "networks"}; `--param stalled_after_months=N` moves the stalled line.
+    """
+    from constellation.services import audit as audits
+
+    params = _audit_params(param)
+    with _repository(db) as repo:
+        ws = resolve_workspace(repo, workspace)
+        report = audits.stages(Network(repo, ws), _date(as_of), params)
+    if format == Format.json:
+        _print_json(report.model_dump(mode="json"))
+        return
+    steps = len(report.process)
+    table = Table(
+        title=f"Where each network stands on {report.as_of} ({report.source}, {steps} steps)",
+        title_justify="left",
+    )
+    for col in ("constellation", "status", "stage", "reached", "months", ""):
+        table.add_column(col, overflow="fold", justify="right" if col == "months" else "left")
+    for n in report.networks:
+        s = n.stage
+        table.add_row(
+            n.constellation.label,
+            n.status,
+            (f"{s.number}/{steps} " if s and s.number else "") + (s.title if s else "—"),
+            s.reached.isoformat() + (" (illustrative)" if s.note == "illustrative" else "")
+            if s
+            else "",
+            str(n.months_on_stage) if n.months_on_stage is not None else "",
+            "[yellow]stalled[/]" if n.stalled else "",
+        )
+    out.print(table)
+
+
+@app.command()
+def overlap(
+    workspace: WorkspaceOption = None,
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Who shares whom: the partners every pair of active constellations shares, most
+    shared first, and the groups each organization spreads its people across.
+
+    JSON output is what GET …/overlap returns: {"workspace", "as_of", "measure",
+    "constellations", "pairs", "pairs_sharing_nobody", "organizations"}.
+    """
+    from constellation.services import audit as audits
+
+    with _repository(db) as repo:
+        ws = resolve_workspace(repo, workspace)
+        report = audits.overlap(Network(repo, ws), _date(as_of))
+    if format == Format.json:
+        _print_json(report.model_dump(mode="json"))
+        return
+    if not report.pairs:
+        out.print(f"No two of the {report.constellations} active constellations share a partner.")
+    else:
+        table = Table(
+            title=f"Active constellations that share partners ({len(report.pairs)} pairs; "
+            f"{report.pairs_sharing_nobody} share none)",
+            title_justify="left",
+        )
+        for col in ("#", "shared", "constellations", "share of each", "shared organizations"):
+            table.add_column(col, overflow="fold", justify="right" if col in "#shared" else "left")
+        for i, p in enumerate(report.pairs, 1):
+            table.add_row(
+                str(i),
+                str(p.shared),
+                f"{p.a.label} + {p.b.label}",
+                f"{p.share_of_a:.0%} of {p.members_a}; {p.share_of_b:.0%} of {p.members_b}",
+                ", ".join(o.label for o in p.organizations),
+            )
+        out.print(table)
+    spread = [s for s in report.organizations if s.count > 1]
+    if spread:
+        table = Table(title="Organizations in more than one group", title_justify="left")
+        for col in ("organization", "groups", "constellations"):
+            table.add_column(col, overflow="fold", justify="right" if col == "groups" else "left")
+        for s in spread:
+            table.add_row(
+                s.organization.label,
+                str(s.count),
+                "; ".join(
+                    c.label + (" (convener)" if c.role == "convener" else "")
+                    for c in s.constellations
+                ),
+            )
+        out.print(table)
+    out.print(f"[dim]Ranked by {report.measure}.[/]", highlight=False)
+
+
 # ---------------------------------------------------------------------------- service

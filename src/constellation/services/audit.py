@@ -1,5 +1,6 @@
 """The audit and the questions built on it: the findings on a date, what changed between
-two dates, the health over the years, what breaks if something changes, who convenes what.
+two dates, the health over the years, what breaks if something changes, who convenes what,
+where each network stands in its process, and which groups share whom.
 
 Each function validates its question (check ids, thresholds, names), runs the analysis on a
 `Network` and returns a typed result; the CLI renders it and the API returns it.
@@ -13,8 +14,11 @@ from typing import Any
 
 from constellation.analysis.conveners import ConvenerRow, who_convenes_what
 from constellation.analysis.findings import AuditReport
+from constellation.analysis.overlap import OverlapReport
+from constellation.analysis.overlap import overlap as shared_members
 from constellation.analysis.params import AuditParams, resolve
 from constellation.analysis.registry import check_ids
+from constellation.analysis.stages import StagesReport, network_stages
 from constellation.analysis.timeline import (
     DiffResult,
     TrendPoint,
@@ -26,7 +30,17 @@ from constellation.analysis.whatif import Scenario, WhatIfResult, what_if
 from constellation.errors import InvalidQuestion, Problem
 from constellation.services.network import Network
 
-__all__ = ["audit_params", "check_ids", "audit", "diff", "trend", "whatif", "conveners"]
+__all__ = [
+    "audit_params",
+    "check_ids",
+    "audit",
+    "diff",
+    "trend",
+    "whatif",
+    "conveners",
+    "stages",
+    "overlap",
+]
 
 
 def audit_params(values: Mapping[str, Any] | AuditParams | None) -> AuditParams:
@@ -123,3 +137,22 @@ def conveners(
     return net.get(
         "conveners", day, p.model_dump_json(), make=lambda: who_convenes_what(net.graph(day), p)
     )
+
+
+def stages(
+    net: Network, as_of: dt.date | None = None, params: AuditParams | None = None
+) -> StagesReport:
+    """Where every constellation stands in its process (seed 002's steps or the
+    partnership's own), and which have stalled."""
+    day = as_of or dt.date.today()
+    p = params or AuditParams()
+    return net.get(
+        "stages", day, p.model_dump_json(), make=lambda: network_stages(net.graph(day), p)
+    )
+
+
+def overlap(net: Network, as_of: dt.date | None = None) -> OverlapReport:
+    """The partners every pair of active constellations shares, and the groups every
+    organization is in."""
+    day = as_of or dt.date.today()
+    return net.get("overlap", day, make=lambda: shared_members(net.graph(day)))

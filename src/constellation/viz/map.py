@@ -34,6 +34,7 @@ import networkx as nx
 
 from constellation import vocabulary as vocab
 from constellation.analysis.findings import AuditReport, Severity
+from constellation.analysis.stages import Step, process_of
 from constellation.graph import RESERVED
 from constellation.viz.measures import SIZE_MEASURES, node_measure
 from constellation.viz.positions import (
@@ -547,6 +548,7 @@ def _records(
     controls read."""
     goals, areas = _relations(G)
     funding = _funding(G)
+    steps = {s.name: s for s in process_of(G)[0]}
     out = {}
     for node, d in G.nodes(data=True):
         props = {k: _jsonable(v) for k, v in d.items() if k not in RESERVED}
@@ -584,6 +586,8 @@ def _records(
             recorded = d.get("recorded_status", r["status"])
             if recorded != r["status"]:
                 r["recorded_status"] = recorded
+            if d.get("stages"):  # [reached, "4. Prioritize …"], for colouring by stage
+                r["stages"] = _stages(d["stages"], steps)
         if d["kind"] == "indicator" and d.get("values"):
             r["chart"] = _chart(G, node)
         if goals.get(node):
@@ -596,6 +600,18 @@ def _records(
             r["involved"] = involved[node]
         out[node] = r
     return out
+
+
+def _stages(recorded: list[dict[str, Any]], steps: Mapping[str, Step]) -> list[list[str]]:
+    """A group's stages as ``[reached, title]`` pairs, oldest first; the title numbered by
+    its step in the workspace's process, so the colour legend reads in order."""
+    pairs = []
+    for entry in recorded:
+        name = vocab.stage_name(entry.get("stage"))
+        step = steps.get(name)
+        title = f"{step.number}. {step.title}" if step else str(name).replace("_", " ")
+        pairs.append([str(entry.get("reached")), title])
+    return sorted(pairs)
 
 
 def _measures(view: nx.MultiDiGraph, n: int, size_by: str) -> dict[str, dict[str, Any]]:

@@ -58,6 +58,16 @@
   function validOn(from, to, day) {
     return (!day) || ((!from || from <= day) && (!to || to >= day));
   }
+  function stageOn(r, day) {  // the latest stage reached by the day (analysis.stages.stage_of)
+    var found = null;
+    (r.stages || []).forEach(function (p) { if (!day || p[0] <= day) found = p[1]; });
+    return found;
+  }
+  /* The nodes the view is focused on: `focus` holds one id, or several joined by commas
+   * (two groups that share partners, from the conveners page). */
+  function focusIds() {
+    return state.focus ? String(state.focus).split(",").filter(function (id) { return records[id]; }) : [];
+  }
   function statusOn(r, day) {  // graph.status_as_of, for the date filter's day
     if (!r.status) return null;
     if (day && r.disbanded && r.disbanded <= day) return "disbanded";
@@ -144,9 +154,9 @@
   function visibility() {
     var shown = new Set();
     data.nodes.forEach(function (n) { if (nodePasses(n.id)) shown.add(n.id); });
-    if (state.focus && records[state.focus]) {
-      var reached = new Set([state.focus]);
-      var frontier = [state.focus];
+    if (focusIds().length) {
+      var reached = new Set(focusIds());
+      var frontier = focusIds();
       for (var step = 0; step < state.depth; step++) {
         var next = [];
         frontier.forEach(function (id) {
@@ -189,9 +199,10 @@
       plural(data.nodes.length, "node") + " and " + v.edges.size.toLocaleString("en") + " of " +
       plural(data.edges.length, "tie") + ".";
     var focusNote = $("focus-status");
-    if (state.focus && records[state.focus]) {
+    if (focusIds().length) {
       focusNote.hidden = false;
-      focusNote.textContent = "Neighbourhood of " + records[state.focus].label + " (" +
+      focusNote.textContent = "Neighbourhood of " +
+        focusIds().map(function (id) { return records[id].label; }).join(" and ") + " (" +
         plural(state.depth, "step") + ").";
     } else {
       focusNote.hidden = true;
@@ -766,6 +777,7 @@
     { name: "kind", title: "Kind" },
     { name: "sector", title: "Sector", get: function (r) { return r.properties && r.properties.sector; } },
     { name: "status", title: "Constellation status", get: function (r) { return statusOn(r, state.day); } },
+    { name: "stage", title: "Stage in the process", get: function (r) { return stageOn(r, state.day); } },
     { name: "area", title: "Issue area", get: function (r) { return r.areas ? labelOf(r.areas[0]) : null; } },
     { name: "community", title: "Community", get: function (r) {
       return r.measures && r.measures.community !== undefined ? "community " + (r.measures.community + 1) : null; } },
@@ -1361,7 +1373,7 @@
     if (f.kinds !== undefined) state.kinds = setFrom(f.kinds, allKinds);
     if (f.ties !== undefined) state.edgeKinds = setFrom(f.ties, allEdgeKinds);
     var focus = f.focus || query.get("focus");
-    if (focus && records[focus] && f.focus) { state.focus = focus; state.depth = f.depth === "2" ? 2 : 1; }
+    if (focus && f.focus && focus.split(",").every(function (id) { return records[id]; })) { state.focus = focus; state.depth = f.depth === "2" ? 2 : 1; }
     syncControls();
     if (f.view === "table") showTable(true);
     clusterBy = f.cluster !== undefined ? (GROUPS[f.cluster] ? f.cluster : "") : defaultCluster;
@@ -1390,8 +1402,8 @@
     if (state.focus) {
       var v = visibility();
       network.fit({ nodes: Array.from(v.nodes), animation: false });
-      network.selectNodes([state.focus]);
-      showDetails(state.focus);
+      network.selectNodes(focusIds());
+      showDetails(focusIds()[0]);
     } else if (focus && records[focus]) {
       selectNode(focus);
     }
