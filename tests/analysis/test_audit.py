@@ -149,6 +149,24 @@ def test_health_score_follows_its_formula():
     assert parts["dormant_constellations"]["pass_rate"] == 1
     assert parts["indicator_quality"]["pass_rate"] == 0
     assert health["score"] == round(100 * (3 * 0 + 1 * 1 + 1 * 1 + 1 * 0) / (3 + 1 + 1 + 1))
+    # points lost: weight × (1 − pass rate) of the total weight 6, in points of 100
+    assert parts["orphan_goals"]["points_lost"] == round(100 * 3 / 6, 1)
+    assert parts["indicator_quality"]["points_lost"] == round(100 * 1 / 6, 1)
+    assert parts["unmeasured_goals"]["points_lost"] == 0
+    assert parts["dormant_constellations"]["points_lost"] == 0
+
+
+def test_points_lost_add_up_to_what_the_score_misses(demo):
+    with demo.repository() as repo:
+        report = audit_workspace(repo, "la-compact")
+    health = report.summary["health"]
+    lost = sum(part["points_lost"] for part in health["by_check"].values())
+    # each term is rounded to a tenth, the score to a whole point
+    assert abs(lost - (100 - health["score"])) <= 0.5 + 0.05 * len(health["by_check"])
+    assert all(
+        {"population", "findings", "weight", "points_lost", "of", "pass_rate"} <= set(part)
+        for part in health["by_check"].values()
+    )
 
 
 def test_choosing_checks_and_thresholds(demo):
@@ -242,6 +260,28 @@ def test_cli_audit_table_and_markdown(demo):
     assert code == 0 and "health" in out and "Academic Success" in out
     code, out, _ = cli("audit", "--db", demo.url, "-w", "achieve-escambia", "-f", "markdown")
     assert out.startswith("# Audit of achieve-escambia") and "## Orphan goals (2)" in out
+
+
+def test_cli_audit_prints_the_health_by_check(demo):
+    code, out, _ = cli("audit", "--db", demo.url, "-w", "achieve-escambia", "-f", "json")
+    parts = json.loads(out)["summary"]["health"]["by_check"]
+    worst = max(parts, key=lambda c: parts[c]["points_lost"])
+    code, table, _ = cli("audit", "--db", demo.url, "-w", "achieve-escambia")
+    assert code == 0 and "by check, most points lost first" in table
+    assert "points lost" in table and CHECKS[worst].title.split()[0] in table
+    code, md, _ = cli("audit", "--db", demo.url, "-w", "achieve-escambia", "-f", "markdown")
+    assert "## Health by check" in md
+    rows = [line for line in md.splitlines() if line.startswith(f"| {CHECKS[worst].title} |")]
+    part = parts[worst]
+    assert rows == [
+        f"| {CHECKS[worst].title} | {part['findings']} | {part['population']} {part['of']} "
+        f"| {part['weight']} | {part['points_lost']:g} |"
+    ]
+    # every scored check has its row, the most points lost first
+    section = md.split("## Health by check")[1].split("\n## ")[0].splitlines()
+    table_rows = [r for r in section if r.startswith("| ")][2:]  # past the heading and rule
+    lost = [float(r.rsplit("|", 2)[1]) for r in table_rows]
+    assert len(lost) == len(parts) and lost == sorted(lost, reverse=True)
 
 
 def test_cli_audit_as_of_and_params(demo):

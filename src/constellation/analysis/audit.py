@@ -8,7 +8,9 @@ that stop work: orphan goals, leaderless groups; 2 for structural risks; 1 for h
 A check's pass rate is ``1 − min(1, findings / population)``; the score is the weighted
 mean of the pass rates of the checks that had something to look at, times 100, rounded.
 A network with no findings scores 100; one where every goal is orphaned loses the whole
-weight of that check, and no more, however many goals it has.
+weight of that check, and no more, however many goals it has. Each check's *points lost*,
+``100 × weight × (1 − pass rate) / total weight``, is what fixing all its findings would
+gain: the points lost of all checks add up to 100 minus the score (before rounding).
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ __all__ = [
     "run_audit",
     "audit_workspace",
     "health_score",
+    "health_breakdown",
     "compare_findings",
     "FindingChanges",
     "CHECKS",
@@ -91,16 +94,19 @@ def run_checks(
 def health_score(
     G: nx.MultiDiGraph, findings: list[Finding], checks: Iterable[str] | None = None
 ) -> dict[str, Any]:
-    """The score and, per check, the numbers it is made of (see the module docstring)."""
+    """The score and, per check, the numbers it is made of: its findings, population (and
+    what that counts, `of`), pass rate, weight and points lost (see the module docstring)."""
     ix = index_of(G)
     per_check = Counter(f.check for f in findings)
-    parts, total_weight, weighted = {}, 0.0, 0.0
+    parts: dict[str, dict[str, Any]] = {}
+    total_weight, weighted = 0.0, 0.0
+    rates: dict[str, float] = {}
     for cid in checks or CHECKS:
         c = CHECKS[cid]
         population = c.population(ix)
         if population == 0:
             continue
-        rate = 1 - min(1.0, per_check[cid] / population)
+        rate = rates[cid] = 1 - min(1.0, per_check[cid] / population)
         parts[cid] = {
             "findings": per_check[cid],
             "population": population,
@@ -111,11 +117,32 @@ def health_score(
         total_weight += c.weight
         weighted += c.weight * rate
     score = round(100 * weighted / total_weight) if total_weight else 100
+    for cid, part in parts.items():
+        part["points_lost"] = round(100 * part["weight"] * (1 - rates[cid]) / total_weight, 1)
     return {
         "score": score,
         "by_check": parts,
         "formula": "100 × weighted mean over checks of (1 − min(1, findings / population))",
     }
+
+
+def health_breakdown(report: AuditReport) -> list[dict[str, Any]]:
+    """Each scored check's term of the health score, the most points lost first: what the
+    CLI's table and the Markdown print (``check``, ``title`` and the ``by_check`` figures).
+
+    >>> from constellation.graph import build_graph
+    >>> G = build_graph([{"id": "g", "kind": "goal", "label": "Graduation"}])
+    >>> [(r["check"], r["points_lost"]) for r in health_breakdown(run_audit(G))]
+    [('orphan_goals', 75.0), ('unmeasured_goals', 25.0)]
+    """
+    parts = report.summary["health"]["by_check"]
+    order = {c: i for i, c in enumerate(CHECKS)}
+    rows = [
+        {"check": c, "title": CHECKS[c].title if c in CHECKS else c} | part
+        for c, part in parts.items()
+    ]
+    rows.sort(key=lambda r: (-r["points_lost"], order.get(r["check"], len(order))))
+    return rows
 
 
 def run_audit(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from constellation.analysis.audit import health_breakdown
 from constellation.analysis.findings import SEVERITY_ORDER, AuditReport
 from constellation.analysis.registry import CHECKS
 
@@ -15,7 +16,8 @@ def _cell(text: str) -> str:
 
 
 def audit_markdown(report: AuditReport) -> str:
-    """A heading, the health score, the counts, then one section per check with findings."""
+    """A heading, the health score, the counts, the score check by check, then one section
+    per check with findings."""
     s = report.summary
     lines = [
         f"# Audit of {report.workspace} as of {report.as_of.isoformat()}",
@@ -26,6 +28,20 @@ def audit_markdown(report: AuditReport) -> str:
         + ".",
         "",
     ]
+    lines += [
+        "## Health by check",
+        "",
+        "Each check's share of the score: fixing all its findings gains its points lost.",
+        "",
+        "| check | findings | population | weight | points lost |",
+        "| --- | ---: | --- | ---: | ---: |",
+    ]
+    lines += [
+        f"| {_cell(r['title'])} | {r['findings']} | {r['population']} {_cell(r['of'])} "
+        f"| {r['weight']} | {r['points_lost']:g} |"
+        for r in health_breakdown(report)
+    ]
+    lines.append("")
     grouped = defaultdict(list)
     for f in report.findings:
         grouped[f.check].append(f)

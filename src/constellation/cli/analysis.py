@@ -32,7 +32,7 @@ from constellation.services.network import Network
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from constellation.analysis.findings import Finding
+    from constellation.analysis.findings import AuditReport, Finding
     from constellation.analysis.params import AuditParams
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
@@ -84,6 +84,30 @@ def _findings_table(findings: Iterable[Finding], title: str) -> Table:
     return table
 
 
+def _health_table(report: AuditReport) -> Table:
+    """The health score term by term: what fixing each check's findings would gain."""
+    from constellation.analysis.audit import health_breakdown
+
+    table = Table(
+        title=f"Health {report.summary['health']['score']}/100 by check, most points lost first",
+        title_justify="left",
+    )
+    table.add_column("check", overflow="fold")
+    table.add_column("findings", justify="right")
+    table.add_column("population", overflow="fold")
+    table.add_column("weight", justify="right")
+    table.add_column("points lost", justify="right")
+    for r in health_breakdown(report):
+        table.add_row(
+            r["title"],
+            str(r["findings"]),
+            f"{r['population']} {r['of']}",
+            str(r["weight"]),
+            f"{r['points_lost']:g}",
+        )
+    return table
+
+
 @app.command()
 def audit(
     workspace: WorkspaceOption = None,
@@ -123,6 +147,7 @@ def audit(
     )
     if report.findings:
         out.print(_findings_table(report.findings, "Findings, most severe first"))
+    out.print(_health_table(report))
     net = s.get("network", {})
     if net:
         brokers = ", ".join(b["label"] for b in net["brokers"]) or "none"
