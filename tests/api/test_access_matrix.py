@@ -57,6 +57,7 @@ ACCESS = {
     ("PUT", f"{W}/map/views/{{name}}"): WRITE,
     ("DELETE", f"{W}/map/views/{{name}}"): WRITE,
     ("POST", f"{W}/import"): WRITE,
+    ("GET", f"{W}/jobs/{{job_id}}"): WRITE,
     ("GET", f"{W}/export"): READ,
     **{
         (method, f"{W}/{entity}{suffix}"): need
