@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from api.jobs import JOB_ROWS
 from constellation.store import Store
 
 from ..serving import start_serve, stop
@@ -73,10 +74,12 @@ def writer(base: str, secret: str, n: int) -> tuple[list[int], list[str]]:
     return statuses, kept
 
 
-def importer(base: str, secret: str, done: threading.Event) -> list[int]:
+def importer(base: str, secret: str, done: threading.Event) -> tuple[list[int], list[str]]:
     """Big imports alongside the writers, one after another until they finish: each holds
-    the write lock for a long transaction."""
-    statuses = []
+    the write lock for a long transaction. Each is more than `JOB_ROWS` rows, so each is a
+    job (202): it is followed to its end, over the same connection (so the same worker),
+    before the next. Returns the uploads' statuses and the jobs' final states."""
+    statuses, states = [], []
     url = f"{base}/api/workspaces/{WS}/import"
     with httpx.Client(timeout=120, headers={"Authorization": f"Bearer {secret}"}) as client:
         for round_ in range(20):
@@ -88,7 +91,17 @@ def importer(base: str, secret: str, done: threading.Event) -> list[int]:
             body = f"id,label,kind\n{rows}\n".encode()
             r = client.post(url, files={"files": ("orgs.csv", body, "text/csv")})
             statuses.append(r.status_code)
-    return statuses
+            if r.status_code != 202:
+                continue
+            job_url, state = f"{base}{r.headers['Location']}", "queued"
+            deadline = time.monotonic() + 120
+            while state in ("queued", "running") and time.monotonic() < deadline:
+                time.sleep(0.1)
+                got = client.get(job_url)
+                if got.status_code == 200:
+                    state = got.json()["state"]
+            states.append(state)
+    return statuses, states
 
 
 def test_32_concurrent_writers_get_no_5xx_and_lose_nothing(server, sqlite_url):
@@ -99,9 +112,11 @@ def test_32_concurrent_writers_get_no_5xx_and_lose_nothing(server, sqlite_url):
         imports = pool.submit(importer, base, secret, done)
         results = list(pool.map(lambda n: writer(base, secret, n), range(WRITERS)))
         done.set()
-        imported = imports.result()
+        imported, states = imports.result()
     took = time.monotonic() - started
-    assert imported and set(imported) == {200}, imported
+    assert IMPORTED > JOB_ROWS
+    assert imported and set(imported) == {202}, imported
+    assert states == ["done"] * len(imported), states
     statuses = [s for got, _ in results for s in got]
     kept = sorted(i for _, ids in results for i in ids)
     failed = [s for s in statuses if s >= 500]

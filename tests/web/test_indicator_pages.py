@@ -16,6 +16,9 @@ def test_the_overview_shows_every_indicator_curve(page, live):
     listed = httpx.get(f"{base}/api/workspaces/la-compact/indicators").json()["indicators"]
     figures = page.locator("#indicators figure.curve")
     assert figures.count() == len(listed)
+    # the charts load lazily, as a reader scrolls to them (the overview's tables come first)
+    for chart in page.locator("#indicators img").all():
+        chart.scroll_into_view_if_needed()
     page.wait_for_function(
         "[...document.querySelectorAll('#indicators img')].every(i => i.complete)"
     )
