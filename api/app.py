@@ -25,6 +25,7 @@ from api.routers import (
     docs,
     health,
     maps,
+    partner,
     records,
     reports,
     schema,
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         dedupe,
         reports,
         maps,
+        partner,
         transfer,
         docs,
     ):

@@ -81,6 +81,15 @@ async def get_caller(
     caller = await known_caller(request, store, authorization[len(BEARER) :].strip())
     if caller is None:
         raise HTTPProblem(401, BAD_TOKEN, headers={"WWW-Authenticate": "Bearer"})
+    return outside_its_workspace(request, caller)
+
+
+def outside_its_workspace(request: Request, caller: Caller) -> Caller:
+    """A partner link is anonymous in every workspace but its own: there it reads and
+    writes only as its organization."""
+    workspace = request.path_params.get("workspace")
+    if caller.partner and workspace is not None and workspace != caller.workspace:
+        return Caller()
     return caller
 
 
@@ -94,6 +103,7 @@ async def _cookie_caller(request: Request, store: Store) -> Caller:
     caller = await known_caller(request, store, cookie)
     if caller is None:
         return Caller()
+    caller = outside_its_workspace(request, caller)
     if request.method not in SAFE_METHODS:
         own = f"{request.url.scheme}://{request.url.netloc}"
         if not (
@@ -120,7 +130,11 @@ async def get_repo(request: Request, caller: CallerDep) -> AsyncIterator[Reposit
     only its end (the commit or rollback) goes to a thread: a request costs one thread hop
     fewer."""
     store: Store = request.app.state.store
-    actor = caller.name and f"{caller.name} ({caller.token})"
+    actor = caller.name and (
+        f"{caller.name} (partner link {caller.token})"
+        if caller.partner
+        else f"{caller.name} ({caller.token})"
+    )
     unit = store.repository(actor=actor, write=request.method not in SAFE_METHODS)
     repo = unit.__enter__()
     try:
@@ -140,11 +154,19 @@ WorkspacePath = Annotated[
 ]
 
 
+PARTNER_ONLY = (
+    "A partner link changes only its own organization's record and ties; this needs "
+    "an editor's token."
+)
+
+
 def _require(caller: Caller, role: Role) -> None:
     if caller.role is None:  # anonymous
         raise HTTPProblem(
             401, "Sign in with a token to do this.", headers={"WWW-Authenticate": "Bearer"}
         )
+    if caller.partner and role is not Role.PARTNER:  # answered as an anonymous caller is
+        raise HTTPProblem(401, PARTNER_ONLY, headers={"WWW-Authenticate": "Bearer"})
     if not caller.role.allows(role):
         raise HTTPProblem(
             403, f"This needs a {role.value} token; yours is a {caller.role.value} token."
@@ -176,6 +198,31 @@ def writable_workspace(
     return workspace
 
 
+def record_writable_workspace(
+    workspace: Annotated[str, Depends(readable_workspace)], caller: CallerDep
+) -> str:
+    """An editor's, or a partner link's own (the record routes then ask
+    `constellation.services.partner_links.refusal` what it may write)."""
+    if not caller.partner:
+        _require(caller, Role.EDITOR)
+    return workspace
+
+
+def partner_workspace(
+    workspace: Annotated[str, Depends(readable_workspace)], caller: CallerDep
+) -> str:
+    """A partner link's own workspace (its page's routes)."""
+    if not caller.partner:
+        if caller.anonymous:
+            _require(caller, Role.PARTNER)
+        raise HTTPProblem(
+            403,
+            "This is a partner link's own view; open the link an editor made for the "
+            "organization (the edit page makes them).",
+        )
+    return workspace
+
+
 def managed_workspace(
     workspace: Annotated[str, Depends(readable_workspace)], caller: CallerDep
 ) -> str:
@@ -197,6 +244,8 @@ def admin(caller: CallerDep) -> Caller:
 
 ReadWs = Annotated[str, Depends(readable_workspace)]
 WriteWs = Annotated[str, Depends(writable_workspace)]
+RecordWriteWs = Annotated[str, Depends(record_writable_workspace)]
+PartnerWs = Annotated[str, Depends(partner_workspace)]
 AdminWs = Annotated[str, Depends(managed_workspace)]
 Admin = Annotated[Caller, Depends(admin)]
 

@@ -18,6 +18,7 @@ from constellation.errors import (
     InUse,
     InvalidRecords,
     NotFound,
+    NotNow,
     StoreConflict,
     StoreUnavailable,
     UnstorableValue,
@@ -132,7 +133,7 @@ def install(app: FastAPI) -> None:
         detail = "; ".join(str(p) for p in exc.problems[:5])
         return problem(422, f"Nothing was changed: {detail}", title="Invalid data", errors=errors)
 
-    for error, status in ((NotFound, 404), (AlreadyExists, 409), (InUse, 409)):
+    for error, status in ((NotFound, 404), (AlreadyExists, 409), (InUse, 409), (NotNow, 409)):
         app.add_exception_handler(error, _answer_with(status))
 
     @app.exception_handler(VersionConflict)

@@ -99,7 +99,7 @@ class MapViewBody(BaseModel):
 
 def _shown(view: MapView, caller: CallerDep) -> MapView:
     """Who saved a view is for signed-in readers only, as in the change log."""
-    return view.model_copy(update={"updated_by": None}) if caller.anonymous else view
+    return view.model_copy(update={"updated_by": None}) if caller.reads_as_public else view
 
 
 @router.get("/map/views", summary="The workspace's saved map views")

@@ -4,12 +4,13 @@ The two share every route but their lists' filters, so one factory builds both r
 """
 
 import datetime as dt
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
-from api.deps import CallerDep, ReadWs, RepoDep, WriteWs, expected_version
+from api.deps import PARTNER_ONLY, CallerDep, ReadWs, RecordWriteWs, RepoDep, expected_version
+from api.problems import HTTPProblem
 from api.routers.workspaces import for_caller
 from api.schemas import (
     EdgeCreate,
@@ -23,7 +24,10 @@ from api.schemas import (
     problems,
 )
 from constellation.records import ChangeOut, EdgeOut, NodeOut
+from constellation.services.partner_links import Action, refusal
 from constellation.services.records import properties
+from constellation.store import Repository
+from constellation.store.tokens import Caller
 
 IfMatch = Annotated[
     str | None,
@@ -82,9 +86,28 @@ def page(items, total: int, limit: int, offset: int) -> dict[str, Any]:
     }
 
 
-def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_model) -> None:
-    """The routes nodes and edges share, on `router` (prefix …/{workspace}/{entity}s)."""
+def item_routes(
+    router: APIRouter, entity: Literal["node", "edge"], out_model, create_model, patch_model
+) -> None:
+    """The routes nodes and edges share, on `router` (prefix …/{workspace}/{entity}s).
+
+    Editors write any record; a partner link its organization's own (`refuse_partner`)."""
     get = f"get_{entity}"
+
+    def refuse_partner(
+        caller: Caller,
+        repo: Repository,
+        workspace: str,
+        action: Action,
+        record_id: str | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
+        if not caller.partner:
+            return
+        assert caller.organization is not None
+        why = refusal(repo, workspace, caller.organization, entity, action, record_id, body or {})
+        if why is not None:  # answered as an anonymous caller is: 401
+            raise HTTPProblem(401, f"{why} {PARTNER_ONLY}", headers={"WWW-Authenticate": "Bearer"})
 
     @router.post(
         "",
@@ -94,12 +117,14 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
         name=f"create_{entity}",
     )
     def create(
-        workspace: WriteWs,
+        workspace: RecordWriteWs,
         body: create_model,
         repo: RepoDep,
+        caller: CallerDep,
         request: Request,
         response: Response,
     ):
+        refuse_partner(caller, repo, workspace, "create", None, body.model_dump())
         record = getattr(repo, f"create_{entity}")(workspace, as_record(body))
         repo.commit()
         response.headers["Location"] = f"{request.url.path}/{quote(record.id, safe='')}"
@@ -116,32 +141,36 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
         name=f"update_{entity}",
     )
     def update(
-        workspace: WriteWs,
+        workspace: RecordWriteWs,
         record_id: str,
         body: patch_model,
         repo: RepoDep,
+        caller: CallerDep,
         request: Request,
         response: Response,
         if_match: IfMatch = None,
     ):
         version = expected_version(request, if_match)
         changes = body.model_dump(exclude_unset=True)
+        refuse_partner(caller, repo, workspace, "update", record_id, changes)
         record = getattr(repo, f"update_{entity}")(workspace, record_id, changes, version)
         repo.commit()
         return tagged(response, record)
 
-    def state_route(action: str):
+    def state_route(action: Literal["archive", "restore"]):
         """The route for one action, closed over it: a loop variable bound as a default
         argument would become a query parameter that could switch the action."""
 
         def change_state(
-            workspace: WriteWs,
+            workspace: RecordWriteWs,
             record_id: str,
             repo: RepoDep,
+            caller: CallerDep,
             request: Request,
             response: Response,
             if_match: IfMatch = None,
         ):
+            refuse_partner(caller, repo, workspace, action, record_id)
             version = expected_version(request, if_match)
             record = getattr(repo, f"{action}_{entity}")(workspace, record_id, version)
             repo.commit()
@@ -171,13 +200,15 @@ def item_routes(router: APIRouter, entity: str, out_model, create_model, patch_m
         name=f"delete_{entity}",
     )
     def delete(
-        workspace: WriteWs,
+        workspace: RecordWriteWs,
         record_id: str,
         repo: RepoDep,
+        caller: CallerDep,
         request: Request,
         if_match: IfMatch = None,
         cascade: bool = False,
     ):
+        refuse_partner(caller, repo, workspace, "delete", record_id)
         version = expected_version(request, if_match)
         if entity == "node":
             repo.delete_node(workspace, record_id, version, cascade=cascade)

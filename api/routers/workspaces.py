@@ -18,6 +18,8 @@ router = APIRouter(
 
 @router.get("", summary="The workspaces you may read")
 def list_workspaces(repo: RepoDep, caller: CallerDep) -> list[WorkspaceOut]:
+    if caller.partner:  # its own, and the public ones as for anyone
+        return [w for w in repo.list_workspaces() if w.public_read or caller.can_see(w.slug)]
     return [
         w
         for w in repo.list_workspaces()
@@ -82,7 +84,7 @@ def workspace_changes(
 
 
 def for_caller(changes: list[ChangeOut], caller: Caller) -> list[ChangeOut]:
-    """Who made a change is for signed-in readers only."""
-    if caller.anonymous:
+    """Who made a change is for signed-in readers only (a partner link reads as anonymous)."""
+    if caller.reads_as_public:
         return [c.model_copy(update={"actor": None}) for c in changes]
     return changes

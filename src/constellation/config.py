@@ -41,6 +41,11 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body the service accepts (413 above it).",
     )
+    public_url: str = Field(
+        "http://localhost:8000",
+        description="Where people reach the service: the start of the partner links that "
+        "`constellation token create --role partner` prints.",
+    )
     require_if_match: bool = Field(
         True,
         description="Updates and deletes through the API must name the version they "

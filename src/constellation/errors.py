@@ -121,6 +121,11 @@ class InUse(ConstellationError):
         )
 
 
+class NotNow(ConstellationError):
+    """A change that the record's present state refuses: a request to join that was already
+    decided, an organization that is already a member. The message says what state it is in."""
+
+
 class StoreError(ConstellationError):
     """The database failed or refused a statement. The store raises this (or one of its
     kinds below) in place of the driver's error, which stays attached as ``__cause__``."""

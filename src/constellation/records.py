@@ -189,6 +189,25 @@ class ChangeOut(BaseModel):
     after: dict[str, Any] | None
 
 
+class JoinRequestOut(BaseModel):
+    """An organization's request to join a constellation, and how it was decided."""
+
+    id: str
+    workspace: str
+    organization: str
+    organization_label: str | None = None
+    constellation: str
+    constellation_label: str | None = None
+    message: str | None
+    state: str = Field(description="pending, accepted or declined.")
+    asked_by: str | None
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    decided_by: str | None
+    reason: str | None
+    edge: str | None = Field(description="The participates_in tie an accepted request made.")
+
+
 class MapView(BaseModel):
     """A named view of a workspace's map: the map page's URL fragment under a name.
 

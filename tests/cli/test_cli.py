@@ -118,9 +118,9 @@ def test_clear_errors(demo_db):
 
 def test_db_upgrade_and_current(sqlite_url):
     code, out, _ = run("db", "upgrade", "--db", sqlite_url)
-    assert code == 0 and "schema at 0002" in out and "was empty" in out
+    assert code == 0 and "schema at 0003" in out and "was empty" in out
     code, out, _ = run("db", "current", "--db", sqlite_url)
-    assert "database: 0002" in out
+    assert "database: 0003" in out
     code, out, _ = run("db", "downgrade", "base", "--db", sqlite_url)
     assert "base (empty)" in out
 

@@ -81,8 +81,8 @@ def failing_migrations(tmp_path: Path) -> Path:
 
 
 def test_a_migration_failing_half_way_leaves_the_old_revision(demo_store, failing_migrations):
-    """From the first revision the run is 0002 then the failing one, in one transaction:
-    both steps are undone, on PostgreSQL (transactional DDL) and on SQLite (whose DDL is
+    """From the first revision the run is 0002, 0003, then the failing one, in one
+    transaction: every step is undone, on PostgreSQL (transactional DDL) and on SQLite (whose DDL is
     transactional too once the migration's transaction is really begun)."""
     downgrade(demo_store.engine, FIRST)
     before = records(demo_store)

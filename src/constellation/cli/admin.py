@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -124,6 +125,7 @@ class RoleChoice(StrEnum):
     viewer = "viewer"
     editor = "editor"
     admin = "admin"
+    partner = "partner"
 
 
 @token_app.command("create")
@@ -131,7 +133,9 @@ def token_create(
     role: Annotated[
         RoleChoice,
         typer.Option(
-            help="viewer reads, editor also writes, admin also manages workspaces and tokens."
+            help="viewer reads, editor also writes, admin also manages workspaces and tokens; "
+            "partner: a link for one organization (--workspace, --organization) that keeps "
+            "its own record and ties."
         ),
     ],
     workspace: Annotated[
@@ -143,18 +147,63 @@ def token_create(
     name: Annotated[
         str | None, typer.Option(help="Who or what it is for.", show_default=False)
     ] = None,
+    organization: Annotated[
+        str | None,
+        typer.Option(help="A partner link's organization: its id or label.", show_default=False),
+    ] = None,
+    expires: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="A partner link's last day (YYYY-MM-DD); 90 days from today if left out.",
+            show_default=False,
+        ),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="Where people reach the service, for the partner link "
+            "(default: CONSTELLATION_PUBLIC_URL, http://localhost:8000).",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Create a token. Its secret is printed once, alone on the last line, and never again."""
+    """Create a token. Its secret is printed once, alone on the last line, and never again.
+
+    A partner token prints, on that line, its link: the partner page with the secret in it."""
+    from constellation.services import partner_links
+
     with _repository(db) as repo:
-        info, secret = repo.create_token(role.value, workspace, name)
+        if role is RoleChoice.partner:
+            if workspace is None or organization is None:
+                raise _fail(
+                    "A partner link needs --workspace and --organization (its id or label).", 2
+                )
+            info, secret = repo.create_partner_link(
+                workspace, organization, partner_links.expiry(expires and expires.date()), name
+            )
+        else:
+            if organization is not None or expires is not None:
+                raise _fail(
+                    "--organization and --expires are for partner links (--role partner).", 2
+                )
+            info, secret = repo.create_token(role.value, workspace, name)
     scope = f"workspace {info.workspace}" if info.workspace else "every workspace"
+    if info.organization:
+        scope += f", organization {info.organization}"
     out.print(
         f"Created {info.role.value} token {info.prefix!r} ({info.name}) for {scope}.",
         highlight=False,
     )
+    if info.expires_at:
+        out.print(f"It works until {info.expires_at:%Y-%m-%d %H:%M} UTC.", highlight=False)
     out.print("Keep the secret below: it is not stored and cannot be shown again.")
-    sys.stdout.write(secret + "\n")
+    if info.role.value == "partner" and info.workspace:
+        base = url or get_settings().public_url
+        sys.stdout.write(partner_links.link_url(base, info.workspace, secret) + "\n")
+    else:
+        sys.stdout.write(secret + "\n")
 
 
 @token_app.command("list")
@@ -166,7 +215,8 @@ def token_list(db: DbOption = None, format: FormatOption = Format.table) -> None
         _print_json([r.model_dump(mode="json") for r in rows])
         return
     table = Table()
-    for col in ("prefix", "name", "role", "workspace", "created", "last used", "revoked"):
+    columns = ("prefix", "name", "role", "workspace", "organization", "created", "last used")
+    for col in (*columns, "expires", "revoked"):
         table.add_column(col)
     for r in rows:
         table.add_row(
@@ -174,8 +224,10 @@ def token_list(db: DbOption = None, format: FormatOption = Format.table) -> None
             r.name,
             r.role.value,
             r.workspace or "all",
+            r.organization or "",
             f"{r.created_at:%Y-%m-%d}",
             f"{r.last_used_at:%Y-%m-%d %H:%M}" if r.last_used_at else "",
+            f"{r.expires_at:%Y-%m-%d}" if r.expires_at else "",
             f"{r.revoked_at:%Y-%m-%d}" if r.revoked_at else "",
         )
     out.print(table)

@@ -57,13 +57,14 @@ from constellation.records import (
     ChangeOut,
     EdgeIn,
     EdgeOut,
+    JoinRequestOut,
     MapView,
     NodeIn,
     NodeOut,
     UpsertReport,
     WorkspaceOut,
 )
-from constellation.store import tokens
+from constellation.store import join_requests, tokens
 from constellation.store.tables import Change, Edge, Node, Workspace, utcnow
 
 __all__ = ["Repository", "GraphRows", "WorkspaceStamp", "slugify"]
@@ -208,13 +209,53 @@ class Repository:
     # ------------------------------------------------------------------ tokens
 
     def create_token(
-        self, role: str, workspace: str | None = None, name: str | None = None
+        self,
+        role: str,
+        workspace: str | None = None,
+        name: str | None = None,
+        *,
+        organization: str | None = None,
+        expires_at: dt.datetime | None = None,
     ) -> tuple[tokens.TokenInfo, str]:
-        """Make an API token; return its description and the secret, which is not kept."""
-        return tokens.create_token(self.session, role, workspace, name)
+        """Make an API token; return its description and the secret, which is not kept.
+        A partner link is made by `create_partner_link`, which checks its organization."""
+        return tokens.create_token(
+            self.session, role, workspace, name, organization=organization, expires_at=expires_at
+        )
 
-    def list_tokens(self) -> list[tokens.TokenInfo]:
-        return tokens.list_tokens(self.session)
+    def create_partner_link(
+        self,
+        workspace: str,
+        organization: str,
+        expires_at: dt.datetime | None = None,
+        name: str | None = None,
+    ) -> tuple[tokens.TokenInfo, str]:
+        """A partner link for one organization of the workspace (its id or label), named
+        after it so that the change log shows the organization as who made its changes."""
+        org = self.find_node(workspace, organization)
+        if org.kind != "organization":
+            raise InvalidRecords(
+                [
+                    Problem(
+                        f"{org.id!r} is a {org.kind}; a partner link stands for an organization",
+                        field="organization",
+                        record=org.id,
+                    )
+                ]
+            )
+        return tokens.create_token(
+            self.session,
+            tokens.Role.PARTNER,
+            workspace,
+            name or org.label,
+            organization=org.id,
+            expires_at=expires_at,
+        )
+
+    def list_tokens(
+        self, workspace: str | None = None, role: tokens.Role | None = None
+    ) -> list[tokens.TokenInfo]:
+        return tokens.list_tokens(self.session, workspace, role)
 
     def revoke_token(self, prefix: str) -> tokens.TokenInfo:
         return tokens.revoke_token(self.session, prefix)
@@ -222,6 +263,56 @@ class Repository:
     def authenticate(self, secret: str) -> tokens.Caller | None:
         """The caller a token stands for, or None if it is unknown, malformed or revoked."""
         return tokens.authenticate(self.session, secret)
+
+    # ------------------------------------------------------------------ requests to join
+
+    def ask_to_join(
+        self, workspace: str, organization: str, constellation: str, message: str | None = None
+    ) -> JoinRequestOut:
+        """An organization's request to join a constellation (store.join_requests)."""
+        return join_requests.ask(self, workspace, organization, constellation, message)
+
+    def join_requests(
+        self,
+        workspace: str,
+        *,
+        state: str | None = None,
+        organization: str | None = None,
+        constellations: list[str] | None = None,
+    ) -> list[JoinRequestOut]:
+        return join_requests.listed(
+            self, workspace, state=state, organization=organization, constellations=constellations
+        )
+
+    def join_request(self, workspace: str, request_id: str) -> JoinRequestOut:
+        return join_requests.get(self, workspace, request_id)
+
+    def decide_join_request(
+        self,
+        workspace: str,
+        request_id: str,
+        *,
+        accept: bool,
+        valid_from: dt.date | None = None,
+        reason: str | None = None,
+    ) -> JoinRequestOut:
+        """Accept (the tie is made) or decline a pending request to join."""
+        return join_requests.decide(
+            self, workspace, request_id, accept=accept, valid_from=valid_from, reason=reason
+        )
+
+    def log_entry(
+        self,
+        workspace_pk: int,
+        entity: str,
+        entity_id: str,
+        action: str,
+        version: int | None,
+        after: dict[str, Any] | None,
+        before: dict[str, Any] | None = None,
+    ) -> None:
+        """A change-log row for a record that is not a node or an edge (a request to join)."""
+        self._log(workspace_pk, entity, entity_id, action, version, before, after)
 
     # ------------------------------------------------------------------ graph rows
 

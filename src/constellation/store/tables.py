@@ -1,4 +1,4 @@
-"""The tables: workspaces, nodes, edges and the change log.
+"""The tables: workspaces, nodes, edges, the change log, tokens and requests to join.
 
 Kinds are stored as plain strings and checked against the vocabulary by the
 repository, so adding a kind never needs a migration. Edges point at nodes
@@ -182,3 +182,32 @@ class Token(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    organization: Mapped[str | None] = mapped_column(String(200))
+    """A partner link's organization (a node id of its workspace): the one record it writes."""
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class JoinRequest(Base):
+    """An organization asking to join a constellation, until its convener or an editor
+    accepts (the tie is made) or declines it."""
+
+    __tablename__ = "join_requests"
+    __table_args__ = (
+        UniqueConstraint("workspace_pk", "id", name="uq_join_requests_workspace_id"),
+        Index("ix_join_requests_workspace_state", "workspace_pk", "state"),
+    )
+
+    pk: Mapped[int] = mapped_column(PK, primary_key=True, autoincrement=True)
+    workspace_pk: Mapped[int] = mapped_column(ForeignKey("workspaces.pk", ondelete="CASCADE"))
+    id: Mapped[str] = mapped_column(String(40))
+    organization: Mapped[str] = mapped_column(String(200))
+    constellation: Mapped[str] = mapped_column(String(200))
+    message: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    asked_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    edge: Mapped[str | None] = mapped_column(String(200))
+    """The tie an accepted request made."""
