@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Path, Query, Request, status
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import (
@@ -175,6 +175,16 @@ class JoinDecline(BaseModel):
     reason: str | None = Field(None, max_length=2000)
 
 
+def asking_workspace(workspace: ReadWs, caller: CallerDep) -> str:
+    """Asking to join is for a partner link (its organization) or an editor (any)."""
+    if not (caller.partner or caller.may(Role.EDITOR)):
+        raise HTTPProblem(
+            401 if caller.anonymous else 403,
+            "Asking to join is for a partner link (its organization) or an editor.",
+        )
+    return workspace
+
+
 def _may_ask(caller: Caller, body: JoinAsk) -> str:
     """The organization that asks: a partner link's own; an editor names it."""
     if caller.partner:
@@ -182,11 +192,6 @@ def _may_ask(caller: Caller, body: JoinAsk) -> str:
         if body.organization not in (None, caller.organization):
             raise HTTPProblem(401, PARTNER_ONLY, headers={"WWW-Authenticate": "Bearer"})
         return caller.organization
-    if not caller.may(Role.EDITOR):
-        raise HTTPProblem(
-            401 if caller.anonymous else 403,
-            "Asking to join is for a partner link (its organization) or an editor.",
-        )
     if body.organization is None:
         raise HTTPProblem(422, "Name the organization that asks to join (organization).")
     return body.organization
@@ -226,7 +231,7 @@ def _may_decide(caller: Caller, repo: Repository, workspace: str, request_id: st
     summary="Ask to join a constellation (partner link, or an editor for an organization)",
 )
 def ask_to_join(
-    workspace: ReadWs, body: JoinAsk, repo: RepoDep, caller: CallerDep
+    workspace: Annotated[str, Depends(asking_workspace)], body: JoinAsk, repo: RepoDep, caller: CallerDep
 ) -> JoinRequestOut:
     organization = _may_ask(caller, body)
     if not caller.partner:

@@ -4,19 +4,26 @@ A new route without a row in ACCESS fails the test."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from sqlalchemy import update
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.deps import COOKIE
 from constellation.config import Settings
 from constellation.store import Store
+from constellation.store.tables import Token
 
 # what a route needs: nothing, a caller (anyone; a bad token is refused), to read, write or
 # manage the workspace, or an admin token for every workspace
 NONE, CALLER, READ, WRITE, MANAGE, ADMIN = "none", "caller", "read", "write", "manage", "admin"
+# and for partner links: to write a record (an editor, or a partner link its own), the
+# partner page's own view, to ask to join (a partner link or an editor), to be signed in,
+# to decide a request (an editor, or a partner link that convenes the group)
+RECORD, PARTNER, ASK, SIGNED, DECIDE = "record", "partner", "ask", "signed", "decide"
 W = "/api/workspaces/{workspace}"
 ACCESS = {
     ("GET", "/healthz"): NONE,
@@ -59,43 +66,87 @@ ACCESS = {
     ("POST", f"{W}/import"): WRITE,
     ("GET", f"{W}/jobs/{{job_id}}"): WRITE,
     ("GET", f"{W}/export"): READ,
+    ("GET", f"{W}/partner"): PARTNER,
+    ("GET", f"{W}/partner-links"): WRITE,
+    ("POST", f"{W}/partner-links"): WRITE,
+    ("POST", f"{W}/partner-links/{{prefix}}/revoke"): WRITE,
+    ("POST", f"{W}/join-requests"): ASK,
+    ("GET", f"{W}/join-requests"): SIGNED,
+    ("POST", f"{W}/join-requests/{{request_id}}/accept"): DECIDE,
+    ("POST", f"{W}/join-requests/{{request_id}}/decline"): DECIDE,
     **{
         (method, f"{W}/{entity}{suffix}"): need
         for entity in ("nodes", "edges")
         for method, suffix, need in (
             ("GET", "", READ),
-            ("POST", "", WRITE),
+            ("POST", "", RECORD),
             ("GET", "/{record_id}", READ),
-            ("PATCH", "/{record_id}", WRITE),
-            ("DELETE", "/{record_id}", WRITE),
-            ("POST", "/{record_id}/archive", WRITE),
-            ("POST", "/{record_id}/restore", WRITE),
+            ("PATCH", "/{record_id}", RECORD),
+            ("DELETE", "/{record_id}", RECORD),
+            ("POST", "/{record_id}/archive", RECORD),
+            ("POST", "/{record_id}/restore", RECORD),
             ("GET", "/{record_id}/changes", READ),
         )
     },
     ("GET", f"{W}/nodes/{{record_id}}/neighbourhood"): READ,
 }
 
-CALLERS = ["anonymous", "viewer", "editor", "admin", "other", "revoked", "foreign_cookie"]
+CALLERS = [
+    "anonymous",
+    "viewer",
+    "editor",
+    "admin",
+    "other",
+    "revoked",
+    "foreign_cookie",
+    "partner",
+    "other_partner",
+    "expired_partner",
+]
+IN_WS = (READ, WRITE, MANAGE, RECORD, PARTNER, ASK, SIGNED, DECIDE)
+"""The needs of routes inside a workspace: a caller that cannot see it gets 404 for each."""
 REFUSED = {
     # caller: the answer for each need it does not meet (None: it gets past)
-    "anonymous": {READ: 404, WRITE: 404, MANAGE: 404, ADMIN: 401},
-    "viewer": {WRITE: 403, MANAGE: 403, ADMIN: 403},
-    "editor": {MANAGE: 403, ADMIN: 403},
-    "admin": {},
-    "other": {READ: 404, WRITE: 404, MANAGE: 404, ADMIN: 403},  # a token of another workspace
-    "revoked": {CALLER: 401, READ: 401, WRITE: 401, MANAGE: 401, ADMIN: 401},
+    "anonymous": {**dict.fromkeys(IN_WS, 404), ADMIN: 401},
+    "viewer": {WRITE: 403, MANAGE: 403, ADMIN: 403, RECORD: 403, PARTNER: 403, ASK: 403}
+    | {DECIDE: 403},
+    "editor": {MANAGE: 403, ADMIN: 403, PARTNER: 403},
+    "admin": {PARTNER: 403},
+    # a token of another workspace
+    "other": {**dict.fromkeys(IN_WS, 404), ADMIN: 403},
+    "revoked": {CALLER: 401, **dict.fromkeys(IN_WS, 401), ADMIN: 401},
     "foreign_cookie": {},  # an editor's cookie on a write from another site: 403, below
+    # a partner link for the private workspace's Secret Org: reads it; writes as below
+    "partner": {WRITE: 401, MANAGE: 401, ADMIN: 401},
+    # a partner link of another workspace is anonymous here
+    "other_partner": {**dict.fromkeys(IN_WS, 404), ADMIN: 401},
+    "expired_partner": {CALLER: 401, **dict.fromkeys(IN_WS, 401), ADMIN: 401},
+}
+PARTNER_RECORD = {
+    # the record routes, for the partner link of secret-org (the record every route is
+    # asked for): it changes its organization and adds people and ties (these bodies are
+    # empty: 422, past the access checks); never archives, restores or deletes
+    "PATCH": None,
+    "POST": None,
+    "DELETE": 401,
+    "archive": 401,
+    "restore": 401,
 }
 SAFE = {"GET", "HEAD", "OPTIONS"}
 
 
-def expected(caller: str, method: str, need: str) -> int | None:
+def expected(caller: str, method: str, path: str, need: str) -> int | None:
     if caller == "foreign_cookie":
         if need == NONE or method in SAFE:
             return REFUSED["editor"].get(need)
         return 403
-    return REFUSED[caller].get(need)
+    if caller == "partner" and need == RECORD:
+        return (
+            PARTNER_RECORD[path.rsplit("/", 1)[-1] if method == "POST" else method]
+            if (path.endswith(("/archive", "/restore")))
+            else PARTNER_RECORD[method]
+        )
+    return REFUSED.get(caller, REFUSED["editor"]).get(need)
 
 
 def operations(app) -> list[tuple[str, str]]:
@@ -129,6 +180,16 @@ def world(tmp_path):
         ):
             _, secrets[name] = repo.create_token(role, ws, name)
         repo.revoke_token(_prefix(secrets["revoked"]))
+        repo.create_node("elsewhere", {"kind": "organization", "label": "Other Org"})
+        _, secrets["partner"] = repo.create_partner_link("private", "secret-org")
+        _, secrets["other_partner"] = repo.create_partner_link("elsewhere", "other-org")
+        _, secrets["expired_partner"] = repo.create_partner_link("private", "secret-org")
+        expired = _prefix(secrets["expired_partner"])
+        repo.session.execute(  # expired a second ago: as the clock would have done it
+            update(Token)
+            .where(Token.prefix == expired)
+            .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+        )
     app = create_app(Settings(database_url=url, require_if_match=False), store=store)
     yield app, secrets
     store.close()
@@ -171,7 +232,7 @@ def test_each_caller_is_refused_exactly_as_its_row_says(world, caller):
             need = ACCESS[(method, path)]
             body = None if method in SAFE else {}
             r = client.request(method, fill(path), headers=headers, json=body)
-            want = expected(caller, method, need)
+            want = expected(caller, method, path, need)
             hidden = r.status_code == 404 and r.json().get("detail", "").startswith("No workspace")
             got_past = r.status_code not in (401, 403) and not hidden
             if want is None and not got_past:

@@ -113,7 +113,7 @@ class Group(BaseModel):
     constellation: NodeOut
     tie: EdgeOut
     role: Literal["convenes", "participates_in"]
-    ended: bool = Field(description="The tie has an end date that has passed.")
+    ended: bool = Field(description="The tie has an end date, today or before: it left.")
 
 
 class Representative(BaseModel):
@@ -167,7 +167,7 @@ def view(
         if tie.kind in ("convenes", "participates_in") and tie.source == org.id:
             group = nodes.get(tie.target)
             if group is not None:
-                ended = tie.valid_to is not None and tie.valid_to < today
+                ended = tie.valid_to is not None and tie.valid_to <= today
                 role: Literal["convenes", "participates_in"] = (
                     "convenes" if tie.kind == "convenes" else "participates_in"
                 )

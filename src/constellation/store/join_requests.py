@@ -48,7 +48,7 @@ def _labels(repo: Repository, ws_pk: int, ids: set[str]) -> dict[str, str]:
     rows = repo.session.execute(
         select(Node.id, Node.label).where(Node.workspace_pk == ws_pk, Node.id.in_(ids))
     )
-    return dict(rows.tuples().all())
+    return {ident: label for ident, label in rows}
 
 
 def _member(repo: Repository, workspace: str, organization: str, constellation: str) -> bool:
