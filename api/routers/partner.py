@@ -231,7 +231,10 @@ def _may_decide(caller: Caller, repo: Repository, workspace: str, request_id: st
     summary="Ask to join a constellation (partner link, or an editor for an organization)",
 )
 def ask_to_join(
-    workspace: Annotated[str, Depends(asking_workspace)], body: JoinAsk, repo: RepoDep, caller: CallerDep
+    workspace: Annotated[str, Depends(asking_workspace)],
+    body: JoinAsk,
+    repo: RepoDep,
+    caller: CallerDep,
 ) -> JoinRequestOut:
     organization = _may_ask(caller, body)
     if not caller.partner:

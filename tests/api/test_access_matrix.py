@@ -8,8 +8,8 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import update
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from api.app import create_app
 from api.deps import COOKIE
