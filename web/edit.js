@@ -313,4 +313,5 @@ boot(async () => {
     buildNodeForm(result.data.kind, result.data);
   });
   await setupImport();
+  await setupPartnerLinks();
 });
