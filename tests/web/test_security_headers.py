@@ -115,3 +115,21 @@ def test_docs_runs_its_start_up_script_from_a_file(page, live):
     page.goto(f"{base}/docs")
     page.wait_for_load_state("load")
     assert violations(page) == []
+
+
+def test_the_partner_page_runs_under_the_policy(page, live):
+    """Opened from its link, as a partner would: every card built, nothing blocked."""
+    from constellation.store import Store
+
+    base, db, _ = live
+    store = Store(db)
+    with store.repository() as repo:
+        _, secret = repo.create_partner_link("la-compact", "unite-la")
+    store.close()
+    page.add_init_script(WATCH)
+    page.goto(f"{base}/partner.html?w=la-compact#token={secret}")
+    page.wait_for_selector("body[data-ready=true]", state="attached")
+    page.wait_for_load_state("networkidle")
+    assert page.text_content("#org-title") == "UNITE-LA"
+    assert violations(page) == []
+    assert page.console_errors == []
