@@ -127,12 +127,15 @@ def test_it_leaves_a_group_by_ending_the_tie(client, tokens):
     view, _ = read(client, "partner", homeboy)
     left = {g["constellation"]["id"]: g["ended"] for g in view["groups"]}
     assert left["youth-leadership"] is True and left["subsidized-jobs-workgroup"] is False
-    # a tie cannot be moved to another organization
+    # a tie cannot be moved: to another organization, or to another group (joining it
+    # without asking)
     _, tag = read(client, f"edges/{tie}")
-    r = client.patch(
-        f"{WS}/edges/{tie}", json={"source": ALLIANCE}, headers=homeboy | {"If-Match": tag}
-    )
-    assert r.status_code == 401
+    for end, other in (("source", ALLIANCE), ("target", OYC)):
+        r = client.patch(
+            f"{WS}/edges/{tie}", json={end: other}, headers=homeboy | {"If-Match": tag}
+        )
+        assert r.status_code == 401, end
+    assert read(client, f"edges/{tie}")[1] == tag
 
 
 def test_a_request_to_join_reaches_the_convener_and_accepted_becomes_the_tie(client, tokens):
@@ -277,3 +280,32 @@ def test_a_bad_link_request_says_what_is_wrong_and_makes_nothing(
     where = problem["detail"] if status == 404 else [e["loc"][-1] for e in problem["errors"]]
     assert says in where
     assert client.get(f"{WS}/partner-links", headers=tokens["editor"]).json() == []
+
+
+def test_a_grant_is_its_funders_to_change_not_the_grantees(client, tokens):
+    r = client.post(
+        f"{WS}/edges",
+        json={
+            "kind": "funds",
+            "source": "california-community-foundation",
+            "target": HOMEBOY,
+            "properties": {"amount": 50000, "currency": "USD"},
+        },
+        headers=tokens["editor"],
+    )
+    assert r.status_code == 201, r.text
+    grant, tag = r.json()["id"], r.headers["ETag"]
+    grantee = link(client, tokens, HOMEBOY)
+    r = client.patch(
+        f"{WS}/edges/{grant}",
+        json={"properties": {"amount": 500000}},
+        headers=grantee | {"If-Match": tag},
+    )
+    assert r.status_code == 401 and "funder" in r.json()["detail"]
+    funder = link(client, tokens, "california-community-foundation")
+    r = client.patch(
+        f"{WS}/edges/{grant}",
+        json={"properties": {"amount": 60000}},
+        headers=funder | {"If-Match": tag},
+    )
+    assert r.status_code == 200 and r.json()["properties"]["amount"] == 60000

@@ -7,7 +7,8 @@ record endpoints only what is that organization's own:
 * its organization's node (changed, never archived or deleted);
 * its representatives: people whose every `represents` tie goes to it, and new people;
 * the ties with the organization at one end: changed (ended on a date, its commitments
-  updated), never archived or deleted, never moved to another organization;
+  updated), never archived or deleted, never moved to other records (that would join a
+  group without asking); a grant (`funds`) only by its funder;
 * new `represents` ties to it (a representative added).
 
 Joining a constellation is asked (store.join_requests), not written: the group's convener
@@ -101,9 +102,11 @@ def refusal(
     ends = {"source": tie.source, "target": tie.target}
     if organization not in ends.values():
         return "A partner link changes its own organization's ties only."
-    for end, was in ends.items():
-        if end in body and body[end] != was and was == organization:
-            return "A partner link cannot move its organization's tie to another record."
+    if any(end in body and body[end] != was for end, was in ends.items()):
+        # moving a participation to another group would join it without asking
+        return "A partner link cannot move a tie to another record; end it, or ask to join."
+    if tie.kind == "funds" and tie.source != organization:
+        return "A grant is its funder's to change; ask the funder or an editor."
     return None
 
 
