@@ -245,3 +245,33 @@ def test_the_report_by_signer_and_by_goal():
         "kind": "goal",
         "label": "Goal-A",
     }
+
+
+def test_the_la_compact_demo_has_commitments_to_show(demo_store, pinned_today):
+    from constellation.analysis.audit import audit_workspace
+    from constellation.graph import load_graph
+
+    with demo_store.repository() as repo:
+        report = audit_workspace(repo, "la-compact", checks=["stale_commitments"])
+        rows = signer_commitments(load_graph(repo, "la-compact", pinned_today))
+    found = report.findings
+    stale = {
+        (f.subjects[0].id, f.evidence["commitment"]): f.severity.value
+        for f in found
+        if "commitment" in f.evidence
+    }
+    assert stale == {
+        ("csu-northridge", "teacher-preparation"): "low",  # last note February 2025
+        ("usc", "data-sharing"): "medium",  # never started since signing in 2008
+    }
+    assert lapsed(found) == ["usc"]  # the other one withdrawn
+    statuses = {r.status.value for r in rows}
+    assert statuses == {"in_progress", "fulfilled", "withdrawn", "not_started"}
+    fresh = [r for r in rows if r.status.value == "in_progress" and not r.stale]
+    assert len(fresh) >= 5 and all(r.months_since < 12 for r in fresh)
+    assert all("illustrative" in n.note for r in rows for n in r.progress)
+    part = report.summary["health"]["by_check"]["stale_commitments"]
+    assert (part["findings"], part["population"]) == (3, 14 + 9)
+    with demo_store.repository() as repo:
+        escambia = audit_workspace(repo, "achieve-escambia", checks=["stale_commitments"])
+    assert "stale_commitments" not in escambia.summary["health"]["by_check"]  # none recorded

@@ -587,9 +587,13 @@ def commitments(
         title=f"Commitments by {report.by} on {report.as_of} ({report.total}; "
         f"{report.stale} stale)",
         title_justify="left",
+        expand=True,
     )
-    for col in (report.by, "commitment", other, "status", "last progress", ""):
-        table.add_column(col, overflow="fold", ratio=3 if col == "commitment" else None)
+    table.add_column(report.by, ratio=2)
+    table.add_column("commitment", ratio=4)
+    table.add_column(other, ratio=2)
+    for col in ("status", "last note", ""):
+        table.add_column(col, no_wrap=True)
     for group in report.groups:
         name = group.subject.label if group.subject else "(no goal)"
         for i, c in enumerate(group.commitments):
