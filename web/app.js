@@ -6,6 +6,7 @@ const PAGES = [
   ["index.html", "Overview"],
   ["map.html", "Map"],
   ["conveners.html", "Who convenes what"],
+  ["commitments.html", "Commitments"],
   ["find.html", "Find a constellation"],
   ["funding.html", "Funding"],
   ["duplicates.html", "Duplicates"],

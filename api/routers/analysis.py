@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.cache import AnalysesDep, etag, not_modified
 from api.schemas import AsOf, ProfileBody, WhatIfBody, problems
+from constellation.analysis.commitments import CommitmentsReport
 from constellation.analysis.conveners import ConvenerRow
 from constellation.analysis.findings import AuditReport
 from constellation.analysis.funding import FundingReport
@@ -168,6 +169,27 @@ def stages(net: AnalysesDep, params: Params, as_of: AsOf = None) -> StagesReport
 )
 def overlap(net: AnalysesDep, as_of: AsOf = None) -> OverlapReport:
     return audits.overlap(net, as_of)
+
+
+@router.get(
+    "/commitments",
+    response_model=CommitmentsReport,
+    summary="The signers' institutional commitments, by signer or by goal: each with its "
+    "status, progress notes, last progress and whether it is stale",
+    description="`by=signer` (the default) or `by=goal`; `stale_commitment_months` (default "
+    "12) as a query parameter sets when a commitment with no progress note is stale, as for "
+    "the `stale_commitments` check. A commitment is changed through its signs tie: "
+    "`PATCH …/edges/{edge}` with the whole `properties.commitments` list.",
+)
+def commitments(
+    net: AnalysesDep,
+    params: Params,
+    as_of: AsOf = None,
+    by: Annotated[
+        Literal["signer", "goal"], Query(description="Group by signer or by goal.")
+    ] = "signer",
+) -> CommitmentsReport:
+    return audits.commitments(net, as_of, by, params)
 
 
 @router.get(

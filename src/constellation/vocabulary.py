@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -33,6 +34,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "EDGE_KINDS",
     "NODE_KINDS",
     "CATEGORY_COLORS",
+    "CLOSED_COMMITMENTS",
     "LIVE_STATUSES",
     "MOST_AFFECTED",
     "NO_VALUE_COLOR",
@@ -49,14 +52,20 @@ __all__ = [
     "TIE_SCALE",
     "TRUST_PARTS",
     "VALUE_PARTS",
+    "Commitment",
+    "CommitmentStatus",
     "EdgeKind",
     "NodeKind",
+    "ProgressNote",
     "PropertyError",
+    "Reference",
     "canonical_kind",
+    "commitment_id",
     "edge_kind",
     "stage_name",
     "endpoint_error",
     "node_kind",
+    "slugify",
     "validate_properties",
 ]
 
@@ -69,6 +78,21 @@ def _lower(value: Any) -> Any:
     if isinstance(value, str):
         return re.sub(r"[\s\-]+", "_", value.strip().lower())
     return value
+
+
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str, fallback: str = "node") -> str:
+    """Make a readable id from a label.
+
+    >>> slugify("L.A. Regional STEM Hub")
+    'l-a-regional-stem-hub'
+    >>> slugify("Économie & Société")
+    'economie-societe'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _SLUG_RE.sub("-", ascii_text.lower()).strip("-")[:80] or fallback
 
 
 def _sector(value: Any) -> Any:
@@ -239,12 +263,33 @@ VALUE_PARTS = ("value_power", "value_involvement", "value_resources")
 TieScore = Annotated[float | None, Field(ge=TIE_SCALE[0], le=TIE_SCALE[1])]
 
 
+class Reference(NamedTuple):
+    """A property that names another node of the workspace: where it is (``commitments.1.goal``),
+    the id it names and the kinds that node may be. The store checks each against what the
+    workspace holds, which a property model alone cannot see."""
+
+    field: str
+    node: str
+    kinds: tuple[str, ...]
+
+
 class Properties(BaseModel):
     """Base of every property model: unknown keys are refused (they belong in attributes)."""
 
     model_config = ConfigDict(
         extra="forbid", use_enum_values=True, str_strip_whitespace=True, allow_inf_nan=False
     )
+
+    def problems(self) -> list[tuple[str, str]]:
+        """What is wrong across the items of a list, as (field path, message) pairs: checks
+        that pydantic's own validators could only report on the whole list (two commitments
+        with one id), placed here on the item that is wrong."""
+        return []
+
+    @classmethod
+    def references(cls, properties: dict[str, Any]) -> list[Reference]:
+        """The node ids these (validated) properties name, for the store to look up."""
+        return []
 
 
 # --- node property models -------------------------------------------------------------
@@ -429,9 +474,140 @@ class NoProps(Properties):
     note: str | None = None
 
 
+class CommitmentStatus(StrEnum):
+    """Where an institutional commitment stands (seed 001: signers are responsible for the
+    "fulfillment, tracking progress, and updating of institutional commitments")."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    FULFILLED = "fulfilled"
+    WITHDRAWN = "withdrawn"
+
+
+CLOSED_COMMITMENTS = frozenset({CommitmentStatus.FULFILLED, CommitmentStatus.WITHDRAWN})
+"""Commitments that need no more progress: kept, or given up."""
+
+COMMITMENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+"""What a commitment id may be: lower-case letters, digits, '-' and '_', 80 at most."""
+
+COMMITMENT_ID_WORDS = 40
+"""A derived commitment id keeps the whole words of its text's slug up to this length."""
+
+
+def commitment_id(text: str) -> str:
+    """The id a commitment gets from its text when none is given: the slug of its first
+    words, cut at a word within `COMMITMENT_ID_WORDS` characters (like node ids, which are
+    their labels' slugs).
+
+    >>> commitment_id("Prepare high-quality teachers for LAUSD classrooms")
+    'prepare-high-quality-teachers-for-lausd'
+    >>> commitment_id("Develop/improve data sharing agreements between LAUSD and IHEs")
+    'develop-improve-data-sharing-agreements'
+    """
+    slug = slugify(text, "commitment")
+    if len(slug) <= COMMITMENT_ID_WORDS:
+        return slug
+    cut = slug[: COMMITMENT_ID_WORDS + 1].rsplit("-", 1)[0]
+    return cut or slug[:COMMITMENT_ID_WORDS]
+
+
+class ProgressNote(BaseModel):
+    """A dated note of progress on a commitment."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    date: dt.date = Field(..., description="When the progress was made or reported.")
+    note: str = Field(..., min_length=1, description="What was done.")
+
+
+class Commitment(BaseModel):
+    """A signer's commitment to the shared agenda (seed 001's "Strategy #1 Commitments:
+    prepare high-quality teachers for LAUSD classrooms …"), where it stands and its progress."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=True)
+    id: str = Field(
+        "",
+        description="A short slug, unique within the tie; derived from the text when left out.",
+    )
+    text: str = Field(..., min_length=1, description="The commitment, as the signer made it.")
+    goal: str | None = Field(None, description="Id of the goal of the workspace it serves.")
+    strategy: str | None = Field(
+        None, description="The strategy it belongs to, e.g. 'Strategy #1: Teacher preparation'."
+    )
+    status: Annotated[CommitmentStatus, BeforeValidator(_lower)] = Field(
+        CommitmentStatus.NOT_STARTED,
+        description="not_started, in_progress, fulfilled or withdrawn; written as people say it.",
+    )
+    progress: list[ProgressNote] = Field(default_factory=list, description="Dated progress notes.")
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not COMMITMENT_ID.match(value):
+            raise ValueError(
+                "a commitment id is 1-80 lower-case letters, digits, '-' or '_', starting with "
+                "a letter or digit (e.g. 'prepare-teachers'); leave it out to derive one from "
+                "the text"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _derive_id(self) -> Commitment:
+        if not self.id:
+            self.id = commitment_id(self.text)
+        return self
+
+
+def _name_commitments(items: Any) -> Any:
+    """Give each commitment without an id one made from its text, distinct from every id
+    given in the list and made before it (a second 'prepare-teachers' is
+    'prepare-teachers-2', as a node's id is when its label's slug is taken)."""
+    if not isinstance(items, list):
+        return items
+    taken = {i.get("id") for i in items if isinstance(i, dict) and i.get("id")}
+    named = []
+    for item in items:
+        if isinstance(item, dict) and not item.get("id") and isinstance(item.get("text"), str):
+            base = commitment_id(item["text"])
+            ident, n = base, 2
+            while ident in taken:
+                ident, n = f"{base}-{n}", n + 1
+            taken.add(ident)
+            item = {**item, "id": ident}
+        named.append(item)
+    return named
+
+
 class SignsProps(Properties):
     date: dt.date | None = None
-    commitment: str | None = None
+    commitment: str | None = Field(None, description="The commitment in words, as signed.")
+    commitments: Annotated[list[Commitment] | None, BeforeValidator(_name_commitments)] = Field(
+        None,
+        description="The signer's institutional commitments, each with the goal it serves, a "
+        "status and dated progress notes (seed 001).",
+    )
+
+    def problems(self) -> list[tuple[str, str]]:
+        first: dict[str, int] = {}
+        found = []
+        for i, c in enumerate(self.commitments or ()):
+            if c.id in first:
+                found.append(
+                    (
+                        f"commitments.{i}.id",
+                        f"the id {c.id!r} is taken by commitment {first[c.id]}; give each "
+                        "commitment of a signer its own id",
+                    )
+                )
+            first.setdefault(c.id, i)
+        return found
+
+    @classmethod
+    def references(cls, properties: dict[str, Any]) -> list[Reference]:
+        return [
+            Reference(f"commitments.{i}.goal", c["goal"], ("goal",))
+            for i, c in enumerate(properties.get("commitments") or ())
+            if c.get("goal")
+        ]
 
 
 class RepresentsProps(Properties):
@@ -863,6 +1039,9 @@ def validate_properties(kind: str, properties: dict[str, Any] | None) -> dict[st
             kind,
             [(".".join(str(p) for p in e["loc"]) or "properties", e["msg"]) for e in exc.errors()],
         ) from None
+    problems = parsed.problems()
+    if problems:
+        raise PropertyError(kind, problems)
     return parsed.model_dump(mode="json", exclude_none=True)
 
 

@@ -47,6 +47,7 @@ ACCESS = {
     ("GET", f"{W}/conveners"): READ,
     ("GET", f"{W}/stages"): READ,
     ("GET", f"{W}/overlap"): READ,
+    ("GET", f"{W}/commitments"): READ,
     ("GET", f"{W}/funding"): READ,
     ("POST", f"{W}/constellations/candidates"): READ,
     ("GET", f"{W}/constellations/{{constellation}}/candidates"): READ,

@@ -58,6 +58,7 @@ def test_the_analyses_name_their_models(spec):
     assert refs[("get", f"{ws}/conveners")].endswith("/ConvenerRow")
     assert refs[("get", f"{ws}/stages")].endswith("/StagesReport")
     assert refs[("get", f"{ws}/overlap")].endswith("/OverlapReport")
+    assert refs[("get", f"{ws}/commitments")].endswith("/CommitmentsReport")
     assert refs[("get", "/api/formats")].endswith("/FormatList")
     assert refs[("post", f"{ws}/import")].endswith("/ImportReport")
 

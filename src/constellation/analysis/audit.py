@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 from constellation.analysis import (  # noqa: F401
     assessments,
     backbones,
+    commitments,
     constellations,
     conveners,
     events,
@@ -56,6 +57,7 @@ FAMILIES = (
     "quality",
     "ties",
     "stages",
+    "commitments",
 )
 """The order the checks are listed and run in: the first eleven, then issue 13's, then
 issue 17's."""

@@ -95,6 +95,14 @@ class AuditParams(BaseModel):
         description="An active constellation on one step of the process (seed 002) longer "
         "than this is stalled; the last step, continual improvement, never is.",
     )
+    stale_commitment_months: int = Field(
+        12,
+        ge=1,
+        le=600,
+        description="A signer's commitment that is neither fulfilled nor withdrawn, with no "
+        "progress note in this many months, is stale (seed 001: signers keep 'tracking "
+        "progress, and updating' their institutional commitments).",
+    )
     weak_tie_below: float = Field(
         2.5,
         ge=1,

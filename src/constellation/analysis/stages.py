@@ -32,6 +32,7 @@ __all__ = [
     "network_stages",
     "stalled_networks",
     "add_months",
+    "months_between",
 ]
 
 
@@ -158,7 +159,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def _months_between(start: dt.date, end: dt.date) -> int:
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from `start` to `end`.
+
+    >>> months_between(dt.date(2024, 1, 31), dt.date(2024, 2, 29)), months_between(
+    ...     dt.date(2024, 1, 31), dt.date(2024, 2, 28))
+    (1, 0)
+    """
     months = (end.year - start.year) * 12 + end.month - start.month
     return months - 1 if add_months(start, months) > end else months
 
@@ -204,7 +211,7 @@ def network_stages(
                 constellation=subject(G, c),
                 status=ix.status(c),
                 stage=entry,
-                months_on_stage=_months_between(entry.reached, as_of) if entry else None,
+                months_on_stage=months_between(entry.reached, as_of) if entry else None,
                 stalled=_stalled(ix, c, entry, len(steps), p),
                 history=history,
                 illustrative=bool(attrs.get("illustrative"))
@@ -279,7 +286,7 @@ def stalled_networks(
         entry = history[-1] if history else None
         if entry is None or not _stalled(ix, c, entry, len(steps), p):
             continue
-        months = _months_between(entry.reached, as_of)
+        months = months_between(entry.reached, as_of)
         where = (
             f"step {entry.number} of {len(steps)} ({entry.title})"
             if entry.number

@@ -544,4 +544,87 @@ def overlap(
     out.print(f"[dim]Ranked by {report.measure}.[/]", highlight=False)
 
 
+# ---------------------------------------------------------------------------- commitments
+
+
+class CommitmentGrouping(StrEnum):
+    signer = "signer"
+    goal = "goal"
+
+
+@app.command()
+def commitments(
+    workspace: WorkspaceOption = None,
+    by: Annotated[
+        CommitmentGrouping, typer.Option("--by", help="Group by signer or by goal.")
+    ] = CommitmentGrouping.signer,
+    as_of: AsOfOption = None,
+    param: ParamOption = None,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """The signers' institutional commitments, by signer or by the goal they serve: each
+    with its status, last progress note and whether it is stale.
+
+    JSON output is what GET …/commitments returns: {"workspace", "as_of", "by",
+    "stale_commitment_months", "total", "by_status", "stale", "groups", "lapsed_signers"};
+    `--param stale_commitment_months=N` moves the stale line.
+    """
+    from constellation.services import audit as audits
+
+    params = _audit_params(param)
+    with _repository(db) as repo:
+        ws = resolve_workspace(repo, workspace)
+        report = audits.commitments(Network(repo, ws), _date(as_of), by.value, params)
+    if format == Format.json:
+        _print_json(report.model_dump(mode="json"))
+        return
+    if not report.total:
+        out.print("No signer has commitments on record.")
+        return
+    other = "goal" if report.by == "signer" else "signer"
+    table = Table(
+        title=f"Commitments by {report.by} on {report.as_of} ({report.total}; "
+        f"{report.stale} stale)",
+        title_justify="left",
+        expand=True,
+    )
+    table.add_column(report.by, ratio=2)
+    table.add_column("commitment", ratio=4)
+    table.add_column(other, ratio=2)
+    for col in ("status", "last note", ""):
+        table.add_column(col, no_wrap=True)
+    for group in report.groups:
+        name = group.subject.label if group.subject else "(no goal)"
+        for i, c in enumerate(group.commitments):
+            across = c.goal if report.by == "signer" else c.signer
+            table.add_row(
+                name if i == 0 else "",
+                c.text,
+                across.label if across else "",
+                c.status.value.replace("_", " "),
+                c.last_progress.isoformat() if c.last_progress else "none",
+                _staleness(c.stale, c.months_since),
+            )
+        table.add_section()
+    out.print(table)
+    if report.lapsed_signers:
+        out.print(
+            "Every commitment withdrawn or stale: "
+            + ", ".join(s.label for s in report.lapsed_signers),
+            highlight=False,
+        )
+    out.print(
+        f"[dim]Stale: neither fulfilled nor withdrawn, with no progress note in "
+        f"{report.stale_commitment_months} months (with none, counted from the signing).[/]",
+        highlight=False,
+    )
+
+
+def _staleness(stale: bool, months: int | None) -> str:
+    if not stale:
+        return ""
+    return f"[yellow]stale {months} months[/]" if months is not None else "[yellow]stale[/]"
+
+
 # ---------------------------------------------------------------------------- service

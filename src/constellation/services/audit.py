@@ -1,6 +1,7 @@
 """The audit and the questions built on it: the findings on a date, what changed between
 two dates, the health over the years, what breaks if something changes, who convenes what,
-where each network stands in its process, and which groups share whom.
+where each network stands in its process, which groups share whom, and where the signers'
+commitments stand.
 
 Each function validates its question (check ids, thresholds, names), runs the analysis on a
 `Network` and returns a typed result; the CLI renders it and the API returns it.
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
+from constellation.analysis.commitments import CommitmentsReport, commitments_report
 from constellation.analysis.conveners import ConvenerRow, who_convenes_what
 from constellation.analysis.findings import AuditReport
 from constellation.analysis.overlap import OverlapReport
@@ -40,6 +42,8 @@ __all__ = [
     "conveners",
     "stages",
     "overlap",
+    "commitments",
+    "COMMITMENT_GROUPINGS",
 ]
 
 
@@ -156,3 +160,36 @@ def overlap(net: Network, as_of: dt.date | None = None) -> OverlapReport:
     organization is in."""
     day = as_of or dt.date.today()
     return net.get("overlap", day, make=lambda: shared_members(net.graph(day)))
+
+
+COMMITMENT_GROUPINGS = ("signer", "goal")
+"""What the commitments can be grouped by."""
+
+
+def commitments(
+    net: Network,
+    as_of: dt.date | None = None,
+    by: str = "signer",
+    params: AuditParams | None = None,
+) -> CommitmentsReport:
+    """Every signer's commitments, by signer or by the goal they serve, with their status,
+    last progress and whether they are stale (`stale_commitment_months`)."""
+    if by not in COMMITMENT_GROUPINGS:
+        raise InvalidQuestion(
+            [
+                Problem(
+                    f"group commitments by {' or '.join(COMMITMENT_GROUPINGS)}, not {by!r}",
+                    field="by",
+                )
+            ]
+        )
+    day = as_of or dt.date.today()
+    p = params or AuditParams()
+    grouping: Literal["signer", "goal"] = "goal" if by == "goal" else "signer"
+    return net.get(
+        "commitments",
+        day,
+        grouping,
+        p.model_dump_json(),
+        make=lambda: commitments_report(net.graph(day), grouping, p),
+    )

@@ -13,7 +13,6 @@ import json
 import math
 import re
 import typing
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -66,6 +65,7 @@ from constellation.records import (
 )
 from constellation.store import join_requests, tokens
 from constellation.store.tables import Change, Edge, Node, Workspace, utcnow
+from constellation.vocabulary import slugify
 
 __all__ = ["Repository", "GraphRows", "WorkspaceStamp", "slugify"]
 
@@ -74,21 +74,13 @@ _Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")  # filters keep a S
 
 CHUNK = 5000  # rows per IN (…) list; SQLite allows 32,766 bound parameters
 ANALYZE_ROWS = 5000  # PostgreSQL: refresh planner statistics after inserting this many rows
-_SLUG_RE = re.compile(r"[^a-z0-9]+")
 WORKSPACE_ID = re.compile(r"^[a-z0-9][a-z0-9\-_]{0,99}$")
 """What a workspace id may be: lower-case letters, digits, '-' and '_', 100 at most."""
 
 
-def slugify(text: str, fallback: str = "node") -> str:
-    """Make a readable id from a label.
-
-    >>> slugify("L.A. Regional STEM Hub")
-    'l-a-regional-stem-hub'
-    >>> slugify("Économie & Société")
-    'economie-societe'
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _SLUG_RE.sub("-", ascii_text.lower()).strip("-")[:80] or fallback
+def _a(noun: str) -> str:
+    """A noun with its article: 'an organization', 'a goal'."""
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 def _chunks(items: Sequence[_Item], size: int = CHUNK) -> Iterable[Sequence[_Item]]:
@@ -1330,7 +1322,62 @@ class Repository:
             why = vocab.endpoint_error(spec.name, known[edge.source], known[edge.target])
             if why:
                 problems.append(Problem(why, field="kind", record=record, position=position))
+        if not problems:
+            problems += [
+                Problem(message, field=field, record=record, position=position)
+                for field, message in self._check_references(
+                    spec, edge.properties, workspace_pk, known
+                )
+            ]
         return (None if problems else edge), problems
+
+    def _check_references(
+        self,
+        spec: vocab.EdgeKind | vocab.NodeKind,
+        properties: dict[str, Any],
+        workspace_pk: int,
+        known: dict[str, str],
+    ) -> list[tuple[str, str]]:
+        """The node ids a record's properties name (a commitment's goal) must be nodes of the
+        workspace of the kinds they may be: in this batch (`known`) or stored."""
+        refs = spec.properties.references(properties)
+        if not refs:
+            return []
+        missing = [r.node for r in refs if r.node not in known]
+        if missing:
+            known |= {k: v[1] for k, v in self._node_kinds(workspace_pk, missing).items()}
+        problems = []
+        for ref in refs:
+            found = known.get(ref.node)
+            if found in ref.kinds:
+                continue
+            wanted = " or ".join(ref.kinds)
+            what = (
+                f"no node {ref.node!r} in this workspace"
+                if found is None
+                else (f"{ref.node!r} is {_a(found)}, not {_a(wanted)}")
+            )
+            choices = self._ids_of_kinds(workspace_pk, ref.kinds, known)
+            hint = (
+                f"; name the id of one of the workspace's {wanted}s: " + ", ".join(choices)
+                if choices
+                else f"; the workspace has no {wanted} yet: create it first, or leave this out"
+            )
+            problems.append((f"properties.{ref.field}", what + hint))
+        return problems
+
+    def _ids_of_kinds(
+        self, workspace_pk: int, kinds: tuple[str, ...], known: dict[str, str], most: int = 10
+    ) -> list[str]:
+        """Ids of nodes of these kinds, stored or in the batch, for an error's hint."""
+        stmt = (
+            select(Node.id)
+            .where(Node.workspace_pk == workspace_pk, Node.kind.in_(kinds))
+            .order_by(Node.id)
+            .limit(most)
+        )
+        ids = set(self.session.scalars(stmt)) | {n for n, k in known.items() if k in kinds}
+        return sorted(ids)[:most]
 
     def _merge(
         self, before: NodeOut | EdgeOut, changes: dict[str, Any], allowed: set[str]
