@@ -9,7 +9,15 @@ from constellation.store import Store
 
 from .conftest import XSS, shoot
 
-PAGES = ["index.html", "map.html", "conveners.html", "find.html", "funding.html", "edit.html"]
+PAGES = [
+    "index.html",
+    "map.html",
+    "conveners.html",
+    "whatif.html",
+    "find.html",
+    "funding.html",
+    "edit.html",
+]
 
 
 def open_page(page, live, name, **query):
