@@ -7,6 +7,7 @@ const PAGES = [
   ["map.html", "Map"],
   ["conveners.html", "Who convenes what"],
   ["commitments.html", "Commitments"],
+  ["whatif.html", "What if"],
   ["find.html", "Find a constellation"],
   ["funding.html", "Funding"],
   ["duplicates.html", "Duplicates"],
@@ -205,4 +206,126 @@ function sortableTable(columns, rows, rowAttrs) {
   }, c.title)));
   render();
   return h("table", {}, h("thead", {}, head), tbody);
+}
+
+/** A type-ahead picker over the whole workspace: as you type, the service is asked for the
+    nodes of the given kinds whose label holds the text (GET …/nodes?q=…&kind=…), so a large
+    workspace is searched in full rather than cut at a first page. Picked records show as
+    chips, each with a remove button. Keyboard: arrows move, Enter picks, Escape closes.
+
+    picker({id, label, kinds, placeholder, onchange}) → {element, items(), set(items), add(item)};
+    an item is {id, label, kind} and may carry `problem` (shown on its chip, e.g. "not found"). */
+function picker({ id, label, kinds, placeholder, onchange }) {
+  const SHOW = 20;
+  let chosen = [];
+  let options = [];
+  let active = -1;
+  let asked = 0;  // the latest question; an older answer arriving late is dropped
+  let timer = null;
+  const listId = `${id}-options`;
+  const chips = h("ul", { class: "chips", id: `${id}-chosen`, "aria-label": `${label}: chosen` });
+  const input = h("input", { type: "text", id, role: "combobox", autocomplete: "off",
+                             "aria-autocomplete": "list", "aria-expanded": "false",
+                             "aria-controls": listId, placeholder: placeholder || "type a name" });
+  const list = h("ul", { class: "options", id: listId, role: "listbox", hidden: true, "aria-label": label });
+  const note = h("div", { class: "muted picker-note", id: `${id}-note`, "aria-live": "polite" });
+  const element = h("div", { class: "picker" }, h("label", { for: id }, label), chips,
+                    h("div", { class: "picker-box" }, input, list), note);
+
+  const renderChips = () => {
+    clear(chips);
+    for (const item of chosen) {
+      chips.append(h("li", { class: item.problem ? "chip problem" : "chip", dataset: { id: item.id } },
+        h("span", {}, item.label),
+        item.kind && !item.problem ? h("span", { class: "muted" }, ` ${item.kind.replace(/_/g, " ")}`) : null,
+        item.problem ? h("span", { class: "chip-problem" }, ` — ${item.problem}`) : null,
+        h("button", { type: "button", class: "remove", "aria-label": `Remove ${item.label}`,
+                      onclick: () => { chosen = chosen.filter((c) => c !== item); renderChips(); changed(); } }, "×")));
+    }
+  };
+  const changed = () => { if (onchange) onchange(chosen.slice()); };
+  const close = () => {
+    list.hidden = true; input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant"); active = -1;
+  };
+  const highlight = (i) => {
+    active = i;
+    [...list.children].forEach((li, j) => li.setAttribute("aria-selected", String(j === i)));
+    if (i >= 0 && list.children[i]) {
+      input.setAttribute("aria-activedescendant", list.children[i].id);
+      list.children[i].scrollIntoView({ block: "nearest" });
+    }
+  };
+  const pick = (item) => {
+    if (!chosen.some((c) => c.id === item.id)) chosen.push(item);
+    input.value = ""; clear(note); close(); renderChips(); changed(); input.focus();
+  };
+  const search = async () => {
+    const text = input.value.trim();
+    const mine = ++asked;
+    let pages;
+    try {
+      pages = await Promise.all(kinds.map((kind) => api(wsPath("/nodes?" +
+        new URLSearchParams({ q: text, kind, limit: String(SHOW) }).toString()))));
+    } catch (error) {
+      if (mine === asked) { clear(note).append(error.message); close(); }
+      return;
+    }
+    if (mine !== asked) return;
+    const total = pages.reduce((n, p) => n + p.total, 0);
+    const lower = text.toLowerCase();
+    const starts = (n) => (n.label.toLowerCase().startsWith(lower) ? 0 : 1);
+    options = pages.flatMap((p) => p.items).filter((n) => !chosen.some((c) => c.id === n.id))
+      .sort((a, b) => starts(a) - starts(b) || byLabel(a, b));
+    clear(list);
+    options.forEach((n, i) => list.append(h("li", { role: "option", id: `${id}-option-${i}`,
+      "aria-selected": "false", dataset: { id: n.id },
+      onmousedown: (event) => { event.preventDefault(); pick({ id: n.id, label: n.label, kind: n.kind }); } },
+      n.label, kinds.length > 1 ? h("span", { class: "muted" }, ` ${n.kind.replace(/_/g, " ")}`) : null)));
+    const shown = pages.reduce((n, p) => n + p.items.length, 0);
+    clear(note).append(!total ? `Nothing called “${text}”.`
+      : total > shown ? `${shown} of ${total} shown: type more of the name.` : "");
+    list.hidden = !options.length;
+    input.setAttribute("aria-expanded", String(!list.hidden));
+    highlight(options.length ? 0 : -1);
+  };
+  // Every keystroke makes the matches shown stale at once, so Enter never picks a match of
+  // what was typed before; the search itself waits for a pause in the typing.
+  input.addEventListener("input", () => {
+    asked++; options = []; clear(list); close();
+    clearTimeout(timer); timer = setTimeout(() => { timer = null; search(); }, 150);
+  });
+  input.addEventListener("focus", () => { if (!input.value.trim()) search(); });
+  input.addEventListener("blur", () => setTimeout(close, 100));
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" && options.length) {
+      event.preventDefault();
+      if (list.hidden) { list.hidden = false; input.setAttribute("aria-expanded", "true"); }
+      highlight(Math.min(active + 1, options.length - 1));
+    } else if (event.key === "ArrowUp" && options.length) {
+      event.preventDefault(); highlight(Math.max(active - 1, 0));
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      const choose = () => {
+        if (!list.hidden && active >= 0) {
+          const n = options[active];
+          pick({ id: n.id, label: n.label, kind: n.kind });
+        }
+      };
+      if (timer) {  // typed, not yet searched: search now, then pick the best match
+        clearTimeout(timer); timer = null;
+        search().then(choose);
+      } else {
+        choose();
+      }
+    } else if (event.key === "Escape") {
+      close();
+    }
+  });
+  return {
+    element,
+    items: () => chosen.slice(),
+    set: (items) => { chosen = items.slice(); renderChips(); },
+    add: (item) => pick(item),
+  };
 }

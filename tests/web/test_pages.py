@@ -14,6 +14,7 @@ PAGES = [
     "map.html",
     "conveners.html",
     "commitments.html",
+    "whatif.html",
     "find.html",
     "funding.html",
     "edit.html",
