@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from constellation.errors import (
     AlreadyExists,
+    DuplicateTie,
     InUse,
     InvalidRecords,
     NotFound,
@@ -50,12 +51,15 @@ def problem(
     title: str | None = None,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    **extensions: Any,
 ) -> JSONResponse:
+    """A problem document; `extensions` are its own members (RFC 9457 §3.2)."""
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": title or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
+        **extensions,
     }
     if errors:
         body["errors"] = errors
@@ -135,6 +139,17 @@ def install(app: FastAPI) -> None:
 
     for error, status in ((NotFound, 404), (AlreadyExists, 409), (InUse, 409), (NotNow, 409)):
         app.add_exception_handler(error, _answer_with(status))
+
+    @app.exception_handler(DuplicateTie)
+    async def _twin(_: Request, exc: DuplicateTie) -> JSONResponse:
+        where = f"/api/workspaces/{exc.workspace}/edges/{exc.existing}"
+        return problem(
+            409,
+            _sentence(exc),
+            title="That tie exists",
+            existing=where,
+            existing_id=exc.existing,
+        )
 
     @app.exception_handler(VersionConflict)
     async def _conflict(_: Request, exc: VersionConflict) -> JSONResponse:

@@ -167,6 +167,12 @@ async function saveEdge(event) {
     clear(status).append(h("div", { class: "ok-box", role: "status", id: "edge-saved" }, `Saved the tie ${saved.id}.`));
   } catch (error) {
     showProblems(form, status, error);
+    if (error.status === 409 && error.problem && error.problem.existing_id) {
+      // the tie is there already: say where, on the map, between the same two records
+      status.querySelector(".error-box").append(" ",
+        h("a", { id: "existing-tie", href: pageUrl("map.html") + `#focus=${encodeURIComponent(body.source)},${encodeURIComponent(body.target)}` },
+          `See ${error.problem.existing_id} on the map`));
+    }
   }
 }
 
@@ -264,7 +270,10 @@ async function setupImport() {
         (r.matched || []).length ? h("ul", { id: "import-matched" }, r.matched.map((m) => h("li", {},
           `${m.label} (${m.incoming}) ${r.dry_run ? "would update" : "updated"} ${m.node}, matched by ${m.by}`))) : null,
         (r.notes || []).length ? h("ul", {}, r.notes.map((p) => h("li", { class: "muted" },
-          [p.position, p.field, p.message].filter(Boolean).join(" — ")))) : null));  // h() skips nulls
+          [p.position, p.field, p.message].filter(Boolean).join(" — ")))) : null,  // h() skips nulls
+        (r.possible_duplicates || []).length ? h("div", { id: "import-duplicates" },
+          h("p", {}, "Possible duplicates: ties of one kind between the same two records at overlapping dates. All were kept; end or delete one if they say the same thing."),
+          h("ul", {}, r.possible_duplicates.map((ids) => h("li", {}, ids.join(" and "))))) : null));
     } catch (error) {
       const box = showError(status, error);
       const problems = (error.problem && error.problem.errors) || [];

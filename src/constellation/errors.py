@@ -121,6 +121,19 @@ class InUse(ConstellationError):
         )
 
 
+class DuplicateTie(ConstellationError):
+    """A tie of a kind a pair holds once at a time, between two nodes that already hold one
+    whose dates overlap it (vocabulary: `EdgeKind.repeats`)."""
+
+    def __init__(self, kind: str, source: str, target: str, existing: str, workspace: str):
+        self.kind, self.source, self.target = kind, source, target
+        self.existing, self.workspace = existing, workspace
+        super().__init__(
+            f"{source!r} already has a {kind} tie to {target!r} at those dates: {existing!r}; "
+            "change or end that one, or give this one dates that follow it"
+        )
+
+
 class NotNow(ConstellationError):
     """A change that the record's present state refuses: a request to join that was already
     decided, an organization that is already a member. The message says what state it is in."""

@@ -233,6 +233,12 @@ class UpsertReport(BaseModel):
     edges_created: list[str] = Field(default_factory=list)
     edges_updated: list[str] = Field(default_factory=list)
     edges_unchanged: list[str] = Field(default_factory=list)
+    possible_duplicates: list[list[str]] = Field(
+        default_factory=list,
+        description="Ties kept that may say one thing twice: each group lists the ids of "
+        "same-kind ties between one pair whose dates overlap (a kind that repeats, such as "
+        "funds, is never listed).",
+    )
 
     def counts(self) -> dict[str, dict[str, int]]:
         return {

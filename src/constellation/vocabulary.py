@@ -719,6 +719,10 @@ class EdgeKind:
     color: str = "#888888"
     dashes: bool = False
     examples: tuple[str, ...] = field(default=())
+    repeats: bool = False
+    """Whether one pair may hold several ties of this kind at once (every grant is its own
+    `funds` tie; each imported `related_to` keeps its own relation). Any other kind holds
+    once per pair at a time: a second one whose dates overlap the first is a duplicate."""
 
     def allows(self, source_kind: str, target_kind: str) -> bool:
         return (ANY in self.sources or source_kind in self.sources) and (
@@ -907,6 +911,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             ("organization", "constellation"),
             FundsProps,
             "#c51b7d",
+            repeats=True,
         ),
         EdgeKind(
             "spun_off_from",
@@ -961,6 +966,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
             RelatedToProps,
             "#6b5a48",
             dashes=True,
+            repeats=True,
         ),
     )
 }

@@ -198,6 +198,13 @@ def import_(
             f"matched by {m.by}",
             highlight=False,
         )
+    for twins in report.possible_duplicates:
+        err.print(
+            f"[yellow]Possible duplicate:[/] {' and '.join(twins)} are ties of one kind between "
+            "the same two records at overlapping dates; all were kept (end or delete one if "
+            "they say the same thing)",
+            highlight=False,
+        )
     for note in report.notes:
         err.print(f"[yellow]Note:[/] {note}", highlight=False)
 

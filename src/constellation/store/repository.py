@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session, aliased
 from constellation import vocabulary as vocab
 from constellation.errors import (
     AlreadyExists,
+    DuplicateTie,
     InUse,
     InvalidRecords,
     NotFound,
@@ -1095,6 +1096,13 @@ class Repository:
         existing_edges = self._existing(Edge, ws.pk, [eid for eid, _ in final_edges])
         if create_only and existing_edges:
             raise AlreadyExists("edge", next(iter(existing_edges)), ws.slug)
+        if not problems:
+            twins = self._twin_ties(ws.pk, [e for _, e in final_edges])
+            if create_only and twins:
+                made = next(e for _, e in final_edges if e.id in twins[0])
+                other = next(i for i in twins[0] if i != made.id)
+                raise DuplicateTie(made.kind, made.source, made.target, other, ws.slug)
+            report.possible_duplicates = twins
 
         if problems:
             raise InvalidRecords(problems)
@@ -1465,6 +1473,52 @@ class Repository:
                 for r in self.session.execute(stmt).mappings():
                     found[r["id"]] = dict(r)
         return found
+
+    def _twin_ties(self, workspace_pk: int, edges: list[EdgeIn]) -> list[list[str]]:
+        """Groups of ties (ids, sorted) that say one thing twice: the same kind between the
+        same two nodes at overlapping dates, each group holding at least one of `edges`
+        (stored ties with their ids count as these). Kinds that repeat are never grouped."""
+        batch = [e for e in edges if not vocab.EDGE_KINDS[e.kind].repeats]
+        if not batch:
+            return []
+        src, tgt = aliased(Node), aliased(Node)
+        periods: dict[tuple[str, str, str], dict[str, tuple[Any, Any]]] = {}
+        for chunk in _chunks(sorted({e.source for e in batch})):
+            stmt = (
+                select(Edge.id, Edge.kind, src.id, tgt.id, Edge.valid_from, Edge.valid_to)
+                .join(src, Edge.source_pk == src.pk)
+                .join(tgt, Edge.target_pk == tgt.pk)
+                .where(
+                    Edge.workspace_pk == workspace_pk,
+                    Edge.archived_at.is_(None),
+                    Edge.kind.in_({e.kind for e in batch}),
+                    src.id.in_(chunk),
+                )
+            )
+            for eid, kind, source, target, start, end in self.session.execute(stmt):
+                periods.setdefault((kind, source, target), {})[eid] = (start, end)
+        mine: set[str] = set()
+        for e in batch:
+            assert e.id is not None
+            periods.setdefault((e.kind, e.source, e.target), {})[e.id] = (
+                e.valid_from,
+                e.valid_to,
+            )
+            mine.add(e.id)
+        groups = []
+        for ties in periods.values():
+            twins = sorted(
+                a
+                for a, (a_from, a_to) in ties.items()
+                for b, (b_from, b_to) in ties.items()
+                if a != b
+                and (a_from is None or b_to is None or a_from <= b_to)
+                and (b_from is None or a_to is None or b_from <= a_to)
+            )
+            found = sorted(set(twins))
+            if found and mine & set(found):
+                groups.append(found)
+        return sorted(groups)
 
     def _node_kinds(self, workspace_pk: int, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
         out: dict[str, tuple[int, str]] = {}
