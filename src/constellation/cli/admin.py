@@ -20,10 +20,6 @@ from constellation.cli.common import (
     app,
     out,
 )
-from constellation.config import get_settings
-from constellation.demo import DEMOS, load_demo
-from constellation.store import Store
-from constellation.store.engine import current_revision, downgrade, head_revision, upgrade
 
 db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -39,6 +35,9 @@ def demo(
     Loads the L.A. Compact (seed 001) and Achieve Escambia (seed 002) through the same bulk
     path imports use. Running it again brings them up to date without duplicating anything.
     """
+    from constellation.config import get_settings
+    from constellation.demo import DEMOS, load_demo
+
     url = db or get_settings().database_url
     with _repository(url, actor="demo") as repo:
         existing = {w.slug for w in repo.list_workspaces()}
@@ -86,6 +85,10 @@ def db_upgrade(
     revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
 ) -> None:
     """Bring the schema up to date (runs the Alembic migrations)."""
+    from constellation.config import get_settings
+    from constellation.store import Store
+    from constellation.store.engine import current_revision, upgrade
+
     store = Store(db or get_settings().database_url, auto_upgrade=False)
     before = current_revision(store.engine)
     upgrade(store.engine, revision)
@@ -100,6 +103,10 @@ def db_downgrade(
     db: DbOption = None,
 ) -> None:
     """Step the schema back to an earlier revision."""
+    from constellation.config import get_settings
+    from constellation.store import Store
+    from constellation.store.engine import current_revision, downgrade
+
     store = Store(db or get_settings().database_url, auto_upgrade=False)
     downgrade(store.engine, revision)
     out.print(f"schema at {current_revision(store.engine) or 'base (empty)'}")
@@ -109,6 +116,10 @@ def db_downgrade(
 @db_app.command("current")
 def db_current(db: DbOption = None) -> None:
     """Show the schema revision of the database and the newest one this version knows."""
+    from constellation.config import get_settings
+    from constellation.store import Store
+    from constellation.store.engine import current_revision, head_revision
+
     store = Store(db or get_settings().database_url, auto_upgrade=False)
     out.print(f"database: {current_revision(store.engine) or 'empty'}; newest: {head_revision()}")
     store.close()
@@ -277,6 +288,9 @@ def serve(
     import socket
 
     import uvicorn
+
+    from constellation.config import get_settings
+    from constellation.demo import DEMOS, load_demo
 
     url = db or get_settings().database_url
     with _repository(url, actor="demo") as repo:

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
 from constellation.cli.common import DbOption, _fail, app, out
-from constellation.config import get_settings
+from constellation.cli.lazy import lazy_module
 from constellation.errors import ConstellationError
-from constellation.services.backup import BackupKind, BackupResult
-from constellation.services.backup import backup as run_backup
-from constellation.services.backup import restore as run_restore
-from constellation.store import Store
+
+if TYPE_CHECKING:
+    from constellation.services import backup as backups
+    from constellation.services.backup import BackupResult
+else:  # the service imports the store: read when `backup` runs or shows its help
+    backups = lazy_module("constellation.services.backup")
+
+JSON_BACKUP = cast("backups.BackupKind", "json")
+"""The default --kind, as the member's string (Typer turns it into the member): naming the
+member would import the service, and with it the store, at start-up."""
 
 
 def _summary(result: BackupResult) -> str:
@@ -27,13 +33,13 @@ def backup(
         typer.Option("--out", "-o", help="File to write (default: constellation-<UTC time>)."),
     ] = None,
     kind: Annotated[
-        BackupKind,
+        backups.BackupKind,
         typer.Option(
             "--kind",
             help="json: every table as JSON (either engine); sqlite: a copy of the SQLite "
             "file taken with the online backup API.",
         ),
-    ] = BackupKind.json,
+    ] = JSON_BACKUP,
     db: DbOption = None,
 ) -> None:
     """Back the whole database up to one file, while the service runs.
@@ -43,15 +49,18 @@ def backup(
     """
     import datetime as dt
 
+    from constellation.config import get_settings
+    from constellation.store import Store
+
     url = db or get_settings().database_url
-    suffix = "json" if kind == BackupKind.json else "db"
+    suffix = "json" if kind == backups.BackupKind.json else "db"
     target = out_file or Path(f"constellation-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.{suffix}")
     try:
         store = Store(url)
     except Exception as exc:  # a bad URL or an unreachable server
         raise _fail(f"cannot open the database {url!r}: {exc}") from None
     try:
-        result = run_backup(store, target, kind)
+        result = backups.backup(store, target, kind)
     except ConstellationError as exc:
         raise _fail(str(exc)) from None
     finally:
@@ -68,9 +77,11 @@ def restore(
 
     Refuses, writing nothing, a database that already holds data.
     """
+    from constellation.config import get_settings
+
     url = db or get_settings().database_url
     try:
-        result = run_restore(file, url)
+        result = backups.restore(file, url)
     except ConstellationError as exc:
         raise _fail(str(exc)) from None
     out.print(f"Restored {file} into {url} ({_summary(result)}).", highlight=False)

@@ -9,17 +9,20 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from constellation.config import get_settings
+from constellation.cli.lazy import LazyTyper
 from constellation.errors import ConstellationError, InvalidQuestion, InvalidRecords
-from constellation.store import Repository, Store
 
-app = typer.Typer(
+if TYPE_CHECKING:  # imported by the commands that use them, not at start-up
+    from rich.table import Table
+
+    from constellation.store import Repository
+
+app = LazyTyper(
     name="constellation",
     help="Map, store and audit collective-impact partnerships: who signs, who convenes what, "
     "which constellations advance which goals.",
@@ -80,6 +83,9 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 @contextmanager
 def _repository(db: str | None, actor: str | None = "cli") -> Iterator[Repository]:
     """Open the store and a transaction; turn library errors into clear messages."""
+    from constellation.config import get_settings
+    from constellation.store import Store
+
     try:
         store = Store(db or get_settings().database_url)
     except Exception as exc:  # a bad URL or an unreachable server
@@ -134,6 +140,8 @@ def _short(value: Any, width: int = 60) -> str:
 
 def _table(title: str, *columns: str) -> Table:
     """A titled listing whose long cells wrap instead of being cut off."""
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     for col in columns:
         table.add_column(col, overflow="fold")

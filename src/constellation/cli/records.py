@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from constellation import vocabulary as vocab
 from constellation.cli.common import (
     AsOfOption,
     DbOption,
@@ -26,6 +25,12 @@ from constellation.cli.common import (
     out,
     resolve_workspace,
 )
+from constellation.cli.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from constellation import vocabulary as vocab
+else:  # its models take a while to build: read when `nodes` or `edges` runs or shows its help
+    vocab = lazy_module("constellation.vocabulary")
 
 
 @app.command()

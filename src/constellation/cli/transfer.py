@@ -5,9 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.table import Table
@@ -22,25 +21,20 @@ from constellation.cli.common import (
     out,
     resolve_workspace,
 )
+from constellation.cli.lazy import lazy_module
 from constellation.errors import InvalidRecords
-from constellation.io import EXPORT_FORMATS, FORMATS, IMPORT_FORMATS
-from constellation.io.registry import AUTO
+
+if TYPE_CHECKING:
+    from constellation.cli import formats
+else:  # the format registry: read when `import` or `export` runs or shows its help
+    formats = lazy_module("constellation.cli.formats")
 
 PROGRESS_ROWS = 2000
 """Files of more rows than this get a progress bar."""
 
-
-# The --format choices and their help, made from the format registry (constellation.io);
-# mypy cannot see the members of an enum made from data, hence the ignores.
-ImportFormat = StrEnum("ImportFormat", {name: name for name in IMPORT_FORMATS})  # type: ignore[misc]
-ExportFormat = StrEnum("ExportFormat", {name: name for name in EXPORT_FORMATS})  # type: ignore[misc]
-AUTO_FORMAT = ImportFormat(AUTO)
-IMPORT_HELP = (
-    "What the file is: "
-    + ", ".join(f.name for f in FORMATS if f.read is not None)
-    + "; auto tells it from the content."
-)
-EXPORT_HELP = "; ".join(f"{e.name}: {e.description}" for e in EXPORT_FORMATS.values()) + "."
+AUTO_FORMAT = cast("formats.ImportFormat", "auto")
+"""The default --format, as the string of `formats.AUTO` (Typer turns it into the member):
+naming the member would load the format registry at start-up."""
 
 
 def _problem_lines(exc: InvalidRecords) -> str:
@@ -115,8 +109,8 @@ def import_(
         ),
     ] = None,
     format: Annotated[
-        ImportFormat,
-        typer.Option("--format", "-f", help=IMPORT_HELP),
+        formats.ImportFormat,
+        typer.Option("--format", "-f", help=formats.IMPORT_HELP),
     ] = AUTO_FORMAT,
     mapping: Annotated[
         Path | None,
@@ -212,11 +206,11 @@ def import_(
 @app.command("export")
 def export(
     format: Annotated[
-        ExportFormat,
+        formats.ExportFormat,
         typer.Option(
             "--format",
             "-f",
-            help=EXPORT_HELP,
+            help=formats.EXPORT_HELP,
         ),
     ],
     workspace: WorkspaceOption = None,

@@ -22,9 +22,10 @@ organization the constellations it convenes or takes part in (every other node: 
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
-import networkx as nx
+if TYPE_CHECKING:  # the CLI reads SIZE_MEASURES for its options at start-up
+    import networkx as nx
 
 __all__ = ["SIZE_MEASURES", "SizeMeasure", "node_measure"]
 
@@ -68,6 +69,8 @@ def communities(G: nx.MultiDiGraph) -> dict[str, int]:
     every run: networkx Louvain up to 2,000 nodes, igraph Leiden (modularity) above, as the
     audit's network figures count them."""
     import random
+
+    import networkx as nx
 
     simple = nx.Graph()
     simple.add_nodes_from(G)
