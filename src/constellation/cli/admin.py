@@ -211,6 +211,8 @@ def token_create(
         out.print(f"It works until {info.expires_at:%Y-%m-%d %H:%M} UTC.", highlight=False)
     out.print("Keep the secret below: it is not stored and cannot be shown again.")
     if info.role.value == "partner" and info.workspace:
+        from constellation.config import get_settings
+
         base = url or get_settings().public_url
         sys.stdout.write(partner_links.link_url(base, info.workspace, secret) + "\n")
     else:
