@@ -139,3 +139,31 @@ def test_without_its_link_the_page_says_where_it_opens_from(page, live):
     page.wait_for_selector("body[data-ready=true]", state="attached")
     assert "opens from the link" in page.text_content("#status")
     assert page.console_errors == []
+
+
+def test_a_commitment_is_updated_through_the_page(page, live):
+    """CSU Dominguez Hills moves its teacher-preparation commitment on: a status and a
+    dated note, saved on its signature of the compact."""
+    store = Store(live[1])
+    with store.repository() as repo:
+        _, secret = repo.create_partner_link("la-compact", "csu-dominguez-hills")
+    store.close()
+    open_link(page, live, secret)
+    item = page.locator("#commitments [data-commitment=teacher-preparation]")
+    assert "Prepare high-quality teachers for LAUSD classrooms" in item.text_content()
+    item.locator("select.c-status").select_option("fulfilled")
+    item.locator("input.c-date").fill("2026-11-20")
+    item.locator("input.c-note").fill("Fourth cohort placed")
+    item.locator("button.c-save").click()
+    page.wait_for_selector("#saved")
+    tie = stored(live, "edge", "csu-dominguez-hills--signs--la-compact")
+    mine = next(c for c in tie.properties["commitments"] if c["id"] == "teacher-preparation")
+    assert mine["status"] == "fulfilled"
+    assert mine["progress"][-1] == {"date": "2026-11-20", "note": "Fourth cohort placed"}
+    others = [c for c in tie.properties["commitments"] if c["id"] != "teacher-preparation"]
+    assert [c["status"] for c in others] == ["fulfilled"]  # the data sharing one, untouched
+    item = page.locator("#commitments [data-commitment=teacher-preparation]")
+    assert "Fourth cohort placed" in item.text_content()
+    item.scroll_into_view_if_needed()
+    shoot(page, "partner-commitments")
+    assert page.console_errors == []
