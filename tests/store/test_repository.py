@@ -365,7 +365,10 @@ def test_every_write_bumps_the_revision(store, ws):
 
 
 def test_a_second_edge_of_the_same_kind_between_the_same_pair_gets_its_own_id(store, ws):
+    """One that follows the first in time (an overlapping one is a duplicate: refused)."""
     with store.repository() as r:
+        first = r.get_edge(ws, "unite-la--convenes--data-workgroup")
+        r.update_edge(ws, first.id, {"valid_to": "2019-12-31"}, first.version)
         again = r.create_edge(
             ws,
             {
