@@ -182,10 +182,12 @@ function renderSignin(form) {
 
 function option(value, text, selected) { return h("option", { value, selected: !!selected }, text); }
 
-/** Sortable table: columns [{title, value(row) -> sortable, cell(row) -> node/text}]. */
-function sortableTable(columns, rows, rowAttrs) {
+/** Sortable table: columns [{title, value(row) -> sortable, cell(row) -> node/text}]; a
+    column with a `value` sorts, through its header's button (see sortHeader). `sorted`
+    ({index, dir}) says which column the rows already come sorted by, if any. */
+function sortableTable(columns, rows, rowAttrs, sorted) {
   const tbody = h("tbody");
-  let order = { index: -1, dir: 1 };
+  let order = sorted ? { index: sorted.index, dir: sorted.dir } : { index: -1, dir: 1 };
   const render = () => {
     clear(tbody);
     const sorted = rows.slice();
@@ -200,12 +202,40 @@ function sortableTable(columns, rows, rowAttrs) {
       tbody.append(h("tr", rowAttrs ? rowAttrs(row) : {}, columns.map((c) => h("td", {}, c.cell(row)))));
     }
   };
-  const head = h("tr", {}, columns.map((c, i) => h("th", {
-    class: c.value ? "sortable" : null, scope: "col",
-    onclick: c.value ? () => { order = { index: i, dir: order.index === i ? -order.dir : 1 }; render(); } : null,
-  }, c.title)));
-  render();
+  const head = h("tr", {});
+  columns.forEach((c, i) => {
+    if (!c.value) { head.append(h("th", { scope: "col" }, c.title)); return; }
+    const th = sortHeader(c.title, () => {
+      order = { index: i, dir: order.index === i ? -order.dir : 1 };
+      render();
+      return order.dir;
+    });
+    if (order.index === i) th.setAttribute("aria-sort", order.dir > 0 ? "ascending" : "descending");
+    head.append(th);
+  });
+  if (!sorted) render();
+  else for (const row of rows) {  // already in order: shown as given
+    tbody.append(h("tr", rowAttrs ? rowAttrs(row) : {}, columns.map((c) => h("td", {}, c.cell(row)))));
+  }
   return h("table", {}, h("thead", {}, head), tbody);
+}
+
+/* ---- Sortable column headers, the same on every page ------------------------------------ */
+
+/** A sortable column's header: a <th aria-sort> holding a <button>, so the column sorts by
+    keyboard (Tab to it, Enter or Space) as by mouse, and a screen reader hears the order.
+    `onsort()` sorts the rows and returns the new direction (1 ascending, -1 descending);
+    the other headers of the row go back to aria-sort="none". */
+function sortHeader(title, onsort) {
+  const th = h("th", { scope: "col", class: "sortable", "aria-sort": "none" });
+  th.append(h("button", { type: "button", class: "sort", onclick: () => {
+    const dir = onsort();
+    for (const other of th.parentNode ? th.parentNode.children : []) {
+      if (other.hasAttribute("aria-sort")) other.setAttribute("aria-sort", "none");
+    }
+    th.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
+  } }, title));
+  return th;
 }
 
 /** A type-ahead picker over the whole workspace: as you type, the service is asked for the

@@ -15,11 +15,7 @@ boot(async () => {
       cell: (r) => h("span", {}, mapLink(r.constellation.id, r.constellation.label),
                      r.leaderless ? [" ", h("span", { class: "badge sev-high" }, "leaderless")] : null) },
     { title: "Conveners", value: (r) => r.conveners.map((c) => c.label).join(", ").toLowerCase(),
-      cell: (r) => r.conveners.length ? r.conveners.map((c, i) => h("span", {}, i ? "; " : "", c.label,
-        c.role === "co" ? " (co)" : "",
-        c.overloaded ? [" ", h("span", { class: "badge sev-medium",
-          title: `${c.active_constellations} active groups; load ${c.load}` + (c.capacity !== null ? ` of ${c.capacity}` : "") }, "overloaded")] : null))
-        : h("span", { class: "muted" }, "nobody") },
+      cell: (r) => conveners(r.conveners) },
     { title: "Goals", value: (r) => r.goals.length, cell: (r) => r.goals.map((g) => g.label).join("; ") },
     { title: "Status", value: (r) => r.status, cell: (r) => r.status },
     { title: "Partners", value: (r) => r.partners, cell: (r) => String(r.partners) },
@@ -45,6 +41,7 @@ boot(async () => {
   for (const id of ["status", "convener", "goal", "problems"]) document.getElementById(id).addEventListener("change", render);
   document.getElementById("search").addEventListener("input", render);
   render();
+  await byGoalView();
 
   const names = { skills: "skills", bandwidth: "bandwidth", fit: "fit", content_knowledge: "content knowledge" };
   const ranked = (found) => h("ol", {}, found.map((c) => h("li", { dataset: { id: c.organization.id } },
@@ -121,4 +118,64 @@ async function overlapPanel(box) {
         h("strong", {}, s.organization.label), ` — ${s.count} groups: `,
         s.constellations.map((c) => c.label + (c.role === "convener" ? " (convener)" : "")).join("; ")))));
   }
+}
+
+/** The conveners of one group, each with the load it carries across all its active groups
+    (written out, not only in a tooltip) and an "overloaded" badge. */
+function conveners(list) {
+  if (!list.length) return h("span", { class: "muted" }, "nobody");
+  return h("ul", { class: "conveners" }, list.map((c) => h("li", { dataset: { id: c.id } },
+    c.label, c.role === "co" ? " (co)" : "",
+    h("span", { class: "load" }, ` — ${c.active_constellations} active group${c.active_constellations === 1 ? "" : "s"}, `
+      + `load ${c.load}` + (c.capacity !== null ? ` of ${c.capacity}` : " (no capacity on record)")),
+    c.overloaded ? [" ", h("span", { class: "badge sev-medium" }, "overloaded")] : null)));
+}
+
+/** Who convenes what, by goal (GET …/conveners/by-goal): each goal, the groups advancing it
+    with their status and conveners; the goals no active group advances first and marked.
+    The view (?by=goal) is a toggle beside the table by constellation. */
+async function byGoalView() {
+  const radios = [...document.querySelectorAll("#view input[name=view]")];
+  const goalView = document.getElementById("by-goal");
+  const others = ["constellation-filters", "table", "candidates", "overlap", "new-group"].map((id) => document.getElementById(id));
+  let rows = null;
+  const unserved = document.getElementById("unserved"), search = document.getElementById("goal-search");
+  const columns = [
+    { title: "Goal", value: (r) => r.goal.label.toLowerCase(),
+      cell: (r) => h("span", {}, mapLink(r.goal.id, r.goal.label),
+        r.served ? null : [" ", h("span", { class: "badge sev-high" }, "unserved")]) },
+    { title: "Active groups", value: (r) => r.active, cell: (r) => `${r.active} of ${r.constellations.length}` },
+    { title: "Constellations advancing it, with their conveners", cell: (r) => r.constellations.length
+      ? h("ul", { class: "groups" }, r.constellations.map((g) => h("li", { dataset: { id: g.constellation.id } },
+        h("div", {}, mapLink(g.constellation.id, g.constellation.label), " ",
+          h("span", { class: `badge status status-${g.status}` }, g.status),
+          g.leaderless ? [" ", h("span", { class: "badge sev-high" }, "leaderless")] : null),
+        conveners(g.conveners))))
+      : h("span", { class: "muted" }, "no constellation advances it") },
+  ];
+  const render = async () => {
+    const view = radios.find((r) => r.checked).value;
+    const q = params();
+    if (view === "goal") q.set("by", "goal"); else q.delete("by");
+    history.replaceState(null, "", `?${q.toString()}`);
+    goalView.hidden = view !== "goal";
+    for (const el of others) el.hidden = view === "goal";
+    if (view !== "goal") return;
+    if (!rows) rows = await api(wsPath("/conveners/by-goal"));
+    const text = search.value.trim().toLowerCase();
+    const shown = rows.filter((r) => (!unserved.checked || !r.served)
+      && (!text || r.goal.label.toLowerCase().includes(text)));
+    const gaps = rows.filter((r) => !r.served).length;
+    clear(document.getElementById("goal-table")).append(
+      h("p", { class: "muted", id: "goals-shown" }, `${shown.length} of ${rows.length} goals; `
+        + `${gaps} with no active constellation.`),
+      sortableTable(columns, shown, (r) => ({ class: r.served ? null : "flag-unserved",
+                                               dataset: { id: r.goal.id } })));
+  };
+  const rerender = () => render().catch((e) => showError(goalView, e));
+  for (const r of radios) r.checked = r.value === (params().get("by") === "goal" ? "goal" : "constellation");
+  for (const r of radios) r.addEventListener("change", rerender);
+  unserved.addEventListener("change", rerender);
+  search.addEventListener("input", rerender);
+  await render();
 }

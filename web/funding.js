@@ -34,18 +34,54 @@ function entry(f) {
       h("tr", {}, h("td", {}, who), h("td", {}, what))))) : null,
     h("p", { class: "muted" }, f.suggestion));
 }
-async function load() {
-  const funder = document.getElementById("funder").value;
+/** The three lists' headings, the whole workspace's or one funder's view of them. */
+function titles(name) {
+  if (!name) return { joint: "Joint-funding opportunities", unfunded: "Active constellations with no funding",
+                      cofunders: "Funders whose portfolios overlap" };
+  return { joint: `Joint-funding opportunities on the goals ${name} funds`,
+           unfunded: `Active constellations with no funding that fit ${name}’s portfolio`,
+           cofunders: `Funders whose portfolios overlap ${name}’s` };
+}
+/** With a funder: which of an opportunity's groups it already funds. */
+function alreadyFunds(f, name) {
+  const ids = (f.evidence || {}).funder_already_funds;
+  if (!ids) return null;
+  const labels = Object.fromEntries(f.subjects.map((s) => [s.id, s.label]));
+  return h("p", { class: "funder-note" }, ids.length
+    ? `${name} already funds ${ids.map((id) => labels[id] || id).join(", ")}.`
+    : `${name} funds none of these groups yet.`);
+}
+let funders = [];  // the organizations that fund something now (the report's `funders`)
+async function load(funder) {
+  const picker = document.getElementById("funder");
   const report = await api(wsPath(funder ? `/funding?funder=${encodeURIComponent(funder)}` : "/funding"));
+  const q = params();
+  if (funder) q.set("funder", funder); else q.delete("funder");
+  history.replaceState(null, "", `?${q.toString()}`);
+  if (!funders.length && report.funders.length) {
+    funders = report.funders;
+    for (const f of funders) picker.append(option(f.id, `${f.label} (${money(f.totals)})`));
+  }
+  if (funder && ![...picker.options].some((o) => o.value === funder)) picker.append(option(funder, funder));
+  picker.value = funder;
+  const chosen = funders.find((f) => f.id === funder);
+  const name = funder ? (chosen ? chosen.label : funder) : null;
   const notes = clear(document.getElementById("notes"));
+  if (chosen) notes.append(h("p", { id: "seen-from" }, `Seen from ${name}: ${chosen.grants} current grant`
+    + `${chosen.grants === 1 ? "" : "s"}, ${money(chosen.totals)}. The three lists below are its view.`));
   for (const n of report.notes || []) notes.append(h("p", { class: "muted" }, n));
-  for (const [id, list, title] of [["joint", report.joint_opportunities, "Joint-funding opportunities"],
-                                   ["unfunded", report.unfunded, "Active constellations with no funding"],
-                                   ["cofunders", report.co_funders, "Funders whose portfolios overlap"]]) {
+  const t = titles(name);
+  for (const [id, list, title] of [["joint", report.joint_opportunities, t.joint],
+                                   ["unfunded", report.unfunded, t.unfunded],
+                                   ["cofunders", report.co_funders, t.cofunders]]) {
     const box = clear(document.getElementById(id));
     box.append(h("h2", {}, `${title} (${list.length})`));
     if (!list.length) box.append(h("p", { class: "muted" }, "None."));
-    list.forEach((f) => box.append(entry(f)));
+    list.forEach((f) => {
+      const card = entry(f);
+      if (id === "joint" && name) card.append(alreadyFunds(f, name));
+      box.append(card);
+    });
   }
   const years = clear(document.getElementById("years"));
   years.append(h("h2", {}, funder ? "Its grants by the year they start" : "Grants by the year they start"));
@@ -69,12 +105,7 @@ async function load() {
   }
 }
 boot(async () => {
-  const grants = await api(wsPath("/edges?kind=funds&limit=1000"));
-  const funders = [...new Set(grants.items.map((e) => e.source))];
-  const named = await Promise.all(funders.map((id) => api(wsPath(`/nodes/${encodeURIComponent(id)}`))));
-  for (const n of named.sort(byLabel)) {
-    document.getElementById("funder").append(option(n.id, n.label));
-  }
-  document.getElementById("funder").addEventListener("change", () => load().catch((e) => showError(document.querySelector("main"), e)));
-  await load();
+  const picker = document.getElementById("funder");
+  picker.addEventListener("change", () => load(picker.value).catch((e) => showError(document.querySelector("main"), e)));
+  await load(params().get("funder") || "");
 });

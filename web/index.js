@@ -1,5 +1,6 @@
 "use strict";
 boot(async () => {
+  startHere(document.getElementById("start"));
   const [report, trend] = await Promise.all([api(wsPath("/audit")), api(wsPath("/audit/trend"))]);
   const name = workspace ? workspace.name : ws();
   document.getElementById("title").textContent = `${name}: overview`;
@@ -14,6 +15,8 @@ boot(async () => {
       Object.entries(s.counts.by_severity).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") || "none"),
     h("p", { class: "muted" }, "The score is the weighted share of goals, groups, conveners and "
       + "signers each check finds nothing wrong with."));
+
+  scoreParts(document.getElementById("score-parts"), s);
 
   const bars = clear(document.getElementById("trend"));
   const row = h("div", { class: "trend" }), labels = h("div", { class: "trend-labels" });
@@ -133,3 +136,52 @@ boot(async () => {
       h("td", {}, a.properties.date || ""),
       decisions.map(([k]) => h("td", {}, a.properties[k] || "")))))));
 });
+
+/** The score check by check (summary.health.by_check): what each check looks at, what it
+    found, its weight and the points it costs, the most points lost first, so a backbone
+    sees which fix gains the most. */
+function scoreParts(box, s) {
+  const order = new Map(s.checks.map((c, i) => [c.id, i]));
+  const titles = new Map(s.checks.map((c) => [c.id, c.title]));
+  const rows = Object.entries(s.health.by_check).map(([check, part]) => ({ check, ...part }))
+    .sort((a, b) => b.points_lost - a.points_lost || order.get(a.check) - order.get(b.check));
+  const lost = rows.reduce((n, r) => n + r.points_lost, 0);
+  box.append(h("p", { class: "muted" }, "Each check looks at a population (goals, active groups, "
+    + "conveners …) and passes the share of it with no finding; heavier checks count more. "
+    + "Points lost are what fixing all of a check's findings would gain: together they make the "
+    + `${Math.round(lost)} points the score misses of 100.`),
+  sortableTable([
+    { title: "Check", value: (r) => (titles.get(r.check) || r.check).toLowerCase(),
+      cell: (r) => r.findings ? h("a", { href: `#check-${r.check}` }, titles.get(r.check) || r.check)
+        : titles.get(r.check) || r.check },
+    { title: "Findings", value: (r) => r.findings, cell: (r) => String(r.findings) },
+    { title: "Population", value: (r) => r.population, cell: (r) => `${r.population} ${r.of}` },
+    { title: "Weight", value: (r) => r.weight, cell: (r) => String(r.weight) },
+    { title: "Points lost", value: (r) => r.points_lost,
+      cell: (r) => h("span", { class: "lost" },
+        h("span", { class: "lost-bar", style: `width:${Math.round(r.points_lost * 2)}px`, "aria-hidden": "true" }),
+        String(r.points_lost)) },
+  ], rows, (r) => ({ dataset: { check: r.check }, class: r.points_lost ? null : "none-lost" }),
+  { index: 4, dir: -1 }));
+}
+
+/** The front page's guide: one line for each kind of user (DESIGN.md's four) with the page
+    to start from, and where to sign in. */
+function startHere(box) {
+  const line = (who, page, text, rest) => h("li", { dataset: { who } },
+    h("strong", {}, `${who}: `), h("a", { href: page.startsWith("#") ? page : pageUrl(page) }, text), rest);
+  box.append(h("ul", { class: "start" },
+    line("Stewardship group", "conveners.html", "Who convenes what",
+      " — every group with its conveners and their load, by constellation or by goal; gaps and overloaded conveners marked."),
+    line("Backbone staff", "#score-parts", "How the score is made",
+      [" — which fix gains the most points; keep the data current on the ", h("a", { href: pageUrl("edit.html") }, "Edit"), " page."]),
+    line("Partner organization", "find.html", "Find a constellation",
+      " — the groups it could join, ranked and explained."),
+    line("Funder", "funding.html", "Funding",
+      " — pick your organization: joint-funding opportunities, unfunded groups that fit, co-funders.")),
+  h("p", { id: "where-sign-in" }, session.signed_in
+    ? `You are signed in as ${session.name} (${session.role}).`
+    : ["Reading needs no sign-in on a public workspace. To edit, or to see a private one, ",
+       h("strong", {}, "sign in at the top right"), " with the API token an admin gave you. ",
+       "A partner organization opens the partner link its backbone sent it."]));
+}

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from api.cache import AnalysesDep, etag, not_modified
 from api.schemas import AsOf, ProfileBody, WhatIfBody, problems
 from constellation.analysis.commitments import CommitmentsReport
-from constellation.analysis.conveners import ConvenerRow
+from constellation.analysis.conveners import ConvenerRow, GoalRow
 from constellation.analysis.findings import AuditReport
 from constellation.analysis.funding import FundingReport
 from constellation.analysis.overlap import OverlapReport
@@ -147,6 +147,16 @@ def recommendations_for_profile(net: AnalysesDep, body: ProfileBody) -> list[Rec
 )
 def conveners(net: AnalysesDep, params: Params, as_of: AsOf = None) -> list[ConvenerRow]:
     return audits.conveners(net, as_of, params)
+
+
+@router.get(
+    "/conveners/by-goal",
+    response_model=list[GoalRow],
+    summary="Who convenes what, by goal: each goal with the constellations advancing it, "
+    "their status and conveners (with their load); goals no active group advances first",
+)
+def conveners_by_goal(net: AnalysesDep, params: Params, as_of: AsOf = None) -> list[GoalRow]:
+    return audits.conveners_goals(net, as_of, params)
 
 
 @router.get(

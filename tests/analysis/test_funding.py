@@ -185,6 +185,17 @@ def test_a_grant_period_that_ended_counts_as_past_even_without_valid_to():
     assert "a" not in [f.subjects[0].id for f in funding_opportunities(G(BASE, [running])).unfunded]
 
 
+def test_the_funders_listed_are_the_organizations_that_fund_something_now():
+    over = funds("f2", "b", amount=5)
+    over["properties"]["period_end"] = LAST_YEAR
+    g = G(BASE, [funds("f1", "a", amount=300), funds("f1", "lausd", amount=200), over])
+    whole = funding_opportunities(g)
+    assert [(f.id, f.grants, f.totals) for f in whole.funders] == [("f1", 2, {"USD": 500.0})]
+    # the same list whoever the report looks from, so a picker can switch between them
+    assert funding_opportunities(g, "f2").funders == whole.funders
+    assert funding_opportunities(G(BASE, [])).funders == []
+
+
 def test_with_a_funder_only_groups_that_fit_its_portfolio_are_listed():
     g = G(
         BASE + [group("d")],
@@ -315,6 +326,7 @@ def test_the_report_has_the_three_lists_of_findings_and_notes_as_json():
         "co_funders",
         "grantees",
         "by_year",
+        "funders",
         "notes",
     }
     assert dumped["joint_opportunities"][0]["subjects"][0] == {

@@ -45,6 +45,7 @@ ACCESS = {
     ("GET", f"{W}/recommendations"): READ,
     ("POST", f"{W}/recommendations"): READ,
     ("GET", f"{W}/conveners"): READ,
+    ("GET", f"{W}/conveners/by-goal"): READ,
     ("GET", f"{W}/stages"): READ,
     ("GET", f"{W}/overlap"): READ,
     ("GET", f"{W}/commitments"): READ,

@@ -56,6 +56,7 @@ def test_the_analyses_name_their_models(spec):
     assert refs[("get", f"{ws}/audit/trend")].endswith("/TrendPoint")
     assert refs[("post", f"{ws}/whatif")].endswith("/WhatIfResult")
     assert refs[("get", f"{ws}/conveners")].endswith("/ConvenerRow")
+    assert refs[("get", f"{ws}/conveners/by-goal")].endswith("/GoalRow")
     assert refs[("get", f"{ws}/stages")].endswith("/StagesReport")
     assert refs[("get", f"{ws}/overlap")].endswith("/OverlapReport")
     assert refs[("get", f"{ws}/commitments")].endswith("/CommitmentsReport")

@@ -18,6 +18,8 @@ __all__ = [
     "leaderless_constellations",
     "convener_load",
     "who_convenes_what",
+    "GoalRow",
+    "conveners_by_goal",
 ]
 
 
@@ -263,4 +265,71 @@ def who_convenes_what(
                 overloaded_convener=any(org in overloaded for org in conveners),
             )
         )
+    return rows
+
+
+class GoalGroup(BaseModel):
+    """A constellation advancing a goal, as the view by goal shows it."""
+
+    constellation: Subject
+    status: str
+    conveners: list[Convener]
+    leaderless: bool
+
+
+class GoalRow(BaseModel):
+    """One goal in the view by goal: the constellations advancing it and who leads them."""
+
+    goal: Subject
+    constellations: list[GoalGroup] = Field(
+        description="Every constellation advancing it, directly or through an indicator."
+    )
+    active: int = Field(description="How many of them are active.")
+    served: bool = Field(
+        description="Whether an active constellation advances it (if not, `orphan_goals` "
+        "reports it)."
+    )
+
+
+def conveners_by_goal(
+    G: nx.MultiDiGraph, params: AuditParams | dict[str, Any] | None = None
+) -> list[GoalRow]:
+    """Who convenes what, by goal: every goal with the constellations advancing it, their
+    status and their conveners (with their load), unserved goals first so they stand out.
+
+    A goal is *served* when an active constellation advances it, as `orphan_goals` counts.
+
+    >>> from constellation.graph import build_graph
+    >>> G = build_graph(
+    ...     [{"id": "u", "kind": "organization", "label": "UNITE-LA"},
+    ...      {"id": "c", "kind": "constellation", "label": "Data Workgroup"},
+    ...      {"id": "g1", "kind": "goal", "label": "Graduation"},
+    ...      {"id": "g2", "kind": "goal", "label": "Employment"}],
+    ...     [{"kind": "convenes", "source": "u", "target": "c"},
+    ...      {"kind": "advances", "source": "c", "target": "g1"}])
+    >>> [(r.goal.label, r.served, [g.constellation.label for g in r.constellations])
+    ...  for r in conveners_by_goal(G)]
+    [('Employment', False, []), ('Graduation', True, ['Data Workgroup'])]
+
+    Notes
+    -----
+    O(E): the rows of `who_convenes_what` regrouped.
+    """
+    by_goal: dict[str, list[GoalGroup]] = {g: [] for g in index_of(G).nodes("goal")}
+    for row in who_convenes_what(G, params):
+        group = GoalGroup(
+            constellation=row.constellation,
+            status=row.status,
+            conveners=row.conveners,
+            leaderless=row.leaderless,
+        )
+        for goal in row.goals:
+            by_goal.setdefault(goal.id, []).append(group)
+    rows = []
+    for goal, groups in by_goal.items():
+        active = sum(g.status == "active" for g in groups)
+        rows.append(
+            GoalRow(goal=subject(G, goal), constellations=groups, active=active, served=active > 0)
+        )
+    rows.sort(key=lambda r: (r.served, r.goal.label.lower(), r.goal.id))
     return rows

@@ -36,6 +36,7 @@ __all__ = [
     "FundingParams",
     "FundingReport",
     "YearTotals",
+    "Funder",
     "funding_opportunities",
     "totals_by_year",
     "UNKNOWN_CURRENCY",
@@ -93,6 +94,16 @@ class Grantee(BaseModel):
     )
 
 
+class Funder(BaseModel):
+    """An organization with a current grant: one of the funders a report can look from."""
+
+    id: str
+    label: str
+    totals: dict[str, float] = Field(description="Amounts per currency it gives now.")
+    amount_unknown: int
+    grants: int
+
+
 class YearTotals(BaseModel):
     """The grants that start in one year (``year`` None: grants with no date)."""
 
@@ -129,6 +140,11 @@ class FundingReport(BaseModel):
         description="Every grant, current or not, by the year it starts (its period_start, "
         "else the start of its validity), for the funder asked about or the whole workspace; "
         "oldest first, undated last.",
+    )
+    funders: list[Funder] = Field(
+        default_factory=list,
+        description="Every organization that funds something on this date, by label: the "
+        "funders to look from (the page's funder picker lists these), whoever is asked about.",
     )
     notes: list[str] = Field(
         default_factory=list,
@@ -247,6 +263,7 @@ def funding_opportunities(
         unfunded=_unfunded(G, ix, grants, funder, portfolio),
         co_funders=_co_funders(G, ix, grants, p, funder),
         grantees=_grantees(G, grants, funder) if funder is not None else [],
+        funders=_funders(G, grants),
         notes=notes,
     )
 
@@ -313,6 +330,15 @@ def _money(sums: dict[str, Any]) -> str:
     if sums["amount_unknown"]:
         parts.append(f"{sums['amount_unknown']} grant(s) of unknown amount")
     return " + ".join(parts) or "no amount recorded"
+
+
+def _funders(G: nx.MultiDiGraph, grants: Grants) -> list[Funder]:
+    """Every organization with a current grant, by label, with what it gives now."""
+    given = [(f, out) for f, out in grants["out"].items() if out]
+    return [
+        Funder(id=f, label=label_of(G, f), **_sums(out))
+        for f, out in sorted(given, key=lambda t: (label_of(G, t[0]).lower(), t[0]))
+    ]
 
 
 def _funding_of(grants: Grants, node: str) -> dict[str, Any]:

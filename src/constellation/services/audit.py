@@ -14,7 +14,12 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from constellation.analysis.commitments import CommitmentsReport, commitments_report
-from constellation.analysis.conveners import ConvenerRow, who_convenes_what
+from constellation.analysis.conveners import (
+    ConvenerRow,
+    GoalRow,
+    conveners_by_goal,
+    who_convenes_what,
+)
 from constellation.analysis.findings import AuditReport
 from constellation.analysis.overlap import OverlapReport
 from constellation.analysis.overlap import overlap as shared_members
@@ -40,6 +45,7 @@ __all__ = [
     "trend",
     "whatif",
     "conveners",
+    "conveners_goals",
     "stages",
     "overlap",
     "commitments",
@@ -140,6 +146,21 @@ def conveners(
     p = params or AuditParams()
     return net.get(
         "conveners", day, p.model_dump_json(), make=lambda: who_convenes_what(net.graph(day), p)
+    )
+
+
+def conveners_goals(
+    net: Network, as_of: dt.date | None = None, params: AuditParams | None = None
+) -> list[GoalRow]:
+    """Who convenes what, by goal: each goal, the constellations advancing it and their
+    conveners; goals no active group advances first."""
+    day = as_of or dt.date.today()
+    p = params or AuditParams()
+    return net.get(
+        "conveners-by-goal",
+        day,
+        p.model_dump_json(),
+        make=lambda: conveners_by_goal(net.graph(day), p),
     )
 
 
