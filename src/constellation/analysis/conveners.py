@@ -323,8 +323,8 @@ def conveners_by_goal(
             conveners=row.conveners,
             leaderless=row.leaderless,
         )
-        for goal in row.goals:
-            by_goal.setdefault(goal.id, []).append(group)
+        for advanced in row.goals:
+            by_goal.setdefault(advanced.id, []).append(group)
     rows = []
     for goal, groups in by_goal.items():
         active = sum(g.status == "active" for g in groups)
