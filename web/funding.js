@@ -79,7 +79,7 @@ async function load(funder) {
     if (!list.length) box.append(h("p", { class: "muted" }, "None."));
     list.forEach((f) => {
       const card = entry(f);
-      if (id === "joint" && name) card.append(alreadyFunds(f, name));
+      if (id === "joint" && name) card.insertBefore(alreadyFunds(f, name), card.children[1] || null);
       box.append(card);
     });
   }

@@ -14,7 +14,7 @@ boot(async () => {
       `${s.counts.total} finding(s): `,
       Object.entries(s.counts.by_severity).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") || "none"),
     h("p", { class: "muted" }, "The score is the weighted share of goals, groups, conveners and "
-      + "signers each check finds nothing wrong with."));
+      + "signers each check finds nothing wrong with: ", h("a", { href: "#score-parts" }, "how the score is made"), "."));
 
   scoreParts(document.getElementById("score-parts"), s);
 
@@ -146,6 +146,7 @@ function scoreParts(box, s) {
   const rows = Object.entries(s.health.by_check).map(([check, part]) => ({ check, ...part }))
     .sort((a, b) => b.points_lost - a.points_lost || order.get(a.check) - order.get(b.check));
   const lost = rows.reduce((n, r) => n + r.points_lost, 0);
+  const most = Math.max(...rows.map((r) => r.points_lost), 0) || 1;
   box.append(h("p", { class: "muted" }, "Each check looks at a population (goals, active groups, "
     + "conveners …) and passes the share of it with no finding; heavier checks count more. "
     + "Points lost are what fixing all of a check's findings would gain: together they make the "
@@ -159,7 +160,7 @@ function scoreParts(box, s) {
     { title: "Weight", value: (r) => r.weight, cell: (r) => String(r.weight) },
     { title: "Points lost", value: (r) => r.points_lost,
       cell: (r) => h("span", { class: "lost" },
-        h("span", { class: "lost-bar", style: `width:${Math.round(r.points_lost * 2)}px`, "aria-hidden": "true" }),
+        h("span", { class: "lost-bar", style: `width:${Math.round(80 * r.points_lost / most)}px`, "aria-hidden": "true" }),
         String(r.points_lost)) },
   ], rows, (r) => ({ dataset: { check: r.check }, class: r.points_lost ? null : "none-lost" }),
   { index: 4, dir: -1 }));

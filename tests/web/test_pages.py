@@ -81,7 +81,7 @@ def test_who_convenes_what_marks_and_filters(page, live):
     assert page.locator("#table tbody tr").count() == 1
     assert "Joint Advocacy" in page.text_content("#table tbody")
     page.select_option("#status", "")
-    page.click("th:has-text('Partners')")
+    page.click("th:has-text('Partners') button")
     first, last = (int(rows.nth(i).locator("td").nth(4).text_content()) for i in (0, total - 1))
     assert first <= last
 
@@ -120,7 +120,8 @@ def test_funding_page_shows_opportunities_with_amounts(page, live):
     # a funder sees only the unfunded groups that fit its portfolio (in the demo, one fewer)
     page.wait_for_function(
         "n => document.querySelector('#unfunded h2').textContent === "
-        "`Active constellations with no funding (${n})`",
+        "`Active constellations with no funding that fit California Community Foundation’s "
+        "portfolio (${n})`",
         arg=len(expected["unfunded"]),
     )
     assert page.locator("#joint .entry").count() == len(expected["joint_opportunities"])
