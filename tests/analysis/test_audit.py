@@ -284,6 +284,38 @@ def test_cli_audit_prints_the_health_by_check(demo):
     assert len(lost) == len(parts) and lost == sorted(lost, reverse=True)
 
 
+@pytest.mark.parametrize("slug", ["achieve-escambia", "la-compact"])
+def test_cli_audit_table_has_every_checks_term_in_order(demo, slug):
+    """Each row of the table is one check's term of the score, read back cell by cell."""
+    _, out, _ = cli("audit", "--db", demo.url, "-w", slug, "-f", "json")
+    report = json.loads(out)
+    parts = report["summary"]["health"]["by_check"]
+    code, table, _ = cli("audit", "--db", demo.url, "-w", slug)
+    assert code == 0
+    score = report["summary"]["health"]["score"]
+    section = table.split(f"Health {score}/100 by check, most points lost first")[1]
+    lines = section.split("└")[0].splitlines()
+    rows = [
+        [cell.strip() for cell in line.split("│")[1:-1]] for line in lines if line.startswith("│")
+    ]
+    titles = {c["id"]: c["title"] for c in report["summary"]["checks"]}
+    order = {c["id"]: i for i, c in enumerate(report["summary"]["checks"])}
+    expected = sorted(parts, key=lambda c: (-parts[c]["points_lost"], order[c]))
+    assert rows == [
+        [
+            titles[c],
+            str(parts[c]["findings"]),
+            f"{parts[c]['population']} {parts[c]['of']}",
+            str(parts[c]["weight"]),
+            f"{parts[c]['points_lost']:g}",
+        ]
+        for c in expected
+    ]
+    assert float(rows[0][4]) > 0 and float(rows[0][4]) == max(
+        p["points_lost"] for p in parts.values()
+    )
+
+
 def test_cli_audit_as_of_and_params(demo):
     code, out, _ = cli(
         "audit",
