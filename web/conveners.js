@@ -177,5 +177,5 @@ async function byGoalView() {
   for (const r of radios) r.addEventListener("change", rerender);
   unserved.addEventListener("change", rerender);
   search.addEventListener("input", rerender);
-  await render();
+  await rerender();  // a failure shows in the view, and the rest of the page still loads
 }
