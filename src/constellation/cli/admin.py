@@ -18,6 +18,7 @@ from constellation.cli.common import (
     _print_json,
     _repository,
     app,
+    day,
     out,
 )
 
@@ -165,7 +166,8 @@ def token_create(
     expires: Annotated[
         dt.datetime | None,
         typer.Option(
-            formats=["%Y-%m-%d"],
+            parser=day,
+            metavar="YYYY-MM-DD",
             help="A partner link's last day (YYYY-MM-DD); 90 days from today if left out.",
             show_default=False,
         ),

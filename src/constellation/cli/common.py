@@ -34,6 +34,20 @@ app = LazyTyper(
 
 out = Console()
 err = Console(stderr=True)
+err.soft_wrap = not err.is_terminal  # a message piped to a script is one line, never wrapped
+
+
+def day(value: str | dt.datetime) -> dt.datetime:
+    """A date typed as YYYY-MM-DD (as a midnight `datetime`); another shape is answered
+    with the shape to use."""
+    if isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.datetime.strptime(str(value).strip(), "%Y-%m-%d")
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2024-05-01"
+        ) from None
 
 
 class Format(StrEnum):
@@ -63,7 +77,8 @@ AsOfOption = Annotated[
     dt.datetime | None,
     typer.Option(
         "--as-of",
-        formats=["%Y-%m-%d"],
+        parser=day,
+        metavar="YYYY-MM-DD",
         help="Only what was valid on this date (YYYY-MM-DD).",
         show_default=False,
     ),
