@@ -642,15 +642,31 @@ class Repository:
             raise self._no_node(ws, name, kind)
         return self._node_out(row, ws.slug)
 
-    def _no_node(self, ws: Workspace, name: str, kind: str | None) -> NotFound:
+    def closest_nodes(
+        self, workspace: str, name: str, kind: str | None = None
+    ) -> list[dict[str, str]]:
+        """The live nodes (of `kind`) whose label or id is nearest `name`, best first, as
+        {id, label, kind}: a "did you mean" for a name that matches nothing."""
         from constellation.names import closest
 
-        stmt = select(Node.id, Node.label).where(Node.workspace_pk == ws.pk)
+        stmt = select(Node.id, Node.label, Node.kind).where(
+            Node.workspace_pk == self._workspace_pk(workspace), Node.archived_at.is_(None)
+        )
         if kind is not None:
             stmt = stmt.where(Node.kind == kind)
-        labels = {ident: label for ident, label in self.session.execute(stmt)}
-        near = closest(name, [*labels.values(), *labels])
-        shown = list(dict.fromkeys(labels.get(n, n) for n in near))  # an id's label
+        rows = {ident: (label, k) for ident, label, k in self.session.execute(stmt)}
+        by_label: dict[str, str] = {}
+        for ident, (label, _) in rows.items():
+            by_label.setdefault(label, ident)
+        found: dict[str, dict[str, str]] = {}
+        for near in closest(name, [*by_label, *rows]):
+            ident = by_label.get(near, near)
+            label, k = rows[ident]
+            found.setdefault(label, {"id": ident, "label": label, "kind": k})
+        return list(found.values())
+
+    def _no_node(self, ws: Workspace, name: str, kind: str | None) -> NotFound:
+        shown = [n["label"] for n in self.closest_nodes(ws.slug, name, kind)]
         known = vocab.node_kind(kind) if kind else None
         what = known.title.lower() if known else "node"
         return NotFound(what, name, ws.slug, suggestions=shown)
