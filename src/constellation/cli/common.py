@@ -135,6 +135,28 @@ def resolve_workspace(repo: Repository, workspace: str | None) -> str:
     )
 
 
+def typed_command() -> str:
+    """This command as the user must type it again, for the hints printed: `constellation`
+    when that name on the PATH is this program, else the path that was run
+    (`.venv/bin/constellation` after `make demo`)."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    ran = Path(sys.argv[0])
+    if ran.name == "__main__.py":  # python -m constellation.cli
+        return f"{os.path.relpath(sys.executable)} -m constellation.cli"
+    found = shutil.which("constellation")
+    if found and ran.exists() and Path(found).resolve() == ran.resolve():
+        return "constellation"
+    if not ran.exists():  # run by a test harness, not from a shell
+        return "constellation"
+    shown = os.path.relpath(ran)
+    if shown.startswith(".."):  # outside this directory: the whole path reads better
+        return str(ran.resolve())
+    return shown if "/" in shown else f"./{shown}"
+
+
 def _parse_props(pairs: list[str] | None, option: str = "--prop") -> dict[str, Any]:
     from constellation.services.records import properties
 
