@@ -144,12 +144,12 @@ def typed_command() -> str:
     from pathlib import Path
 
     ran = Path(sys.argv[0])
-    if ran.name == "__main__.py":  # python -m constellation.cli
+    if ran.parts[-3:] == ("constellation", "cli", "__main__.py"):  # python -m constellation.cli
         return f"{os.path.relpath(sys.executable)} -m constellation.cli"
     found = shutil.which("constellation")
     if found and ran.exists() and Path(found).resolve() == ran.resolve():
         return "constellation"
-    if not ran.exists():  # run by a test harness, not from a shell
+    if ran.name != "constellation" or not ran.exists():  # run from Python, not a shell
         return "constellation"
     shown = os.path.relpath(ran)
     if shown.startswith(".."):  # outside this directory: the whole path reads better
