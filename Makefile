@@ -1,25 +1,35 @@
 # Two commands on a fresh machine:
-#   make demo   set up, build the demo networks in constellation.db (SQLite), show them and
-#               serve them on http://localhost:8000/
+#   make demo   set up (the runtime only), build the demo networks in constellation.db
+#               (SQLite), show them and serve them on http://localhost:8000/ (PORT=8123 for
+#               another port)
 #   make test   set up and run the whole test suite (SQLite and PostgreSQL)
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
+PORT   ?= 8000
 
-.PHONY: demo test lint typecheck format install clean
+.PHONY: demo test lint typecheck format install runtime clean
 
-$(BIN)/.installed: pyproject.toml
+# The program and what it needs to run: all `make demo` installs.
+$(BIN)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# Besides, the test and development tools (pytest, Playwright, ruff, mypy …).
+$(BIN)/.installed: $(BIN)/.runtime
 	$(BIN)/pip install --quiet -e ".[test,dev]"
 	touch $@
 
+runtime: $(BIN)/.runtime
+
 install: $(BIN)/.installed
 
-demo: install
+demo: runtime
 	$(BIN)/constellation demo
-	$(BIN)/constellation serve --demo
+	$(BIN)/constellation serve --demo --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest

@@ -13,6 +13,7 @@ from api.callers import Callers
 from api.problems import HTTPProblem
 from constellation.config import Settings
 from constellation.errors import NotFound
+from constellation.records import WorkspaceOut
 from constellation.store import Repository, Store
 from constellation.store.tokens import Caller, Role
 
@@ -183,12 +184,43 @@ async def readable_workspace(
     Every request asks this: one indexed query, its answer kept on the request (the
     analysis cache keys on it) and in the repository (the routes' queries use its key)."""
     if not caller.can_see(workspace):
-        raise NotFound("workspace", workspace)
-    stamp = await run_in_threadpool(repo.workspace_stamp, workspace)
+        raise await _unknown_workspace(repo, caller, workspace)
+    try:
+        stamp = await run_in_threadpool(repo.workspace_stamp, workspace)
+    except NotFound:
+        raise await _unknown_workspace(repo, caller, workspace) from None
     if caller.anonymous and not stamp.public_read:
-        raise NotFound("workspace", workspace)
+        raise await _unknown_workspace(repo, caller, workspace)
     request.state.workspace_stamp = stamp
     return workspace
+
+
+def visible_workspaces(repo: Repository, caller: Caller) -> list[WorkspaceOut]:
+    """The workspaces `caller` may read: its own (a scoped token), and the public ones, or
+    every one to a signed-in caller of no single workspace."""
+    if caller.partner:  # its own, and the public ones as for anyone
+        return [w for w in repo.list_workspaces() if w.public_read or caller.can_see(w.slug)]
+    return [
+        w
+        for w in repo.list_workspaces()
+        if caller.can_see(w.slug) and (w.public_read or not caller.anonymous)
+    ]
+
+
+async def _unknown_workspace(repo: Repository, caller: Caller, workspace: str) -> NotFound:
+    """A missing (or, to this caller, invisible) workspace's 404: the closest of the
+    workspaces it may read, and those listed, the same whether the one named exists or
+    not, so that the answer tells nothing of a private one."""
+    from constellation.names import closest
+    from constellation.store.repository import LISTED_WORKSPACES
+
+    slugs = [w.slug for w in await run_in_threadpool(visible_workspaces, repo, caller)]
+    return NotFound(
+        "workspace",
+        workspace,
+        suggestions=closest(workspace, slugs),
+        choices=slugs if len(slugs) <= LISTED_WORKSPACES else None,
+    )
 
 
 def writable_workspace(

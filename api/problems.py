@@ -84,7 +84,7 @@ class HTTPProblem(Exception):
 def _sentence(exc: Exception) -> str:
     """A library error's message as a sentence: capital first, full stop last."""
     text = str(exc)
-    return text[0].upper() + text[1:] + "."
+    return text[0].upper() + text[1:] + ("" if text.endswith(("?", ".")) else ".")
 
 
 def _answer_with(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
@@ -94,6 +94,18 @@ def _answer_with(status: int) -> Callable[[Request, Exception], Awaitable[JSONRe
         return problem(status, _sentence(exc))
 
     return handler
+
+
+DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
+"""pydantic's error types for a date it could not read."""
+
+
+def _plain_message(error: Any) -> str:
+    """pydantic's message, or for a date it could not read, the shape to use."""
+    message = str(error.get("msg", ""))
+    if error.get("type") in DATE_ERRORS:
+        return f"{str(error.get('input'))[:40]!r} is not a date: use YYYY-MM-DD, e.g. 2024-05-01"
+    return message
 
 
 def install(app: FastAPI) -> None:
@@ -113,7 +125,7 @@ def install(app: FastAPI) -> None:
         errors = [
             {
                 "loc": list(e.get("loc", ())),
-                "msg": str(e.get("msg", "")),
+                "msg": _plain_message(e),
                 "type": str(e.get("type", "")),
             }
             for e in exc.errors()
@@ -137,7 +149,12 @@ def install(app: FastAPI) -> None:
         detail = "; ".join(str(p) for p in exc.problems[:5])
         return problem(422, f"Nothing was changed: {detail}", title="Invalid data", errors=errors)
 
-    for error, status in ((NotFound, 404), (AlreadyExists, 409), (InUse, 409), (NotNow, 409)):
+    @app.exception_handler(NotFound)
+    async def _missing(_: Request, exc: NotFound) -> JSONResponse:
+        near: dict[str, Any] = {"did_you_mean": exc.suggestions} if exc.suggestions else {}
+        return problem(404, _sentence(exc), **near)
+
+    for error, status in ((AlreadyExists, 409), (InUse, 409), (NotNow, 409)):
         app.add_exception_handler(error, _answer_with(status))
 
     @app.exception_handler(DuplicateTie)

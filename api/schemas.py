@@ -126,8 +126,18 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = Field(None, description="Pass as ?cursor= for the next page.")
 
 
+class NameMatch(BaseModel):
+    id: str
+    label: str
+    kind: str
+
+
 class NodePage(Page[NodeOut]):
-    pass
+    did_you_mean: list[NameMatch] = Field(
+        default_factory=list,
+        description="When `q` matches no label: the nodes (of `kind`) whose names are "
+        "closest, best first; a picker offers them.",
+    )
 
 
 class EdgePage(Page[EdgeOut]):

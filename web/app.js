@@ -315,6 +315,11 @@ function picker({ id, label, kinds, placeholder, onchange }) {
     const shown = pages.reduce((n, p) => n + p.items.length, 0);
     clear(note).append(!total ? `Nothing called “${text}”.`
       : total > shown ? `${shown} of ${total} shown: type more of the name.` : "");
+    const near = pages.flatMap((p) => p.did_you_mean || []);
+    if (!total && near.length) {  // the service's closest names: one click picks one
+      note.append(" Did you mean ", ...near.flatMap((n, i) => [i ? ", " : "",
+        h("button", { type: "button", class: "link", onclick: () => pick(n) }, n.label)]), "?");
+    }
     list.hidden = !options.length;
     input.setAttribute("aria-expanded", String(!list.hidden));
     highlight(options.length ? 0 : -1);

@@ -1,29 +1,39 @@
-"""The interactive API documentation (Swagger UI) at /docs, under the security policy: its
-start-up script is a file of ours rather than the inline script FastAPI writes."""
+"""The interactive API documentation (Swagger UI) at /docs, served whole by this service so
+that it works offline and under the security policy: its script and styles are the files
+the `fastapi-offline` package ships (Swagger UI 5, which reads the OpenAPI 3.1 FastAPI
+writes), and its start-up script a file of ours rather than the inline script FastAPI
+writes. No /redoc: ReDoc fetches its logo from its makers' site."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from functools import cache
+from importlib.resources import files
+
+from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse, Response
 
 from api.security import policy
 
 router = APIRouter(include_in_schema=False)
 
-SWAGGER = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
-"""Where Swagger UI's files come from (as in FastAPI's own /docs)."""
-CDN = "https://cdn.jsdelivr.net"
+ASSETS = {
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui.css": "text/css",
+    "favicon.png": "image/png",
+}
+"""The files served under /docs/assets/, by name, with their media types."""
 
-PAGE = f"""<!doctype html>
+PAGE = """<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>Constellation – API</title>
-<link rel="stylesheet" href="{SWAGGER}/swagger-ui.css">
+<link rel="icon" href="/docs/assets/favicon.png">
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
 </head>
 <body>
 <div id="swagger-ui"></div>
-<script src="{SWAGGER}/swagger-ui-bundle.js"></script>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/docs/start.js"></script>
 </body>
 </html>
@@ -41,13 +51,27 @@ START = """window.ui = SwaggerUIBundle({
 """
 
 
+@cache
+def _asset(name: str) -> bytes:
+    return (files("fastapi_offline") / "static" / name).read_bytes()
+
+
 @router.get("/docs")
 def docs() -> HTMLResponse:
-    return HTMLResponse(
-        PAGE, headers={"Content-Security-Policy": policy(scripts=[CDN], styles=[CDN])}
-    )
+    return HTMLResponse(PAGE, headers={"Content-Security-Policy": policy()})
 
 
 @router.get("/docs/start.js")
 def start() -> Response:
     return Response(START, media_type="text/javascript")
+
+
+@router.get("/docs/assets/{name}")
+def asset(name: str) -> Response:
+    if name not in ASSETS:
+        raise HTTPException(404)
+    return Response(
+        _asset(name),
+        media_type=ASSETS[name],
+        headers={"Cache-Control": "public, max-age=86400"},
+    )

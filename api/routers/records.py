@@ -269,7 +269,8 @@ def list_nodes(
     items = repo.query_nodes(
         workspace, **filters, after=cursor, limit=limit + 1, offset=0 if cursor else offset
     )
-    return page(items, total, limit, offset)
+    near = repo.closest_nodes(workspace, q, kind) if q and not total else []
+    return page(items, total, limit, offset) | {"did_you_mean": near}
 
 
 @nodes.get(

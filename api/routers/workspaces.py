@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import Admin, AdminWs, CallerDep, ReadWs, RepoDep
+from api.deps import Admin, AdminWs, CallerDep, ReadWs, RepoDep, visible_workspaces
 from api.schemas import WorkspaceCreate, WorkspacePatch, problems
 from constellation.records import ChangeOut, WorkspaceOut
 from constellation.store.tokens import Caller
@@ -18,13 +18,7 @@ router = APIRouter(
 
 @router.get("", summary="The workspaces you may read")
 def list_workspaces(repo: RepoDep, caller: CallerDep) -> list[WorkspaceOut]:
-    if caller.partner:  # its own, and the public ones as for anyone
-        return [w for w in repo.list_workspaces() if w.public_read or caller.can_see(w.slug)]
-    return [
-        w
-        for w in repo.list_workspaces()
-        if caller.can_see(w.slug) and (w.public_read or not caller.anonymous)
-    ]
+    return visible_workspaces(repo, caller)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a workspace (admin)")

@@ -86,10 +86,26 @@ def problems_from_validation(
 
 
 class NotFound(ConstellationError):
-    def __init__(self, what: str, ident: str, workspace: str | None = None):
+    """Nothing by that name. `suggestions` are the closest names there are (a "did you
+    mean"); `choices`, when short enough to list, every name there is (the workspaces)."""
+
+    def __init__(
+        self,
+        what: str,
+        ident: str,
+        workspace: str | None = None,
+        *,
+        suggestions: list[str] | None = None,
+        choices: list[str] | None = None,
+    ):
+        from constellation.names import did_you_mean
+
         self.what, self.ident, self.workspace = what, ident, workspace
+        self.suggestions = list(suggestions or [])
+        self.choices = list(choices or [])
         where = f" in workspace {workspace!r}" if workspace else ""
-        super().__init__(f"no {what} {ident!r}{where}")
+        listed = f" (the {what}s: {', '.join(self.choices)})" if self.choices else ""
+        super().__init__(f"no {what} {ident!r}{where}{did_you_mean(self.suggestions)}{listed}")
 
 
 class AlreadyExists(ConstellationError):

@@ -57,9 +57,9 @@ def test_json_for_a_described_constellation(demo_db):
     ("args", "message"),
     [
         ((), "name a constellation, or describe a new one"),
-        (("nobody",), "no node 'nobody'"),
+        (("nobody",), "no constellation 'nobody'"),
         (("unite-la",), "not a constellation"),
-        (("--issue-area", "nowhere"), "no node 'nowhere'"),
+        (("--issue-area", "nowhere"), "no issue area 'nowhere'"),
     ],
 )
 def test_mistakes_are_refused_with_a_message(demo_db, args, message):

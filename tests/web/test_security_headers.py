@@ -3,9 +3,12 @@ real Chromium running every page under the policy without one violation."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
+from ..browser import SCREENSHOTS
 from .test_pages import PAGES
 
 WATCH = """
@@ -115,6 +118,36 @@ def test_docs_runs_its_start_up_script_from_a_file(page, live):
     page.goto(f"{base}/docs")
     page.wait_for_load_state("load")
     assert violations(page) == []
+
+
+def test_docs_work_offline_and_show_every_operation(page, live):
+    """Swagger UI's files come from the service itself: the page names no other address,
+    the browser asks nothing of any other origin, and every operation is drawn."""
+    base, _, _ = live
+    html = httpx.get(f"{base}/docs").text
+    addresses = re.findall(r'(?:src|href)="([^"]*)"', html)
+    assert len(addresses) == 4  # the icon, the styles, the bundle, the start-up script
+    assert all(a.startswith("/") and not a.startswith("//") for a in addresses), addresses
+    assert "http" not in html
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.add_init_script(WATCH)
+    page.goto(f"{base}/docs")
+    spec = httpx.get(f"{base}/openapi.json", timeout=120).json()
+    operations = sum(
+        1
+        for item in spec["paths"].values()
+        for verb in item
+        if verb in {"get", "post", "put", "patch", "delete"}
+    )
+    page.wait_for_selector(".opblock-summary", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".opblock").count() == operations
+    assert page.locator(".info .title").first.text_content().startswith("Constellation")
+    assert [u for u in asked if not u.startswith(base) and not u.startswith("data:")] == []
+    assert violations(page) == []
+    assert page.console_errors == []
+    page.screenshot(path=str(SCREENSHOTS / "api-docs.png"))
 
 
 def test_the_partner_page_runs_under_the_policy(page, live):

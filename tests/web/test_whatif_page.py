@@ -158,3 +158,23 @@ def test_the_pickers_search_the_whole_of_a_large_workspace(page, live):
     wait_answered(page)
     assert "stop_convening=org-1150" in page.url
     assert page.console_errors == []
+
+
+def test_a_misspelt_name_in_a_picker_offers_the_closest(page, live):
+    base = live[0]
+    open_page(page, live, "whatif.html")
+    page.fill("#pick-without", "Los Angeles Unified Scool Distrct")
+    note = page.locator("#pick-without-note")
+    note.locator("button.link").first.wait_for()
+    assert " ".join(note.text_content().split()) == (
+        "Nothing called “Los Angeles Unified Scool Distrct”. "
+        "Did you mean Los Angeles Unified School District?"
+    )
+    page.screenshot(path=str(SCREENSHOTS / "picker-did-you-mean.png"))
+    note.locator("button.link", has_text="Los Angeles Unified School District").click()
+    chosen = page.locator("#pick-without-chosen li")
+    assert chosen.count() == 1
+    lausd = httpx.get(
+        f"{base}/api/workspaces/la-compact/nodes", params={"q": "Los Angeles Unified School"}
+    ).json()["items"][0]["id"]
+    assert chosen.first.get_attribute("data-id") == lausd

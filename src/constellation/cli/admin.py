@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from constellation.cli.common import (
@@ -18,7 +19,9 @@ from constellation.cli.common import (
     _print_json,
     _repository,
     app,
+    day,
     out,
+    typed_command,
 )
 
 db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
@@ -65,15 +68,16 @@ def demo(
             table.add_row(f"{name}\n[dim]{ws.name}[/]", str(ws.nodes), str(ws.edges), kinds, run)
         out.print(table)
     db_flag = f" --db {db}" if db else ""
+    me = typed_command()
     out.print("\nLook at it:")
     for line in (
-        f"constellation audit --workspace achieve-escambia{db_flag}",
-        f"constellation nodes --workspace la-compact --kind constellation{db_flag}",
-        f"constellation edges --workspace la-compact --kind convenes{db_flag}",
-        f"constellation map --workspace la-compact --out map.html{db_flag}",
-        f"constellation serve --demo{db_flag}   (then open http://localhost:8000/)",
+        f"{me} audit --workspace achieve-escambia{db_flag}",
+        f"{me} nodes --workspace la-compact --kind constellation{db_flag}",
+        f"{me} edges --workspace la-compact --kind convenes{db_flag}",
+        f"{me} map --workspace la-compact --out map.html{db_flag}",
+        f"{me} serve --demo{db_flag}   (then open http://localhost:8000/)",
     ):
-        out.print(f"  [cyan]{line}[/]", highlight=False)
+        out.print(f"  [cyan]{escape(line)}[/]", highlight=False, soft_wrap=True)
 
 
 # ---------------------------------------------------------------------------- db
@@ -165,7 +169,8 @@ def token_create(
     expires: Annotated[
         dt.datetime | None,
         typer.Option(
-            formats=["%Y-%m-%d"],
+            parser=day,
+            metavar="YYYY-MM-DD",
             help="A partner link's last day (YYYY-MM-DD); 90 days from today if left out.",
             show_default=False,
         ),
@@ -321,10 +326,12 @@ def serve(
     if demo_data:
         out.print(
             "The demo workspaces are open to read without signing in. To edit, create "
-            "a token:\n  [cyan]constellation token create --role editor"
-            + (f" --db {db}" if db else "")
+            "a token:\n  [cyan]"
+            + escape(f"{typed_command()} token create --role editor")
+            + (escape(f" --db {db}") if db else "")
             + "[/]",
             highlight=False,
+            soft_wrap=True,
         )
     uvicorn.run(
         "api.app:app_from_environment",

@@ -23,6 +23,7 @@ from constellation.cli.common import (
     _repository,
     _table,
     app,
+    day,
     out,
     resolve_workspace,
 )
@@ -181,13 +182,11 @@ def checks() -> None:
 def diff(
     date_from: Annotated[
         dt.datetime,
-        typer.Argument(
-            formats=["%Y-%m-%d"], metavar="DATE1", help="The earlier date (YYYY-MM-DD)."
-        ),
+        typer.Argument(parser=day, metavar="DATE1", help="The earlier date (YYYY-MM-DD)."),
     ],
     date_to: Annotated[
         dt.datetime,
-        typer.Argument(formats=["%Y-%m-%d"], metavar="DATE2", help="The later date (YYYY-MM-DD)."),
+        typer.Argument(parser=day, metavar="DATE2", help="The later date (YYYY-MM-DD)."),
     ],
     workspace: WorkspaceOption = None,
     check: CheckOption = None,

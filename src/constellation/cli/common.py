@@ -34,6 +34,20 @@ app = LazyTyper(
 
 out = Console()
 err = Console(stderr=True)
+err.soft_wrap = not err.is_terminal  # a message piped to a script is one line, never wrapped
+
+
+def day(value: str | dt.datetime) -> dt.datetime:
+    """A date typed as YYYY-MM-DD (as a midnight `datetime`); another shape is answered
+    with the shape to use."""
+    if isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.datetime.strptime(str(value).strip(), "%Y-%m-%d")
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2024-05-01"
+        ) from None
 
 
 class Format(StrEnum):
@@ -63,7 +77,8 @@ AsOfOption = Annotated[
     dt.datetime | None,
     typer.Option(
         "--as-of",
-        formats=["%Y-%m-%d"],
+        parser=day,
+        metavar="YYYY-MM-DD",
         help="Only what was valid on this date (YYYY-MM-DD).",
         show_default=False,
     ),
@@ -118,6 +133,28 @@ def resolve_workspace(repo: Repository, workspace: str | None) -> str:
     raise _fail(
         "the database holds several workspaces; pick one with --workspace: " + ", ".join(slugs)
     )
+
+
+def typed_command() -> str:
+    """This command as the user must type it again, for the hints printed: `constellation`
+    when that name on the PATH is this program, else the path that was run
+    (`.venv/bin/constellation` after `make demo`)."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    ran = Path(sys.argv[0])
+    if ran.parts[-3:] == ("constellation", "cli", "__main__.py"):  # python -m constellation.cli
+        return f"{os.path.relpath(sys.executable)} -m constellation.cli"
+    found = shutil.which("constellation")
+    if found and ran.exists() and Path(found).resolve() == ran.resolve():
+        return "constellation"
+    if ran.name != "constellation" or not ran.exists():  # run from Python, not a shell
+        return "constellation"
+    shown = os.path.relpath(ran)
+    if shown.startswith(".."):  # outside this directory: the whole path reads better
+        return str(ran.resolve())
+    return shown if "/" in shown else f"./{shown}"
 
 
 def _parse_props(pairs: list[str] | None, option: str = "--prop") -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -49,6 +50,13 @@ def lazy_module(name: str) -> Any:
     return _Module(name)
 
 
+def _first_paragraph(function: Callable[..., Any]) -> str | None:
+    """The docstring's first paragraph on one line: the listing's short help (the docstring's
+    own line breaks would show in it)."""
+    doc = inspect.getdoc(function)
+    return " ".join(doc.split("\n\n")[0].split()) if doc else None
+
+
 def _unbuilt() -> None:  # pragma: no cover - a listed command runs only once built
     raise RuntimeError("this command is listed, not built")
 
@@ -69,6 +77,13 @@ class _LazyGroup(TyperGroup):
         if isinstance(command, _Listed) and not self._listing:
             command = self.commands[cmd_name] = self.app.build(cmd_name)
         return command
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run; when stderr is no terminal, a usage error is a plain line a script can read
+        (Typer's boxes are for people)."""
+        if not sys.stderr.isatty():
+            self.rich_markup_mode = None
+        return super().main(*args, **kwargs)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         """The help lists each command by its name and the first paragraph of its docstring,
@@ -103,7 +118,7 @@ class LazyTyper(typer.Typer):
                     cls=_Listed,
                     callback=_unbuilt,
                     help=inspect.getdoc(function) if info.help is None else info.help,
-                    short_help=info.short_help,
+                    short_help=info.short_help or _first_paragraph(function),
                     hidden=info.hidden,
                     deprecated=info.deprecated,
                     rich_help_panel=info.rich_help_panel,

@@ -15,6 +15,7 @@ from constellation.cli.common import (
     _fail,
     _repository,
     app,
+    day,
     out,
     resolve_workspace,
 )
@@ -31,7 +32,8 @@ def map_(
         dt.datetime | None,
         typer.Option(
             "--as-of",
-            formats=["%Y-%m-%d"],
+            parser=day,
+            metavar="YYYY-MM-DD",
             help="The date the map opens at, audits and sizes "
             "by (YYYY-MM-DD; default today). Its date filter shows the others.",
             show_default=False,

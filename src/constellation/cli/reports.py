@@ -21,6 +21,7 @@ from constellation.cli.common import (
     _repository,
     _table,
     app,
+    day,
     err,
     out,
     resolve_workspace,
@@ -98,7 +99,8 @@ def report(
     since: Annotated[
         dt.datetime | None,
         typer.Option(
-            formats=["%Y-%m-%d"],
+            parser=day,
+            metavar="YYYY-MM-DD",
             help="Show what changed since this date (default: 90 days before --as-of).",
             show_default=False,
         ),

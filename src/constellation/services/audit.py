@@ -132,8 +132,8 @@ def whatif(
         )
     scenario = Scenario(
         without=net.node_ids(without),
-        stop_convening=net.node_ids(stop_convening),
-        disband=net.node_ids(disband),
+        stop_convening=net.node_ids(stop_convening, "organization"),
+        disband=net.node_ids(disband, "constellation"),
     )
     return what_if(net.graph(as_of), scenario, params, chosen)
 

@@ -24,13 +24,13 @@ def candidates(
 ) -> list[Candidate]:
     """Organizations that could convene a constellation (by name), or one that does not exist
     yet described by its goals and issue areas (by name), ranked on seed 001's criteria."""
-    node = net.node_id(constellation)
+    node = net.node_id(constellation, "constellation")
     described = None
     if goals or issue_areas:
         described = {
             "label": label,
-            "goals": net.node_ids(goals),
-            "issue_areas": net.node_ids(issue_areas),
+            "goals": net.node_ids(goals, "goal"),
+            "issue_areas": net.node_ids(issue_areas, "issue_area"),
         }
     if node is None and described is None:
         raise InvalidQuestion(

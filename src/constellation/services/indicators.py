@@ -50,7 +50,7 @@ def indicator_report(
     day = as_of or dt.date.today()
     p = indicator_params(params)
     G = net.graph(day)
-    goal_id = net.node_id(goal)
+    goal_id = net.node_id(goal, "goal")
     if goal_id is not None and (goal_id not in G or G.nodes[goal_id].get("kind") != "goal"):
         raise InvalidQuestion(
             [Problem(f"{goal!r} is not a goal of {net.workspace!r} on {day}", field="goal")]
@@ -71,7 +71,7 @@ def indicator_report(
 
 
 def _indicator_id(net: Network, day: dt.date, name: str) -> str:
-    node = net.node_id(name)
+    node = net.node_id(name, INDICATOR)
     G = net.graph(day)
     if node is None or node not in G or G.nodes[node].get("kind") != INDICATOR:
         raise NotFound("indicator", name, net.workspace)

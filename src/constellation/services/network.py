@@ -57,9 +57,10 @@ class Network:
             make=lambda: run_audit(self.graph(day), params, checks),
         )
 
-    def node_ids(self, names: list[str] | None) -> list[str]:
-        """The ids of the names people typed (an id, or an exact label, case aside)."""
-        return self.repo.find_node_ids(self.workspace, names)
+    def node_ids(self, names: list[str] | None, kind: str | None = None) -> list[str]:
+        """The ids of the names people typed (an id, or an exact label, case aside); an
+        unknown one is refused with the closest names (of `kind`, where one is wanted)."""
+        return self.repo.find_node_ids(self.workspace, names, kind)
 
-    def node_id(self, name: str | None) -> str | None:
-        return self.repo.find_node(self.workspace, name).id if name else None
+    def node_id(self, name: str | None, kind: str | None = None) -> str | None:
+        return self.repo.find_node(self.workspace, name, kind).id if name else None

@@ -26,11 +26,15 @@ def recommend(
 ) -> list[Recommendation]:
     """Constellations an organization (by name), or one described by a profile (label,
     sector, and goals, issue areas and partners by name), could join, ranked and explained."""
-    node = net.node_id(org)
+    node = net.node_id(org, "organization")
     if profile is not None:
         profile = dict(profile)
-        for field in ("goals", "issue_areas", "partners"):
-            profile[field] = net.node_ids(profile.get(field))
+        for field, kind in (
+            ("goals", "goal"),
+            ("issue_areas", "issue_area"),
+            ("partners", "organization"),
+        ):
+            profile[field] = net.node_ids(profile.get(field), kind)
     if node is None and profile is None:
         raise InvalidQuestion(
             [
@@ -47,7 +51,7 @@ def recommend(
 def funding(net: Network, funder: str | None = None, as_of: dt.date | None = None) -> FundingReport:
     """Joint-funding opportunities, unfunded groups and co-funders, for the workspace or
     for one funder (by name), and every grant's totals by the year it starts."""
-    node = net.node_id(funder)
+    node = net.node_id(funder, "organization")
     day = as_of or dt.date.today()
 
     def make() -> FundingReport:

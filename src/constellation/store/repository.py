@@ -154,6 +154,25 @@ _STAMP = select(
 """One indexed query on the unique slug, no ORM object: the hot read paths' workspace."""
 
 
+LISTED_WORKSPACES = 20
+"""An unknown workspace's error lists every workspace up to this many."""
+
+
+def missing_workspace(session: Session, slug: str) -> NotFound:
+    """The error for a workspace that is not there: the closest slugs as a "did you mean",
+    and every slug when there are few. Only for callers who may know them all (the CLI, an
+    admin); the service narrows it to what its caller may read (`api.deps`)."""
+    from constellation.names import closest
+
+    slugs = list(session.scalars(select(Workspace.slug).order_by(Workspace.slug)))
+    return NotFound(
+        "workspace",
+        slug,
+        suggestions=closest(slug, slugs),
+        choices=slugs if len(slugs) <= LISTED_WORKSPACES else None,
+    )
+
+
 class Repository:
     """Reads and writes within one SQLAlchemy session, and the unit of work around them.
 
@@ -316,7 +335,7 @@ class Repository:
             select(Workspace.pk, Workspace.revision).where(Workspace.slug == workspace)
         ).one_or_none()
         if found is None:
-            raise NotFound("workspace", workspace)
+            raise missing_workspace(self.session, workspace)
         ws_pk, revision = found
         node_valid = true() if valid_on_day is None else valid_on(Node, valid_on_day)
         edge_valid = true() if valid_on_day is None else valid_on(Edge, valid_on_day)
@@ -452,7 +471,7 @@ class Repository:
         (what each API request checks access with and keys its cached analysis on)."""
         row = self.session.execute(_STAMP, {"slug": slug}).one_or_none()
         if row is None:
-            raise NotFound("workspace", slug)
+            raise missing_workspace(self.session, slug)
         self._pks[slug] = row.pk
         return WorkspaceStamp(*row)
 
@@ -592,9 +611,11 @@ class Repository:
         )
         return self.session.execute(stmt).scalar_one()
 
-    def find_node(self, workspace: str, name: str) -> NodeOut:
+    def find_node(self, workspace: str, name: str, kind: str | None = None) -> NodeOut:
         """Resolve a name people type: an id (exact, then case aside), else an exact label
-        (case aside); several nodes with that label is an error that lists their ids."""
+        (case aside); several nodes with that label is an error that lists their ids. A name
+        that is none of these is refused with the closest labels (of `kind`, when the
+        question wants one kind: "no organization …; did you mean …?")."""
         ws = self._workspace_row(workspace)
         row = self.session.scalar(select(Node).where(Node.workspace_pk == ws.pk, Node.id == name))
         wanted = name.strip().lower()
@@ -618,12 +639,43 @@ class Repository:
                 )
             row = rows[0] if rows else None
         if row is None:
-            raise NotFound("node", name, ws.slug)
+            raise self._no_node(ws, name, kind)
         return self._node_out(row, ws.slug)
 
-    def find_node_ids(self, workspace: str, names: Iterable[str] | None) -> list[str]:
+    def closest_nodes(
+        self, workspace: str, name: str, kind: str | None = None
+    ) -> list[dict[str, str]]:
+        """The live nodes (of `kind`) whose label or id is nearest `name`, best first, as
+        {id, label, kind}: a "did you mean" for a name that matches nothing."""
+        from constellation.names import closest
+
+        stmt = select(Node.id, Node.label, Node.kind).where(
+            Node.workspace_pk == self._workspace_pk(workspace), Node.archived_at.is_(None)
+        )
+        if kind is not None:
+            stmt = stmt.where(Node.kind == kind)
+        rows = {ident: (label, k) for ident, label, k in self.session.execute(stmt)}
+        by_label: dict[str, str] = {}
+        for ident, (label, _) in rows.items():
+            by_label.setdefault(label, ident)
+        found: dict[str, dict[str, str]] = {}
+        for near in closest(name, [*by_label, *rows]):
+            ident = by_label.get(near, near)
+            label, k = rows[ident]
+            found.setdefault(label, {"id": ident, "label": label, "kind": k})
+        return list(found.values())
+
+    def _no_node(self, ws: Workspace, name: str, kind: str | None) -> NotFound:
+        shown = [n["label"] for n in self.closest_nodes(ws.slug, name, kind)]
+        known = vocab.node_kind(kind) if kind else None
+        what = known.title.lower() if known else "node"
+        return NotFound(what, name, ws.slug, suggestions=shown)
+
+    def find_node_ids(
+        self, workspace: str, names: Iterable[str] | None, kind: str | None = None
+    ) -> list[str]:
         """The ids of several names people typed (see `find_node`), in their order."""
-        return [self.find_node(workspace, name).id for name in names or ()]
+        return [self.find_node(workspace, name, kind).id for name in names or ()]
 
     # ------------------------------------------------------------------ edges
 
@@ -1759,7 +1811,7 @@ class Repository:
     def _workspace_row(self, slug: str, required: bool = True) -> Workspace | None:
         ws = self.session.scalar(select(Workspace).where(Workspace.slug == slug))
         if ws is None and required:
-            raise NotFound("workspace", slug)
+            raise missing_workspace(self.session, slug)
         return ws
 
     def _node_row(self, workspace_pk: int, node_id: str) -> Node:

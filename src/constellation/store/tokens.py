@@ -173,7 +173,9 @@ def create_token(
     if workspace is not None:
         ws_pk = session.scalar(select(Workspace.pk).where(Workspace.slug == workspace))
         if ws_pk is None:
-            raise NotFound("workspace", workspace)
+            from constellation.store.repository import missing_workspace
+
+            raise missing_workspace(session, workspace)
     prefix = secrets.token_hex(4)
     secret = f"cst_{prefix}_{secrets.token_urlsafe(32)}"
     row = Token(
