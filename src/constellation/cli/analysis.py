@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from constellation.cli.common import (
@@ -278,11 +279,29 @@ def whatif(
             params=params,
             checks=check,
         )
+        s = result.scenario
+        named = [*s.without, *s.stop_convening, *s.disband]
+        labels = {n.id: n.label for n in repo.query_nodes(ws, ids=named, include_archived=True)}
     if format == Format.json:
         _print_json(result.model_dump(mode="json"))
         return
+
+    def names(ids: list[str]) -> str:
+        return ", ".join(labels.get(i, i) for i in ids)
+
+    said = [
+        f"{names(s.without)} {'leave' if len(s.without) > 1 else 'leaves'}" if s.without else "",
+        f"{names(s.stop_convening)} {'stop' if len(s.stop_convening) > 1 else 'stops'} convening"
+        if s.stop_convening
+        else "",
+        f"{names(s.disband)} {'disband' if len(s.disband) > 1 else 'disbands'}"
+        if s.disband
+        else "",
+    ]
     out.print(
-        f"[bold]{ws}[/]: health {result.before.health} → {result.after.health}", highlight=False
+        f"[bold]{escape(ws)}[/]: if {escape('; '.join(p for p in said if p))} — health "
+        f"{result.before.health} → {result.after.health}",
+        highlight=False,
     )
     if result.appeared:
         out.print(_findings_table(result.appeared, "What breaks"))
