@@ -104,6 +104,9 @@ function byKind(list, key) {
   return [...out.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
 }
 
+/** The ties a stewardship meeting asks about first; the rest by how many changed. */
+const FIRST_TIES = ["convenes", "participates_in", "funds", "signs", "advances"];
+
 function recordsCard(card, title, nodes, edges, side) {
   clear(card).append(h("h2", {}, `${title} (${nodes.length + edges.length})`));
   if (!nodes.length && !edges.length) {
@@ -117,7 +120,9 @@ function recordsCard(card, title, nodes, edges, side) {
         h("span", { class: "label" }, n.label), " ", historyLink("node", n.id, "history"))),
       `${side}-nodes-${kind}`));
   }
-  for (const [kind, list] of byKind(edges, "kind")) {
+  const rank = (kind) => (FIRST_TIES.includes(kind) ? FIRST_TIES.indexOf(kind) : FIRST_TIES.length);
+  const tieGroups = byKind(edges, "kind").sort((a, b) => rank(a[0]) - rank(b[0]));
+  for (const [kind, list] of tieGroups) {
     const said = (e) => `${e.source_label} ${words(e.kind)} ${e.target_label}`;
     card.append(group(`ties: ${words(kind)}`,
       list.sort((a, b) => said(a).localeCompare(said(b))).map((e) => h("li", { dataset: { id: e.id, kind: e.kind } },
@@ -129,7 +134,8 @@ function recordsCard(card, title, nodes, edges, side) {
 function findingsCard(card, title, findings, checks, none) {
   clear(card).append(h("h2", {}, `${title} (${findings.length})`));
   if (!findings.length) { card.append(h("p", { class: "muted" }, none)); return; }
-  const groups = byKind(findings, "check");
+  const worst = (list) => Math.min(...list.map((f) => SEVERITIES.indexOf(f.severity)));
+  const groups = byKind(findings, "check").sort((a, b) => worst(a[1]) - worst(b[1]));
   for (const [check, list] of groups) {
     list.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
     card.append(group(checks[check] || words(check), list.map((f) =>
@@ -195,13 +201,19 @@ function logRow(c) {
     ? historyLink(c.entity, c.entity_id, c.label || c.entity_id)
     : h("span", {}, c.label || c.entity_id);
   const kind = (c.after || c.before || {}).kind;
+  const sort = c.entity === "edge" ? "tie" : c.entity === "node" && kind ? kindTitle(kind).toLowerCase()
+    : ENTITIES[c.entity] || words(c.entity);
+  const about = [c.entity === "edge" && kind ? words(kind) : null, c.version ? `version ${c.version}` : null]
+    .filter(Boolean).join(" · ");
+  // a new tie's ends are in its name already
+  const fields = c.entity === "edge" && c.action === "create"
+    ? c.changed.filter((f) => !["source", "target"].includes(f.field)) : c.changed;
   return h("tr", { dataset: { entity: c.entity, id: c.entity_id, version: c.version ?? "" } },
     h("td", { class: "date" }, when(c.at)),
     h("td", {}, c.actor || h("span", { class: "muted" }, "—")),
     h("td", {}, h("span", { class: "action" }, ACTIONS[c.action] || words(c.action)), " ",
-      h("span", { class: "muted" }, kind ? kindTitle(kind).toLowerCase() : ENTITIES[c.entity] || words(c.entity)),
-      " ", what, c.version ? h("span", { class: "muted" }, ` (version ${c.version})`) : null),
-    h("td", {}, ["node", "edge"].includes(c.entity) ? changedList(c.changed, 4) : null));
+      h("span", { class: "muted" }, sort), " ", what, about ? h("span", { class: "muted" }, ` (${about})`) : null),
+    h("td", {}, ["node", "edge"].includes(c.entity) ? changedList(fields, 4) : null));
 }
 
 let logAsked = 0;
