@@ -115,7 +115,8 @@ function recordsCard(card, title, nodes, edges, side) {
     return;
   }
   for (const [kind, list] of byKind(nodes, "kind")) {
-    card.append(group(plural(list.length, kindTitle(kind)).replace(/^\d+ /, ""),
+    const many = kind === "person" ? "People" : `${kindTitle(kind)}s`;
+    card.append(group(list.length === 1 ? kindTitle(kind) : many,
       list.sort(byLabel).map((n) => h("li", { dataset: { id: n.id, kind: n.kind } },
         h("span", { class: "label" }, n.label), " ", historyLink("node", n.id, "history"))),
       `${side}-nodes-${kind}`));
@@ -361,10 +362,10 @@ async function showHistory(id, entity) {
   document.getElementById("title").textContent = `History of ${name}`;
   document.title = `History of ${name} · Constellation`;
   const kind = state.current ? state.current.kind : ((log[0] && (log[0].before || log[0].after) || {}).kind);
-  about.append(h("span", { id: "record-kind" }, state.entity === "edge" ? `A ${words(kind || "")} tie` : kindTitle(kind || "record")),
+  about.append(...[h("span", { id: "record-kind" }, state.entity === "edge" ? `A ${words(kind || "")} tie` : kindTitle(kind || "record")),
     state.current ? ` · now version ${state.current.version}` : " · deleted: its history is kept, and it can be added again on the edit page",
     state.current && state.current.archived_at ? " · archived" : "",
-    state.current && state.entity === "node" ? h("span", {}, " · ", mapLink(id)) : null);
+    state.current && state.entity === "node" ? h("span", {}, " · ", mapLink(id)) : null].filter(Boolean));
   if (state.current && !canEdit()) {
     about.append(h("div", { class: "muted", id: "restore-note" },
       "Editors can give the record back the values of an older version: sign in with an editor's token."));
