@@ -305,11 +305,35 @@ async function findRecord(id, entity) {
   return null;
 }
 
+/** What makes a version's values, as one text to compare (bookkeeping aside). */
+function valuesOf(record) {
+  const sorted = (o) => Object.fromEntries(Object.entries(o || {}).sort(([a], [b]) => a.localeCompare(b)));
+  return JSON.stringify([record.label, record.source, record.target, record.valid_from || null,
+    record.valid_to || null, record.tags || [], sorted(record.properties), sorted(record.attributes)]);
+}
+
+/** For a change that gave the record the values of an older version (a restore), that
+    version's number: the earliest older one with the very same values. */
+function sameAsOlder(c, all) {
+  if (c.action !== "update" || !c.after) return null;
+  const mine = valuesOf(c.after);
+  const older = all.filter((o) => o.after && o.version < c.version && o.action !== "delete")
+    .sort((a, b) => a.version - b.version).find((o) => valuesOf(o.after) === mine);
+  return older ? older.version : null;
+}
+
+/** A tie's ends by label where the history names them by id. */
+function endValue(f, value, state) {
+  return ["source", "target"].includes(f.field) && value && state.labels[value] ? state.labels[value] : shown(value);
+}
+
 function versionItem(c, state) {
+  const back = sameAsOlder(c, state.loaded);
   const item = h("li", { class: "card version", dataset: { version: c.version ?? "", action: c.action } },
     h("div", { class: "version-head" },
       h("strong", {}, c.version ? `Version ${c.version}` : "—"), " · ",
-      h("span", { class: "action" }, ACTIONS[c.action] || words(c.action)), " · ",
+      h("span", { class: "action" }, ACTIONS[c.action] || words(c.action)),
+      back ? h("span", { class: "back-to", dataset: { to: back } }, ` back to the values of version ${back}`) : null, " · ",
       h("span", { class: "date" }, `${when(c.at)} UTC`), " · ",
       c.actor || h("span", { class: "muted" }, "who: shown to signed-in readers"),
       state.current && c.version === state.current.version ? h("span", { class: "badge current" }, "current") : null));
@@ -317,8 +341,8 @@ function versionItem(c, state) {
     item.append(h("table", { class: "compact changes" },
       h("thead", {}, h("tr", {}, ["", "before", "after"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, c.changed.map((f) => h("tr", { dataset: { field: f.field } },
-        h("th", { scope: "row" }, fieldName(f.field)), h("td", { class: "was" }, shown(f.before)),
-        h("td", { class: "now" }, shown(f.after)))))));
+        h("th", { scope: "row" }, fieldName(f.field)), h("td", { class: "was" }, endValue(f, f.before, state)),
+        h("td", { class: "now" }, endValue(f, f.after, state)))))));
   } else {
     item.append(h("p", { class: "muted" }, "No value changed."));
   }
@@ -334,12 +358,26 @@ async function loadVersions(state, offset) {
   const path = `/${state.entity}s/${encodeURIComponent(state.id)}/changes`;
   const found = await api(wsPath(`${path}?${new URLSearchParams({ limit: String(HISTORY_PAGE + 1), offset: String(offset) })}`));
   const list = document.getElementById("versions");
-  if (offset === 0) clear(list);
-  for (const c of found.slice(0, HISTORY_PAGE)) list.append(versionItem(c, state));
+  if (offset === 0) { clear(list); state.loaded = []; }
+  const shownNow = found.slice(0, HISTORY_PAGE);
+  state.loaded.push(...shownNow);
+  if (state.entity === "edge") await endLabels(state, shownNow);
+  for (const c of shownNow) list.append(versionItem(c, state));
   const more = document.getElementById("more-versions");
   more.hidden = found.length <= HISTORY_PAGE;
   more.onclick = () => loadVersions(state, offset + HISTORY_PAGE);
   return found;
+}
+
+/** The labels of the nodes a tie's history names (its ends, now and before). */
+async function endLabels(state, changes) {
+  const ids = new Set(changes.flatMap((c) => c.changed.filter((f) => ["source", "target"].includes(f.field))
+    .flatMap((f) => [f.before, f.after])).filter((v) => typeof v === "string" && !(v in state.labels)));
+  await Promise.all([...ids].map(async (nid) => {
+    try {
+      state.labels[nid] = (await api(wsPath(`/nodes/${encodeURIComponent(nid)}`))).label;
+    } catch (error) { /* deleted since: its id it is */ }
+  }));
 }
 
 async function showHistory(id, entity) {
@@ -355,7 +393,7 @@ async function showHistory(id, entity) {
       `Nothing called “${id}” was ever recorded in this workspace: the link may be mistyped.`));
     return;
   }
-  const state = { id, entity: found.entity, current: found.current };
+  const state = { id, entity: found.entity, current: found.current, loaded: [], labels: {} };
   const log = await loadVersions(state, 0);
   const name = state.current ? (state.current.label || (log[0] && log[0].label) || id)
     : ((log[0] && log[0].label) || id);

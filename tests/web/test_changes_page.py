@@ -196,6 +196,9 @@ def test_restoring_an_older_version_brings_its_values_back_with_a_new_version(pa
     assert page.locator("#versions li").first.get_attribute("data-version") == "3"
     assert page.locator("#versions li[data-version='3'] .badge.current").count() == 1
     assert "now version 3" in page.text_content("#history-about")
+    assert "back to the values of version 1" in page.text_content(
+        "#versions li[data-version='3'] .version-head"
+    )
     page.screenshot(path=str(SCREENSHOTS / "changes-history.png"), full_page=True)
     # someone else changes it while the page is open: the page says so, nothing is restored
     httpx.patch(
@@ -210,3 +213,41 @@ def test_restoring_an_older_version_brings_its_values_back_with_a_new_version(pa
     assert (after["version"], after["label"]) == (4, "Bayside Mentors of LA")
     # the browser reports the refused request itself; nothing else went wrong
     assert [e for e in page.console_errors if "412" not in e] == []
+
+
+def test_a_ties_history_names_its_ends_by_label_and_restores_them(page, live):
+    base = live[0]
+    org = httpx.post(
+        f"{base}{LA}/nodes",
+        json={"kind": "organization", "label": "Crenshaw Coding Club"},
+        headers=editor(live),
+    ).json()
+    tie = httpx.post(
+        f"{base}{LA}/edges",
+        json={"kind": "participates_in", "source": org["id"], "target": "la-regional-stem-hub"},
+        headers=editor(live),
+    ).json()
+    url = f"{base}{LA}/edges/{tie['id']}"
+    httpx.patch(
+        url,
+        json={"target": "la-educator-pathways-partnership", "valid_to": "2025-12-31"},
+        headers=editor(live) | {"If-Match": '"1"'},
+    ).raise_for_status()
+    labels = {
+        n: httpx.get(f"{base}{LA}/nodes/{n}").json()["label"]
+        for n in ("la-regional-stem-hub", "la-educator-pathways-partnership")
+    }
+    open_page(page, live, "changes.html", record=tie["id"], entity="edge")
+    sign_in(page, live)
+    page.wait_for_selector("#versions li[data-version='2']")
+    assert page.text_content("#title") == (
+        f"History of Crenshaw Coding Club → {labels['la-educator-pathways-partnership']}"
+    )
+    moved = page.locator("#versions li[data-version='2'] tr[data-field=target]")
+    assert moved.locator(".was").text_content() == labels["la-regional-stem-hub"]
+    assert moved.locator(".now").text_content() == labels["la-educator-pathways-partnership"]
+    page.click("#versions li[data-version='1'] button.restore")
+    page.wait_for_selector("#restored")
+    now = httpx.get(url).json()
+    assert (now["version"], now["target"], now["valid_to"]) == (3, "la-regional-stem-hub", None)
+    assert page.console_errors == []
