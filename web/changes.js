@@ -469,7 +469,7 @@ boot(async () => {
       "The page shows the default instead."));
   }
   if (!asked.from || !isDay(asked.from)) {
-    note.textContent = `No From date in the address, so this starts a year before To (${dates.from}): `
+    note.textContent = `Without a From date in the address, this starts a year before To (${dates.from}): `
       + "pick the day of your last meeting.";
   }
   const from = document.getElementById("from"), to = document.getElementById("to");
