@@ -8,6 +8,7 @@ const PAGES = [
   ["conveners.html", "Who convenes what"],
   ["commitments.html", "Commitments"],
   ["whatif.html", "What if"],
+  ["changes.html", "Changes"],
   ["find.html", "Find a constellation"],
   ["funding.html", "Funding"],
   ["duplicates.html", "Duplicates"],

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal, TypedDict
 from urllib.parse import quote
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 
 from api.deps import PARTNER_ONLY, CallerDep, ReadWs, RecordWriteWs, RepoDep, expected_version
 from api.problems import HTTPProblem
@@ -37,6 +37,7 @@ IfMatch = Annotated[
 ]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+Version = Annotated[int, Path(ge=1, le=2_000_000_000, description="The version to go back to.")]
 Cursor = Annotated[
     str | None, Query(max_length=200, description="The next_cursor of the previous page.")
 ]
@@ -193,6 +194,33 @@ def item_routes(
             ),
         )
 
+    @router.post(
+        "/{record_id}/versions/{version}/restore",
+        response_model=out_model,
+        summary=f"Give a {entity} back the values of an older version (editor; If-Match)",
+        description="An ordinary edit: the record gets a new version, logged as an update "
+        "(the history keeps every version). `If-Match` names the current version, as for "
+        "any change; the version to go back to is in the path (its number as "
+        f"`GET …/{entity}s/{{id}}/changes` lists it).",
+        name=f"restore_{entity}_version",
+    )
+    def restore_version(
+        workspace: RecordWriteWs,
+        record_id: str,
+        version: Version,
+        repo: RepoDep,
+        caller: CallerDep,
+        request: Request,
+        response: Response,
+        if_match: IfMatch = None,
+    ):
+        refuse_partner(caller, repo, workspace, "restore", record_id)
+        expected = expected_version(request, if_match)
+        restore = getattr(repo, f"restore_{entity}_version")
+        record = restore(workspace, record_id, version, expected)
+        repo.commit()
+        return tagged(response, record)
+
     @router.delete(
         "/{record_id}",
         status_code=status.HTTP_204_NO_CONTENT,
@@ -223,9 +251,18 @@ def item_routes(
         name=f"{entity}_changes",
     )
     def changes(
-        workspace: ReadWs, record_id: str, repo: RepoDep, caller: CallerDep, limit: Limit = 100
+        workspace: ReadWs,
+        record_id: str,
+        repo: RepoDep,
+        caller: CallerDep,
+        limit: Limit = 100,
+        offset: Offset = 0,
     ) -> list[ChangeOut]:
-        found = repo.changes(workspace, entity=entity, entity_id=record_id, limit=limit)
+        found = repo.changes(
+            workspace, entity=entity, entity_id=record_id, limit=limit, offset=offset
+        )
+        if not found and offset:
+            return []
         if not found:  # a deleted record keeps its history; one that never was has none
             getattr(repo, get)(workspace, record_id)
         return for_caller(found, caller)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 
 from api.deps import Admin, AdminWs, CallerDep, ReadWs, RepoDep, visible_workspaces
+from api.problems import HTTPProblem
 from api.schemas import WorkspaceCreate, WorkspacePatch, problems
+from constellation.errors import InvalidQuestion, Problem
 from constellation.records import ChangeOut, WorkspaceOut
 from constellation.store.tokens import Caller
 
@@ -65,7 +68,9 @@ def delete_workspace(workspace: AdminWs, repo: RepoDep) -> Response:
 @router.get(
     "/{workspace}/changes",
     summary="The workspace's change log, newest first",
-    description="Anonymous readers of a public workspace see the changes but not who made them.",
+    description="Anonymous readers of a public workspace see the changes but not who made "
+    "them (and cannot filter by it). Each change names its record (`label`) and lists what it "
+    "set, altered or removed (`changed`: field, before, after).",
 )
 def workspace_changes(
     workspace: ReadWs,
@@ -73,8 +78,41 @@ def workspace_changes(
     caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    entity: Annotated[
+        Literal["node", "edge", "workspace", "map_view", "join_request"] | None,
+        Query(description="Only changes to records of this sort."),
+    ] = None,
+    record: Annotated[
+        str | None, Query(max_length=200, description="Only the changes to this record (id).")
+    ] = None,
+    actor: Annotated[
+        str | None,
+        Query(max_length=200, description="Only changes made by someone whose name holds this."),
+    ] = None,
+    since: Annotated[dt.date | None, Query(description="Made on or after this day (UTC).")] = None,
+    until: Annotated[dt.date | None, Query(description="Made on or before this day (UTC).")] = None,
 ) -> list[ChangeOut]:
-    return for_caller(repo.changes(workspace, limit=limit, offset=offset), caller)
+    if actor and caller.reads_as_public:
+        raise HTTPProblem(
+            401,
+            "Who made a change is shown to signed-in readers only: sign in to filter by it.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if since and until and since > until:
+        raise InvalidQuestion(
+            [Problem(f"since ({since}) comes after until ({until}): swap them", field="since")]
+        )
+    found = repo.changes(
+        workspace,
+        entity=entity,
+        entity_id=record,
+        actor=actor,
+        since=since,
+        until=until,
+        limit=limit,
+        offset=offset,
+    )
+    return for_caller(found, caller)
 
 
 def for_caller(changes: list[ChangeOut], caller: Caller) -> list[ChangeOut]:

@@ -11,9 +11,25 @@ import math
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    computed_field,
+    field_validator,
+)
 
-__all__ = ["NodeIn", "EdgeIn", "NodeOut", "EdgeOut", "WorkspaceOut", "ChangeOut", "UpsertReport"]
+__all__ = [
+    "NodeIn",
+    "EdgeIn",
+    "NodeOut",
+    "EdgeOut",
+    "WorkspaceOut",
+    "ChangeOut",
+    "FieldChange",
+    "UpsertReport",
+]
 
 
 MAX_DEPTH = 32
@@ -177,6 +193,61 @@ class WorkspaceOut(BaseModel):
     edges: int = 0
 
 
+class FieldChange(BaseModel):
+    """One value a change set, altered or removed: what a history shows as before → after."""
+
+    field: str = Field(
+        description="label, source, target, valid_from, valid_to, tags, "
+        "or properties.KEY / attributes.KEY."
+    )
+    before: Any = Field(None, description="The value before (null: it had none).")
+    after: Any = Field(None, description="The value after (null: it has none now).")
+
+
+_COMPARED = ("label", "source", "target", "valid_from", "valid_to", "tags")
+"""The top-level fields of a logged record that a history compares (bookkeeping aside)."""
+
+
+def fields_changed(
+    before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> list[FieldChange]:
+    """The values that differ between two logged states of a record, in a stable order: the
+    named fields first, then each property and attribute by key. An empty value (none, "",
+    [], {}) counts as no value, so a create lists what it set and a delete what it held.
+
+    >>> [c.field for c in fields_changed({"label": "A", "properties": {"x": 1}},
+    ...                                   {"label": "B", "properties": {"x": 1, "y": 2}})]
+    ['label', 'properties.y']
+    """
+    was, now = before or {}, after or {}
+
+    def empty(value: Any) -> bool:
+        return value is None or value == "" or value == [] or value == {}
+
+    out = []
+    for key in _COMPARED:
+        a, b = was.get(key), now.get(key)
+        if a != b and not (empty(a) and empty(b)):
+            out.append(
+                FieldChange(
+                    field=key, before=None if empty(a) else a, after=None if empty(b) else b
+                )
+            )
+    for group in ("properties", "attributes"):
+        a_map, b_map = was.get(group) or {}, now.get(group) or {}
+        for key in sorted(set(a_map) | set(b_map)):
+            a, b = a_map.get(key), b_map.get(key)
+            if a != b and not (empty(a) and empty(b)):
+                out.append(
+                    FieldChange(
+                        field=f"{group}.{key}",
+                        before=None if empty(a) else a,
+                        after=None if empty(b) else b,
+                    )
+                )
+    return out
+
+
 class ChangeOut(BaseModel):
     workspace: str | None
     entity: str
@@ -187,6 +258,18 @@ class ChangeOut(BaseModel):
     at: dt.datetime
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    label: str | None = Field(
+        None,
+        description="The record as people name it: a node's label, a tie's two ends by label "
+        "(\"UNITE-LA → Graduation CAN\"), a workspace's or a saved view's name.",
+    )
+
+    @computed_field(description="What this change set, altered or removed, field by field.")  # type: ignore[prop-decorator]
+    @property
+    def changed(self) -> list[FieldChange]:
+        if self.entity not in ("node", "edge"):
+            return []
+        return fields_changed(self.before, self.after)
 
 
 class JoinRequestOut(BaseModel):

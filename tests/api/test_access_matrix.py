@@ -87,6 +87,7 @@ ACCESS = {
             ("DELETE", "/{record_id}", RECORD),
             ("POST", "/{record_id}/archive", RECORD),
             ("POST", "/{record_id}/restore", RECORD),
+            ("POST", "/{record_id}/versions/{version}/restore", RECORD),
             ("GET", "/{record_id}/changes", READ),
         )
     },
@@ -212,9 +213,12 @@ def test_every_route_has_a_row(world):
 def fill(path: str) -> str:
     return re.sub(
         r"\{(\w+)\}",
-        lambda m: {"workspace": "private", "record_id": "secret-org", "keep": "secret-org"}.get(
-            m.group(1), "secret-org"
-        ),
+        lambda m: {
+            "workspace": "private",
+            "record_id": "secret-org",
+            "keep": "secret-org",
+            "version": "1",
+        }.get(m.group(1), "secret-org"),
         path,
     )
 

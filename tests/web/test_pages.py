@@ -15,6 +15,7 @@ PAGES = [
     "conveners.html",
     "commitments.html",
     "whatif.html",
+    "changes.html",
     "find.html",
     "funding.html",
     "edit.html",

@@ -34,6 +34,8 @@ class EdgeRef(BaseModel):
     kind: str
     source: str
     target: str
+    source_label: str = Field("", description="The label of the node it starts from.")
+    target_label: str = Field("", description="The label of the node it points at.")
 
 
 class NodeChanges(BaseModel):
@@ -70,6 +72,9 @@ class DiffResult(_WithFrom):
     edges: EdgeChanges
     findings: FindingChanges
     health: HealthChange
+    checks: dict[str, str] = Field(
+        default_factory=dict, description="The title of each check that was run, by its id."
+    )
 
 
 class TrendPoint(BaseModel):
@@ -87,7 +92,14 @@ def _node_entry(G: nx.MultiDiGraph, n: str) -> Subject:
 
 def _edge_entries(G: nx.MultiDiGraph) -> dict[str, EdgeRef]:
     return {
-        k: EdgeRef(id=k, kind=d["kind"], source=s, target=t)
+        k: EdgeRef(
+            id=k,
+            kind=d["kind"],
+            source=s,
+            target=t,
+            source_label=G.nodes[s].get("label", s),
+            target_label=G.nodes[t].get("label", t),
+        )
         for s, t, k, d in G.edges(keys=True, data=True)
     }
 
@@ -133,6 +145,7 @@ def diff_graphs(
         ),
         findings=compare_findings(a, b),
         health=HealthChange(from_=a.summary["health"]["score"], to=b.summary["health"]["score"]),
+        checks={c["id"]: c["title"] for c in b.summary.get("checks", [])},
     )
 
 

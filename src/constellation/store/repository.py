@@ -858,16 +858,30 @@ class Repository:
         *,
         entity: str | None = None,
         entity_id: str | None = None,
+        actor: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
         limit: int = 100,
         offset: int = 0,
     ) -> list[ChangeOut]:
+        """The change log, newest first. `actor` matches text in who made the change (case
+        aside); `since` and `until` are the first and last day (UTC) it was made on."""
         ws = self._workspace_row(workspace)
         stmt = select(Change).where(Change.workspace_pk == ws.pk)
         if entity:
             stmt = stmt.where(Change.entity == entity)
         if entity_id:
             stmt = stmt.where(Change.entity_id == entity_id)
+        if actor:
+            stmt = stmt.where(func.lower(Change.actor).contains(actor.lower(), autoescape=True))
+        if since:
+            stmt = stmt.where(Change.at >= dt.datetime.combine(since, dt.time(), dt.UTC))
+        if until:
+            end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
+            stmt = stmt.where(Change.at < end)
         stmt = stmt.order_by(Change.pk.desc()).offset(offset).limit(limit)
+        rows = list(self.session.scalars(stmt))
+        names = self._labels(ws.pk, rows)
         return [
             ChangeOut(
                 workspace=ws.slug,
@@ -879,9 +893,84 @@ class Repository:
                 at=c.at,
                 before=c.before,
                 after=c.after,
+                label=_change_label(c, names),
             )
-            for c in self.session.scalars(stmt)
+            for c in rows
         ]
+
+    def _labels(self, workspace_pk: int, rows: Sequence[Change]) -> dict[str, str]:
+        """The current labels of the nodes the ties in `rows` join (a deleted node keeps the
+        label its last logged state had)."""
+        ids: set[str] = set()
+        for c in rows:
+            if c.entity == "edge":
+                state = c.after or c.before or {}
+                ids |= {i for i in (state.get("source"), state.get("target")) if isinstance(i, str)}
+        if not ids:
+            return {}
+        names = {
+            nid: label
+            for nid, label in self.session.execute(
+                select(Node.id, Node.label).where(
+                    Node.workspace_pk == workspace_pk, Node.id.in_(ids)
+                )
+            )
+        }
+        for gone in ids - set(names):
+            last = self.session.scalar(
+                select(Change)
+                .where(
+                    Change.workspace_pk == workspace_pk,
+                    Change.entity == "node",
+                    Change.entity_id == gone,
+                )
+                .order_by(Change.pk.desc())
+                .limit(1)
+            )
+            logged = (last.after or last.before) if last is not None else None
+            if logged:
+                names[gone] = logged.get("label") or gone
+        return names
+
+    def version_of(
+        self, workspace: str, entity: Literal["node", "edge"], ident: str, version: int
+    ) -> dict[str, Any]:
+        """A record as it was at one version: the logged state the change to that version
+        left (the newest, should an id have been deleted and made again)."""
+        ws = self._workspace_row(workspace)
+        found = self.session.scalars(
+            select(Change)
+            .where(
+                Change.workspace_pk == ws.pk,
+                Change.entity == entity,
+                Change.entity_id == ident,
+                Change.version == version,
+            )
+            .order_by(Change.pk.desc())
+        )
+        for c in found:
+            if c.after is not None:
+                return c.after
+        raise NotFound(f"version {version} of {entity}", ident, ws.slug)
+
+    def restore_node_version(
+        self, workspace: str, node_id: str, version: int, expected_version: int | None = None
+    ) -> NodeOut:
+        """Give a node back the values it had at `version`: an ordinary edit (a new version,
+        logged as an update), never a rewrite of the history."""
+        current = self.get_node(workspace, node_id)
+        old = self.version_of(workspace, "node", node_id, version)
+        changes = _restoring(current.model_dump(mode="json"), old, ("label",))
+        return self.update_node(workspace, node_id, changes, expected_version)
+
+    def restore_edge_version(
+        self, workspace: str, edge_id: str, version: int, expected_version: int | None = None
+    ) -> EdgeOut:
+        """Give a tie back the values it had at `version` (its ends too): an ordinary edit."""
+        current = self.get_edge(workspace, edge_id)
+        old = self.version_of(workspace, "edge", edge_id, version)
+        changes = _restoring(current.model_dump(mode="json"), old, ("source", "target"))
+        return self.update_edge(workspace, edge_id, changes, expected_version)
 
     # ------------------------------------------------------------------ map views
 
@@ -2045,6 +2134,32 @@ def _check_filter(key: str, value: Any) -> None:
         )
     if problems:
         raise InvalidRecords(problems)
+
+
+def _restoring(
+    current: dict[str, Any], old: dict[str, Any], own: tuple[str, ...]
+) -> dict[str, Any]:
+    """The change that turns `current` back into the logged `old`: its fields replaced, and
+    the properties and attributes it did not have removed (None removes a key)."""
+    changes: dict[str, Any] = {k: old.get(k) for k in (*own, "tags", "valid_from", "valid_to")}
+    changes["tags"] = changes["tags"] or []
+    for group in ("properties", "attributes"):
+        was = old.get(group) or {}
+        changes[group] = {k: None for k in current.get(group) or {} if k not in was} | was
+    return changes
+
+
+def _change_label(change: Change, names: dict[str, str]) -> str | None:
+    """How a change's record is named for people (see ChangeOut.label)."""
+    state = change.after or change.before or {}
+    if change.entity == "node":
+        return state.get("label") or change.entity_id
+    if change.entity == "edge":
+        s, t = state.get("source"), state.get("target")
+        if s is None or t is None:
+            return change.entity_id
+        return f"{names.get(s, s)} → {names.get(t, t)}"
+    return state.get("name") or change.entity_id
 
 
 def _logged(record: NodeOut | EdgeOut | dict[str, Any] | None) -> dict[str, Any] | None:
