@@ -85,3 +85,36 @@ def test_a_long_list_is_cut_with_the_count_left_out(demo_db):
     with Store(demo_db).repository() as repo:
         nodes = repo.count_nodes("la-compact")
     assert f"… and {nodes - 3} more: narrow the list" in out
+
+
+def test_diff_names_the_ties_by_their_ends_labels(demo_db):
+    code, out = run("diff", "2016-01-01", "2017-06-01", "-w", "la-compact", "--db", demo_db)
+    assert code == 0
+    said = " ".join(out.split())
+    code, raw = run(
+        "diff", "2016-01-01", "2017-06-01", "-w", "la-compact", "--db", demo_db, "-f", "json"
+    )
+    first = json.loads(raw)["edges"]["added"][0]
+    assert first["source_label"] != first["source"]
+    tie = f"{first['source_label']} {first['kind'].replace('_', ' ')} {first['target_label']}"
+    assert tie in said
+    assert f"{first['source']} {first['kind']}" not in said
+
+
+def test_whatif_says_the_question_by_labels(demo_db):
+    code, out = run(
+        "whatif",
+        "--without",
+        "unite-la",
+        "--disband",
+        "joint-advocacy",
+        "-w",
+        "la-compact",
+        "--db",
+        demo_db,
+    )
+    assert code == 0
+    with Store(demo_db).repository() as repo:
+        group = repo.get_node("la-compact", "joint-advocacy").label
+    first = " ".join(out.splitlines()[0].split())
+    assert first.startswith(f"la-compact: if UNITE-LA leaves; {group} disbands — health ")

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from constellation.analysis.findings import AuditReport, Finding
     from constellation.analysis.params import AuditParams
+    from constellation.analysis.timeline import EdgeRef
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -213,8 +214,8 @@ def diff(
     changes: list[tuple[str, str, list[str]]] = [
         ("nodes", "added", [n.label for n in result.nodes.added]),
         ("nodes", "ended", [n.label for n in result.nodes.ended]),
-        ("edges", "added", [f"{e.source} {e.kind} {e.target}" for e in result.edges.added]),
-        ("edges", "ended", [f"{e.source} {e.kind} {e.target}" for e in result.edges.ended]),
+        ("ties", "added", [_tie(e) for e in result.edges.added]),
+        ("ties", "ended", [_tie(e) for e in result.edges.ended]),
     ]
     for what, change, names in changes:
         if names:
@@ -228,6 +229,11 @@ def diff(
     if f.resolved:
         out.print(_findings_table(f.resolved, f"{len(f.resolved)} finding(s) resolved"))
     out.print(f"  {f.persisting} finding(s) unchanged.")
+
+
+def _tie(e: EdgeRef) -> str:
+    """A tie in words, by its ends' labels: "First 5 LA convenes Kindergarten Readiness"."""
+    return f"{e.source_label or e.source} {e.kind.replace('_', ' ')} {e.target_label or e.target}"
 
 
 @app.command()
