@@ -143,7 +143,7 @@ function renderEdgeActions(record) {
     : "A new tie";
   if (!record) return;
   const endForm = h("form", { class: "filters", id: "end-form", novalidate: true },
-    h("label", {}, "Stopped on ", h("input", { type: "date", id: "end-date", name: "valid_to",
+    h("label", {}, "on ", h("input", { type: "date", id: "end-date", name: "valid_to",
       value: record.valid_to || today(), "aria-label": "The last day the tie held" })),
     h("button", { type: "submit", id: "end-edge" }, "End this tie"),
     h("div", { class: "field-error", id: "err-end-form-valid_to", role: "alert" }));
@@ -164,11 +164,12 @@ function renderEdgeActions(record) {
     h("button", { type: "button", class: "danger", id: "confirm-delete-edge",
       onclick: () => edgeAction("delete", { method: "DELETE" }, null, () => "Deleted the tie.") }, "Yes, delete it"),
     " ", h("button", { type: "button", class: "secondary", onclick: () => { confirmBox.hidden = true; } }, "Keep it"));
-  box.append(endForm, h("div", { class: "filters" }, state,
-    h("button", { type: "button", class: "secondary", id: "delete-edge",
-      onclick: () => { confirmBox.hidden = false; } }, "Delete…"),
-    h("button", { type: "button", class: "secondary", id: "new-edge", onclick: newEdge }, "Start a new tie")),
-  confirmBox);
+  box.append(h("span", { class: "title" }, "It stopped"), endForm,
+    h("span", { class: "title" }, "Or"), h("div", {}, h("div", { class: "filters" }, state,
+      h("button", { type: "button", class: "secondary", id: "delete-edge",
+        onclick: () => { confirmBox.hidden = false; } }, "Delete…"),
+      h("button", { type: "button", class: "secondary", id: "new-edge", onclick: newEdge }, "Start a new tie")),
+    confirmBox));
 }
 
 /** The answer to a change refused because the record moved on (412) or went (404): what

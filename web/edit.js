@@ -141,13 +141,13 @@ function renderNodeActions(record) {
     h("button", { type: "button", class: "danger", id: "confirm-delete-node",
       onclick: () => nodeAction("delete", { method: "DELETE" }) }, "Yes, delete it"),
     " ", h("button", { type: "button", class: "secondary", onclick: () => { confirmBox.hidden = true; } }, "Keep it"));
-  box.append(h("div", { class: "filters" },
+  box.append(h("span", { class: "title" }, "This node"), h("div", {}, h("div", { class: "filters" },
     archived ? h("span", { class: "badge tie-archived", id: "node-archived" }, `archived ${record.archived_at.slice(0, 10)}`) : null,
     h("button", { type: "button", class: "secondary", id: archived ? "restore-node" : "archive-node",
       onclick: () => nodeAction(archived ? "restore" : "archive", { method: "POST" }) },
       archived ? "Restore it" : "Archive it"),
     h("button", { type: "button", class: "secondary", id: "delete-node",
-      onclick: () => { confirmBox.hidden = false; } }, "Delete…")), confirmBox);
+      onclick: () => { confirmBox.hidden = false; } }, "Delete…")), confirmBox));
 }
 
 async function nodeAction(action, request, cascade) {
