@@ -18,6 +18,7 @@ PAGES = [
     "find.html",
     "funding.html",
     "edit.html",
+    "workspaces.html",
 ]
 
 
