@@ -122,7 +122,9 @@ function buildEdgeForm(kindName, record) {
   for (const [name, spec] of Object.entries(kind.properties)) {
     const input = inputFor(name, spec, record ? record.properties[name] : undefined);
     input.id = `e-${name}`;
-    fieldRow(form, name, (spec.title || name).replace(/_/g, " "), input, spec.description);
+    // from the name: an enum's own title is its type's (ConvenerRole), not the field's
+    const title = name.replace(/_/g, " ");
+    fieldRow(form, name, title[0].toUpperCase() + title.slice(1), input, spec.description);
   }
   const dated = (name, title, hint) => fieldRow(form, name, title, h("input", { id: `e-${name}`, name, type: "date",
     value: record && record[name] ? record[name] : "" }), hint);

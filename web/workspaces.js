@@ -77,7 +77,7 @@ function renamePanel(w) {
       h("div", { class: "muted" }, "Change it only if you must: links and bookmarks with the old id stop working."),
       h("div", { class: "field-error", id: "err-ws-edit-slug", role: "alert" })),
     h("label", { for: "ws-edit-description" }, "Description"),
-    h("div", {}, h("textarea", { id: "ws-edit-description", name: "description", rows: 2 }, w.description || ""),
+    h("div", {}, h("textarea", { id: "ws-edit-description", name: "description", rows: 2, cols: 44 }, w.description || ""),
       h("div", { class: "field-error", id: "err-ws-edit-description", role: "alert" })),
     h("span"), h("div", { class: "filters" }, h("button", { type: "submit", id: "ws-edit-save" }, `Save ${w.name}`),
       h("button", { type: "button", class: "secondary", onclick: () => clear(panel) }, "Cancel")));
