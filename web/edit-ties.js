@@ -13,6 +13,12 @@ const labels = new Map();  // node id → {label, kind}, read once
 
 function today() { return new Date().toISOString().slice(0, 10); }
 
+function dayAfter(day) {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
 /** Where a tie stands on a date: archived, ended, not yet begun, or current. */
 function tieState(e, day) {
   if (e.archived_at) return "archived";
@@ -199,7 +205,9 @@ async function edgeAction(action, request, form, said) {
       editingEdge = { id: editingEdge.id, etag: result.headers.get("ETag"), record: result.data };
       buildEdgeForm(result.data.kind, result.data);
     }
-    clear(status).append(h("div", { class: "ok-box", role: "status", id: "edge-saved" }, message));
+    const ended = action === "end" ? h("span", {}, " ", h("a", { id: "ended-map", href: pageUrl("map.html",
+      { as_of: dayAfter(result.data.valid_to), focus: result.data.source }) }, `See the map on ${dayAfter(result.data.valid_to)}`)) : null;
+    clear(status).append(h("div", { class: "ok-box", role: "status", id: "edge-saved" }, message, ended));
     if (tieNode) await showTies(tieNode);
   } catch (error) {
     if (error.status === 412 || error.status === 404) {

@@ -88,6 +88,7 @@ def test_ending_a_tie_sets_valid_to_and_the_map_drops_it_after_that_day(page, li
     page.click("#end-edge")
     page.wait_for_selector("#edge-saved")
     assert "held until 2024-06-30" in page.text_content("#edge-saved")
+    assert "as_of=2024-07-01" in page.get_attribute("#ended-map", "href")
     after = stored_edge(db, tie)
     assert after.valid_to == dt.date(2024, 6, 30)
     assert after.version == before.version + 1
