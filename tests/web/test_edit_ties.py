@@ -284,6 +284,14 @@ def test_a_node_changed_meanwhile_is_answered_clearly(page, live):
     page.wait_for_selector("#node-conflict")
     assert "someone else changed this node" in page.text_content("#node-conflict")
     assert httpx.get(f"{base}/api/workspaces/{WS}/nodes/first-5-la").json()["archived_at"] is None
+    # saving the stale form is refused the same way, theirs kept
+    page.fill("#f-staff_capacity", "2")
+    page.evaluate("document.querySelector('#node-status').textContent = ''")
+    page.click("#save-node")
+    page.wait_for_selector("#node-conflict")
+    assert "Nothing was saved" in page.text_content("#node-conflict")
+    stored = httpx.get(f"{base}/api/workspaces/{WS}/nodes/first-5-la").json()
+    assert stored["properties"]["staff_capacity"] == 7
     page.click("#node-conflict-reload")
     page.wait_for_function("document.querySelector('#f-staff_capacity').value === '7'")
     assert other_errors(page, 412) == []
