@@ -291,7 +291,14 @@ function picker({ id, label, kinds, placeholder, onchange, single, archived, sho
     else if (!chosen.some((c) => c.id === item.id)) chosen.push(item);
     input.value = ""; clear(note); close(); renderChips(); changed(); input.focus();
   };
-  const search = async () => {
+  let inflight = null;  // the search under way, so that Enter waits for its answer
+  const search = () => {
+    const run = lookUp();
+    inflight = run;
+    run.finally(() => { if (inflight === run) inflight = null; });
+    return run;
+  };
+  const lookUp = async () => {
     const text = input.value.trim();
     const mine = ++asked;
     let pages;
@@ -351,6 +358,8 @@ function picker({ id, label, kinds, placeholder, onchange, single, archived, sho
       if (timer) {  // typed, not yet searched: search now, then pick the best match
         clearTimeout(timer); timer = null;
         search().then(choose);
+      } else if (inflight) {  // searched, the answer not back yet: pick once it is
+        inflight.then(choose);
       } else {
         choose();
       }

@@ -96,6 +96,7 @@ async function saveNode(event) {
       for (const [k, v] of Object.entries(body.properties)) if (v === null) delete body.properties[k];
       saved = await api(wsPath("/nodes"), { method: "POST", body });
       if (saved.kind === "indicator") { indicators.push(saved); setupValues(); }
+      await openNode(saved.id);  // made: open it, so the next save changes it rather than adds another
     }
     clearErrors(form);
     clear(status).append(h("div", { class: "ok-box", role: "status", id: "node-saved" },
