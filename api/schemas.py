@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated, Any, Generic, Literal, Protocol, TypeVar, Union
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from constellation import vocabulary as vocab
 from constellation.records import EdgeOut, NodeOut
@@ -151,12 +151,19 @@ class Neighbourhood(BaseModel):
     edges: list[EdgeOut]
 
 
+WorkspaceName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    Field(description="What people call it; not blank (leave it out to keep it, or the id)."),
+]
+
+
 class WorkspaceCreate(BaseModel):
     model_config = _STRICT
     slug: str = Field(
         ..., pattern=WORKSPACE_ID.pattern, description="The workspace id used in addresses."
     )
-    name: str | None = Field(None, max_length=300)
+    name: WorkspaceName | None = None
     description: str | None = Field(None, max_length=5000)
     public_read: bool = Field(False, description="Open to anonymous readers (a public map).")
 
@@ -166,7 +173,7 @@ class WorkspacePatch(BaseModel):
     slug: str | None = Field(
         None, pattern=WORKSPACE_ID.pattern, description="A new id: renames the workspace."
     )
-    name: str | None = Field(None, max_length=300)
+    name: WorkspaceName | None = None
     description: str | None = Field(None, max_length=5000)
     public_read: bool | None = None
 

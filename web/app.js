@@ -14,6 +14,7 @@ const PAGES = [
   ["duplicates.html", "Duplicates"],
   ["edit.html", "Edit"],
 ];
+const ADMIN_PAGES = [["workspaces.html", "Workspaces"]];  // in the menu for admins only
 let session = { signed_in: false };  // who the sign-in cookie says we are (GET /api/session)
 let workspace = null;  // the workspace this page shows, as GET /api/workspaces lists it
 
@@ -38,10 +39,11 @@ function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return
 function params() { return new URLSearchParams(location.search); }
 
 class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, headers) {
     super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
     this.status = status;
     this.problem = problem || {};
+    this.headers = headers || new Headers();  // a 412 carries the current version's ETag
   }
 }
 
@@ -58,7 +60,7 @@ async function api(path, options = {}) {
                                        credentials: "same-origin" });
   const type = response.headers.get("content-type") || "";
   const data = type.includes("json") ? await response.json() : await response.text();
-  if (!response.ok) throw new ApiError(response.status, typeof data === "object" ? data : null);
+  if (!response.ok) throw new ApiError(response.status, typeof data === "object" ? data : null, response.headers);
   if (options.withHeaders) return { data, headers: response.headers };
   return data;
 }
@@ -86,6 +88,26 @@ function showError(container, error) {
   return box;
 }
 
+function clearErrors(form) {
+  form.querySelectorAll(".field-error").forEach((e) => { e.textContent = ""; });
+}
+
+/** Put each problem next to its field (an element `err-FORMID-FIELD`); the rest in the status box. */
+function showProblems(form, status, error) {
+  clearErrors(form);
+  const errors = (error.problem && error.problem.errors) || [];
+  const names = new Set([...form.elements].map((e) => e.name).filter(Boolean));
+  let placed = 0;
+  for (const e of errors) {
+    const loc = (e.loc || []).map(String);
+    const field = [...loc].reverse().find((part) => names.has(part));
+    const box = field && document.getElementById(`err-${form.id}-${field}`);
+    if (box) { box.textContent = e.msg; placed += 1; }
+  }
+  if (!placed || placed < errors.length || !errors.length) showError(clear(status), error);
+  else clear(status).append(h("div", { class: "error-box", role: "alert" }, "Nothing was saved: see the fields marked above."));
+}
+
 function severityBadge(severity) {
   return h("span", { class: `badge sev-${severity}` }, severity);
 }
@@ -106,18 +128,21 @@ function findingItem(f) {
     h("div", { class: "next" }, f.suggestion));
 }
 
-/** The header: brand, pages, workspace picker and sign-in; then the page's own code. */
-async function boot(pageInit) {
+/** The header: brand, pages, workspace picker and sign-in; then the page's own code.
+    `withoutWorkspace`: the page runs even when no workspace is there to show (the
+    workspaces page, where an admin makes the first one). */
+async function boot(pageInit, { withoutWorkspace = false } = {}) {
   const here = location.pathname.split("/").pop() || "index.html";
   const picker = h("select", { id: "workspace", "aria-label": "Workspace" });
   const signin = h("form", { class: "signin", id: "signin" });
+  const link = ([file, title]) => h("a", { href: pageUrl(file), "aria-current": file === here ? "page" : null }, title);
+  const nav = h("nav", {}, PAGES.map(link));
   const header = h("header", { class: "top" },
     h("a", { class: "brand", href: pageUrl("index.html") }, "Constellation"),
-    h("nav", {}, PAGES.map(([file, title]) =>
-      h("a", { href: pageUrl(file), "aria-current": file === here ? "page" : null }, title))),
-    h("span", { class: "spacer" }), picker, signin);
+    nav, h("span", { class: "spacer" }), picker, signin);
   document.body.prepend(header);
   try { session = await api("/api/session"); } catch (error) { session = { signed_in: false }; }
+  if (session.role === "admin" || ADMIN_PAGES.some(([file]) => file === here)) nav.append(...ADMIN_PAGES.map(link));
   renderSignin(signin);
 
   let workspaces = [];
@@ -138,7 +163,7 @@ async function boot(pageInit) {
     location.search = q.toString();
   });
   if (ws()) localStorage.setItem("constellation.workspace", ws());
-  if (!workspaces.length) {
+  if (!workspaces.length && !withoutWorkspace) {
     document.querySelector("main").append(h("p", { class: "muted" },
       "No workspace to show. Sign in with a token, or run `constellation demo`."));
     markReady();
@@ -245,8 +270,11 @@ function sortHeader(title, onsort) {
     chips, each with a remove button. Keyboard: arrows move, Enter picks, Escape closes.
 
     picker({id, label, kinds, placeholder, onchange}) → {element, items(), set(items), add(item)};
-    an item is {id, label, kind} and may carry `problem` (shown on its chip, e.g. "not found"). */
-function picker({ id, label, kinds, placeholder, onchange }) {
+    an item is {id, label, kind} and may carry `problem` (shown on its chip, e.g. "not found").
+    `kinds` may hold "*" (any kind); `single` keeps one pick (a new one replaces it);
+    `archived` searches archived records too; `showLabel: false` leaves the label to the
+    caller's own (the input gets it as its aria-label). */
+function picker({ id, label, kinds, placeholder, onchange, single, archived, showLabel = true }) {
   const SHOW = 20;
   let chosen = [];
   let options = [];
@@ -257,10 +285,12 @@ function picker({ id, label, kinds, placeholder, onchange }) {
   const chips = h("ul", { class: "chips", id: `${id}-chosen`, "aria-label": `${label}: chosen` });
   const input = h("input", { type: "text", id, role: "combobox", autocomplete: "off",
                              "aria-autocomplete": "list", "aria-expanded": "false",
-                             "aria-controls": listId, placeholder: placeholder || "type a name" });
+                             "aria-controls": listId, placeholder: placeholder || "type a name",
+                             "aria-label": showLabel ? null : label });
+  const anyKind = kinds.includes("*");
   const list = h("ul", { class: "options", id: listId, role: "listbox", hidden: true, "aria-label": label });
   const note = h("div", { class: "muted picker-note", id: `${id}-note`, "aria-live": "polite" });
-  const element = h("div", { class: "picker" }, h("label", { for: id }, label), chips,
+  const element = h("div", { class: "picker" }, showLabel ? h("label", { for: id }, label) : null, chips,
                     h("div", { class: "picker-box" }, input, list), note);
 
   const renderChips = () => {
@@ -288,16 +318,28 @@ function picker({ id, label, kinds, placeholder, onchange }) {
     }
   };
   const pick = (item) => {
-    if (!chosen.some((c) => c.id === item.id)) chosen.push(item);
+    if (single) chosen = [item];
+    else if (!chosen.some((c) => c.id === item.id)) chosen.push(item);
     input.value = ""; clear(note); close(); renderChips(); changed(); input.focus();
   };
-  const search = async () => {
+  let inflight = null;  // the search under way, so that Enter waits for its answer
+  const search = () => {
+    const run = lookUp();
+    inflight = run;
+    run.finally(() => { if (inflight === run) inflight = null; });
+    return run;
+  };
+  const lookUp = async () => {
     const text = input.value.trim();
     const mine = ++asked;
     let pages;
     try {
-      pages = await Promise.all(kinds.map((kind) => api(wsPath("/nodes?" +
-        new URLSearchParams({ q: text, kind, limit: String(SHOW) }).toString()))));
+      pages = await Promise.all((anyKind ? [null] : kinds).map((kind) => {
+        const ask = new URLSearchParams({ q: text, limit: String(SHOW) });
+        if (kind) ask.set("kind", kind);
+        if (archived) ask.set("include_archived", "true");
+        return api(wsPath(`/nodes?${ask}`));
+      }));
     } catch (error) {
       if (mine === asked) { clear(note).append(error.message); close(); }
       return;
@@ -312,7 +354,8 @@ function picker({ id, label, kinds, placeholder, onchange }) {
     options.forEach((n, i) => list.append(h("li", { role: "option", id: `${id}-option-${i}`,
       "aria-selected": "false", dataset: { id: n.id },
       onmousedown: (event) => { event.preventDefault(); pick({ id: n.id, label: n.label, kind: n.kind }); } },
-      n.label, kinds.length > 1 ? h("span", { class: "muted" }, ` ${n.kind.replace(/_/g, " ")}`) : null)));
+      n.label, kinds.length > 1 || anyKind ? h("span", { class: "muted" }, ` ${n.kind.replace(/_/g, " ")}`) : null,
+      n.archived_at ? h("span", { class: "muted" }, " (archived)") : null)));
     const shown = pages.reduce((n, p) => n + p.items.length, 0);
     clear(note).append(!total ? `Nothing called “${text}”.`
       : total > shown ? `${shown} of ${total} shown: type more of the name.` : "");
@@ -351,6 +394,8 @@ function picker({ id, label, kinds, placeholder, onchange }) {
       if (timer) {  // typed, not yet searched: search now, then pick the best match
         clearTimeout(timer); timer = null;
         search().then(choose);
+      } else if (inflight) {  // searched, the answer not back yet: pick once it is
+        inflight.then(choose);
       } else {
         choose();
       }

@@ -73,9 +73,21 @@ async function setupPartnerLinks() {
     }
     return;
   }
-  const orgs = await api(wsPath("/nodes?kind=organization&limit=1000"));
+  // the suggestions follow what is typed, searched over the whole workspace
   const list = document.getElementById("link-orgs");
-  for (const o of orgs.items.slice().sort(byLabel)) list.append(h("option", { value: o.label }));
+  let asked = 0, timer = null;
+  const suggest = async () => {
+    const mine = ++asked;
+    const q = new URLSearchParams({ kind: "organization", q: document.getElementById("link-org").value.trim(), limit: "20" });
+    try {
+      const found = await api(wsPath(`/nodes?${q}`));
+      if (mine !== asked) return;
+      clear(list);
+      for (const o of found.items.slice().sort(byLabel)) list.append(h("option", { value: o.label }));
+    } catch (error) { /* the suggestions only help; making the link says what is wrong */ }
+  };
+  document.getElementById("link-org").addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(suggest, 150); });
+  await suggest();
   const expires = document.getElementById("link-expires");
   expires.value = new Date(Date.now() + 90 * DAY).toISOString().slice(0, 10);
   document.getElementById("link-form").addEventListener("submit", async (event) => {

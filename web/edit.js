@@ -1,5 +1,6 @@
 "use strict";
-let schema, nodes = [], editing = null;  // editing: {id, etag} of the node being changed
+let schema, indicators = [], editing = null;  // editing: {id, etag, record} of the node being changed
+let findPicker = null, tiePicker = null;
 
 const LONG_TEXT = new Set(["description", "common_vision", "commitment", "magnetic_attractor", "notes", "purpose"]);
 
@@ -41,26 +42,6 @@ function readValue(el) {
   if (el.dataset.type === "number") return Number(raw);
   if (el.dataset.type === "json") { try { return JSON.parse(raw); } catch (e) { return raw; } }
   return raw;
-}
-
-function clearErrors(form) {
-  form.querySelectorAll(".field-error").forEach((e) => { e.textContent = ""; });
-}
-
-/** Put each problem next to its field; the rest in the status box. */
-function showProblems(form, status, error) {
-  clearErrors(form);
-  const errors = (error.problem && error.problem.errors) || [];
-  const names = new Set([...form.elements].map((e) => e.name).filter(Boolean));
-  let placed = 0;
-  for (const e of errors) {
-    const loc = (e.loc || []).map(String);
-    const field = [...loc].reverse().find((part) => names.has(part));
-    const box = field && document.getElementById(`err-${form.id}-${field}`);
-    if (box) { box.textContent = e.msg; placed += 1; }
-  }
-  if (!placed || placed < errors.length || !errors.length) showError(clear(status), error);
-  else clear(status).append(h("div", { class: "error-box", role: "alert" }, "Nothing was saved: see the fields marked above."));
 }
 
 function buildNodeForm(kindName, record) {
@@ -106,81 +87,106 @@ async function saveNode(event) {
       const result = await api(wsPath(`/nodes/${encodeURIComponent(editing.id)}`),
         { method: "PATCH", body, headers: { "If-Match": editing.etag }, withHeaders: true });
       saved = result.data;
-      editing.etag = result.headers.get("ETag");
+      editing = { id: saved.id, etag: result.headers.get("ETag"), record: saved };
+      renderNodeActions(saved);
     } else {
       body.kind = kindName;
       if (!body.valid_from) delete body.valid_from;
       if (!body.valid_to) delete body.valid_to;
       for (const [k, v] of Object.entries(body.properties)) if (v === null) delete body.properties[k];
       saved = await api(wsPath("/nodes"), { method: "POST", body });
-      nodes.push(saved);
-      refreshLists();
+      if (saved.kind === "indicator") { indicators.push(saved); setupValues(); }
+      await openNode(saved.id);  // made: open it, so the next save changes it rather than adds another
     }
     clearErrors(form);
     clear(status).append(h("div", { class: "ok-box", role: "status", id: "node-saved" },
       `Saved ${saved.label} (${saved.kind}, version ${saved.version}).`));
   } catch (error) {
-    showProblems(form, status, error);
+    if (editing && (error.status === 412 || error.status === 404)) {
+      conflictMessage(status, error, "node", () => openNode(editing.id), "node-conflict");
+    } else showProblems(form, status, error);
   }
 }
 
-function refreshLists() {
-  const list = clear(document.getElementById("node-list"));
-  for (const n of nodes) list.append(h("option", { value: n.label }, n.kind));
-  buildEdgeForm(document.getElementById("e-kind") ? document.getElementById("e-kind").value : "participates_in");
-}
-
-function buildEdgeForm(kindName) {
-  const form = clear(document.getElementById("edge-form"));
-  const kind = schema.edge_kinds.find((k) => k.name === kindName);
-  const kindSel = h("select", { id: "e-kind", name: "kind" },
-    schema.edge_kinds.map((k) => option(k.name, k.name.replace(/_/g, " "), k.name === kindName)));
-  kindSel.addEventListener("change", () => buildEdgeForm(kindSel.value));
-  fieldRow(form, "kind", "Kind", kindSel, kind.description);
-  const ends = (allowed) => nodes.filter((n) => allowed.includes("*") || allowed.includes(n.kind))
-    .sort(byLabel);
-  fieldRow(form, "source", "From", h("select", { id: "e-source", name: "source" },
-    ends(kind.sources).map((n) => option(n.id, `${n.label} (${n.kind})`))), kind.sources.join(" or "));
-  fieldRow(form, "target", "To", h("select", { id: "e-target", name: "target" },
-    ends(kind.targets).map((n) => option(n.id, `${n.label} (${n.kind})`))), kind.targets.join(" or "));
-  for (const [name, spec] of Object.entries(kind.properties)) {
-    const input = inputFor(name, spec, undefined);
-    input.id = `e-${name}`;
-    fieldRow(form, name, name.replace(/_/g, " "), input, spec.description);
-  }
-  form.append(h("span"), h("div", {}, h("button", { type: "submit", id: "save-edge" }, "Add this tie")));
-}
-
-async function saveEdge(event) {
-  event.preventDefault();
-  const form = event.target, status = document.getElementById("edge-status");
-  const kind = schema.edge_kinds.find((k) => k.name === form.elements.kind.value);
-  const properties = {};
-  for (const name of Object.keys(kind.properties)) {
-    const value = readValue(form.elements[name]);
-    if (value !== undefined) properties[name] = value;
-  }
-  const body = { kind: kind.name, source: form.elements.source.value, target: form.elements.target.value, properties };
+/** Open one node in the form, with the version it is at, and list its ties below. */
+async function openNode(id) {
+  const status = clear(document.getElementById("node-status"));
   try {
-    const saved = await api(wsPath("/edges"), { method: "POST", body });
-    clearErrors(form);
-    clear(status).append(h("div", { class: "ok-box", role: "status", id: "edge-saved" }, `Saved the tie ${saved.id}.`));
-  } catch (error) {
-    showProblems(form, status, error);
-    if (error.status === 409 && error.problem && error.problem.existing_id) {
-      // the tie is there already: say where, on the map, between the same two records
-      status.querySelector(".error-box").append(" ",
-        h("a", { id: "existing-tie", href: pageUrl("map.html") + `#focus=${encodeURIComponent(body.source)},${encodeURIComponent(body.target)}` },
-          `See ${error.problem.existing_id} on the map`));
+    const result = await api(wsPath(`/nodes/${encodeURIComponent(id)}`), { withHeaders: true });
+    editing = { id, etag: result.headers.get("ETag"), record: result.data };
+    buildNodeForm(result.data.kind, result.data);
+    renderNodeActions(result.data);
+    const item = { id: result.data.id, label: result.data.label, kind: result.data.kind };
+    findPicker.set([item]);
+    tiePicker.set([item]);
+    await showTies(result.data);
+  } catch (error) { showError(status, error); }
+}
+
+function newNode() {
+  editing = null;
+  findPicker.set([]);
+  clear(document.getElementById("node-status"));
+  buildNodeForm("organization", null);
+  renderNodeActions(null);
+}
+
+/** Archive or restore, delete: the actions on an open node, each with If-Match. A node that
+    still has ties is deleted only with them, and only once asked again. */
+function renderNodeActions(record) {
+  const box = clear(document.getElementById("node-actions"));
+  if (!record) return;
+  const archived = !!record.archived_at;
+  const confirmBox = h("div", { id: "delete-node-confirm", hidden: true, class: "confirm" },
+    `Delete ${record.label} for good? Only its change log remains; to keep it in the history, archive it instead. `,
+    h("button", { type: "button", class: "danger", id: "confirm-delete-node",
+      onclick: () => nodeAction("delete", { method: "DELETE" }) }, "Yes, delete it"),
+    " ", h("button", { type: "button", class: "secondary", onclick: () => { confirmBox.hidden = true; } }, "Keep it"));
+  box.append(h("span", { class: "title" }, "This node"), h("div", {}, h("div", { class: "filters" },
+    archived ? h("span", { class: "badge tie-archived", id: "node-archived" }, `archived ${record.archived_at.slice(0, 10)}`) : null,
+    h("button", { type: "button", class: "secondary", id: archived ? "restore-node" : "archive-node",
+      onclick: () => nodeAction(archived ? "restore" : "archive", { method: "POST" }) },
+      archived ? "Restore it" : "Archive it"),
+    h("button", { type: "button", class: "secondary", id: "delete-node",
+      onclick: () => { confirmBox.hidden = false; } }, "Delete…")), confirmBox));
+}
+
+async function nodeAction(action, request, cascade) {
+  const status = document.getElementById("node-status");
+  const label = editing.record.label;
+  const path = `/nodes/${encodeURIComponent(editing.id)}` + (action === "delete" ? (cascade ? "?cascade=true" : "")
+    : `/${action}`);
+  try {
+    const result = await api(wsPath(path), Object.assign({ headers: { "If-Match": editing.etag }, withHeaders: true }, request));
+    if (action === "delete") {
+      newNode();
+      tiePicker.set([]); showTies(null);
+      clear(status).append(h("div", { class: "ok-box", role: "status", id: "node-saved" },
+        `Deleted ${label}${cascade ? " and its ties" : ""}.`));
+      return;
     }
+    editing = { id: editing.id, etag: result.headers.get("ETag"), record: result.data };
+    buildNodeForm(result.data.kind, result.data);
+    renderNodeActions(result.data);
+    clear(status).append(h("div", { class: "ok-box", role: "status", id: "node-saved" },
+      action === "archive" ? `Archived ${label} (version ${result.data.version}): it leaves the map and the analyses but stays in the history; restore it any time.`
+        : `Restored ${label} (version ${result.data.version}).`));
+  } catch (error) {
+    if (error.status === 412 || error.status === 404) {
+      conflictMessage(status, error, "node", () => openNode(editing.id), "node-conflict");
+    } else if (error.status === 409 && action === "delete" && !cascade) {
+      const box = showError(clear(status), error);
+      box.textContent = `${label} still has ties: deleting it deletes them too. Archive it instead to keep them in the history. `;
+      box.append(h("button", { type: "button", class: "danger", id: "confirm-delete-cascade",
+        onclick: () => nodeAction("delete", request, true) }, "Delete it and its ties"));
+    } else showError(clear(status), error);
   }
 }
 
 /** The indicator picker of the dated-value form, and the groups its values already use. */
 function setupValues() {
   const select = clear(document.getElementById("v-indicator"));
-  const indicators = nodes.filter((n) => n.kind === "indicator")
-    .sort((a, b) => a.label.localeCompare(b.label));
+  indicators.sort(byLabel);
   select.append(option("", indicators.length ? "— pick one —" : "no indicator yet"),
     ...indicators.map((n) => option(n.id, n.label)));
   const groups = clear(document.getElementById("group-list"));
@@ -216,8 +222,8 @@ async function saveValue(event) {
       method: "PATCH", body: { properties: { values } },
       headers: { "If-Match": read.headers.get("ETag") }, withHeaders: true });
     const saved = result.data;
-    const index = nodes.findIndex((n) => n.id === saved.id);
-    if (index >= 0) nodes[index] = saved;
+    const index = indicators.findIndex((n) => n.id === saved.id);
+    if (index >= 0) indicators[index] = saved;
     setupValues();
     form.elements.indicator.value = saved.id;
     clear(status).append(h("div", { class: "ok-box", role: "status", id: "value-saved" },
@@ -226,6 +232,20 @@ async function saveValue(event) {
   } catch (error) {
     showProblems(form, status, error);
   }
+}
+
+/** Every node of a kind, page after page (a workspace holds few of the kinds asked for). */
+async function everyNode(kind) {
+  const found = [];
+  let cursor = null;
+  do {
+    const q = new URLSearchParams({ kind, limit: "1000" });
+    if (cursor) q.set("cursor", cursor);
+    const page = await api(wsPath(`/nodes?${q}`));
+    found.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return found;
 }
 
 async function setupImport() {
@@ -300,27 +320,16 @@ boot(async () => {
   document.getElementById("who").textContent = session.signed_in
     ? "Your changes are saved with your token's name in the change log."
     : "Editing needs an editor token: sign in at the top of the page. You can look around without one.";
-  const page = await api(wsPath("/nodes?limit=1000"));
-  nodes = page.items;
+  indicators = await everyNode("indicator");
+  findPicker = picker({ id: "find", label: "Change an existing one", kinds: ["*"], single: true, archived: true,
+    placeholder: "Type a name", onchange: (items) => { if (items.length && (!editing || editing.id !== items[0].id)) openNode(items[0].id); } });
+  document.getElementById("find-picker").append(findPicker.element);
   buildNodeForm("organization", null);
-  refreshLists();
+  tiePicker = setupTies();
   document.getElementById("node-form").addEventListener("submit", saveNode);
-  document.getElementById("edge-form").addEventListener("submit", saveEdge);
   setupValues();
   document.getElementById("value-form").addEventListener("submit", saveValue);
-  document.getElementById("new-node").addEventListener("click", () => {
-    editing = null; document.getElementById("find").value = "";
-    clear(document.getElementById("node-status")); buildNodeForm("organization", null);
-  });
-  document.getElementById("find").addEventListener("change", async (event) => {
-    const wanted = event.target.value.trim().toLowerCase();
-    const found = nodes.find((n) => n.label.toLowerCase() === wanted || n.id === wanted);
-    if (!found || (editing && editing.id === found.id)) return;  // change also fires on blur
-    const result = await api(wsPath(`/nodes/${encodeURIComponent(found.id)}`), { withHeaders: true });
-    editing = { id: found.id, etag: result.headers.get("ETag") };
-    clear(document.getElementById("node-status"));
-    buildNodeForm(result.data.kind, result.data);
-  });
+  document.getElementById("new-node").addEventListener("click", newNode);
   await setupImport();
   await setupPartnerLinks();
 });

@@ -19,6 +19,7 @@ PAGES = [
     "find.html",
     "funding.html",
     "edit.html",
+    "workspaces.html",
 ]
 
 
@@ -186,8 +187,10 @@ def test_an_edge_through_the_form(page, live):
     open_page(page, live, "edit.html")
     sign_in(page, live)
     page.select_option("#e-kind", "participates_in")
-    page.select_option("#e-source", "lausd")
-    page.select_option("#e-target", "health-sector-collaborative")
+    page.fill("#e-source", "Los Angeles Unified School District")  # type-ahead pickers
+    page.press("#e-source", "Enter")
+    page.fill("#e-target", "Health Sector Collaborative")
+    page.press("#e-target", "Enter")
     page.click("#save-edge")
     page.wait_for_selector("#edge-saved")
     store = Store(db)
