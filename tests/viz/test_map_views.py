@@ -244,7 +244,10 @@ def group_state(p: MapPage) -> dict:
         const records = window.constellationMap.data.records;
         const out = {groups: [], shownGroups: [], records: 0, shownRecords: 0};
         for (const n of items) {
-          if (n.kind === 'group') { out.groups.push(n.id); if (!n.hidden) out.shownGroups.push(n.id); }
+          if (n.kind === 'group') {
+            out.groups.push(n.id);
+            if (!n.hidden) out.shownGroups.push(n.id);
+          }
           else if (records[n.id]) { out.records += 1; if (!n.hidden) out.shownRecords += 1; }
         }
         return out;

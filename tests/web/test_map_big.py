@@ -65,7 +65,10 @@ def _groups(pg) -> dict:
         const groups = window.constellationMap.groups();
         const closed = new Set(window.constellationMap.clusters());
         for (const n of window.network.body.data.nodes.get()) {
-          if (n.kind === 'group') { out.groups.push(n.id); if (!n.hidden) out.shownGroups.push(n.id); }
+          if (n.kind === 'group') {
+            out.groups.push(n.id);
+            if (!n.hidden) out.shownGroups.push(n.id);
+          }
           else if (records[n.id]) { out.records += 1; if (!n.hidden) out.shownRecords += 1; }
         }
         for (const id of closed) for (const m of groups[id].members) {

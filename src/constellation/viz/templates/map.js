@@ -1697,12 +1697,19 @@
     listViews();
   });
   var step = -1;
+  /* What Present steps through: the views saved for the workspace on the server (a served
+   * map), in their order there, then the views kept in this browser. */
+  function presentViews() {
+    return sharedViews.map(function (v) { return { name: v.name, view: v.fragment, where: "saved for the workspace" }; })
+      .concat(savedViews().map(function (v) { return { name: v.name, view: v.view, where: "kept in this browser" }; }));
+  }
   function stepTo(i) {
-    var list = savedViews();
-    if (!list.length) { $("present-title").textContent = "No views kept yet: the map as it is."; return; }
+    var list = presentViews();
+    if (!list.length) { $("present-title").textContent = "No views saved or kept yet: the map as it is."; return; }
     step = (i + list.length) % list.length;
     showView(list[step].view);
-    $("present-title").textContent = (step + 1) + " / " + list.length + ": " + list[step].name;
+    $("present-title").textContent = (step + 1) + " / " + list.length + ": " + list[step].name +
+      " (" + list[step].where + ")";
   }
   function present(on) {
     document.body.classList.toggle("presenting", on);
@@ -1710,7 +1717,8 @@
     if (on) {
       var root = document.documentElement;
       if (root.requestFullscreen) root.requestFullscreen().catch(function () { /* not allowed here */ });
-      stepTo(0);
+      if (meta.views_url) listShared().then(function () { stepTo(0); });  // the list as it is now
+      else stepTo(0);
     } else if (document.fullscreenElement && document.exitFullscreen) {
       document.exitFullscreen().catch(function () {});
     }
