@@ -287,7 +287,12 @@
       var ids = members[k];
       if (ids.length < 2) return;
       var cid = "cluster:" + clusterBy + ":" + k;
-      groups[cid] = { id: cid, key: k, name: g.name(k), title: g.title, members: ids };
+      var name = g.name(k);
+      if (clusterBy === "community") {  // named after its best-connected member too
+        var top = ids.reduce(function (a, b) { return records[b].measure > records[a].measure || (records[b].measure === records[a].measure && b < a) ? b : a; });
+        name += " \u00b7 " + records[top].label;
+      }
+      groups[cid] = { id: cid, key: k, name: name, title: g.title, members: ids };
       groupOrder.push(cid);
       if (!opened_groups[cid]) ids.forEach(function (id) { folded[id] = cid; });
     });
