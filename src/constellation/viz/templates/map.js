@@ -292,7 +292,7 @@
         var top = ids.reduce(function (a, b) { return records[b].measure > records[a].measure || (records[b].measure === records[a].measure && b < a) ? b : a; });
         name += " \u00b7 " + records[top].label;
       }
-      groups[cid] = { id: cid, key: k, name: name, title: g.title, members: ids };
+      groups[cid] = { id: cid, key: k, name: name, short: g.name(k), title: g.title, members: ids };
       groupOrder.push(cid);
       if (!opened_groups[cid]) ids.forEach(function (id) { folded[id] = cid; });
     });
@@ -347,7 +347,7 @@
     var g = groups[cid], ids = g.members;
     var marks = ids.filter(function (id) { return worstMark(id) === "high"; }).length;
     var fill = groupFill(ids);
-    var label = (marks ? data.marks.high.badge + " " : "") + shortLabel(g.name) + " (" + ids.length.toLocaleString("en") + ")";
+    var label = (marks ? data.marks.high.badge + " " : "") + shortLabel(g.short) + " (" + ids.length.toLocaleString("en") + ")";
     return { id: cid, kind: "group", group_of: clusterBy, members: ids.length, shape: "dot",
       size: place.r, x: Math.round(place.x), y: Math.round(place.y), physics: false, hidden: false,
       label: label, borderWidth: marks ? 4 : 2,
@@ -360,6 +360,8 @@
   /* The group nodes and the ties between them, written into the DataSets with the other
    * `nodeUpdates` and `edgeUpdates` (one update of each: vis-network redoes its indices
    * after each), what changed only. */
+  var building = true;  // the first groups and ties go into the DataSets as they are made
+  var firstGroups = { nodes: [], edges: [] };
   function syncGroups(v, nodeUpdates, edgeUpdates) {
     var places = groupPlaces();
     var want = {};
@@ -380,9 +382,10 @@
         delete groupItems[cid];
       }
     });
-    if (gone.length) nodeSet.remove(gone);
+    if (building) firstGroups.nodes = adds;
+    if (gone.length && !building) nodeSet.remove(gone);
     adds = nodeUpdates.concat(adds);
-    if (adds.length) nodeSet.update(adds);
+    if (adds.length && !building) nodeSet.update(adds);
     // one tie per pair of a closed group and another group or node, with the count
     var counts = {};
     var inOpen = {};  // the members of the open groups: their ties to a closed group are not drawn
@@ -411,9 +414,10 @@
     });
     var cut = Object.keys(tieItems).filter(function (id) { return !keep[id]; });
     cut.forEach(function (id) { delete tieItems[id]; });
-    if (cut.length) edgeSet.remove(cut);
+    if (building) firstGroups.edges = ties;
+    if (cut.length && !building) edgeSet.remove(cut);
     ties = edgeUpdates.concat(ties);
-    if (ties.length) edgeSet.update(ties);
+    if (ties.length && !building) edgeSet.update(ties);
     var status = $("cluster-status");
     var open = groupOrder.length - closedGroups().length;
     status.textContent = clusterBy && groupOrder.length ? plural(groupOrder.length, "group") + " of two or more (" +
@@ -499,12 +503,13 @@
   var physicsOn = !!(options.physics && options.physics.enabled);
 
   timings.prepared = performance.now();
-  var nodeSet = new vis.DataSet(data.nodes);
-  var edgeSet = new vis.DataSet(firstEdges);
+  syncGroups(initial, [], []);  // the groups the map opens with, and the ties between them
+  building = false;
+  var nodeSet = new vis.DataSet(data.nodes.concat(firstGroups.nodes));
+  var edgeSet = new vis.DataSet(firstEdges.concat(firstGroups.edges));
   var network = new vis.Network($("map"), { nodes: nodeSet, edges: edgeSet }, options);
   window.network = network;
   timings.network = performance.now();
-  syncGroups(initial, [], []);
   timings.grouped = performance.now();
 
   var loading = $("loading");
@@ -1326,9 +1331,18 @@
     var loose = new Set(network.body.nodeIndices);  // not inside a cluster
     var limit = loose.size > 2000 ? 300 : 1000;
     var shapes = {};  // the nodes on screen, which labels should not cover
-    var ids = closedGroups().concat(order);
+    var closed = closedGroups();
+    var ids = closed.concat(order);
+    closed.forEach(function (id) {  // no label covers a group: its disc is taken first
+      var b = network.body.nodes[id];
+      if (!b || !positions[id] || !loose.has(id)) return;
+      var c = network.canvasToDOM(positions[id]);
+      var rad = (b.options.size || 10) * scale;
+      shapes[id] = { l: c.x - rad, r: c.x + rad, t: c.y - rad, b: c.y + rad };
+      placed.push({ id: id, l: shapes[id].l, r: shapes[id].r, t: shapes[id].t, b: shapes[id].b });
+    });
     if (loose.size <= 2000) {
-      ids.forEach(function (id) {
+      order.forEach(function (id) {
         var b = network.body.nodes[id];
         if (drawn.nodes[id] || !b || !positions[id] || !loose.has(id)) return;
         var c = network.canvasToDOM(positions[id]);
@@ -1358,6 +1372,7 @@
           var h = px * 1.3;
           // below the node, or else above it (font.vadjust); inside a box, in the middle
           var spots = inside ? [[p.y - px * 0.7, 0]] : [[p.y + radius + 1, 0], [p.y - radius - 1 - h, -(2 * radius + h + 2) / scale]];
+          if (groupItems[id] && w <= 1.9 * radius) spots.unshift([p.y - h / 2, -(radius + 1 + h / 2) / scale]);  // in its disc
           var ownFree = !shapes[id] || isFree(shapes[id], id);
           for (var k = 0; k < spots.length; k++) {
             var rect = { l: p.x - w / 2, r: p.x + w / 2, t: spots[k][0], b: spots[k][0] + h };
