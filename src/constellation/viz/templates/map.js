@@ -907,9 +907,13 @@
   var clicked = [null, null];  // the nodes of the last two clicks
   network.on("click", function (params) {
     clicked = [clicked[1], params.nodes.length ? params.nodes[0] : null];
-    if (params.nodes.length && groups[params.nodes[0]]) {
-      openGroup(params.nodes[0]);
-      showGroupDetails(params.nodes[0]);
+    if (params.nodes.length && groups[params.nodes[0]]) {  // open it, and show it whole
+      var cid = params.nodes[0];
+      openGroup(cid);
+      network.fit({ nodes: groups[cid].members.filter(function (id) { return !drawn.nodes[id]; }), animation: false });
+      placeLabelsSoon();
+      writeFragmentSoon();
+      showGroupDetails(cid);
       return;
     }
     if (params.nodes.length) showDetails(params.nodes[0]);
