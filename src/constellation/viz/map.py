@@ -148,7 +148,7 @@ opens grouped."""
 
 CHARTS_UP_TO = 2000
 """Up to this many nodes an indicator's details carry its turn-the-curve chart (drawn with
-matplotlib, about 0.3 s each: over a minute for the 130 of a 20,000-node map) and the
+matplotlib, about 0.3 s of CPU each: 36 s for the 133 of a 20,000-node map) and the
 findings their evidence; a larger map leaves them out (the details say where to get the
 chart: ``GET …/indicators/{id}/chart.svg``, the packet)."""
 

@@ -337,9 +337,9 @@ def grouped_layout(
     own by `server_layout`, and the discs placed by a layout of the groups (tied by how
     many ties join them) and pushed apart until none overlaps, largest first.
 
-    So a map that opens grouped shows each group where its members are, a group opened
-    spreads its members over its own disc and no other, and the layout costs a few small
-    layouts instead of one big one (20,000 nodes: seconds, not a minute). A node of G that
+    So a map that opens grouped shows each group where its members are, and a group opened
+    spreads its members over its own disc and no other (20,000 nodes: about 10 s of CPU
+    here, the whole-map `server_layout` 8 s). A node of G that
     has no group (not in the network on the map's date) goes with the group of its first
     neighbour that has one, or into a group of its own. Nodes in `fixed` keep those
     positions; the result is the same every run.
