@@ -143,7 +143,7 @@ CLUSTER_ABOVE: int | None = 2000
 by the page as an item of its own (the members stay in the DataSet, hidden), opened by a
 click; ``#cluster=none`` opens the whole drawing. Above about 2,000 nodes the whole drawing
 is a blot at the opening zoom (a node a few pixels wide, a few labels among thousands of
-nodes) and slow to pan; grouped, a 20,000-node map shows a few dozen groups. None: no map
+nodes) and slow to pan; grouped, a generated 20,000-node map shows 13. None: no map
 opens grouped."""
 
 CHARTS_UP_TO = 2000
