@@ -236,22 +236,71 @@ def test_saving_the_picture_gives_a_png(la):
     assert info.value.suggested_filename.endswith(".png")
 
 
-def test_grouping_by_community_draws_clusters_that_open_on_a_click(la):
+def group_state(p: MapPage) -> dict:
+    """The group nodes and the record nodes of the page's DataSet, shown or hidden."""
+    return p.js(
+        """() => {
+        const items = window.network.body.data.nodes.get();
+        const records = window.constellationMap.data.records;
+        const out = {groups: [], shownGroups: [], records: 0, shownRecords: 0};
+        for (const n of items) {
+          if (n.kind === 'group') {
+            out.groups.push(n.id);
+            if (!n.hidden) out.shownGroups.push(n.id);
+          }
+          else if (records[n.id]) { out.records += 1; if (!n.hidden) out.shownRecords += 1; }
+        }
+        return out;
+    }"""
+    )
+
+
+def test_grouping_by_community_draws_groups_that_open_on_a_click(la):
     page = la.page
-    total = la.js("() => window.network.body.data.nodes.length")
+    total = la.js("() => Object.keys(window.constellationMap.data.records).length")
     page.select_option("#cluster-by", "community")
     clusters = la.js("() => window.constellationMap.clusters()")
     assert len(clusters) >= 2
-    assert all(la.js("id => window.network.isCluster(id)", c) for c in clusters)
-    assert la.js("() => window.network.body.data.nodes.length") == total  # all still there
+    state = group_state(la)
+    assert sorted(state["shownGroups"]) == sorted(clusters)
+    assert state["records"] == total  # every node still in the DataSet, the grouped hidden
+    groups = la.js("() => window.constellationMap.groups()")
+    members = {m for c in clusters for m in groups[c]["members"]}
+    hidden = la.js(
+        "ids => ids.filter(id => window.network.body.data.nodes.get(id).hidden)", sorted(members)
+    )
+    assert sorted(hidden) == sorted(members)
+    assert state["shownRecords"] < total - len(members) + 1
     assert "cluster=community" in la.js("() => location.hash")
     la.shot("views-clusters")
-    la.page.mouse.click(*la.node_point(clusters[0]))
+    first = clusters[0]
+    la.page.mouse.click(*la.node_point(first))
     la.settle()
-    assert clusters[0] not in la.js("() => window.constellationMap.clusters()")
-    assert not la.js("id => !!window.network.body.nodes[id]", clusters[0])
+    assert first not in la.js("() => window.constellationMap.clusters()")
+    assert la.js("id => window.network.body.data.nodes.get(id).hidden", first) is True
+    shown = la.visible_nodes()
+    assert set(groups[first]["members"]) <= shown  # its members are drawn now
+    assert "Close the group" in page.locator("#details").inner_text()
+    page.locator("#details button", has_text="Close the group").click()
+    assert first in la.js("() => window.constellationMap.clusters()")
+    assert not set(groups[first]["members"]) & la.visible_nodes()
     page.select_option("#cluster-by", "")
     assert la.js("() => window.constellationMap.clusters()") == []
+    assert group_state(la)["shownGroups"] == []
+    assert la.problems == []
+
+
+def test_search_opens_the_group_a_node_is_in(la):
+    la.page.select_option("#cluster-by", "community")
+    groups = la.js("() => window.constellationMap.groups()")
+    closed = la.js("() => window.constellationMap.clusters()")
+    inside = groups[closed[0]]["members"][0]
+    label = la.js("id => window.constellationMap.data.records[id].label", inside)
+    la.page.fill("#search", label)
+    la.page.press("#search", "Enter")
+    assert closed[0] not in la.js("() => window.constellationMap.clusters()")
+    assert inside in la.visible_nodes()
+    assert la.js("() => window.network.getSelectedNodes()") == [inside]
     assert la.problems == []
 
 

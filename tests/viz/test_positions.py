@@ -143,3 +143,39 @@ def test_one_added_node_moves_the_others_little(demo):
     assert len(core) > 40 and all(moves[v] == 0 for v in core)
     assert statistics.median(moves.values()) == 0
     assert "zz-new" in after and after["zz-new"] not in before.values()
+
+
+def test_a_grouped_layout_gives_each_group_its_own_disc_the_same_every_time():
+    from constellation.viz.positions import grouped_layout
+
+    nodes, edges, groups = [], [], {}
+    for g, size in enumerate((40, 25, 12)):
+        ids = [f"g{g}-{i}" for i in range(size)]
+        nodes += [{"id": i, "kind": "organization", "label": i} for i in ids]
+        edges += [
+            {"kind": "collaborates_with", "source": ids[i], "target": ids[(i * 7 + 3) % size]}
+            for i in range(size)
+        ]
+        edges += [
+            {"kind": "collaborates_with", "source": ids[i], "target": ids[(i + 1) % size]}
+            for i in range(size)
+        ]
+        groups.update(dict.fromkeys(ids, g))
+    edges.append({"kind": "collaborates_with", "source": "g0-1", "target": "g1-1"})
+    edges.append({"kind": "collaborates_with", "source": "g1-2", "target": "g2-2"})
+    nodes.append({"id": "loner", "kind": "organization", "label": "no group"})
+    edges.append({"kind": "collaborates_with", "source": "loner", "target": "g2-0"})
+    G = build_graph(nodes, edges)
+    first = grouped_layout(G, groups)
+    assert first == grouped_layout(G, groups)
+    assert set(first) == set(G)
+    discs = []
+    for g in range(3):
+        pts = [first[v] for v in G if groups.get(v, 2) == g]  # the loner joins its neighbour's
+        cx = sum(p["x"] for p in pts) / len(pts)
+        cy = sum(p["y"] for p in pts) / len(pts)
+        r = max(math.hypot(p["x"] - cx, p["y"] - cy) for p in pts)
+        discs.append((cx, cy, r))
+    for i, (xi, yi, ri) in enumerate(discs):
+        for xj, yj, rj in discs[i + 1 :]:
+            assert math.hypot(xi - xj, yi - yj) > ri + rj  # no two groups overlap

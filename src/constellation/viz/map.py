@@ -36,10 +36,11 @@ from constellation import vocabulary as vocab
 from constellation.analysis.findings import AuditReport, Severity
 from constellation.analysis.stages import Step, process_of
 from constellation.graph import RESERVED
-from constellation.viz.measures import SIZE_MEASURES, node_measure
+from constellation.viz.measures import SIZE_MEASURES, communities, node_measure
 from constellation.viz.positions import (
     POSITION_ATTRIBUTE,
     SERVER_LAYOUT_ABOVE,
+    grouped_layout,
     saved_positions,
     server_layout,
 )
@@ -137,10 +138,19 @@ HIDDEN_STATUSES = (vocab.Status.DISBANDED.value,)
 LABEL_TIERS = {1: 14, 2: 12, 3: 12}
 """Label size on screen (px) per importance tier; see `_label_tier` for the rule."""
 
-CLUSTER_ABOVE: int | None = None
-"""Maps with more nodes than this open grouped by community (one node per community, opened
-by a click); None: none does. vis-network's clustering took 10 s to group a 5,000-node map
-here and over a minute to open one group, so large maps do not open grouped by default."""
+CLUSTER_ABOVE: int | None = 2000
+"""Maps with more nodes than this open grouped by community: one node per community, drawn
+by the page as an item of its own (the members stay in the DataSet, hidden), opened by a
+click; ``#cluster=none`` opens the whole drawing. Above about 2,000 nodes the whole drawing
+is a blot at the opening zoom (a node a few pixels wide, a few labels among thousands of
+nodes) and slow to pan; grouped, a generated 20,000-node map shows 13. None: no map
+opens grouped."""
+
+CHARTS_UP_TO = 2000
+"""Up to this many nodes an indicator's details carry its turn-the-curve chart (drawn with
+matplotlib, about 0.3 s of CPU each: 36 s for the 133 of a 20,000-node map) and the
+findings their evidence; a larger map leaves them out (the details say where to get the
+chart: ``GET …/indicators/{id}/chart.svg``, the packet)."""
 
 AUDIT_DATES_UP_TO = 2000
 """Up to this many nodes the page embeds the audit of every date its date filter offers,
@@ -250,10 +260,21 @@ def build_map(
     n = G.number_of_nodes()
     if physics is None:
         physics = False  # the server lays out every map: the same positions on every load
-    coords = saved if physics or len(saved) == n else server_layout(G, fixed=saved)
+    grouped = cluster_above is not None and n > cluster_above
+    community = communities(view)
+    coords: Mapping[str, Mapping[str, float]]
+    if physics or len(saved) == n:
+        coords = saved
+    elif grouped:  # one disc per community: the groups the map opens with
+        coords = grouped_layout(G, community, fixed=saved)
+    else:
+        coords = server_layout(G, fixed=saved)
     layout = "saved" if saved and len(saved) == n else "browser" if physics else "server"
 
     findings, main, involved = _findings(report)
+    if n > CHARTS_UP_TO:  # the panels do not show it; a big map keeps its file smaller
+        for f in findings:
+            f.pop("evidence", None)
     tiers = _label_tiers(view, measure, main, findings)
     net = _network(G, measure, coords, physics, main, findings, tiers, saved)
     choices = sorted(
@@ -300,7 +321,15 @@ def build_map(
         "options": _options(n, physics),
         "nodes": net.nodes,
         "edges": net.edges,
-        "records": _records(G, measure, main, involved, tiers, _measures(view, n, size_by)),
+        "records": _records(
+            G,
+            measure,
+            main,
+            involved,
+            tiers,
+            _measures(view, n, size_by, community),
+            n <= CHARTS_UP_TO,
+        ),
         "audits": audits,
         "edge_info": _edge_info(G),
         "findings": findings,
@@ -543,9 +572,10 @@ def _records(
     involved: dict[str, list[int]],
     tiers: dict[str, int],
     measures: dict[str, dict[str, Any]],
+    charts: bool = True,
 ) -> dict[str, dict[str, Any]]:
     """Per node what the details panel, the filters, the table and the colour and size
-    controls read."""
+    controls read (an indicator's chart only when `charts`)."""
     goals, areas = _relations(G)
     funding = _funding(G)
     steps = {s.name: s for s in process_of(G)[0]}
@@ -589,7 +619,10 @@ def _records(
             if d.get("stages"):  # [reached, "4. Prioritize …"], for colouring by stage
                 r["stages"] = _stages(d["stages"], steps)
         if d["kind"] == "indicator" and d.get("values"):
-            r["chart"] = _chart(G, node)
+            if charts:
+                r["chart"] = _chart(G, node)
+            else:
+                r["chart_left_out"] = True
         if goals.get(node):
             r["goals"] = sorted(goals[node])
         if areas.get(node):
@@ -614,16 +647,16 @@ def _stages(recorded: list[dict[str, Any]], steps: Mapping[str, Step]) -> list[l
     return sorted(pairs)
 
 
-def _measures(view: nx.MultiDiGraph, n: int, size_by: str) -> dict[str, dict[str, Any]]:
+def _measures(
+    view: nx.MultiDiGraph, n: int, size_by: str, community: dict[str, int]
+) -> dict[str, dict[str, Any]]:
     """Every size measure (up to `AUDIT_DATES_UP_TO` nodes; above, the cheap ones), and the
     community of each node, on the map's date, for the page's size and colour controls."""
-    from constellation.viz.measures import communities
-
     out: dict[str, dict[str, Any]] = {}
     for name in SIZE_MEASURES:
         if name != "betweenness" or n <= AUDIT_DATES_UP_TO or size_by == name:
             out[name] = node_measure(view, name)[0]
-    out["community"] = communities(view)
+    out["community"] = community
     return out
 
 

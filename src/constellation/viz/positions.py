@@ -32,6 +32,7 @@ __all__ = [
     "PositionsSaved",
     "save_positions",
     "saved_positions",
+    "grouped_layout",
     "seed_point",
     "server_layout",
 ]
@@ -319,6 +320,107 @@ def server_layout(
         pos = dict(zip(order, points, strict=True))
     for v in ids:
         out[v] = {"x": round(pos[v][0], 1), "y": round(pos[v][1], 1)}
+    for node, point in (fixed or {}).items():
+        if node in out:
+            out[node] = dict(point)
+    return out
+
+
+def grouped_layout(
+    G: nx.MultiDiGraph,
+    groups: Mapping[str, int],
+    fixed: Mapping[str, Mapping[str, float]] | None = None,
+    spacing: float = 90.0,
+    seed: int = 7,
+) -> dict[str, dict[str, float]]:
+    """Positions for a big map, one disc per group: each group (a community) laid out on its
+    own by `server_layout`, and the discs placed by a layout of the groups (tied by how
+    many ties join them) and pushed apart until none overlaps, largest first.
+
+    So a map that opens grouped shows each group where its members are, and a group opened
+    spreads its members over its own disc and no other (20,000 nodes: about 10 s of CPU
+    here, the whole-map `server_layout` 8 s). A node of G that
+    has no group (not in the network on the map's date) goes with the group of its first
+    neighbour that has one, or into a group of its own. Nodes in `fixed` keep those
+    positions; the result is the same every run.
+    """
+    import igraph as ig
+
+    ids = sorted(G)
+    neighbours: dict[str, set[str]] = {v: set() for v in ids}
+    for s, t in G.edges():
+        if s != t:
+            neighbours[s].add(t)
+            neighbours[t].add(s)
+    of: dict[str, int] = {v: groups[v] for v in ids if v in groups}
+    spare = max(of.values(), default=-1) + 1
+    for v in ids:
+        if v not in of:
+            near = sorted(u for u in neighbours[v] if u in groups)
+            of[v] = groups[near[0]] if near else spare
+    members: dict[int, list[str]] = {}
+    for v in ids:
+        members.setdefault(of[v], []).append(v)
+    order = sorted(members, key=lambda g: (-len(members[g]), members[g][0]))
+    local: dict[int, dict[str, dict[str, float]]] = {}
+    radius: dict[int, float] = {}
+    for g in order:
+        local[g] = server_layout(G.subgraph(members[g]), spacing=spacing, seed=seed)
+        radius[g] = max((math.hypot(p["x"], p["y"]) for p in local[g].values()), default=0.0)
+        radius[g] += 0.5 * spacing
+    # where the groups go: a layout of the groups, scaled so the discs about touch
+    index = {g: i for i, g in enumerate(order)}
+    weight: dict[tuple[int, int], int] = {}
+    for s, t in G.edges():
+        a, b = index[of[s]], index[of[t]]
+        if a != b:
+            key = (a, b) if a < b else (b, a)
+            weight[key] = weight.get(key, 0) + 1
+    pairs = sorted(weight)
+    start = [list(seed_point(members[g][0])) for g in order]
+    if len(order) > 2 and pairs:
+        graph = ig.Graph(n=len(order), edges=pairs)
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            coords = graph.layout_fruchterman_reingold(
+                seed=start, weights=[math.log1p(weight[p]) for p in pairs]
+            ).coords
+        finally:
+            ig.set_random_number_generator(random)
+    else:
+        coords = start
+    mean = sum(radius.values()) / len(radius)
+    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    scale = 2.2 * mean * math.sqrt(len(order)) / span
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    centres = [[(x - mx) * scale, (y - my) * scale] for x, y in coords]
+    for _ in range(200):  # push overlapping discs apart, the smaller one the more
+        moved = False
+        for i in range(len(order)):
+            for j in range(i + 1, len(order)):
+                ri, rj = radius[order[i]], radius[order[j]]
+                dx, dy = centres[j][0] - centres[i][0], centres[j][1] - centres[i][1]
+                d = math.hypot(dx, dy)
+                want = ri + rj + spacing
+                if d >= want:
+                    continue
+                if d < 1e-9:
+                    angle = 2 * math.pi * seed_point(members[order[j]][0])[0]
+                    dx, dy, d = math.cos(angle), math.sin(angle), 1.0
+                push = (want - d) / d
+                share = ri * ri / (ri * ri + rj * rj)  # the larger disc moves less
+                centres[i][0] -= dx * push * (1 - share)
+                centres[i][1] -= dy * push * (1 - share)
+                centres[j][0] += dx * push * share
+                centres[j][1] += dy * push * share
+                moved = True
+        if not moved:
+            break
+    out: dict[str, dict[str, float]] = {}
+    for g, (cx, cy) in zip(order, centres, strict=True):
+        for v, p in local[g].items():
+            out[v] = {"x": round(cx + p["x"], 1), "y": round(cy + p["y"], 1)}
     for node, point in (fixed or {}).items():
         if node in out:
             out[node] = dict(point)

@@ -24,6 +24,10 @@
     partners: "Partners", funding: "Funding received" };
   var SEVERITIES = ["high", "medium", "low", "info"];
   var OVERVIEW_LIMIT = 100;
+  var SEVERITY_ORDER = { high: 0, medium: 1, low: 2, info: 3 };
+  var kindOfEdge = {};
+  data.kinds.edges.forEach(function (k) { kindOfEdge[k.name] = k; });
+  var edgeStyled = {};  // edge id -> the change it is drawn with (null: none)
 
   // ------------------------------------------------------------------ DOM helpers
 
@@ -180,21 +184,31 @@
     return { nodes: shown, edges: shownEdges };
   }
 
-  var hidden = { nodes: {}, edges: {} };
+  var hidden = { nodes: {}, edges: {} };  // hidden by the filters
+  var drawn = { nodes: {}, edges: {} };  // hidden in the DataSet: by the filters, or folded in a group
+  var shownNow = null;  // what the filters showed last
   function applyFilters() {
     var v = visibility();
+    shownNow = v;
+    computeGroups(v.nodes);
     var nodeUpdates = [];
     data.nodes.forEach(function (n) {
-      var h = !v.nodes.has(n.id);
-      if (hidden.nodes[n.id] !== h) { hidden.nodes[n.id] = h; nodeUpdates.push({ id: n.id, hidden: h }); }
+      var off = !v.nodes.has(n.id);
+      hidden.nodes[n.id] = off;
+      var h = off || !!folded[n.id];
+      if (drawn.nodes[n.id] !== h) { drawn.nodes[n.id] = h; nodeUpdates.push({ id: n.id, hidden: h }); }
     });
     var edgeUpdates = [];
     data.edges.forEach(function (e) {
-      var h = !v.edges.has(e.id);
-      if (hidden.edges[e.id] !== h) { hidden.edges[e.id] = h; edgeUpdates.push({ id: e.id, hidden: h }); }
+      var off = !v.edges.has(e.id);
+      hidden.edges[e.id] = off;
+      if (inSet[e.id]) {
+        if (drawn.edges[e.id] !== off) { drawn.edges[e.id] = off; edgeUpdates.push({ id: e.id, hidden: off }); }
+      } else if (!folded[e.from] && !folded[e.to]) {  // both ends drawn now: the tie joins the DataSet
+        edgeUpdates.push(edgeItem(e, off));
+      }
     });
-    if (nodeUpdates.length) nodeSet.update(nodeUpdates);
-    if (edgeUpdates.length) edgeSet.update(edgeUpdates);
+    syncGroups(v, nodeUpdates, edgeUpdates);
     $("filter-status-line").textContent = "Showing " + v.nodes.size.toLocaleString("en") + " of " +
       plural(data.nodes.length, "node") + " and " + v.edges.size.toLocaleString("en") + " of " +
       plural(data.edges.length, "tie") + ".";
@@ -208,42 +222,295 @@
       focusNote.hidden = true;
       focusNote.textContent = "";
     }
-    if (clusterBy && opened) applyClusters();
     placeLabelsSoon();
     refreshTable();
     return v;
   }
 
+  // ------------------------------------------------------------------ groups (clusters)
+
+  /* Group by community, goal or constellation. Each group of two or more nodes shown is
+   * drawn as one node of the DataSet (id "cluster:<by>:<key>", kind "group"), sized by its
+   * members, labelled with its name and count, at the middle of its members; its members
+   * stay in the DataSet with hidden: true, and the ties between groups (or between a group
+   * and a node drawn on its own) are drawn as one tie per pair with the count. A click on a
+   * group opens it (its members shown, the group hidden); its details, or the View panel,
+   * close it again. Above meta.cluster_above nodes (viz.map.CLUSTER_ABOVE) the map opens
+   * grouped by community; #cluster=none opens it whole. A neighbourhood (focus) is never
+   * folded. */
+  var GROUP_RADIUS = 25;  // canvas px per square root of the members: area follows the count
+  function primaryGroup(id) {  // the constellation a node belongs with: itself, or its first
+    var r = records[id];
+    if (r.kind === "constellation") return id;
+    var best = null;
+    adjacency[id].forEach(function (i) {
+      var e = data.edges[i];
+      var other = e.from === id ? e.to : e.from;
+      if (!best && records[other] && records[other].kind === "constellation" &&
+          (e.kind === "convenes" || e.kind === "participates_in")) best = other;
+    });
+    return best;
+  }
+  function labelOf(id) { return records[id] ? records[id].label : id; }
+  var GROUPS = {
+    community: { title: "Community", key: function (id) {
+      var m = records[id].measures; return m && m.community !== undefined ? String(m.community + 1) : null; },
+      name: function (k) { return "Community " + k; } },
+    goal: { title: "Goal", key: function (id) { var g = records[id].goals; return g ? g[0] : null; },
+      name: function (k) { return labelOf(k); } },
+    constellation: { title: "Constellation", key: primaryGroup, name: function (k) { return labelOf(k); } }
+  };
+  var defaultCluster = meta.cluster_above !== null && data.nodes.length > meta.cluster_above ? "community" : "";
+  var clusterBy = (function () {  // the fragment's choice, read before the network is built
+    var f = new URLSearchParams(window.location.hash.replace(/^#/, "")).get("cluster");
+    return f === null ? defaultCluster : GROUPS[f] ? f : "";
+  })();
+  var groups = {};  // group id -> {id, key, name, title, members}
+  var groupOrder = [];  // the group ids, largest first
+  var folded = {};  // node id -> the id of the closed group it is drawn in
+  var opened_groups = {};  // group id -> true: open (its members shown)
+  var groupItems = {};  // group id -> its DataSet item as last written (JSON), or absent
+  var tieItems = {};  // group tie id -> JSON of its item
+  function computeGroups(shown) {
+    groups = {};
+    groupOrder = [];
+    folded = {};
+    var g = GROUPS[clusterBy];
+    if (!g || focusIds().length) return;
+    var members = {};
+    shown.forEach(function (id) {
+      var k = g.key(id);
+      if (k === null || k === undefined) return;
+      (members[k] = members[k] || []).push(id);
+    });
+    Object.keys(members).forEach(function (k) {
+      var ids = members[k];
+      if (ids.length < 2) return;
+      var cid = "cluster:" + clusterBy + ":" + k;
+      var name = g.name(k);
+      if (clusterBy === "community") {  // named after its best-connected member too
+        var top = ids.reduce(function (a, b) { return records[b].measure > records[a].measure || (records[b].measure === records[a].measure && b < a) ? b : a; });
+        name += " \u00b7 " + records[top].label;
+      }
+      groups[cid] = { id: cid, key: k, name: name, short: g.name(k), title: g.title, members: ids };
+      groupOrder.push(cid);
+      if (!opened_groups[cid]) ids.forEach(function (id) { folded[id] = cid; });
+    });
+    groupOrder.sort(function (a, b) {
+      return groups[b].members.length - groups[a].members.length || (a < b ? -1 : 1);
+    });
+  }
+  function closedGroups() { return groupOrder.filter(function (c) { return !opened_groups[c]; }); }
+  function nodeXY(id) {
+    var b = typeof network !== "undefined" && network.body.nodes[id];
+    if (b) return { x: b.x, y: b.y };
+    var n = nodeById[id];
+    return { x: n.x || 0, y: n.y || 0 };
+  }
+  /* Where the closed groups are drawn: at the middle of their members, then pushed apart
+   * (largest first) until no two overlap, the same way every time. */
+  function groupPlaces() {
+    var list = closedGroups().map(function (cid) {
+      var sx = 0, sy = 0, ids = groups[cid].members;
+      ids.forEach(function (id) { var p = nodeXY(id); sx += p.x; sy += p.y; });
+      return { id: cid, x: sx / ids.length, y: sy / ids.length, r: GROUP_RADIUS * Math.sqrt(ids.length) };
+    });
+    for (var round = 0; round < 60; round++) {
+      var moved = false;
+      for (var i = 0; i < list.length; i++) {
+        for (var j = i + 1; j < list.length; j++) {
+          var a = list[i], b = list[j];
+          var dx = b.x - a.x, dy = b.y - a.y, d = Math.sqrt(dx * dx + dy * dy);
+          var want = a.r + b.r + 60;
+          if (d >= want) continue;
+          if (d < 1e-6) { var t = (j * 2.399963) % (2 * Math.PI); dx = Math.cos(t); dy = Math.sin(t); d = 1; }
+          var push = (want - d) / d;
+          var wa = b.r * b.r / (a.r * a.r + b.r * b.r);  // the smaller group moves more
+          a.x -= dx * push * wa; a.y -= dy * push * wa;
+          b.x += dx * push * (1 - wa); b.y += dy * push * (1 - wa);
+          moved = true;
+        }
+      }
+      if (!moved) break;
+    }
+    var out = {};
+    list.forEach(function (p) { out[p.id] = p; });
+    return out;
+  }
+  function groupFill(ids) {  // the fill most of its members have
+    var counts = {}, best = null;
+    ids.forEach(function (id) { var f = fillOf(id); counts[f] = (counts[f] || 0) + 1; });
+    Object.keys(counts).sort().forEach(function (f) { if (best === null || counts[f] > counts[best]) best = f; });
+    return best || "#7f7f7f";
+  }
+  function groupItem(cid, place) {
+    var g = groups[cid], ids = g.members;
+    var marks = ids.filter(function (id) { return worstMark(id) === "high"; }).length;
+    var fill = groupFill(ids);
+    var label = (marks ? data.marks.high.badge + " " : "") + shortLabel(g.short) + " (" + ids.length.toLocaleString("en") + ")";
+    return { id: cid, kind: "group", group_of: clusterBy, members: ids.length, shape: "dot",
+      size: place.r, x: Math.round(place.x), y: Math.round(place.y), physics: false, hidden: false,
+      label: label, borderWidth: marks ? 4 : 2,
+      color: { background: fill, border: marks ? data.marks.high.color : "#222222",
+        highlight: { background: fill, border: "#000000" }, hover: { background: fill, border: "#000000" } },
+      font: { size: (labelSizes && labelSizes[cid]) || 1, vadjust: (labelShifts && labelShifts[cid]) || 0 },
+      title: g.title + ": " + g.name + " \u2014 " + plural(ids.length, "node") +
+        (marks ? ", " + plural(marks, "high-severity finding") : "") + ". Click to open." };
+  }
+  /* The group nodes and the ties between them, written into the DataSets with the other
+   * `nodeUpdates` and `edgeUpdates` (one update of each: vis-network redoes its indices
+   * after each), what changed only. */
+  var building = true;  // the first groups and ties go into the DataSets as they are made
+  var firstGroups = { nodes: [], edges: [] };
+  function syncGroups(v, nodeUpdates, edgeUpdates) {
+    var places = groupPlaces();
+    var want = {};
+    var adds = [];
+    Object.keys(places).forEach(function (cid) {
+      var item = groupItem(cid, places[cid]);
+      var key = JSON.stringify(item);
+      want[cid] = true;
+      if (groupItems[cid] !== key) { groupItems[cid] = key; adds.push(item); }
+    });
+    var gone = [];
+    Object.keys(groupItems).forEach(function (cid) {
+      if (want[cid]) return;
+      if (groups[cid] && opened_groups[cid]) {  // open: kept in the DataSet, hidden
+        if (groupItems[cid] !== "open") { groupItems[cid] = "open"; adds.push({ id: cid, hidden: true }); }
+      } else {
+        gone.push(cid);
+        delete groupItems[cid];
+      }
+    });
+    if (building) firstGroups.nodes = adds;
+    if (gone.length && !building) nodeSet.remove(gone);
+    adds = nodeUpdates.concat(adds);
+    if (adds.length && !building) nodeSet.update(adds);
+    // one tie per pair of a closed group and another group or node, with the count
+    var counts = {};
+    var inOpen = {};  // the members of the open groups: their ties to a closed group are not drawn
+    groupOrder.forEach(function (c) { if (opened_groups[c]) groups[c].members.forEach(function (id) { inOpen[id] = true; }); });
+    if (groupOrder.length && Object.keys(folded).length) {
+      data.edges.forEach(function (e) {
+        var a = folded[e.from], b = folded[e.to];
+        if ((!a && !b) || (a && inOpen[e.to]) || (b && inOpen[e.from]) || !v.edges.has(e.id)) return;
+        a = a || e.from; b = b || e.to;
+        if (a === b) return;
+        var k = a < b ? a + "|" + b : b + "|" + a;
+        counts[k] = (counts[k] || 0) + 1;
+      });
+    }
+    var ties = [], keep = {};
+    Object.keys(counts).forEach(function (k) {
+      var ends = k.split("|"), id = "group-tie:" + k, c = counts[k];
+      var item = { id: id, kind: "group", from: ends[0], to: ends[1], ties: c,
+        width: Math.min(1 + Math.log(c) / Math.LN2, 12), arrows: { to: { enabled: false } },
+        dashes: false, hidden: false, color: { color: "#555555", opacity: 0.45 },
+        title: plural(c, "tie") + " between " + (groups[ends[0]] ? groups[ends[0]].name : labelOf(ends[0])) +
+          " and " + (groups[ends[1]] ? groups[ends[1]].name : labelOf(ends[1])) };
+      var key = JSON.stringify(item);
+      keep[id] = true;
+      if (tieItems[id] !== key) { tieItems[id] = key; ties.push(item); }
+    });
+    var cut = Object.keys(tieItems).filter(function (id) { return !keep[id]; });
+    cut.forEach(function (id) { delete tieItems[id]; });
+    if (building) firstGroups.edges = ties;
+    if (cut.length && !building) edgeSet.remove(cut);
+    ties = edgeUpdates.concat(ties);
+    if (ties.length && !building) edgeSet.update(ties);
+    var status = $("cluster-status");
+    var open = groupOrder.length - closedGroups().length;
+    status.textContent = clusterBy && groupOrder.length ? plural(groupOrder.length, "group") + " of two or more (" +
+      open.toLocaleString("en") + " open); click one to open it." : clusterBy && focusIds().length ?
+      "A neighbourhood is shown whole." : "";
+    $("close-groups").hidden = !open;
+  }
+  function openGroup(cid) {
+    if (!groups[cid] || opened_groups[cid]) return;
+    opened_groups[cid] = true;
+    applyFilters();
+    writeFragment();
+  }
+  function closeGroup(cid) {
+    if (!opened_groups[cid]) return;
+    delete opened_groups[cid];
+    applyFilters();
+    writeFragment();
+  }
+  function showGroupDetails(cid) {
+    var g = groups[cid];
+    if (!g) return;
+    clear(details);
+    details.appendChild(el("span", { cls: "kind-chip", text: "Group by " + g.title.toLowerCase() }));
+    details.lastChild.style.background = "#555555";
+    details.appendChild(el("h2", { cls: "name", text: g.name }));
+    var open = !!opened_groups[cid];
+    var b = el("button", { type: "button", text: open ? "Close the group" : "Open the group" });
+    b.addEventListener("click", function () { if (open) closeGroup(cid); else openGroup(cid); showGroupDetails(cid); });
+    details.appendChild(b);
+    var members = g.members.slice().sort(function (a, c) { return records[c].measure - records[a].measure || (a < c ? -1 : 1); });
+    var list = el("ul", { cls: "plain" });
+    members.slice(0, 60).forEach(function (id) { list.appendChild(el("li", null, [nodeButton(id)])); });
+    if (members.length > 60) list.appendChild(el("li", { cls: "note", text: "and " + (members.length - 60).toLocaleString("en") + " more" }));
+    details.appendChild(section(plural(members.length, "member") + ", the best connected first", list));
+  }
+  function setCluster(by) {
+    clusterBy = GROUPS[by] ? by : "";
+    opened_groups = {};
+    $("cluster-by").value = clusterBy;
+    applyFilters();
+    writeFragment();
+  }
+
   // ------------------------------------------------------------------ build the network
 
+  var nodeById = {};
+  data.nodes.forEach(function (n) { nodeById[n.id] = n; });
   var initial = visibility();
   var stored = readStoredLayout();
   var restored = 0;
   var useStored = stored && stored.positions && (!meta.save_url || stored.pending);
   data.nodes.forEach(function (n) {
     n.title = nodeTooltip(n.id);
-    n.hidden = !initial.nodes.has(n.id);
-    hidden.nodes[n.id] = n.hidden;
     var p = useStored ? stored.positions[n.id] : null;
     if (p && isFinite(p.x) && isFinite(p.y)) {
       n.x = p.x; n.y = p.y; n.physics = false; restored += 1;
     }
   });
+  computeGroups(initial.nodes);  // a big map opens grouped: its members go in hidden
+  data.nodes.forEach(function (n) {
+    hidden.nodes[n.id] = !initial.nodes.has(n.id);
+    n.hidden = hidden.nodes[n.id] || !!folded[n.id];
+    drawn.nodes[n.id] = n.hidden;
+  });
+  /* A tie goes into the DataSet once neither of its ends is folded in a closed group (vis
+   * draws no tie to a hidden node, and 200,000 ties in the DataSet cost the page seconds at
+   * every change): so `network.body.data.edges` holds the ties that can be drawn now. */
+  var inSet = {};
+  var firstEdges = [];
   data.edges.forEach(function (e) {
     e.title = edgeTooltip(e);
-    e.hidden = !initial.edges.has(e.id);
-    hidden.edges[e.id] = e.hidden;
+    hidden.edges[e.id] = !initial.edges.has(e.id);
+    e.hidden = hidden.edges[e.id];
+    if (!folded[e.from] && !folded[e.to]) {
+      inSet[e.id] = true;
+      drawn.edges[e.id] = e.hidden;
+      firstEdges.push(e);
+    }
   });
   var options = data.options;
   if (restored && restored === data.nodes.length) options.physics = { enabled: false };
   var physicsOn = !!(options.physics && options.physics.enabled);
 
   timings.prepared = performance.now();
-  var nodeSet = new vis.DataSet(data.nodes);
-  var edgeSet = new vis.DataSet(data.edges);
+  syncGroups(initial, [], []);  // the groups the map opens with, and the ties between them
+  building = false;
+  var nodeSet = new vis.DataSet(data.nodes.concat(firstGroups.nodes));
+  var edgeSet = new vis.DataSet(firstEdges.concat(firstGroups.edges));
   var network = new vis.Network($("map"), { nodes: nodeSet, edges: edgeSet }, options);
   window.network = network;
   timings.network = performance.now();
+  timings.grouped = performance.now();
 
   var loading = $("loading");
   var opened = false;  // the first view is set up (fit, the fragment's view, labels)
@@ -413,6 +680,18 @@
     var text = matches.length ? plural(matches.length, "match", "matches") : "No node has that name.";
     if (matches.length > visible.length) text += " (" + (matches.length - visible.length) + " hidden by the filters)";
     status.textContent = text;
+    var inGroups = {};
+    visible.forEach(function (id) { if (folded[id]) inGroups[folded[id]] = true; });
+    var toOpen = Object.keys(inGroups);
+    if (go && toOpen.length > 5) {
+      text += "; in " + plural(toOpen.length, "closed group") + ": type more of the name to open them";
+      visible = visible.filter(function (id) { return !folded[id]; });
+      status.textContent = text;
+    } else if (go && toOpen.length) {
+      toOpen.forEach(function (c) { opened_groups[c] = true; });
+      applyFilters();
+      writeFragment();
+    }
     if (go && visible.length) {
       network.selectNodes(visible);
       if (visible.length === 1) selectNode(visible[0]);
@@ -502,10 +781,19 @@
       all.addEventListener("click", function () { state.focus = null; applyFilters(); showDetails(id); });
       actions.appendChild(all);
     }
+    var inGroup = groupOrder.filter(function (c) { return opened_groups[c] && groups[c].members.indexOf(id) >= 0; })[0];
+    if (inGroup) {
+      var close = el("button", { type: "button", text: "Close its group (" + groups[inGroup].name + ")" });
+      close.addEventListener("click", function () { closeGroup(inGroup); showGroupDetails(inGroup); });
+      actions.appendChild(close);
+    }
     details.appendChild(actions);
     if (r.chart) {  // an indicator's curve, drawn on the server (a data: URI)
       details.appendChild(section("Trend", el("img", { cls: "chart", src: r.chart,
         alt: "Turn-the-curve chart of " + r.label })));
+    } else if (r.chart_left_out) {
+      details.appendChild(section("Trend", el("p", { cls: "note", text: "A map this large leaves the " +
+        "turn-the-curve charts out: GET \u2026/indicators/" + id + "/chart.svg draws this one (and the meeting packet has it)." })));
     }
 
     var own = r.findings || [];
@@ -595,6 +883,7 @@
       state.focus = null;
       applyFilters();
     }
+    if (folded[id]) openGroup(folded[id]);  // a node inside a closed group: open it
     if (hidden.nodes[id]) {
       showDetails(id);
       details.insertBefore(el("p", { cls: "note", text: "Hidden by the filters on the map." }), details.firstChild);
@@ -618,11 +907,17 @@
   var clicked = [null, null];  // the nodes of the last two clicks
   network.on("click", function (params) {
     clicked = [clicked[1], params.nodes.length ? params.nodes[0] : null];
-    if (params.nodes.length && network.isCluster(params.nodes[0])) {
-      openGroup(params.nodes[0]);
+    if (params.nodes.length && groups[params.nodes[0]]) {  // open it, and show it whole
+      var cid = params.nodes[0];
+      openGroup(cid);
+      network.fit({ nodes: groups[cid].members.filter(function (id) { return !drawn.nodes[id]; }), animation: false });
+      placeLabelsSoon();
+      writeFragmentSoon();
+      showGroupDetails(cid);
       return;
     }
     if (params.nodes.length) showDetails(params.nodes[0]);
+    else if (params.edges.length && tieItems[params.edges[0]]) showOverview();
     else if (params.edges.length) showEdgeDetails(params.edges[0]);
     else showOverview();
   });
@@ -746,7 +1041,6 @@
 
   // ------------------------------------------------------------------ colour, size, status, marks
 
-  var SEVERITY_ORDER = { high: 0, medium: 1, low: 2, info: 3 };
   function worstMark(id) {
     var r = records[id];
     var worst = null;
@@ -863,10 +1157,10 @@
     return typeof v === "number" && isFinite(v) ? Math.round(Math.sqrt(Math.max(v, 0)) * 1e4) / 1e4 : 0;
   }
 
-  /* Every node's colour, size, status style and finding mark, for the view and date shown. */
-  var kindOfEdge = {};
-  data.kinds.edges.forEach(function (k) { kindOfEdge[k.name] = k; });
-  var edgeStyled = {};
+  /* Every node's colour, size, status style and finding mark, for the view and date shown;
+   * only the items that changed go to the DataSet (a 20,000-node map changes a few on a new
+   * date). */
+  var styledAs = {};  // node id -> its style as last written (JSON)
   function restyle() {
     colours = colourTable();
     var changes = { nodes: { added: 0, ended: 0 }, edges: { added: 0, ended: 0 } };
@@ -906,23 +1200,22 @@
         changes.nodes[change] += 1;
       }
       item.label = label;
+      var key = JSON.stringify(item) + (r.status ? statusOn(r, state.day) : "") + (r.findings || []).join(",");
+      if (styledAs[n.id] === key) return;
+      styledAs[n.id] = key;
       n.title = nodeTooltip(n.id);
       item.title = n.title;
       updates.push(item);
     });
-    nodeSet.update(updates);
+    if (updates.length) nodeSet.update(updates);
     var edgeUpdates = [];
     data.edges.forEach(function (e) {
       var info = edgeInfo[e.id] || {};
       var change = changeOf(info.from, info.to);
       if (change) changes.edges[change] += 1;
-      if ((edgeStyled[e.id] || null) === change) return;
+      if (!inSet[e.id] || (edgeStyled[e.id] || null) === change) return;
       edgeStyled[e.id] = change;
-      var k = kindOfEdge[e.kind] || {};
-      var item = { id: e.id, width: 1, dashes: !!k.dashes, color: { color: e.color, opacity: 0.8 } };
-      if (change === "added") item.width = data.change_styles.added.width;
-      if (change === "ended") { item.dashes = data.change_styles.ended.dashes; item.color.opacity = 0.35; }
-      edgeUpdates.push(item);
+      edgeUpdates.push(edgeStyle(e, change));
     });
     if (edgeUpdates.length) edgeSet.update(edgeUpdates);
     var note = $("changes-status");
@@ -934,11 +1227,32 @@
       note.textContent = state.since ? "The first date must come before the date shown." : "";
     }
     window.mapChanges = changes;
+    if (shownNow && groupOrder.length) syncGroups(shownNow, [], []);  // the groups' fill follows
     labelWidths = {};
     labelOrder();
     colourLegend();
     placeLabels();
     refreshTable();
+  }
+
+  /* A tie's style in the changes mode (added: thick; ended: dashed, faded). */
+  function edgeStyle(e, change) {
+    var k = kindOfEdge[e.kind] || {};
+    var item = { id: e.id, width: 1, dashes: !!k.dashes, color: { color: e.color, opacity: 0.8 } };
+    if (change === "added") item.width = data.change_styles.added.width;
+    if (change === "ended") { item.dashes = data.change_styles.ended.dashes; item.color.opacity = 0.35; }
+    return item;
+  }
+  /* A tie as it joins the DataSet (see inSet), styled for the changes mode shown. */
+  function edgeItem(e, off) {
+    var info = edgeInfo[e.id] || {};
+    var change = changeOf(info.from, info.to);
+    var item = Object.assign({}, e, { hidden: off });
+    if (change) Object.assign(item, edgeStyle(e, change));
+    edgeStyled[e.id] = change;
+    inSet[e.id] = true;
+    drawn.edges[e.id] = off;
+    return item;
   }
 
   function colourLegend() {
@@ -1019,12 +1333,22 @@
     var selected = new Set(network.getSelectedNodes());
     var positions = network.getPositions();
     var loose = new Set(network.body.nodeIndices);  // not inside a cluster
-    var limit = data.nodes.length > 2000 ? 300 : 1000;
+    var limit = loose.size > 2000 ? 300 : 1000;
     var shapes = {};  // the nodes on screen, which labels should not cover
-    if (data.nodes.length <= 2000) {
-      clusterIds.concat(order).forEach(function (id) {
+    var closed = closedGroups();
+    var ids = closed.concat(order);
+    closed.forEach(function (id) {  // no label covers a group: its disc is taken first
+      var b = network.body.nodes[id];
+      if (!b || !positions[id] || !loose.has(id)) return;
+      var c = network.canvasToDOM(positions[id]);
+      var rad = (b.options.size || 10) * scale;
+      shapes[id] = { l: c.x - rad, r: c.x + rad, t: c.y - rad, b: c.y + rad };
+      placed.push({ id: id, l: shapes[id].l, r: shapes[id].r, t: shapes[id].t, b: shapes[id].b });
+    });
+    if (loose.size <= 2000) {
+      order.forEach(function (id) {
         var b = network.body.nodes[id];
-        if (hidden.nodes[id] || !b || !positions[id] || !loose.has(id)) return;
+        if (drawn.nodes[id] || !b || !positions[id] || !loose.has(id)) return;
         var c = network.canvasToDOM(positions[id]);
         var rad = (b.shape && b.shape.height ? b.shape.height / 2 : (b.options.size || 10)) * scale * 0.8;
         shapes[id] = { l: c.x - rad, r: c.x + rad, t: c.y - rad, b: c.y + rad };
@@ -1035,12 +1359,12 @@
         return q.id === own || rect.r < q.l || rect.l > q.r || rect.b < q.t || rect.t > q.b;
       });
     }
-    clusterIds.concat(order).forEach(function (id) {
-      var r = records[id] || { tier: 1 };  // a cluster: as important as tier 1
+    ids.forEach(function (id) {
+      var r = records[id] || { tier: 1 };  // a group: as important as tier 1
       var want = 1;  // too small to draw (the drawThreshold): what the page starts with
       var shift = 0;
       var body = network.body.nodes[id];
-      if (!hidden.nodes[id] && body && positions[id] && loose.has(id)) {
+      if (!drawn.nodes[id] && body && positions[id] && loose.has(id)) {
         var px = meta.label_tiers[r.tier] || 12;
         var p = network.canvasToDOM(positions[id]);
         var inView = p.x > -200 && p.y > -50 && p.x < box.width + 200 && p.y < box.height + 50;
@@ -1052,6 +1376,7 @@
           var h = px * 1.3;
           // below the node, or else above it (font.vadjust); inside a box, in the middle
           var spots = inside ? [[p.y - px * 0.7, 0]] : [[p.y + radius + 1, 0], [p.y - radius - 1 - h, -(2 * radius + h + 2) / scale]];
+          if (groupItems[id] && w <= 1.9 * radius) spots.unshift([p.y - h / 2, -(radius + 1 + h / 2) / scale]);  // in its disc
           var ownFree = !shapes[id] || isFree(shapes[id], id);
           for (var k = 0; k < spots.length; k++) {
             var rect = { l: p.x - w / 2, r: p.x + w / 2, t: spots[k][0], b: spots[k][0] + h };
@@ -1070,8 +1395,7 @@
       if (was === undefined || Math.abs(was - want) > 1e-3 * want || (labelShifts[id] || 0) !== shift) {
         labelSizes[id] = want;
         labelShifts[id] = shift;
-        if (records[id]) updates.push({ id: id, font: { size: want, vadjust: shift } });
-        else network.clustering.updateClusteredNode(id, { font: { size: want, vadjust: shift } });
+        if (records[id] || groupItems[id]) updates.push({ id: id, font: { size: want, vadjust: shift } });
       }
     });
     if (updates.length) nodeSet.update(updates);
@@ -1098,98 +1422,13 @@
   $("color-by").addEventListener("change", function () { view.color = this.value; restyle(); writeFragment(); refreshTable(); });
   $("size-by").addEventListener("change", function () { view.size = this.value; restyle(); writeFragment(); });
 
-  // ------------------------------------------------------------------ clusters
+  // ------------------------------------------------------------------ cluster controls
 
-  /* Group by community, goal or constellation: each group of two or more nodes shown is
-   * drawn as one node (vis-network clustering) sized by its members, labelled with its name
-   * and count; a click opens it. The nodes stay in network.body.data.nodes. Above
-   * meta.cluster_above nodes (viz.map.CLUSTER_ABOVE) the map opens grouped by community. */
-  var defaultCluster = meta.cluster_above !== null && data.nodes.length > meta.cluster_above ? "community" : "";
-  var clusterBy = "";
-  var clusterIds = [];
-  var opened_groups = {};
-  function primaryGroup(id) {  // the constellation a node belongs with: itself, or its first
-    var r = records[id];
-    if (r.kind === "constellation") return id;
-    var best = null;
-    adjacency[id].forEach(function (i) {
-      var e = data.edges[i];
-      var other = e.from === id ? e.to : e.from;
-      if (!best && records[other] && records[other].kind === "constellation" &&
-          (e.kind === "convenes" || e.kind === "participates_in")) best = other;
-    });
-    return best;
-  }
-  var GROUPS = {
-    community: { title: "Community", key: function (id) {
-      var m = records[id].measures; return m && m.community !== undefined ? String(m.community + 1) : null; },
-      name: function (k) { return "Community " + k; } },
-    goal: { title: "Goal", key: function (id) { var g = records[id].goals; return g ? g[0] : null; },
-      name: function (k) { return labelOf(k); } },
-    constellation: { title: "Constellation", key: primaryGroup, name: function (k) { return labelOf(k); } }
-  };
-  function clusterScale() { return fitScale || network.getScale() || 1; }
-  function refreshClusters() {  // once after many (un)clusterings: vis would redo it after each
-    network.body.emitter.emit("_dataChanged");
-  }
-  function uncluster() {
-    var any = false;
-    clusterIds.forEach(function (c) {
-      if (network.body.nodes[c] && network.isCluster(c)) { network.openCluster(c, {}, false); any = true; }
-    });
-    clusterIds = [];
-    return any;
-  }
-  function applyClusters() {
-    var changed = uncluster();
-    var g = GROUPS[clusterBy];
-    if (!g) { if (changed) refreshClusters(); placeLabelsSoon(); return; }
-    var members = {};
-    data.nodes.forEach(function (n) {
-      if (hidden.nodes[n.id]) return;
-      var k = g.key(n.id);
-      if (k === null || k === undefined) return;
-      (members[k] = members[k] || []).push(n.id);
-    });
-    Object.keys(members).sort().forEach(function (k) {
-      var ids = members[k];
-      var cid = "cluster:" + clusterBy + ":" + k;
-      if (ids.length < 2 || opened_groups[cid]) return;
-      var inGroup = new Set(ids);
-      var marks = ids.filter(function (id) { return worstMark(id) === "high"; }).length;
-      var fill = fillOf(ids[0]);
-      network.cluster({
-        joinCondition: function (o) { return inGroup.has(o.id); },
-        clusterNodeProperties: {
-          id: cid, shape: "dot", value: ids.length, borderWidth: marks ? 4 : 2,
-          color: { background: fill, border: marks ? data.marks.high.color : "#222222" },
-          label: (marks ? data.marks.high.badge + " " : "") + shortLabel(g.name(k)) + " (" + ids.length + ")",
-          font: { size: 14 / clusterScale() },
-          title: g.title + ": " + g.name(k) + " \u2014 " + plural(ids.length, "node") + (marks ? ", " +
-            plural(marks, "high-severity finding") : "") + ". Click to open."
-        }
-      }, false);
-      clusterIds.push(cid);
-    });
-    refreshClusters();
-    placeLabelsSoon();
-  }
-  function openGroup(cid) {
-    opened_groups[cid] = true;
-    network.openCluster(cid);
-    clusterIds = clusterIds.filter(function (c) { return c !== cid; });
-    placeLabelsSoon();
-  }
-  function setCluster(by) {
-    clusterBy = GROUPS[by] ? by : "";
-    opened_groups = {};
-    $("cluster-by").value = clusterBy;
-    applyClusters();
-    writeFragment();
-  }
   [["", "No grouping"]].concat(Object.keys(GROUPS).map(function (k) { return [k, "By " + GROUPS[k].title.toLowerCase()]; }))
     .forEach(function (o) { $("cluster-by").appendChild(el("option", { value: o[0], text: o[1] })); });
   $("cluster-by").addEventListener("change", function () { setCluster(this.value); });
+  $("cluster-by").value = clusterBy;
+  $("close-groups").addEventListener("click", function () { opened_groups = {}; applyFilters(); writeFragment(); });
 
   // ------------------------------------------------------------------ the table
 
@@ -1376,8 +1615,10 @@
     if (focus && f.focus && focus.split(",").every(function (id) { return records[id]; })) { state.focus = focus; state.depth = f.depth === "2" ? 2 : 1; }
     syncControls();
     if (f.view === "table") showTable(true);
-    clusterBy = f.cluster !== undefined ? (GROUPS[f.cluster] ? f.cluster : "") : defaultCluster;
+    var by = f.cluster !== undefined ? (GROUPS[f.cluster] ? f.cluster : "") : defaultCluster;
+    if (by !== clusterBy) { clusterBy = by; opened_groups = {}; }
     $("cluster-by").value = clusterBy;
+    if (again) applyFilters();  // fit what this view shows
     network.fit({ animation: false });
     fitScale = network.getScale() * 0.92;
     timings.fitted = timings.fitted || performance.now();
@@ -1412,7 +1653,6 @@
     if (isFinite(zoom) && zoom > 0 && center.length === 2 && center.every(isFinite)) {
       network.moveTo({ scale: zoom, position: { x: center[0], y: center[1] }, animation: false });
     }
-    if (clusterBy || again) applyClusters();
     opened = true;
     writing = false;
     placeLabels();
@@ -1481,12 +1721,19 @@
     listViews();
   });
   var step = -1;
+  /* What Present steps through: the views saved for the workspace on the server (a served
+   * map), in their order there, then the views kept in this browser. */
+  function presentViews() {
+    return sharedViews.map(function (v) { return { name: v.name, view: v.fragment, where: "saved for the workspace" }; })
+      .concat(savedViews().map(function (v) { return { name: v.name, view: v.view, where: "kept in this browser" }; }));
+  }
   function stepTo(i) {
-    var list = savedViews();
-    if (!list.length) { $("present-title").textContent = "No views kept yet: the map as it is."; return; }
+    var list = presentViews();
+    if (!list.length) { $("present-title").textContent = "No views saved or kept yet: the map as it is."; return; }
     step = (i + list.length) % list.length;
     showView(list[step].view);
-    $("present-title").textContent = (step + 1) + " / " + list.length + ": " + list[step].name;
+    $("present-title").textContent = (step + 1) + " / " + list.length + ": " + list[step].name +
+      " (" + list[step].where + ")";
   }
   function present(on) {
     document.body.classList.toggle("presenting", on);
@@ -1494,7 +1741,8 @@
     if (on) {
       var root = document.documentElement;
       if (root.requestFullscreen) root.requestFullscreen().catch(function () { /* not allowed here */ });
-      stepTo(0);
+      if (meta.views_url) listShared().then(function () { stepTo(0); });  // the list as it is now
+      else stepTo(0);
     } else if (document.fullscreenElement && document.exitFullscreen) {
       document.exitFullscreen().catch(function () {});
     }
@@ -1581,7 +1829,8 @@
     data: data, nodes: nodeSet, edges: edgeSet, state: state, applyFilters: applyFilters,
     showDetails: showDetails, selectNode: selectNode, focusOn: focusOn, search: runSearch,
     setDay: setDay, view: view, showTable: showTable, placeLabels: placeLabels,
-    setCluster: setCluster, clusters: function () { return clusterIds.slice(); },
+    setCluster: setCluster, clusters: closedGroups, groups: function () { return groups; },
+    openGroup: openGroup, closeGroup: closeGroup, passes: nodePasses,
     showView: showView, present: present
   };
 })();
