@@ -87,6 +87,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.warmer = Warmer(app.state.store, app.state.cache)
     problems.install(app)
     true_openapi(app, settings)
+    # the records' routes first: the most asked, and routes are matched in order (no other
+    # route's path falls under theirs)
+    app.include_router(records.nodes)
+    app.include_router(records.edges)
     for module in (
         health,
         schema,
@@ -102,8 +106,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         docs,
     ):
         app.include_router(module.router)
-    app.include_router(records.nodes)
-    app.include_router(records.edges)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

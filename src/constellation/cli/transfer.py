@@ -48,17 +48,23 @@ def _ids(ids: list[str], most: int = 8) -> str:
     return shown + (f" … (+{len(ids) - most} more)" if len(ids) > most else "")
 
 
+PROGRESS_LABELS = {
+    "reading": "Reading the file",
+    "checking": "Checking every row and writing",
+    "done": "Done",
+}
+
+
 @contextmanager
 def _progress_bar() -> Iterator[Any]:
-    """A Rich progress bar on stderr for the import's stages, shown once the file turns out
-    to hold more than PROGRESS_ROWS rows (small files print nothing)."""
+    """The import's stages on stderr, once the file turns out to hold more than
+    PROGRESS_ROWS rows (small files print nothing): a Rich progress bar when stderr is a
+    terminal, otherwise one plain line a stage (no escape codes in a log or a pipe)."""
+    if not err.is_terminal:
+        yield _plain_progress()
+        return
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    labels = {
-        "reading": "Reading the file",
-        "checking": "Checking every row and writing",
-        "done": "Done",
-    }
     bar = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -72,18 +78,41 @@ def _progress_bar() -> Iterator[Any]:
 
     def update(stage: str, done: int, total: int | None) -> None:
         nonlocal task
+        label = PROGRESS_LABELS.get(stage, stage)
         if task is None:
             if not total or total <= PROGRESS_ROWS:
                 return
-            task = bar.add_task(labels.get(stage, stage), total=total)
+            task = bar.add_task(label, total=total)
             bar.start()
-        bar.update(task, description=labels.get(stage, stage), total=total or None, completed=done)
+        bar.update(task, description=label, total=total or None, completed=done)
 
     try:
         yield update
     finally:
         if task is not None:
             bar.stop()
+
+
+def _plain_progress() -> Any:
+    """progress(stage, done, total) writing one line a stage to stderr, for large files."""
+    started: list[float] = []
+
+    def update(stage: str, done: int, total: int | None) -> None:
+        import time
+
+        if not started:
+            if not total or total <= PROGRESS_ROWS:
+                return
+            started.append(time.monotonic())
+        seconds = time.monotonic() - started[0]
+        print(
+            f"{PROGRESS_LABELS.get(stage, stage)}: {done:,} of {total or 0:,} rows "
+            f"({seconds:.1f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return update
 
 
 @app.command("import")

@@ -153,6 +153,23 @@ _STAMP = select(
 ).where(Workspace.slug == bindparam("slug"))
 """One indexed query on the unique slug, no ORM object: the hot read paths' workspace."""
 
+_N = Node.__table__.c
+_NODE_BY_ID = select(
+    _N.id,
+    _N.kind,
+    _N.label,
+    _N.properties,
+    _N.attributes,
+    _N.tags,
+    _N.valid_from,
+    _N.valid_to,
+    _N.archived_at,
+    _N.version,
+    _N.created_at,
+    _N.updated_at,
+).where(_N.workspace_pk == bindparam("ws"), _N.id == bindparam("id"))
+"""One node by id, as a plain row (no ORM object): the API's most asked read."""
+
 
 LISTED_WORKSPACES = 20
 """An unknown workspace's error lists every workspace up to this many."""
@@ -339,31 +356,32 @@ class Repository:
         ws_pk, revision = found
         node_valid = true() if valid_on_day is None else valid_on(Node, valid_on_day)
         edge_valid = true() if valid_on_day is None else valid_on(Edge, valid_on_day)
+        n, e = Node.__table__.c, Edge.__table__.c  # table columns: a plain Core statement
         node_stmt = select(
-            Node.pk,
-            Node.id,
-            Node.kind,
-            Node.label,
-            Node.properties,
-            Node.tags,
-            Node.attributes,
-            Node.valid_from,
-            Node.valid_to,
-            Node.updated_at,
-        ).where(Node.workspace_pk == ws_pk, Node.archived_at.is_(None), node_valid)
+            n.pk,
+            n.id,
+            n.kind,
+            n.label,
+            n.properties,
+            n.tags,
+            n.attributes,
+            n.valid_from,
+            n.valid_to,
+            n.updated_at,
+        ).where(n.workspace_pk == ws_pk, n.archived_at.is_(None), node_valid)
         # In key order on every engine: the graph's order steers its community detection,
         # so the same rows must give the same audit on SQLite, on PostgreSQL, after a restore.
-        node_stmt = node_stmt.order_by(Node.pk)
+        node_stmt = node_stmt.order_by(n.pk)
         edge_stmt = select(
-            Edge.id,
-            Edge.kind,
-            Edge.source_pk,
-            Edge.target_pk,
-            Edge.properties,
-            Edge.valid_from,
-            Edge.valid_to,
-        ).where(Edge.workspace_pk == ws_pk, Edge.archived_at.is_(None), edge_valid)
-        edge_stmt = edge_stmt.order_by(Edge.pk)
+            e.id,
+            e.kind,
+            e.source_pk,
+            e.target_pk,
+            e.properties,
+            e.valid_from,
+            e.valid_to,
+        ).where(e.workspace_pk == ws_pk, e.archived_at.is_(None), edge_valid)
+        edge_stmt = edge_stmt.order_by(e.pk)
         return GraphRows(revision, self._rows(node_stmt), self._rows(edge_stmt))
 
     def _rows(self, stmt: Select[Any]) -> Iterator[tuple[Any, ...]]:
@@ -494,14 +512,12 @@ class Repository:
         return self.get_node(workspace, (report.nodes_created or report.nodes_unchanged)[0])
 
     def get_node(self, workspace: str, node_id: str) -> NodeOut:
-        row = self.session.scalar(
-            select(Node).where(
-                Node.workspace_pk == self._workspace_pk(workspace), Node.id == node_id
-            )
-        )
+        row = self.session.execute(
+            _NODE_BY_ID, {"ws": self._workspace_pk(workspace), "id": node_id}
+        ).one_or_none()
         if row is None:
             raise NotFound("node", node_id, workspace)
-        return self._node_out(row, workspace)
+        return NodeOut(workspace=workspace, **row._mapping)
 
     def update_node(
         self,
@@ -1191,9 +1207,11 @@ class Repository:
         batch_kinds = {nid: n.kind for nid, n in named_nodes}
         clean_edges: list[tuple[int, EdgeIn]] = []
         for i, raw_edge in enumerate(edges):
-            try:
+            try:  # a copy of the caller's own EdgeIn, or one made here: _check_edge may change it
                 parsed = (
-                    raw_edge if isinstance(raw_edge, EdgeIn) else EdgeIn.model_validate(raw_edge)
+                    raw_edge.model_copy()
+                    if isinstance(raw_edge, EdgeIn)
+                    else EdgeIn.model_validate(raw_edge)
                 )
             except ValidationError as exc:
                 problems += problems_from_validation(
@@ -1210,7 +1228,7 @@ class Repository:
         final_edges: list[tuple[str, EdgeIn]] = []  # each edge with its id, given or made
         seen_edges: dict[str, str] = {}
         for i, parsed in clean_edges:
-            edge, found = self._check_edge(parsed, edge_pos[i], ws.pk, known)
+            edge, found = self._check_edge(parsed, edge_pos[i], ws.pk, known, copy=False)
             problems += found
             if edge is None:
                 continue
@@ -1426,10 +1444,21 @@ class Repository:
         return node, []
 
     def _check_edge(
-        self, raw: Any, position: str | None, workspace_pk: int, known: dict[str, str]
+        self,
+        raw: Any,
+        position: str | None,
+        workspace_pk: int,
+        known: dict[str, str],
+        *,
+        copy: bool = True,
     ) -> tuple[EdgeIn | None, list[Problem]]:
+        """`raw` checked (an EdgeIn is copied first, unless `copy` is False: the bulk path
+        hands over EdgeIns that are its own)."""
         try:
-            edge = raw.model_copy() if isinstance(raw, EdgeIn) else EdgeIn.model_validate(raw)
+            if isinstance(raw, EdgeIn):
+                edge = raw.model_copy() if copy else raw
+            else:
+                edge = EdgeIn.model_validate(raw)
         except ValidationError as exc:
             return None, problems_from_validation(exc, position=position, record=_rid(raw))
         record = edge.id or f"{edge.source} -> {edge.target}"
@@ -2169,9 +2198,10 @@ def _logged(record: NodeOut | EdgeOut | dict[str, Any] | None) -> dict[str, Any]
 
 def valid_on(table: type[Node] | type[Edge], day: dt.date) -> ColumnElement[bool]:
     """The SQL condition 'valid on this day': both ends of the period are inclusive."""
+    c = table.__table__.c  # table columns: usable in plain Core statements too
     return and_(
-        or_(table.valid_from.is_(None), table.valid_from <= day),
-        or_(table.valid_to.is_(None), table.valid_to >= day),
+        or_(c.valid_from.is_(None), c.valid_from <= day),
+        or_(c.valid_to.is_(None), c.valid_to >= day),
     )
 
 
