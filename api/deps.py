@@ -211,16 +211,8 @@ async def _unknown_workspace(repo: Repository, caller: Caller, workspace: str) -
     """A missing (or, to this caller, invisible) workspace's 404: the closest of the
     workspaces it may read, and those listed, the same whether the one named exists or
     not, so that the answer tells nothing of a private one."""
-    from constellation.names import closest
-    from constellation.store.repository import LISTED_WORKSPACES
-
     slugs = [w.slug for w in await run_in_threadpool(visible_workspaces, repo, caller)]
-    return NotFound(
-        "workspace",
-        workspace,
-        suggestions=closest(workspace, slugs),
-        choices=slugs if len(slugs) <= LISTED_WORKSPACES else None,
-    )
+    return NotFound.among("workspace", workspace, slugs)
 
 
 def writable_workspace(

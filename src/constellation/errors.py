@@ -107,6 +107,22 @@ class NotFound(ConstellationError):
         listed = f" (the {what}s: {', '.join(self.choices)})" if self.choices else ""
         super().__init__(f"no {what} {ident!r}{where}{did_you_mean(self.suggestions)}{listed}")
 
+    LISTED = 20
+    """`among` lists every name up to this many."""
+
+    @classmethod
+    def among(cls, what: str, ident: str, names: list[str]) -> NotFound:
+        """Nothing called `ident` among `names`: the closest of them as suggestions, and
+        all of them when there are few (the workspaces a caller may name)."""
+        from constellation.names import closest
+
+        return cls(
+            what,
+            ident,
+            suggestions=closest(ident, names),
+            choices=names if len(names) <= cls.LISTED else None,
+        )
+
 
 class AlreadyExists(ConstellationError):
     def __init__(self, what: str, ident: str, workspace: str | None = None):

@@ -171,23 +171,12 @@ _NODE_BY_ID = select(
 """One node by id, as a plain row (no ORM object): the API's most asked read."""
 
 
-LISTED_WORKSPACES = 20
-"""An unknown workspace's error lists every workspace up to this many."""
-
-
 def missing_workspace(session: Session, slug: str) -> NotFound:
-    """The error for a workspace that is not there: the closest slugs as a "did you mean",
-    and every slug when there are few. Only for callers who may know them all (the CLI, an
-    admin); the service narrows it to what its caller may read (`api.deps`)."""
-    from constellation.names import closest
-
+    """The error for a workspace that is not there, among every workspace: only for callers
+    who may know them all (the CLI, an admin); the service narrows it to what its caller may
+    read (`api.deps`)."""
     slugs = list(session.scalars(select(Workspace.slug).order_by(Workspace.slug)))
-    return NotFound(
-        "workspace",
-        slug,
-        suggestions=closest(slug, slugs),
-        choices=slugs if len(slugs) <= LISTED_WORKSPACES else None,
-    )
+    return NotFound.among("workspace", slug, slugs)
 
 
 class Repository:
