@@ -285,12 +285,12 @@ def whatif(
             params=params,
             checks=check,
         )
+        if format == Format.json:
+            _print_json(result.model_dump(mode="json"))
+            return
         s = result.scenario
         named = [*s.without, *s.stop_convening, *s.disband]
         labels = {n.id: n.label for n in repo.query_nodes(ws, ids=named, include_archived=True)}
-    if format == Format.json:
-        _print_json(result.model_dump(mode="json"))
-        return
 
     def names(ids: list[str]) -> str:
         return ", ".join(labels.get(i, i) for i in ids)

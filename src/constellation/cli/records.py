@@ -90,10 +90,10 @@ def nodes(
             "include_archived": archived,
         }
         rows = repo.query_nodes(ws, **filters, limit=shown)
+        if format == Format.json:
+            _print_json([r.model_dump(mode="json") for r in rows])
+            return
         total = repo.count_nodes(ws, **filters) if shown and len(rows) == shown else len(rows)
-    if format == Format.json:
-        _print_json([r.model_dump(mode="json") for r in rows])
-        return
     model = vocab.NODE_KINDS[kind].properties if kind else None
     columns = _columns(model, [r.properties for r in rows])
     headers = ["label", "id", *([] if kind else ["kind"]), *columns]
@@ -141,14 +141,14 @@ def edges(
             "include_archived": archived,
         }
         rows = repo.query_edges(ws, **filters, limit=shown)
+        if format == Format.json:
+            _print_json([r.model_dump(mode="json") for r in rows])
+            return
         total = repo.count_edges(ws, **filters) if shown and len(rows) == shown else len(rows)
         ends = {r.source for r in rows} | {r.target for r in rows}
         labels = {
             n.id: n.label for n in repo.query_nodes(ws, ids=sorted(ends), include_archived=True)
         }
-    if format == Format.json:
-        _print_json([r.model_dump(mode="json") for r in rows])
-        return
     model = vocab.EDGE_KINDS[kind].properties if kind else None
     columns = _columns(model, [r.properties for r in rows])
     headers = ["from", *([] if kind else ["kind"]), "to", *columns]
