@@ -42,7 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_api import api_rows, row  # noqa: E402
+from bench_api import api_rows, editor_writes, row  # noqa: E402
 from bench_import import PG_URL, drop_schema, pg_schema_url  # noqa: E402
 from bench_network import generate  # noqa: E402
 
@@ -406,24 +406,7 @@ def load_rows(url: str, engine: str, size: str, runs: int) -> list[dict[str, Any
 def api_step_rows(
     url: str, engine: str, size: str, runs: int, seconds: float
 ) -> list[dict[str, Any]]:
-    import httpx
-
-    from constellation.store import Store
-
-    store = Store(url)
-    with store.repository() as repo:
-        _, token = repo.create_token("editor", None, "bench")
-    store.close()
-    count = iter(range(10**9))
-
-    def write(base: str) -> None:
-        httpx.post(
-            f"{base}/api/workspaces/{WORKSPACE}/nodes",
-            json={"kind": "goal", "label": f"Bench goal {next(count)}"},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=60,
-        ).raise_for_status()
-
+    token, write = editor_writes(url, WORKSPACE)
     return api_rows(
         url,
         WORKSPACE,

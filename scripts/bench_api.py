@@ -260,6 +260,28 @@ def api_rows(
     return rows
 
 
+def editor_writes(db_url: str, workspace: str) -> tuple[str, Callable[[str], None]]:
+    """An editor's token, and a write with it (a new goal) that makes the next audit stale:
+    what the first-audit-after-a-write rows ask after."""
+    from constellation.store import Store
+
+    store = Store(db_url)
+    with store.repository() as repo:
+        _, token = repo.create_token("editor", None, "bench")
+    store.close()
+    count = iter(range(10**9))
+
+    def write(base: str) -> None:
+        httpx.post(
+            f"{base}/api/workspaces/{workspace}/nodes",
+            json={"kind": "goal", "label": f"Bench goal {next(count)}"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+        ).raise_for_status()
+
+    return token, write
+
+
 def unanswered(step: str, size: str, engine: str, seconds: float) -> dict[str, Any]:
     """The row of a step whose first request was not answered in `seconds`."""
     return {
@@ -337,22 +359,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", default=None)
     args = parser.parse_args()
-    from constellation.store import Store
-
-    store = Store(args.db)
-    with store.repository() as repo:
-        _, token = repo.create_token("editor", None, "bench")
-    store.close()
-    count = iter(range(10**9))
-
-    def write(base: str) -> None:
-        httpx.post(
-            f"{base}/api/workspaces/{args.workspace}/nodes",
-            json={"kind": "goal", "label": f"Bench goal {next(count)}"},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=60,
-        ).raise_for_status()
-
+    token, write = editor_writes(args.db, args.workspace)
     rows = api_rows(
         args.db, args.workspace, args.node, token, seconds=args.seconds, runs=args.runs, write=write
     )
