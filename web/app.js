@@ -269,7 +269,9 @@ function sortHeader(title, onsort) {
     workspace is searched in full rather than cut at a first page. Picked records show as
     chips, each with a remove button. Keyboard: arrows move, Enter picks, Escape closes.
 
-    picker({id, label, kinds, placeholder, onchange}) → {element, items(), set(items), add(item)};
+    picker({id, label, kinds, placeholder, onchange}) → {element, items(), settled(), set(items), add(item)};
+    `settled()` resolves once a pick asked for by Enter has been made (the search it waits for
+    may still be under way when the user moves on): a form awaits it before reading items().
     an item is {id, label, kind} and may carry `problem` (shown on its chip, e.g. "not found").
     `kinds` may hold "*" (any kind); `single` keeps one pick (a new one replaces it);
     `archived` searches archived records too; `showLabel: false` leaves the label to the
@@ -320,8 +322,12 @@ function picker({ id, label, kinds, placeholder, onchange, single, archived, sho
   const pick = (item) => {
     if (single) chosen = [item];
     else if (!chosen.some((c) => c.id === item.id)) chosen.push(item);
-    input.value = ""; clear(note); close(); renderChips(); changed(); input.focus();
+    // back to the box for the next name, unless the user has moved on while the search ran
+    const stay = [input, document.body, null].includes(document.activeElement);
+    input.value = ""; clear(note); close(); renderChips(); changed();
+    if (stay) input.focus();
   };
+  let choosing = Promise.resolve();  // the pick Enter asked for, once its search has answered
   let inflight = null;  // the search under way, so that Enter waits for its answer
   const search = () => {
     const run = lookUp();
@@ -393,9 +399,9 @@ function picker({ id, label, kinds, placeholder, onchange, single, archived, sho
       };
       if (timer) {  // typed, not yet searched: search now, then pick the best match
         clearTimeout(timer); timer = null;
-        search().then(choose);
+        choosing = search().then(choose);
       } else if (inflight) {  // searched, the answer not back yet: pick once it is
-        inflight.then(choose);
+        choosing = inflight.then(choose);
       } else {
         choose();
       }
@@ -406,6 +412,7 @@ function picker({ id, label, kinds, placeholder, onchange, single, archived, sho
   return {
     element,
     items: () => chosen.slice(),
+    settled: () => choosing,
     set: (items) => { chosen = items.slice(); renderChips(); },
     add: (item) => pick(item),
   };

@@ -235,6 +235,7 @@ async function saveEdge(event) {
     return;
   }
   clearErrors(form);
+  await Promise.all([edgeEnds.source.settled(), edgeEnds.target.settled()]);
   const [source] = edgeEnds.source.items(), [target] = edgeEnds.target.items();
   if (!source || !target) {
     for (const [end, picked] of [["source", source], ["target", target]]) {

@@ -144,6 +144,7 @@ function render(result) {
 }
 
 async function ask() {
+  await Promise.all(QUESTION.map((q) => pickers[q.key].settled()));
   history.replaceState(null, "", addressOf());
   const body = {};
   for (const q of QUESTION) body[q.key] = pickers[q.key].items().filter((i) => !i.problem).map((i) => i.id);
