@@ -4,7 +4,7 @@ saved views."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import HTMLResponse
@@ -50,11 +50,46 @@ def workspace_map(
     save_url = f"/api/workspaces/{net.workspace}/map/positions" if may_write else None
     views_url = f"/api/workspaces/{net.workspace}/map/views"
     html = maps.page(
-        net, as_of, size_by=size_by, save_url=save_url, views_url=views_url, may_save=may_write
+        net,
+        as_of,
+        size_by=size_by,
+        save_url=save_url,
+        views_url=views_url,
+        audit_url=f"/api/workspaces/{net.workspace}/map/audit",
+        may_save=may_write,
     )
     # its inline scripts (vis-network and the map's own) run by their hashes, nothing else
     csp = policy(scripts=script_hashes(html), frame_ancestors=settings.embed_origins)
     return HTMLResponse(html, headers={"Content-Security-Policy": csp, "ETag": tag})
+
+
+class MapAudit(BaseModel):
+    as_of: dt.date
+    health: int | None = Field(None, description="The health score on that date, 0–100.")
+    counts: dict[str, Any] = Field(..., description="Findings by severity and by kind.")
+    findings: list[dict[str, Any]] = Field(
+        ..., description="The findings as the map draws them: check, severity, title, subjects."
+    )
+
+
+@router.get(
+    "/map/audit",
+    response_model=MapAudit,
+    summary="The audit a map shows on a date",
+    description="What a served map asks for when its date moves to one whose audit it does "
+    "not embed (a map embeds them only for a few dates): the health, the counts and the "
+    "findings of that date, as the map draws them.",
+)
+def map_audit(
+    net: AnalysesDep,
+    request: Request,
+    as_of: Annotated[dt.date | None, Query()] = None,
+) -> Response:
+    tag = etag(net, request)
+    if not_modified(request, tag):
+        return Response(status_code=304, headers={"ETag": tag})
+    found = MapAudit.model_validate(maps.day_audit(net, as_of or dt.date.today()))
+    return Response(found.model_dump_json(), media_type="application/json", headers={"ETag": tag})
 
 
 class Point(BaseModel):

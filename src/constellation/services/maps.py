@@ -9,7 +9,7 @@ keep named views (the page's URL fragment under a name) through `views`, `save_v
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from constellation.errors import InvalidQuestion, Problem
 from constellation.services.network import Network
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from constellation.records import MapView
     from constellation.viz.positions import PositionsSaved
 
-__all__ = ["delete_view", "page", "save_layout", "save_view", "view", "views"]
+__all__ = ["day_audit", "delete_view", "page", "save_layout", "save_view", "view", "views"]
 
 
 def page(
@@ -29,6 +29,7 @@ def page(
     size_by: str = SIZE_MEASURES[0],
     save_url: str | None = None,
     views_url: str | None = None,
+    audit_url: str | None = None,
     may_save: bool = False,
     title: str | None = None,
 ) -> str:
@@ -46,6 +47,7 @@ def page(
         size_by,
         save_url,
         views_url,
+        audit_url,
         may_save,
         title,
         make=lambda: map_workspace(
@@ -55,10 +57,27 @@ def page(
             size_by=size_by,
             save_url=save_url,
             views_url=views_url,
+            audit_url=audit_url,
             may_save=may_save,
             title=title,
         ),
     )
+
+
+def day_audit(net: Network, day: dt.date) -> dict[str, Any]:
+    """The audit a served map shows when its date moves to `day` (it embeds the audits of
+    its dates only when they are few): health, counts and findings as the page draws them."""
+    from constellation.graph import load_graph
+    from constellation.viz.map import audit_of_day
+
+    def make() -> dict[str, Any]:
+        every = net.get(
+            "graph-every-date",
+            make=lambda: load_graph(net.repo, net.workspace, day, every_date=True),
+        )
+        return {"as_of": day.isoformat(), **audit_of_day(every, day)}
+
+    return net.get("map-audit", day, make=make)
 
 
 def save_layout(net: Network, positions: dict[str, dict[str, float]]) -> PositionsSaved:

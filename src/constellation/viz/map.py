@@ -154,8 +154,16 @@ chart: ``GET …/indicators/{id}/chart.svg``, the packet)."""
 
 AUDIT_DATES_UP_TO = 2000
 """Up to this many nodes the page embeds the audit of every date its date filter offers,
-so moving the date shows that date's health, findings and marks; above it the page says
-its findings are those of its own date."""
+so moving the date shows that date's health, findings and marks (if they are at most
+`EMBEDDED_AUDITS_UP_TO`); above it a served page asks the service (`audit_url`) and a
+file says its findings are those of its own date."""
+
+EMBEDDED_AUDITS_UP_TO = 100
+"""The most dates whose audits a page embeds: the demo networks change on 19 and 32 dates,
+while a generated network of 1,000 nodes with random dates over 14 years changes on about
+4,000 (an audit each, a quarter of an hour to write the page). A page with more dates asks
+the service for the audit of the date it moves to, or, as a file, says its findings are
+those of its own date."""
 
 LABEL_WIDTH = 40
 """Labels longer than this are cut (at a word) on the canvas."""
@@ -179,6 +187,7 @@ def map_workspace(
     may_save: bool = False,
     title: str | None = None,
     params: AuditParams | dict[str, Any] | None = None,
+    audit_url: str | None = None,
 ) -> str:
     """The map of a workspace as of a date: what ``constellation map`` writes and
     ``GET /api/workspaces/{w}/map`` serves.
@@ -199,6 +208,7 @@ def map_workspace(
         save_url=save_url,
         views_url=views_url,
         views_editable=may_save,
+        audit_url=audit_url,
         params=params,
         title=title or f"{name} \u2014 the map",
     )
@@ -216,6 +226,7 @@ def build_map(
     save_url: str | None = None,
     views_url: str | None = None,
     views_editable: bool = False,
+    audit_url: str | None = None,
     audit: bool = True,
     params: AuditParams | dict[str, Any] | None = None,
     server_layout_above: int = SERVER_LAYOUT_ABOVE,
@@ -243,6 +254,8 @@ def build_map(
     views_url : where the page lists the workspace's saved views (``GET``) and, when
         `views_editable`, saves one (``PUT views_url/{name}`` with ``{"fragment": …}``);
         None for a static file (only the browser's own "Keep this view" then).
+    audit_url : where a served page asks for the audit of a date it has not embedded
+        (``GET audit_url?as_of=DATE``, answered by `audit_of_day`); None for a static file.
     cluster_above : above this many nodes the page opens grouped by community (None: never).
     """
     if size_by not in SIZE_MEASURES:
@@ -280,7 +293,8 @@ def build_map(
     choices = sorted(
         {d.isoformat() for d in as_of_choices} if as_of_choices is not None else _change_dates(G)
     )
-    audits = _audits(G, choices, as_of, params) if audit and n <= AUDIT_DATES_UP_TO else {}
+    embedded = audit and n <= AUDIT_DATES_UP_TO and len(choices) <= EMBEDDED_AUDITS_UP_TO
+    audits = _audits(G, choices, as_of, params) if embedded else {}
     data = {
         "meta": {
             "workspace": G.graph.get("workspace"),
@@ -298,6 +312,7 @@ def build_map(
             "save_url": save_url,
             "views_url": views_url,
             "views_editable": bool(views_url and views_editable),
+            "audit_url": audit_url if audit else None,
             "storage_key": f"constellation-map:{G.graph.get('workspace')}",
             "health": report.summary.get("health", {}).get("score") if report else None,
             "counts": report.summary.get("counts") if report else None,
@@ -678,37 +693,43 @@ def _audits(G: nx.MultiDiGraph, days: Sequence[str], as_of: dt.date, params: Any
     """The audit of every date the date filter offers, and of the map's own date: what the
     header, the findings and the marks show when the date moves. Each date lists its
     findings by their place in ``unique`` (most findings hold on many dates)."""
-    from constellation.graph import status_as_of
-
     out: dict[str, Any] = {}
     unique: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for day in sorted({*days, as_of.isoformat()}):
-        date = dt.date.fromisoformat(day)
-        H = graph_on(G, date).copy()
-        for key in [k for k in H.graph if k.startswith("_")]:
-            del H.graph[key]  # G's cached index and topology are not this date's
-        H.graph["as_of"] = date
-        for _node, d in H.nodes(data=True):
-            if d["kind"] == "constellation":
-                d["status"] = status_as_of(
-                    {**d, "status": d.get("recorded_status", "active")}, date
-                )
-        report = _audit(H, params)
+        found = audit_of_day(G, dt.date.fromisoformat(day), params)
         indices = []
-        for f in _findings(report)[0]:
-            f.pop("evidence", None)  # the panels do not show it; the map's own date keeps it
+        for f in found["findings"]:
             key = json.dumps(f, sort_keys=True, default=str)
             if key not in seen:
                 seen[key] = len(unique)
                 unique.append(f)
             indices.append(seen[key])
-        out[day] = {
-            "health": report.summary.get("health", {}).get("score"),
-            "counts": {k: v for k, v in report.summary["counts"].items() if k != "by_check"},
-            "findings": indices,
-        }
+        out[day] = {**found, "findings": indices}
     return {"dates": out, "findings": unique} if out else {}
+
+
+def audit_of_day(G: nx.MultiDiGraph, day: dt.date, params: Any = None) -> dict[str, Any]:
+    """What the map shows of the audit on a day: its health, its counts and its findings
+    as the page draws them (no evidence). G holds every date (``every_date=True``)."""
+    from constellation.graph import status_as_of
+
+    H = graph_on(G, day).copy()
+    for key in [k for k in H.graph if k.startswith("_")]:
+        del H.graph[key]  # G's cached index and topology are not this date's
+    H.graph["as_of"] = day
+    for _node, d in H.nodes(data=True):
+        if d["kind"] == "constellation":
+            d["status"] = status_as_of({**d, "status": d.get("recorded_status", "active")}, day)
+    report = _audit(H, params)
+    findings = _findings(report)[0]
+    for f in findings:
+        f.pop("evidence", None)  # the panels do not show it; the map's own date keeps it
+    return {
+        "health": report.summary.get("health", {}).get("score"),
+        "counts": {k: v for k, v in report.summary["counts"].items() if k != "by_check"},
+        "findings": findings,
+    }
 
 
 def _chart(G: nx.MultiDiGraph, node: str) -> str:

@@ -514,10 +514,11 @@
 
   var loading = $("loading");
   var opened = false;  // the first view is set up (fit, the fragment's view, labels)
+  var auditAsked = null;  // the day whose audit the service is being asked for (see askAudit)
   /* window.mapReady: the map is drawn, and its header, findings and marks are those of the
    * date shown. Anything that changes the date sets it false first (see setDay). */
   function ready() {
-    if (!opened || window.mapReady) return;
+    if (!opened || window.mapReady || auditAsked) return;  // not before the date's audit is here
     loading.hidden = true;
     window.mapReady = true;
     if (!window.mapReadyMs) window.mapReadyMs = Math.round(performance.now());
@@ -542,6 +543,8 @@
       var h = "health " + audit.health + "/100";
       if (audit.day !== state.day) {
         h += audit.exact ? " (audit of " + audit.day + ", the last change before)"
+          : audit.asking ? " (the audit of the map's date, " + audit.day + ": asking for " + state.day + "'s\u2026)"
+          : audit.problem ? " (the audit of the map's date, " + audit.day + ": " + state.day + "'s could not be had: " + audit.problem + ")"
           : " (the audit of the map's date, " + audit.day + ": reload the map for that date's)";
       }
       parts.push(h);
@@ -996,21 +999,62 @@
    * (large maps), the map's own. */
   function auditFor(day) {
     var days = meta.audit_dates;
+    if (day === meta.as_of) return { day: day, exact: true, a: null };
+    if (fetchedAudits[day]) return { day: day, exact: true, a: fetchedAudits[day] };
     if (!days || !data.audits || !data.audits.dates) return { day: meta.as_of, exact: false, a: null };
     var best = null;
     days.forEach(function (d) { if (d <= day) best = d; });
     if (best === null) best = days[0];
     return { day: best, exact: true, a: data.audits.dates[best] };
   }
+  /* A served map embeds the audits of its dates only when they are few (`audit_url` says
+   * where to ask for the others): the audit of a day it moved to is asked for once, and the
+   * map is drawn again with it; window.mapReady waits for it. */
+  var fetchedAudits = {};  // day → the service's audit of that day
+  var auditProblems = {};  // day → why the service could not give it
+  function askAudit(day) {
+    if (!meta.audit_url || fetchedAudits[day] || auditProblems[day] || auditAsked === day) return;
+    auditAsked = day;
+    fetch(meta.audit_url + "?as_of=" + encodeURIComponent(day),
+          { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) {
+        return r.json().then(function (body) {
+          if (!r.ok) throw new Error(body.detail || r.statusText);
+          return body;
+        });
+      })
+      .then(function (a) { fetchedAudits[day] = a; },
+            function (err) { auditProblems[day] = err.message || String(err); })
+      .then(function () {
+        if (auditAsked !== day) return;
+        auditAsked = null;
+        if (state.day !== day) { ready(); return; }
+        useAudit(day);
+        restyle();
+        applyFilters();
+        summary();
+        showOverview();
+        network.once("afterDrawing", ready);
+        network.redraw();
+      });
+  }
   function useAudit(day) {
     var found = auditFor(day);
     if (!found.a) {
-      audit = { day: meta.as_of, health: meta.health, counts: meta.counts, exact: false };
+      audit = { day: meta.as_of, health: meta.health, counts: meta.counts, exact: found.exact,
+                asking: false, problem: auditProblems[day] || null };
+      findings = data.findings;
+      if (!found.exact && meta.audit_url && !auditProblems[day]) { audit.asking = true; askAudit(day); }
+      markFindings();
       return;
     }
     var a = found.a;
-    findings = a.findings.map(function (i) { return data.audits.findings[i]; });
+    findings = a.findings.map(function (i) { return typeof i === "number" ? data.audits.findings[i] : i; });
     audit = { day: found.day, health: a.health, counts: a.counts, exact: true };
+    markFindings();
+  }
+  /* Each record's findings (it is the first subject) and those it is involved in. */
+  function markFindings() {
     Object.keys(records).forEach(function (id) { delete records[id].findings; delete records[id].involved; });
     findings.forEach(function (f, i) {
       var ids = f.subjects;
