@@ -60,6 +60,7 @@ ACCESS = {
     ("GET", f"{W}/report"): READ,
     ("GET", f"{W}/map.svg"): READ,
     ("GET", f"{W}/map"): READ,
+    ("GET", f"{W}/map/audit"): READ,
     ("PUT", f"{W}/map/positions"): WRITE,
     ("GET", f"{W}/map/views"): READ,
     ("GET", f"{W}/map/views/{{name}}"): READ,
